@@ -1,0 +1,4 @@
+//! The scim-setup engine. Every step is a plain async function here, testable with
+//! `cargo test` and no display; `src-tauri` only wires these into commands and the CLI.
+
+pub mod scim;

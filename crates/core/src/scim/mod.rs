@@ -1,0 +1,1 @@
+//! SCIM diagnosis: Entra's calls replayed from the desktop (issue 5).

@@ -1,0 +1,1 @@
+//! The simulated clouds: Microsoft sign-in and Graph, Unity sign-in, admin and SCIM, on loopback.
