@@ -1,1 +1,99 @@
 //! The simulated clouds: Microsoft sign-in and Graph, Unity sign-in, admin and SCIM, on loopback.
+//!
+//! One `start` binds three listeners (Microsoft, Unity, Unity SCIM over untrusted TLS), seeds a
+//! deterministic directory and returns a handle whose `profile()` is the cloud-profile JSON the
+//! app, the CLI and the tests point at. Shapes follow `shared/reference/` exactly; where the
+//! reference says UNCONFIRMED the choice made is explained where it is made.
+
+mod control;
+mod faults;
+mod graph;
+mod http;
+mod ids;
+mod microsoft;
+mod provisioning;
+mod scim;
+mod seed;
+mod server;
+mod state;
+mod tls;
+mod tokens;
+mod unity;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use faults::{Fault, FaultKind, FAULT_SYNTAX_HELP};
+
+/// How to run a sandbox. `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// 0 = ephemeral ports; N = Microsoft on N, Unity on N+1, Unity SCIM over HTTPS on N+2.
+    pub port: u16,
+    /// Directory size (default 200). Users are computed from their index, so memory stays small.
+    pub users: usize,
+    /// Fault SPECs switched on at start, same syntax as `--fault`.
+    pub faults: Vec<String>,
+    /// Authorize redirects at once; device codes approve themselves after one pending poll.
+    pub auto_consent: bool,
+    /// Compressed Entra sync cycle (the real one is about 40 minutes).
+    pub sync_interval: Duration,
+    /// provisionOnDemand and audit-log requests allowed per tenant per window.
+    pub rate_limit: (u32, Duration),
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            users: 200,
+            faults: Vec::new(),
+            auto_consent: true,
+            sync_interval: Duration::from_secs(2),
+            rate_limit: (5, Duration::from_secs(10)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("invalid fault spec {spec:?}: {reason}")]
+    InvalidFault { spec: String, reason: String },
+    #[error("could not bind 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("could not set up the sandbox's TLS certificate: {0}")]
+    Tls(String),
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// A running sandbox. Dropping it without `shutdown` leaves the listeners to the runtime's end.
+pub struct Sandbox {
+    app: Arc<state::App>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Binds 127.0.0.1, seeds the clouds and starts serving.
+pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+    server::start(config).await
+}
+
+impl Sandbox {
+    /// The cloud-profile JSON of ARCHITECTURE.md, with its `sandbox` object.
+    pub fn profile(&self) -> serde_json::Value {
+        self.app.profile()
+    }
+
+    /// Stops every listener, open connection and background sync, and waits for them.
+    pub async fn shutdown(self) {
+        self.app.shutdown.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Parses one `--fault` SPEC; the CLI rejects a bad one with exit code 2.
+pub fn parse_fault(spec: &str) -> Result<Fault, SandboxError> {
+    faults::parse(spec)
+}

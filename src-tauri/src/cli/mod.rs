@@ -1,0 +1,79 @@
+//! The command line: the same engine as the window, headless. The flags here are a contract
+//! (ARCHITECTURE.md, "The CLI") that scripts and tests outside the project rely on: extend
+//! them, do not rename them. Secrets come from the environment or stdin, never an argument.
+
+mod diagnose;
+mod output;
+mod provision;
+mod sandbox;
+mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Exit codes: 0 success, 1 a check or step failed, 2 bad usage (clap uses 2 as well).
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scim-setup",
+    version,
+    about = "Set up SCIM user provisioning from Microsoft Entra ID into Unity Cloud, and diagnose it.",
+    long_about = "Without a subcommand, opens the window. The subcommands run the same engine \
+                  headless, for scripts and support tickets. Exit codes: 0 success, 1 a check \
+                  or step failed (the output says which and why), 2 bad usage."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Cloud profile: a JSON file of the shape `scim-setup sandbox` prints.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// Open the window against the embedded simulated clouds.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Where the journal of non-secret progress lives (default: the app's data folder).
+    #[arg(long, global = true, value_name = "DIR", env = "SCIM_SETUP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the simulated clouds; print the profile JSON on one line, then serve until
+    /// SIGINT or SIGTERM.
+    Sandbox(sandbox::SandboxArgs),
+    /// Probe a SCIM endpoint the way Entra calls it.
+    Diagnose(diagnose::DiagnoseArgs),
+    /// The four steps headless, from nothing to users provisioned on demand.
+    Setup(setup::SetupArgs),
+    /// Provision chosen users on demand through an app's provisioning job.
+    Provision(provision::ProvisionArgs),
+}
+
+/// Runs a subcommand on a tokio runtime; never touches GTK, so it works with no display.
+pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: could not start the async runtime: {err}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    runtime.block_on(async move {
+        match command {
+            Command::Sandbox(args) => sandbox::run(args).await,
+            Command::Diagnose(args) => diagnose::run(&global, args).await,
+            Command::Setup(args) => setup::run(&global, args).await,
+            Command::Provision(args) => provision::run(&global, args).await,
+        }
+    })
+}
