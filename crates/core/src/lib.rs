@@ -1,9 +1,16 @@
 //! The scim-setup engine. Every step is a plain async function here, testable with
 //! `cargo test` and no display; `src-tauri` only wires these into commands and the CLI.
 
+pub mod http;
+pub mod problem;
+pub mod profile;
 pub mod progress;
 pub mod scim;
 pub mod secret;
+pub mod secrets;
 
+pub use problem::{Problem, ProblemDetail, ProblemInfo};
+pub use profile::CloudProfile;
 pub use progress::ProgressSink;
 pub use secret::Secret;
+pub use secrets::{MemoryStore, SecretStore};

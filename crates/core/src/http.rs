@@ -1,0 +1,547 @@
+//! The one HTTP set-up every client shares: timeouts, a `client-request-id` per request,
+//! retries with backoff and jitter for idempotent calls only, `Retry-After` honoured, and the
+//! service's `request-id` kept for error reports. Creates are never retried blindly: the
+//! caller looks first, then retries (see `Retry::ThrottleOnly`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
+use reqwest::Method;
+use tokio_util::sync::CancellationToken;
+
+use crate::problem::{Problem, ProblemDetail};
+use crate::secret::Secret;
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub connect_timeout: Duration,
+    /// Whole request, including reading the body.
+    pub total_timeout: Duration,
+    /// Tries in all (first try included) for a retryable failure.
+    pub max_attempts: u32,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// A longer `Retry-After` than this is not waited out: the caller gets `throttled`.
+    pub max_retry_after: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        // entra-graph.md §8: backoff 1-2-4-8-16 s with jitter, ~5 tries, Retry-After cap 60 s.
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(60),
+            max_attempts: 5,
+            base_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(16),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Whether a request may be sent again after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// GET, PUT of a whole value, DELETE, start/pause: repeating is harmless.
+    Idempotent,
+    /// A create: repeated only when the service says it did not process it (429) or the
+    /// connection never opened. Anything else goes back to the caller, who looks first.
+    ThrottleOnly,
+    /// Never repeat (code redemption, provisionOnDemand which has its own queue).
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    pub bearer: Option<Secret>,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Body>,
+    pub retry: Retry,
+}
+
+impl Request {
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
+        let retry = if method == Method::POST || method == Method::PATCH {
+            Retry::ThrottleOnly
+        } else {
+            Retry::Idempotent
+        };
+        Self {
+            method,
+            url: url.into(),
+            bearer: None,
+            headers: Vec::new(),
+            body: None,
+            retry,
+        }
+    }
+
+    pub fn get(url: impl Into<String>) -> Self {
+        Self::new(Method::GET, url)
+    }
+
+    pub fn bearer(mut self, token: &Secret) -> Self {
+        self.bearer = Some(token.clone());
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(Body::Json(body));
+        self
+    }
+
+    pub fn retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// `METHOD url` for error details; tokens never sit in URLs, so this is safe to show.
+    pub fn describe(&self) -> String {
+        format!("{} {}", self.method, self.url)
+    }
+}
+
+/// A finished exchange, whatever its status: API clients map non-2xx to a `Problem` with
+/// their own error envelope.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+    pub client_request_id: String,
+    pub elapsed: Duration,
+    pub attempts: u32,
+    pub request: String,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+
+    /// Status, ids and timing for a Problem's detail.
+    pub fn detail(&self) -> ProblemDetail {
+        ProblemDetail {
+            status: Some(self.status),
+            request_id: self.request_id.clone(),
+            client_request_id: Some(self.client_request_id.clone()),
+            elapsed_ms: Some(self.elapsed.as_millis() as u64),
+            request: Some(self.request.clone()),
+            ..ProblemDetail::default()
+        }
+    }
+
+    /// A reply that should have been JSON and was not: say what came back instead.
+    pub fn unreadable(&self, action: &str, what: &str) -> Problem {
+        let looks_html =
+            self.content_type().contains("html") || self.text().trim_start().starts_with('<');
+        let cause = if looks_html {
+            format!(
+                "The service answered with a web page instead of {what} (HTTP {}).",
+                self.status
+            )
+        } else {
+            format!(
+                "The service's answer could not be read as {what} (HTTP {}).",
+                self.status
+            )
+        };
+        Problem::server(
+            action,
+            cause,
+            "Check that the profile's URLs point at the right service; if they do, try again later.",
+        )
+        .with_detail(self.detail())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("the request timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("the connection failed: {0}")]
+    Transport(String),
+    #[error("cancelled")]
+    Cancelled,
+    #[error("invalid request: {0}")]
+    Invalid(String),
+}
+
+impl HttpError {
+    pub fn into_problem(self, action: &str, request: &str) -> Problem {
+        let detail = ProblemDetail {
+            request: Some(request.to_string()),
+            ..ProblemDetail::default()
+        };
+        let problem = match self {
+            HttpError::Timeout(after) => Problem::timeout(
+                action,
+                format!("The service did not answer within {} s.", after.as_secs()),
+                "Check the network connection and try again; a proxy or firewall may be holding the request.",
+            ),
+            HttpError::Connect(why) => Problem::unreachable(
+                action,
+                format!("Could not connect to the service: {why}."),
+                "Check the network connection, proxy and firewall, and that the profile's URLs are right.",
+            ),
+            HttpError::Transport(why) => Problem::unreachable(
+                action,
+                format!("The connection failed: {why}."),
+                "Try again; if it keeps happening, check the network, proxy or TLS inspection.",
+            ),
+            HttpError::Cancelled => Problem::cancelled_while(action),
+            HttpError::Invalid(why) => Problem::bad_input(
+                action,
+                format!("The request could not be built: {why}."),
+                "Check the URL in the profile or the value you entered.",
+            ),
+        };
+        problem.with_detail(detail)
+    }
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    config: Arc<HttpConfig>,
+}
+
+impl Http {
+    pub fn new(config: HttpConfig) -> Result<Self, Problem> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.total_timeout)
+            // Redirects are never followed: a token must not travel to a host it was not
+            // meant for, and OAuth redirects are handled by the loopback listener.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("scim-setup/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| {
+                Problem::server(
+                    "Setting up the HTTP client",
+                    format!("The HTTP client could not start: {err}."),
+                    "Reinstall the app; if it persists, report it.",
+                )
+            })?;
+        Ok(Self {
+            client,
+            config: Arc::new(config),
+        })
+    }
+
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// The underlying client (redirects off), e.g. for the `oauth2` crate.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends with the retry policy of `request.retry`; returns the last response whatever
+    /// its status.
+    pub async fn send(
+        &self,
+        request: &Request,
+        cancel: &CancellationToken,
+    ) -> Result<Response, HttpError> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let client_request_id = uuid::Uuid::new_v4().to_string();
+            let outcome = tokio::select! {
+                _ = cancel.cancelled() => return Err(HttpError::Cancelled),
+                outcome = self.send_once(request, &client_request_id) => outcome,
+            };
+            let retry_after = match &outcome {
+                Ok((status, headers, _)) => {
+                    if retryable_status(request.retry, *status) {
+                        Some(retry_after(headers))
+                    } else {
+                        None
+                    }
+                }
+                Err(err) if retryable_error(request.retry, err) => Some(None),
+                Err(_) => None,
+            };
+            let give_up = attempt >= self.config.max_attempts;
+            match (retry_after, give_up) {
+                (Some(hint), false) => {
+                    let wait = match hint {
+                        Some(wait) if wait > self.config.max_retry_after => None,
+                        Some(wait) => Some(wait),
+                        None => Some(self.backoff(attempt)),
+                    };
+                    if let Some(wait) = wait {
+                        tracing::info!(request = %request.describe(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                        tokio::select! {
+                            _ = cancel.cancelled() => return Err(HttpError::Cancelled),
+                            _ = tokio::time::sleep(wait) => {}
+                        }
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            let (status, headers, body) = outcome?;
+            let request_id = headers
+                .get("request-id")
+                .or_else(|| headers.get("x-request-id"))
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string);
+            tracing::debug!(request = %request.describe(), status, request_id = ?request_id, attempt, "response");
+            return Ok(Response {
+                status,
+                headers,
+                body,
+                request_id,
+                client_request_id,
+                elapsed: started.elapsed(),
+                attempts: attempt,
+                request: request.describe(),
+            });
+        }
+    }
+
+    async fn send_once(
+        &self,
+        request: &Request,
+        client_request_id: &str,
+    ) -> Result<(u16, HeaderMap, Vec<u8>), HttpError> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_static(name);
+            let value =
+                HeaderValue::from_str(value).map_err(|err| HttpError::Invalid(err.to_string()))?;
+            headers.insert(name, value);
+        }
+        headers.insert(
+            HeaderName::from_static("client-request-id"),
+            HeaderValue::from_str(client_request_id)
+                .map_err(|err| HttpError::Invalid(err.to_string()))?,
+        );
+        if let Some(token) = &request.bearer {
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    HttpError::Invalid("the token has characters a header cannot carry".into())
+                })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        tracing::trace!(request = %request.describe(), headers = %redacted_headers(&headers), "sending");
+        let mut builder = self
+            .client
+            .request(request.method.clone(), &request.url)
+            .headers(headers);
+        builder = match &request.body {
+            Some(Body::Json(value)) => builder.json(value),
+            Some(Body::Form(pairs)) => builder.form(pairs),
+            None => builder,
+        };
+        let response = builder
+            .send()
+            .await
+            .map_err(|err| classify(err, self.config.total_timeout))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| classify(err, self.config.total_timeout))?;
+        Ok((status, headers, body.to_vec()))
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exponent = attempt.saturating_sub(1).min(16);
+        let base = self.config.base_backoff.saturating_mul(1u32 << exponent);
+        let capped = base.min(self.config.max_backoff);
+        // Up to +50 % jitter so parallel clients do not retry in lockstep.
+        let jitter = rand::thread_rng().gen_range(0.0..0.5);
+        capped.mul_f64(1.0 + jitter)
+    }
+}
+
+fn retryable_status(retry: Retry, status: u16) -> bool {
+    match retry {
+        Retry::Idempotent => matches!(status, 429 | 502 | 503 | 504),
+        Retry::ThrottleOnly => status == 429,
+        Retry::Never => false,
+    }
+}
+
+fn retryable_error(retry: Retry, err: &HttpError) -> bool {
+    match retry {
+        Retry::Idempotent => matches!(
+            err,
+            HttpError::Connect(_) | HttpError::Transport(_) | HttpError::Timeout(_)
+        ),
+        // A connection that never opened carried nothing, so even a create may go again.
+        Retry::ThrottleOnly => matches!(err, HttpError::Connect(_)),
+        Retry::Never => false,
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date; `None` means "use backoff".
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = when.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+fn classify(err: reqwest::Error, total: Duration) -> HttpError {
+    if err.is_timeout() {
+        HttpError::Timeout(total)
+    } else if err.is_connect() {
+        HttpError::Connect(root_cause(&err))
+    } else if err.is_builder() {
+        HttpError::Invalid(root_cause(&err))
+    } else {
+        HttpError::Transport(root_cause(&err))
+    }
+}
+
+/// The innermost error text: "connection refused" rather than "error sending request".
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+/// Headers as text for traces, with credentials replaced.
+pub fn redacted_headers(headers: &HeaderMap) -> String {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let shown =
+                if name == AUTHORIZATION || name.as_str().contains("token") || value.is_sensitive()
+                {
+                    "<redacted>".to_string()
+                } else {
+                    value.to_str().unwrap_or("<binary>").to_string()
+                };
+            format!("{name}: {shown}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorization_is_redacted_in_traces() {
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_static("Bearer very-secret-token");
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert("client-request-id", HeaderValue::from_static("abc"));
+        let text = redacted_headers(&headers);
+        assert!(!text.contains("very-secret"), "{text}");
+        assert!(text.contains("authorization: <redacted>"));
+        assert!(text.contains("client-request-id: abc"));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn creates_are_retried_only_when_not_processed() {
+        assert!(retryable_status(Retry::ThrottleOnly, 429));
+        assert!(!retryable_status(Retry::ThrottleOnly, 503));
+        assert!(retryable_status(Retry::Idempotent, 503));
+        assert!(!retryable_status(Retry::Idempotent, 400));
+        assert!(!retryable_error(
+            Retry::ThrottleOnly,
+            &HttpError::Transport("reset".into())
+        ));
+        assert!(retryable_error(
+            Retry::ThrottleOnly,
+            &HttpError::Connect("refused".into())
+        ));
+        assert!(!retryable_status(Retry::Never, 429));
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let http = Http::new(HttpConfig::default()).expect("client");
+        let first = http.backoff(1);
+        assert!(first >= Duration::from_secs(1) && first <= Duration::from_millis(1500));
+        let late = http.backoff(10);
+        assert!(late <= Duration::from_secs(24), "{late:?}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_unreachable_and_cancel_stops_waiting() {
+        let config = HttpConfig {
+            max_attempts: 1,
+            ..HttpConfig::default()
+        };
+        let http = Http::new(config).expect("client");
+        // Port 9 on loopback: nothing listens there in a test sandbox.
+        let request = Request::get("http://127.0.0.1:9/x");
+        let err = http
+            .send(&request, &CancellationToken::new())
+            .await
+            .expect_err("refused");
+        let problem = err.into_problem("Probing", &request.describe());
+        assert_eq!(problem.kind_name(), "unreachable", "{problem}");
+
+        let cancel = CancellationToken::new();
+        cancel.cancel();
+        let err = http.send(&request, &cancel).await.expect_err("cancelled");
+        assert!(matches!(err, HttpError::Cancelled));
+    }
+}

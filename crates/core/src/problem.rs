@@ -1,0 +1,246 @@
+//! The one error shape that crosses every boundary (IPC, CLI JSON, reports): what was being
+//! done, the cause in plain words, the fix, and the technical detail. Modules keep their own
+//! `thiserror` enums and map them here at the edge. Never put a secret in a Problem.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What was being done, why it failed and what to do; the same for every kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProblemInfo {
+    /// What the app was doing, e.g. "Creating the provisioning job".
+    pub action: String,
+    /// The cause in plain words.
+    pub cause: String,
+    /// What the person can do about it.
+    pub fix: String,
+    #[serde(default)]
+    pub detail: ProblemDetail,
+}
+
+/// Technical evidence for support tickets. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProblemDetail {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<u16>,
+    /// Graph `error.code`, or a provisioning engine code such as
+    /// `SystemForCrossDomainIdentityManagementCredentialValidationFailure`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub graph_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub scim_type: Option<String>,
+    /// A sign-in error: `AADSTS65001`, `invalid_grant`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub request_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client_request_id: Option<String>,
+    /// Sign-in `trace_id` / `correlation_id`, which Microsoft support asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub trace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub elapsed_ms: Option<u64>,
+    /// The request that failed, as `METHOD url` (no secrets: tokens never sit in URLs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub request: Option<String>,
+}
+
+macro_rules! problem_kinds {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal, $ctor:ident; )*) => {
+        /// Tagged by `kind` so the UI can switch on it; every kind carries a [`ProblemInfo`].
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+        #[serde(tag = "kind", rename_all = "camelCase")]
+        #[ts(export)]
+        pub enum Problem {
+            $( $(#[$doc])* $variant(ProblemInfo), )*
+        }
+
+        impl Problem {
+            pub fn info(&self) -> &ProblemInfo {
+                match self { $( Problem::$variant(info) => info, )* }
+            }
+
+            pub fn info_mut(&mut self) -> &mut ProblemInfo {
+                match self { $( Problem::$variant(info) => info, )* }
+            }
+
+            /// The serialized `kind`, e.g. `"consentRequired"`.
+            pub fn kind_name(&self) -> &'static str {
+                match self { $( Problem::$variant(_) => $name, )* }
+            }
+
+            $(
+                pub fn $ctor(
+                    action: impl Into<String>,
+                    cause: impl Into<String>,
+                    fix: impl Into<String>,
+                ) -> Self {
+                    Problem::$variant(ProblemInfo {
+                        action: action.into(),
+                        cause: cause.into(),
+                        fix: fix.into(),
+                        detail: ProblemDetail::default(),
+                    })
+                }
+            )*
+        }
+    };
+}
+
+problem_kinds! {
+    /// Sign-in was refused (bad account, MFA, Conditional Access, unknown app or tenant).
+    SignInFailed => "signInFailed", sign_in_failed;
+    /// The session ended (refresh token expired or revoked): sign in again.
+    SignInRequired => "signInRequired", sign_in_required;
+    /// An admin has not consented to the permissions the app asks for.
+    ConsentRequired => "consentRequired", consent_required;
+    /// Signed in, but the account lacks a role or permission.
+    Forbidden => "forbidden", forbidden;
+    NotFound => "notFound", not_found;
+    Conflict => "conflict", conflict;
+    /// The service asked us to slow down, and kept doing so after the retries.
+    Throttled => "throttled", throttled;
+    Unreachable => "unreachable", unreachable;
+    Timeout => "timeout", timeout;
+    /// Something the person typed or pasted cannot be right.
+    BadInput => "badInput", bad_input;
+    /// The OS keychain is missing or locked.
+    SecretStore => "secretStore", secret_store;
+    /// The app's data folder could not be read or written.
+    Storage => "storage", storage;
+    /// The SCIM endpoint refused the token, or Entra's Test Connection failed.
+    CredentialsRejected => "credentialsRejected", credentials_rejected;
+    /// The provisioning job is in quarantine.
+    Quarantined => "quarantined", quarantined;
+    /// The service refused the request as malformed (a 400 we did not expect).
+    Rejected => "rejected", rejected;
+    /// The service failed (5xx) or answered in a shape we cannot read.
+    Server => "server", server;
+    Cancelled => "cancelled", cancelled;
+}
+
+impl Problem {
+    pub fn with_detail(mut self, detail: ProblemDetail) -> Self {
+        self.info_mut().detail = detail;
+        self
+    }
+
+    /// Replaces the action with the caller's, more specific, wording.
+    pub fn during(mut self, action: impl Into<String>) -> Self {
+        self.info_mut().action = action.into();
+        self
+    }
+
+    pub fn cancelled_while(action: impl Into<String>) -> Self {
+        Self::cancelled(
+            action,
+            "You cancelled it.",
+            "Start it again when you are ready.",
+        )
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let info = self.info();
+        write!(f, "{}: {} Fix: {}", info.action, info.cause, info.fix)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn consent_required_serializes_flat_with_its_kind() {
+        let problem = Problem::consent_required(
+            "Signing in to Microsoft",
+            "No administrator has consented to the permissions this app asks for.",
+            "Ask a Global Administrator to sign in once and accept the consent prompt.",
+        )
+        .with_detail(ProblemDetail {
+            provider_code: Some("AADSTS65001".into()),
+            trace_id: Some("t-1".into()),
+            ..ProblemDetail::default()
+        });
+        assert_eq!(
+            serde_json::to_value(&problem).expect("serializes"),
+            json!({
+                "kind": "consentRequired",
+                "action": "Signing in to Microsoft",
+                "cause": "No administrator has consented to the permissions this app asks for.",
+                "fix": "Ask a Global Administrator to sign in once and accept the consent prompt.",
+                "detail": {"providerCode": "AADSTS65001", "traceId": "t-1"}
+            })
+        );
+    }
+
+    #[test]
+    fn throttled_keeps_status_request_ids_and_timing() {
+        let problem = Problem::throttled(
+            "Listing users",
+            "Graph said too many requests.",
+            "Wait a minute.",
+        )
+        .with_detail(ProblemDetail {
+            status: Some(429),
+            graph_code: Some("TooManyRequests".into()),
+            request_id: Some("r-1".into()),
+            client_request_id: Some("c-1".into()),
+            elapsed_ms: Some(1200),
+            ..ProblemDetail::default()
+        });
+        assert_eq!(
+            serde_json::to_value(&problem).expect("serializes"),
+            json!({
+                "kind": "throttled",
+                "action": "Listing users",
+                "cause": "Graph said too many requests.",
+                "fix": "Wait a minute.",
+                "detail": {"status": 429, "graphCode": "TooManyRequests", "requestId": "r-1",
+                           "clientRequestId": "c-1", "elapsedMs": 1200}
+            })
+        );
+    }
+
+    #[test]
+    fn round_trips_and_names_its_kind() {
+        let problem = Problem::secret_store(
+            "Saving the token",
+            "No Secret Service.",
+            "Install gnome-keyring.",
+        );
+        let text = serde_json::to_string(&problem).expect("serializes");
+        assert_eq!(
+            text,
+            r#"{"kind":"secretStore","action":"Saving the token","cause":"No Secret Service.","fix":"Install gnome-keyring.","detail":{}}"#
+        );
+        let back: Problem = serde_json::from_str(&text).expect("deserializes");
+        assert_eq!(back, problem);
+        assert_eq!(back.kind_name(), "secretStore");
+        assert_eq!(
+            back.to_string(),
+            "Saving the token: No Secret Service. Fix: Install gnome-keyring."
+        );
+    }
+}

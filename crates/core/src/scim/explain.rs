@@ -1,0 +1,275 @@
+//! The catalogue: every way a SCIM endpoint fails Entra, with the cause in plain words and the
+//! fix. Rows come from entra-graph.md §10 and unity-scim.md B8; a check names the row and adds
+//! what exactly it saw.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One row of the catalogue. Stable kebab-case names: the UI and scripts switch on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum FailureKind {
+    InvalidUrl,
+    PlainHttp,
+    PlainHttpLoopback,
+    TrailingUsersPath,
+    NotUnityTenantPath,
+    UnknownQueryString,
+    MisspelledComplianceFlag,
+    UnreachableHost,
+    DnsFailed,
+    UntrustedCertificate,
+    CertificateNameMismatch,
+    CertificateExpired,
+    TlsVersion,
+    TlsHandshakeFailed,
+    Hang,
+    ConnectionDropped,
+    LoginPage,
+    WrongBaseUrl,
+    TokenRejected,
+    TokenExpired,
+    TokenExpiresSoon,
+    BearerPrefixPasted,
+    TokenMalformed,
+    MissingRole,
+    NoAuthRequired,
+    Throttled,
+    ServerError,
+    NotScimResponse,
+    TestUserFound,
+    FilterRejected,
+    WrongContentType,
+    ErrorShape,
+    DiscoveryMissing,
+    PaginationBroken,
+    GroupsNotOffered,
+    UnknownUserNot404,
+    SlowResponses,
+    LegacyPatchRejected,
+    CompliantPatchRejected,
+    DomainNotValidated,
+    CreateRejected,
+    ConflictOnCreate,
+    DuplicateAccepted,
+    FilterCaseSensitive,
+    WriteMismatch,
+    InactiveUserHidden,
+    DeleteFailed,
+    CleanupIncomplete,
+    UnexpectedStatus,
+}
+
+/// The cause and the fix of one catalogue row.
+pub struct Explanation {
+    pub cause: &'static str,
+    pub fix: &'static str,
+}
+
+const fn row(cause: &'static str, fix: &'static str) -> Explanation {
+    Explanation { cause, fix }
+}
+
+/// The cause and fix for a row. Checks append what they saw to the cause.
+pub fn explain(kind: FailureKind) -> Explanation {
+    use FailureKind::*;
+    match kind {
+        InvalidUrl => row(
+            "The Tenant URL is not a valid absolute URL.",
+            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM); it looks like https://services.api.unity.com/scim/v2/tenants/<organization id>.",
+        ),
+        PlainHttp => row(
+            "The Tenant URL uses plain http; Entra only calls SCIM endpoints over HTTPS.",
+            "Use the https:// URL of the endpoint.",
+        ),
+        PlainHttpLoopback => row(
+            "The Tenant URL uses plain http on this computer (a sandbox or local test server); Entra could not call it.",
+            "Fine for a local test; give Entra the public https:// URL.",
+        ),
+        TrailingUsersPath => row(
+            "The Tenant URL ends in /Users (or /Groups); Entra appends /Users itself, so it would call …/Users/Users and get 404.",
+            "Remove the trailing /Users from the Tenant URL: it must end at the tenant, e.g. …/scim/v2/tenants/<organization id>.",
+        ),
+        NotUnityTenantPath => row(
+            "The URL points at Unity's SCIM host but its path is not /scim/v2/tenants/<organization id>, so Entra's calls would land on a wrong path (404).",
+            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM) instead of typing it.",
+        ),
+        UnknownQueryString => row(
+            "The Tenant URL carries a query string; Entra appends /Users to the path, so anything after ? is either ignored or breaks the calls.",
+            "Remove the query string; keep only ?aadOptscim062020 if you want RFC-compliant PATCH requests.",
+        ),
+        MisspelledComplianceFlag => row(
+            "The Tenant URL carries a misspelt compliance flag; Entra recognises only aadOptscim062020.",
+            "Replace it with ?aadOptscim062020 (or remove it).",
+        ),
+        UnreachableHost => row(
+            "The host could not be reached: nothing accepted the connection (wrong host or port, a firewall, or a private network).",
+            "Check the host and port in the Tenant URL. Entra calls from Microsoft's AzureActiveDirectory service-tag IP ranges over the internet: the endpoint must be public and allow them.",
+        ),
+        DnsFailed => row(
+            "The host name in the Tenant URL does not resolve in DNS.",
+            "Check the spelling of the host; for Unity it is services.api.unity.com. A name that only resolves inside your network cannot be reached by Entra.",
+        ),
+        UntrustedCertificate => row(
+            "The server's TLS certificate is not issued by a public certificate authority (self-signed or a private CA), so Entra refuses the connection.",
+            "Install a certificate from a public CA on the endpoint (with its full chain); Entra does not accept self-signed or private-CA certificates.",
+        ),
+        CertificateNameMismatch => row(
+            "The server's TLS certificate is not valid for the host name in the Tenant URL.",
+            "Use the host name the certificate was issued for, or install a certificate that covers this name.",
+        ),
+        CertificateExpired => row(
+            "The server's TLS certificate has expired (or is not yet valid).",
+            "Renew the endpoint's certificate.",
+        ),
+        TlsVersion => row(
+            "The server does not accept TLS 1.2, the only protocol version Entra's provisioning service uses.",
+            "Enable TLS 1.2 with the ECDHE-GCM cipher suites on the endpoint.",
+        ),
+        TlsHandshakeFailed => row(
+            "The TLS handshake failed, so Entra cannot connect (\"An error occurred while sending the request\").",
+            "Check the endpoint's TLS setup: TLS 1.2, a public-CA certificate with its chain, RSA ≥ 2048 or ECC ≥ 256 bits.",
+        ),
+        Hang => row(
+            "The endpoint accepted the connection but did not answer in time; Entra gives up the same way and reports the endpoint unavailable.",
+            "Check the endpoint's health and anything between (proxy, gateway, firewall holding connections); try again later.",
+        ),
+        ConnectionDropped => row(
+            "The server closed the connection without answering (a crashing server, a proxy or a firewall cutting the connection).",
+            "Check the endpoint's health and any proxy or firewall in front of it, then run the diagnosis again.",
+        ),
+        LoginPage => row(
+            "The URL answers with a web page (a sign-in page or a redirect to one) instead of SCIM JSON: it is a website URL, not the SCIM API.",
+            "Use the SCIM base connector URL from the Unity Dashboard (https://services.api.unity.com/scim/v2/tenants/<organization id>), not a Dashboard or sign-in page address.",
+        ),
+        WrongBaseUrl => row(
+            "Entra's query on {Tenant URL}/Users answers 404 Not Found: the Tenant URL is wrong (missing /scim/v2, missing /tenants/<organization id>, a wrong organization id or a typo). Entra reports \"HTTP/404 … rather than the expected HTTP/200\" and quarantines the job.",
+            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM) into Entra's Tenant URL.",
+        ),
+        TokenRejected => row(
+            "The endpoint refuses the token (401): it is wrong, expired or revoked. Entra shows \"You appear to have entered invalid credentials\".",
+            "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens), paste it into Entra's Secret Token, Test Connection, save.",
+        ),
+        TokenExpired => row(
+            "The token has expired: Entra's calls are refused and the job goes to quarantine.",
+            "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens) and save it as Entra's Secret Token.",
+        ),
+        TokenExpiresSoon => row(
+            "The token expires soon; when it does, Entra's calls are refused and the job goes to quarantine.",
+            "Use a long-lived (non-expiring) bearer token, or plan to replace this one in Entra before it expires.",
+        ),
+        BearerPrefixPasted => row(
+            "The token was pasted with a \"Bearer \" prefix; Entra adds \"Bearer \" itself and sends \"Bearer Bearer …\", which is refused.",
+            "Paste only the token itself into Entra's Secret Token, without the word Bearer.",
+        ),
+        TokenMalformed => row(
+            "The token contains spaces, quotes or line breaks, so it cannot be the token as issued (a copy-paste slip).",
+            "Copy the token again from the Unity Dashboard and paste exactly that, without quotes or line breaks.",
+        ),
+        MissingRole => row(
+            "The token is valid but not allowed to use SCIM (403): its service account lacks the organization role SCIM Authenticator, SCIM is not enabled for the organization, or the token belongs to another organization.",
+            "In the Unity Dashboard, Administration > Service accounts > the account > Manage organization roles: give it SCIM Authenticator; check that SCIM provisioning is enabled and that the URL's organization id is the token's organization.",
+        ),
+        NoAuthRequired => row(
+            "The endpoint answers without any token; anyone who knows the URL can read and change users.",
+            "Require the bearer token on every SCIM call.",
+        ),
+        Throttled => row(
+            "The endpoint is throttling requests (429 Too Many Requests). Entra backs off and retries later, so provisioning slows down.",
+            "Wait for the time the Retry-After header gives and run the diagnosis again; if it persists, ask the provider about its rate limit.",
+        ),
+        ServerError => row(
+            "The endpoint answered with a server error (5xx): the problem is on the provider's side.",
+            "Try again later; if it persists, open a ticket with the provider and quote the request-id.",
+        ),
+        NotScimResponse => row(
+            "The endpoint answered 200 but not with a SCIM ListResponse, so Entra cannot read it (Test Connection fails).",
+            "The Tenant URL probably points at something other than the SCIM API; use the SCIM base connector URL. A SCIM server must answer the query with {\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"],\"totalResults\":0,…}.",
+        ),
+        TestUserFound => row(
+            "A query for a random, non-existent userName returned users: the endpoint ignores the filter, so Entra would match the wrong user.",
+            "The endpoint must support filter=userName eq \"…\" and return only matching users.",
+        ),
+        FilterRejected => row(
+            "The endpoint rejects the filter Entra sends (filter=userName eq \"…\"), so Test Connection and user matching fail.",
+            "The endpoint must support eq filters on userName and externalId (users) and displayName (groups), and answer 200 with an empty ListResponse when nothing matches.",
+        ),
+        WrongContentType => row(
+            "Some JSON answers are not labelled application/scim+json, the media type Entra expects.",
+            "Usually harmless; the endpoint should answer with Content-Type: application/scim+json.",
+        ),
+        ErrorShape => row(
+            "Some error answers are not SCIM errors ({\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"<code as a string>\",…}), so Entra's logs show less about what went wrong.",
+            "Have the endpoint answer errors in RFC 7644's Error shape, with status as a string and a scimType from the RFC's list.",
+        ),
+        DiscoveryMissing => row(
+            "A discovery endpoint (/ServiceProviderConfig, /ResourceTypes, /Schemas) is missing or malformed. Entra's non-gallery apps do not need it, but it tells what the endpoint supports.",
+            "Nothing to do for Entra; for other clients, serve the RFC 7644 discovery endpoints.",
+        ),
+        PaginationBroken => row(
+            "Listing with startIndex and count does not follow RFC 7644 pagination, so a full sync may miss or repeat users.",
+            "The endpoint should honour startIndex (1-based) and count (count=0 returns only totalResults).",
+        ),
+        GroupsNotOffered => row(
+            "The endpoint does not serve /Groups, so Entra cannot provision groups.",
+            "Assign users (not groups) to the app in Entra, or turn off group provisioning in the app's attribute mappings.",
+        ),
+        UnknownUserNot404 => row(
+            "Getting a user id that does not exist does not answer 404, so Entra cannot tell a deleted user from an error.",
+            "The endpoint should answer 404 with a SCIM Error for unknown ids.",
+        ),
+        SlowResponses => row(
+            "Some answers took several seconds; Entra may time out and retry, slowing provisioning.",
+            "Check the endpoint's performance, or run the diagnosis again later.",
+        ),
+        LegacyPatchRejected => row(
+            "The endpoint rejects Entra's default PATCH dialect (capitalised ops such as \"Replace\", active as the string \"False\"), so updates and disabling users fail.",
+            "Append ?aadOptscim062020 to Entra's Tenant URL: Entra then sends RFC-compliant PATCH (lower-case ops, boolean active), which this endpoint accepts.",
+        ),
+        CompliantPatchRejected => row(
+            "The endpoint rejects the RFC-compliant PATCH dialect Entra sends when the Tenant URL has ?aadOptscim062020.",
+            "Remove ?aadOptscim062020 from the Tenant URL if the legacy dialect works; otherwise the endpoint's PATCH support must be fixed.",
+        ),
+        DomainNotValidated => row(
+            "The endpoint refused to create a user in this domain: Unity only accepts users whose domain is validated for the organization's SSO.",
+            "Validate the domain in the Unity Dashboard (Administration > Single sign on > Domains), or provision only users whose userName is in a validated domain.",
+        ),
+        CreateRejected => row(
+            "The endpoint refused Entra's create-user request (a required attribute missing or invalid).",
+            "Compare Entra's attribute mappings with what the endpoint requires (userName, emails[type eq \"work\"].value, name.givenName, name.familyName).",
+        ),
+        ConflictOnCreate => row(
+            "Creating a user answered 409 Conflict although the query for that userName found nobody: the user already exists (for example created by SSO sign-in) under a different userName or externalId, so Entra's matching does not find it.",
+            "Make Entra's matching attribute (userName ← userPrincipalName) equal the existing Unity user's userName, or remove the stale user in Unity, then provision again.",
+        ),
+        DuplicateAccepted => row(
+            "Creating the same userName twice succeeded: the endpoint does not enforce uniqueness, so Entra could create duplicates.",
+            "The endpoint should answer 409 with scimType uniqueness for an existing userName.",
+        ),
+        FilterCaseSensitive => row(
+            "Filtering on userName is case-sensitive; Entra's matching treats userName case-insensitively, so a user whose case changed would be created twice or answer 409.",
+            "userName filters should be case-insensitive (RFC 7643: caseExact false).",
+        ),
+        WriteMismatch => row(
+            "After a write, reading the user back does not show the change, so Entra's updates would be lost.",
+            "The endpoint must apply PATCH operations (replace on name, emails[type eq \"work\"].value, active).",
+        ),
+        InactiveUserHidden => row(
+            "A disabled user (active=false) can no longer be read, so Entra cannot re-enable or later delete it.",
+            "Inactive users must stay retrievable until they are deleted.",
+        ),
+        DeleteFailed => row(
+            "Deleting the test user failed, or the deleted user can still be read.",
+            "The endpoint must answer DELETE /Users/{id} with 204 and then 404 for that id.",
+        ),
+        CleanupIncomplete => row(
+            "The diagnosis could not remove everything it created.",
+            "Delete the listed test users or groups by hand in the Unity Dashboard.",
+        ),
+        UnexpectedStatus => row(
+            "The endpoint answered with an unexpected HTTP status.",
+            "See the evidence; compare with what Entra expects from a SCIM endpoint.",
+        ),
+    }
+}

@@ -1,0 +1,401 @@
+//! What a diagnosis reports: one result per check with its evidence, the cause and the fix,
+//! plus the redaction that keeps the bearer token out of every string a report holds.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::explain::{explain, FailureKind};
+use crate::Secret;
+
+/// How a check ended. Serialized flat into its check: `"outcome": "skipped", "reason": "…"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+#[ts(export)]
+pub enum Outcome {
+    Pass,
+    Warn,
+    Fail,
+    Skipped { reason: String },
+}
+
+/// One HTTP call (or connection attempt) as it happened, with the token redacted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Evidence {
+    /// `GET https://host/scim/v2/…/Users?filter=…`, or `CONNECT host:443` for network steps.
+    pub request: String,
+    pub status: Option<u16>,
+    pub elapsed_ms: u32,
+    pub content_type: Option<String>,
+    /// The first few hundred characters of the body, token redacted.
+    pub body_excerpt: Option<String>,
+    /// The server's correlation id (`request-id`, `x-request-id`, …) for a support ticket.
+    pub request_id: Option<String>,
+    pub retry_after: Option<String>,
+    /// Where a 3xx pointed.
+    pub location: Option<String>,
+    /// A transport failure (timeout, refused, reset, TLS) in words.
+    pub error: Option<String>,
+}
+
+/// Something a check learnt that is worth showing even when it passes ("patch supported: yes").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CheckResult {
+    /// Stable kebab-case id, e.g. `test-connection-users`.
+    pub id: String,
+    pub title: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub outcome: Outcome,
+    /// The catalogue entry that explains a warn or fail.
+    pub failure: Option<FailureKind>,
+    /// The cause in plain words (warn and fail only).
+    pub cause: Option<String>,
+    /// What to do about it (warn and fail only).
+    pub fix: Option<String>,
+    pub evidence: Vec<Evidence>,
+    pub facts: Vec<Fact>,
+    pub elapsed_ms: u32,
+}
+
+impl CheckResult {
+    pub(crate) fn new(check: Check) -> Self {
+        Self {
+            id: check.id.to_string(),
+            title: check.title.to_string(),
+            outcome: Outcome::Pass,
+            failure: None,
+            cause: None,
+            fix: None,
+            evidence: Vec::new(),
+            facts: Vec::new(),
+            elapsed_ms: 0,
+        }
+    }
+
+    pub(crate) fn skipped(check: Check, reason: impl Into<String>) -> Self {
+        let mut result = Self::new(check);
+        result.outcome = Outcome::Skipped {
+            reason: reason.into(),
+        };
+        result
+    }
+
+    /// Marks the check failed with a catalogue entry; `detail` says what exactly was seen.
+    pub(crate) fn fail(mut self, kind: FailureKind, detail: impl AsRef<str>) -> Self {
+        self.set_finding(Outcome::Fail, kind, detail.as_ref());
+        self
+    }
+
+    pub(crate) fn warn(mut self, kind: FailureKind, detail: impl AsRef<str>) -> Self {
+        self.set_finding(Outcome::Warn, kind, detail.as_ref());
+        self
+    }
+
+    fn set_finding(&mut self, outcome: Outcome, kind: FailureKind, detail: &str) {
+        // The first finding wins: it is the one the rest of the check was judged on.
+        if self.failure.is_some() && self.outcome == Outcome::Fail {
+            return;
+        }
+        let explanation = explain(kind);
+        let cause = if detail.is_empty() {
+            explanation.cause.to_string()
+        } else {
+            format!("{} {}", explanation.cause, detail)
+        };
+        self.outcome = outcome;
+        self.failure = Some(kind);
+        self.cause = Some(cause);
+        self.fix = Some(explanation.fix.to_string());
+    }
+
+    pub(crate) fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence.push(evidence);
+        self
+    }
+
+    pub(crate) fn fact(mut self, label: impl Into<String>, value: impl Into<String>) -> Self {
+        self.facts.push(Fact {
+            label: label.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    pub fn is_pass(&self) -> bool {
+        self.outcome == Outcome::Pass
+    }
+
+    pub fn is_fail(&self) -> bool {
+        self.outcome == Outcome::Fail
+    }
+}
+
+/// A check's stable id and its human title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+/// Counts per outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiagnoseSummary {
+    pub passed: u32,
+    pub warned: u32,
+    pub failed: u32,
+    pub skipped: u32,
+}
+
+/// The whole diagnosis: what the window shows, `--json` prints and support attaches to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiagnoseReport {
+    /// The URL as given (it holds no secret).
+    pub url: String,
+    /// "…7Q2a": which token was used, never the token.
+    pub token_hint: String,
+    pub write_checks: bool,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub elapsed_ms: u32,
+    pub cancelled: bool,
+    pub summary: DiagnoseSummary,
+    pub checks: Vec<CheckResult>,
+}
+
+impl DiagnoseReport {
+    /// True when no check failed (warnings allowed): the CLI's exit code 0.
+    pub fn passed(&self) -> bool {
+        self.summary.failed == 0 && !self.cancelled
+    }
+
+    pub fn check(&self, id: &str) -> Option<&CheckResult> {
+        self.checks.iter().find(|check| check.id == id)
+    }
+
+    pub(crate) fn summarize(checks: &[CheckResult]) -> DiagnoseSummary {
+        let mut summary = DiagnoseSummary::default();
+        for check in checks {
+            match check.outcome {
+                Outcome::Pass => summary.passed += 1,
+                Outcome::Warn => summary.warned += 1,
+                Outcome::Fail => summary.failed += 1,
+                Outcome::Skipped { .. } => summary.skipped += 1,
+            }
+        }
+        summary
+    }
+
+    /// The human report: a line per check (✓ pass, ! warn, ✗ fail, – skipped), then the cause
+    /// and the fix indented.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "SCIM diagnosis of {} (token {}){}\n",
+            self.url,
+            self.token_hint,
+            if self.write_checks {
+                ", with write checks"
+            } else {
+                ""
+            }
+        );
+        for check in &self.checks {
+            out.push_str(&check_line(check));
+        }
+        let s = &self.summary;
+        out.push_str(&format!(
+            "\n{} passed, {} warnings, {} failed, {} skipped in {} ms{}\n",
+            s.passed,
+            s.warned,
+            s.failed,
+            s.skipped,
+            self.elapsed_ms,
+            if self.cancelled { " (cancelled)" } else { "" }
+        ));
+        out
+    }
+}
+
+/// One check as text: the line, then its cause, fix and the last evidence, indented.
+pub fn check_line(check: &CheckResult) -> String {
+    let (mark, suffix) = match &check.outcome {
+        Outcome::Pass => ("✓", String::new()),
+        Outcome::Warn => ("!", String::new()),
+        Outcome::Fail => ("✗", String::new()),
+        Outcome::Skipped { reason } => ("–", format!(" (skipped: {reason})")),
+    };
+    let mut out = format!("{mark} {:<34} {}{suffix}\n", check.id, check.title);
+    if let Some(cause) = &check.cause {
+        out.push_str(&format!("    cause: {cause}\n"));
+    }
+    if let Some(fix) = &check.fix {
+        out.push_str(&format!("    fix:   {fix}\n"));
+    }
+    if !check.is_pass() {
+        if let Some(evidence) = check.evidence.last() {
+            let status = evidence
+                .status
+                .map(|s| s.to_string())
+                .or_else(|| evidence.error.clone())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "    seen:  {} → {} ({} ms)\n",
+                evidence.request, status, evidence.elapsed_ms
+            ));
+        }
+    }
+    out
+}
+
+/// Replaces every form of the token (as given, without a pasted `Bearer ` prefix, JSON-escaped
+/// and percent-encoded) with `…last4`. Holds the token, so it is neither `Debug` nor `Serialize`.
+pub(crate) struct Redactor {
+    needles: Vec<String>,
+    hint: String,
+}
+
+impl Redactor {
+    pub(crate) fn new(token: &Secret) -> Self {
+        let raw = token.expose().trim();
+        let mut needles = Vec::new();
+        let mut add = |value: &str| {
+            // Very short values would shred ordinary text; a real token is never that short.
+            if value.len() >= 6 && !needles.iter().any(|n: &String| n == value) {
+                needles.push(value.to_string());
+            }
+        };
+        add(raw);
+        let bare = super::auth_checks::strip_bearer(raw);
+        add(bare);
+        for value in [raw, bare] {
+            if let Ok(escaped) = serde_json::to_string(value) {
+                add(escaped.trim_matches('"'));
+            }
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            add(&encoded);
+        }
+        // Longest first, so a prefix form never leaves the tail of a longer one behind.
+        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        Self {
+            needles,
+            hint: token.to_string(),
+        }
+    }
+
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for needle in &self.needles {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), "[redacted token]");
+            }
+        }
+        out
+    }
+
+    pub(crate) fn hint(&self) -> &str {
+        &self.hint
+    }
+
+    /// The last line of defence: every string anywhere in the report goes through `redact`.
+    pub(crate) fn redact_report(&self, report: DiagnoseReport) -> DiagnoseReport {
+        let Ok(mut value) = serde_json::to_value(&report) else {
+            return report;
+        };
+        self.redact_value(&mut value);
+        serde_json::from_value(value).unwrap_or(report)
+    }
+
+    fn redact_value(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => *text = self.redact(text),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value(v)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.redact_value(v)),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Check = Check {
+        id: "a-check",
+        title: "A check",
+    };
+
+    #[test]
+    fn outcome_serializes_flat_into_the_check() {
+        let result = CheckResult::skipped(A, "not asked");
+        let json = serde_json::to_value(&result).expect("serializes");
+        assert_eq!(json["outcome"], "skipped");
+        assert_eq!(json["reason"], "not asked");
+        assert_eq!(json["id"], "a-check");
+        let back: CheckResult = serde_json::from_value(json).expect("round-trips");
+        assert_eq!(back, result);
+    }
+
+    #[test]
+    fn a_failure_carries_cause_and_fix_from_the_catalogue() {
+        let result = CheckResult::new(A).fail(FailureKind::TokenRejected, "(HTTP 401)");
+        let json = serde_json::to_value(&result).expect("serializes");
+        assert_eq!(json["outcome"], "fail");
+        assert_eq!(json["failure"], "token-rejected");
+        assert!(json["cause"].as_str().unwrap_or_default().ends_with("(HTTP 401)"));
+        assert!(json["fix"].as_str().is_some_and(|f| !f.is_empty()));
+    }
+
+    #[test]
+    fn redactor_removes_every_form_of_the_token() {
+        let token = Secret::new("Bearer abc/def+ghi\"jkl-7Q2a");
+        let redactor = Redactor::new(&token);
+        let text = "echo: Bearer abc/def+ghi\"jkl-7Q2a and abc/def+ghi\"jkl-7Q2a and \
+                    abc\\/def+ghi\\\"jkl-7Q2a and abc%2Fdef%2Bghi%22jkl-7Q2a";
+        let redacted = redactor.redact(text);
+        assert!(!redacted.contains("def+ghi"), "{redacted}");
+        assert!(!redacted.contains("def%2Bghi"), "{redacted}");
+        assert_eq!(redactor.hint(), "…7Q2a");
+    }
+
+    #[test]
+    fn text_report_marks_each_outcome() {
+        let checks = vec![
+            CheckResult::new(A),
+            CheckResult::new(A).warn(FailureKind::SlowResponses, ""),
+            CheckResult::new(A).fail(FailureKind::WrongBaseUrl, ""),
+            CheckResult::skipped(A, "why"),
+        ];
+        let report = DiagnoseReport {
+            url: "https://x".into(),
+            token_hint: "…abcd".into(),
+            write_checks: false,
+            started_at: String::new(),
+            elapsed_ms: 3,
+            cancelled: false,
+            summary: DiagnoseReport::summarize(&checks),
+            checks,
+        };
+        let text = report.to_text();
+        for mark in ["✓ a-check", "! a-check", "✗ a-check", "– a-check"] {
+            assert!(text.contains(mark), "{text}");
+        }
+        assert!(text.contains("    fix:"));
+        assert!(!report.passed());
+    }
+}
