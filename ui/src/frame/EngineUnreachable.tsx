@@ -1,0 +1,30 @@
+// What the window says when it cannot reach its Rust engine, instead of a blank page: most
+// often because the page was opened in a plain browser rather than in the app.
+import { MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import type { ReactElement } from 'react';
+
+export interface EngineUnreachableProps {
+  notInApp: boolean;
+  message: string;
+}
+
+export function EngineUnreachable({ notInApp, message }: EngineUnreachableProps): ReactElement {
+  return (
+    <MessageBar intent="error" layout="multiline" data-testid="engine-unreachable">
+      <MessageBarBody>
+        {notInApp ? (
+          <>
+            <MessageBarTitle>Not running inside the SCIM Setup app</MessageBarTitle>
+            This page was opened outside the app (for example in a web browser), so it cannot reach
+            Microsoft, Unity or the sandbox. Start the app with the <code>scim-setup</code> command.
+          </>
+        ) : (
+          <>
+            <MessageBarTitle>The app’s engine did not answer</MessageBarTitle>
+            {message} Restart SCIM Setup; if this keeps happening, report it with this message.
+          </>
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}

@@ -1,0 +1,18 @@
+// Sample data for `vite build --mode preview-mock` only: lets the frame be screenshotted in a
+// plain browser. Never imported by a normal build (see getAppInfo).
+import type { AppInfo } from './bindings/AppInfo';
+
+export const previewAppInfo: AppInfo = {
+  version: '0.1.0-preview',
+  sandbox: true,
+  dataDir: '/home/admin/.local/share/com.unity.scim-setup',
+  profile: {
+    name: 'sandbox',
+    microsoftAuthority: 'http://127.0.0.1:41001',
+    graph: 'http://127.0.0.1:41001/v1.0',
+    unityAuth: 'http://127.0.0.1:41002',
+    unityApi: 'http://127.0.0.1:41002',
+    unityScim: 'http://127.0.0.1:41002/scim/v2',
+    scimBaseUrl: 'http://127.0.0.1:41002/scim/v2/tenants/8d1c0a5e',
+  },
+};

@@ -1,0 +1,177 @@
+// The first thing an admin sees: what the four steps will do, in plain words, and what must
+// already be true before starting.
+import {
+  Body1,
+  Body1Strong,
+  Button,
+  makeStyles,
+  Subtitle2,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowRightRegular, CheckmarkCircleRegular } from '@fluentui/react-icons';
+import type { ReactElement } from 'react';
+import { STEPS, type SectionId } from '../../frame/sections';
+import { ViewPage } from '../common/ViewPage';
+
+const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
+  unity:
+    'Create a Unity service account with the SCIM Authenticator role, and a bearer token that lets Entra reach your organization.',
+  connector:
+    'Find your organization’s SCIM connector URL and check it answers the way Entra expects.',
+  entra:
+    'Sign in to Entra, choose your Unity enterprise app, test the connection, and start provisioning.',
+  provision:
+    'Provision a few people right away and watch each of them arrive in Unity, step by step.',
+};
+
+const PREREQUISITES = [
+  {
+    title: 'Unity: single sign-on is on',
+    detail: 'SSO is turned on for your Unity organization and your email domains are validated.',
+  },
+  {
+    title: 'Entra: an enterprise app for Unity sign-in',
+    detail: 'The enterprise application your people use to sign in to Unity is already set up in Entra.',
+  },
+  {
+    title: 'Entra: an admin role',
+    detail:
+      'You can sign in to Entra as an Application Administrator, Cloud Application Administrator or Global Administrator.',
+  },
+];
+
+const useStyles = makeStyles({
+  section: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalS,
+  },
+  heading: {
+    margin: 0,
+  },
+  steps: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalS,
+  },
+  step: {
+    display: 'grid',
+    gridTemplateColumns: '28px 1fr',
+    columnGap: tokens.spacingHorizontalM,
+    alignItems: 'start',
+  },
+  stepNumber: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    width: '28px',
+    height: '28px',
+    borderRadius: tokens.borderRadiusCircular,
+    backgroundColor: tokens.colorBrandBackground2,
+    color: tokens.colorBrandForeground2,
+    fontWeight: tokens.fontWeightSemibold,
+  },
+  stepText: {
+    display: 'flex',
+    flexDirection: 'column',
+  },
+  prerequisites: {
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalS,
+  },
+  prerequisite: {
+    display: 'grid',
+    gridTemplateColumns: '20px 1fr',
+    columnGap: tokens.spacingHorizontalS,
+    alignItems: 'start',
+  },
+  prerequisiteIcon: {
+    fontSize: '20px',
+    color: tokens.colorNeutralForeground3,
+  },
+  muted: {
+    color: tokens.colorNeutralForeground2,
+  },
+  actions: {
+    display: 'flex',
+    alignItems: 'center',
+    columnGap: tokens.spacingHorizontalL,
+  },
+});
+
+export interface StartViewProps {
+  /** The active cloud profile's name, once known. */
+  profileName?: string;
+  onNavigate: (section: SectionId) => void;
+}
+
+export function StartView({ profileName, onNavigate }: StartViewProps): ReactElement {
+  const styles = useStyles();
+  return (
+    <ViewPage
+      id="start"
+      title="Provision Unity users from Entra ID"
+      summary={
+        <>
+          This app connects Microsoft Entra ID to Unity Cloud, so the people you assign in Entra
+          get Unity accounts automatically and lose them when they leave. It takes four steps, and
+          each one checks its own result before you move on.
+        </>
+      }
+    >
+      <section className={styles.section} aria-labelledby="start-steps">
+        <Subtitle2 as="h2" id="start-steps" className={styles.heading}>
+          What will happen
+        </Subtitle2>
+        <ol className={styles.steps}>
+          {STEPS.map((step) => (
+            <li key={step.id} className={styles.step}>
+              <span className={styles.stepNumber}>{step.number}</span>
+              <span className={styles.stepText}>
+                <Body1Strong>{step.label}</Body1Strong>
+                <Body1 className={styles.muted}>{STEP_PLAIN_WORDS[step.id]}</Body1>
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className={styles.section} aria-labelledby="start-prerequisites">
+        <Subtitle2 as="h2" id="start-prerequisites" className={styles.heading}>
+          Before you begin
+        </Subtitle2>
+        <ul className={styles.prerequisites}>
+          {PREREQUISITES.map((item) => (
+            <li key={item.title} className={styles.prerequisite}>
+              <CheckmarkCircleRegular className={styles.prerequisiteIcon} aria-hidden="true" />
+              <span className={styles.stepText}>
+                <Body1Strong>{item.title}</Body1Strong>
+                <Body1 className={styles.muted}>{item.detail}</Body1>
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <div className={styles.actions}>
+        <Button
+          appearance="primary"
+          size="large"
+          icon={<ArrowRightRegular />}
+          iconPosition="after"
+          onClick={() => onNavigate('unity')}
+        >
+          Begin
+        </Button>
+        {profileName && <Body1 className={styles.muted}>Cloud profile: {profileName}</Body1>}
+      </div>
+    </ViewPage>
+  );
+}
