@@ -166,6 +166,8 @@ pub(crate) struct ActiveFault {
     pub id: String,
     pub fault: Fault,
     pub remaining: Option<u32>,
+    /// Token sequence number when switched on (`expire-tokens` expires what came before).
+    pub cutoff: u64,
 }
 
 /// What the middleware must do to one request (faults stack: latency then one terminal kind).

@@ -1,0 +1,76 @@
+//! `/_sandbox`: the control surface tests and the CLI use to switch faults and to count what
+//! exists ("nothing created twice"). Not part of any real cloud, hence the prefix; served on
+//! every listener and never faulted.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::http::json_response;
+use crate::state::SharedApp;
+
+pub(crate) fn routes() -> Router<SharedApp> {
+    Router::new()
+        .route("/_sandbox/faults", post(add_fault).delete(clear_faults).get(list_faults))
+        .route("/_sandbox/faults/{id}", delete(remove_fault))
+        .route("/_sandbox/state", get(state))
+        .route("/_sandbox/profile", get(profile))
+}
+
+async fn add_fault(State(app): State<SharedApp>, body: Bytes) -> Response {
+    let spec = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("spec").and_then(Value::as_str).map(str::to_string));
+    let Some(spec) = spec else {
+        return json_response(StatusCode::BAD_REQUEST, json!({"error": "body must be {\"spec\": \"KIND[:ARG]@ROUTE[#TIMES]\"}"}));
+    };
+    match crate::parse_fault(&spec) {
+        Ok(fault) => {
+            let id = app.add_fault(fault);
+            json_response(StatusCode::CREATED, json!({"id": id, "spec": spec}))
+        }
+        Err(e) => json_response(StatusCode::BAD_REQUEST, json!({"error": e.to_string()})),
+    }
+}
+
+async fn remove_fault(State(app): State<SharedApp>, Path(id): Path<String>) -> Response {
+    if app.remove_fault(&id) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        // Already gone (e.g. its #TIMES were used up): the caller's goal is met.
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
+async fn clear_faults(State(app): State<SharedApp>) -> Response {
+    app.clear_faults();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn list_faults(State(app): State<SharedApp>) -> Response {
+    json_response(StatusCode::OK, json!({"faults": app.active_faults_json()}))
+}
+
+async fn profile(State(app): State<SharedApp>) -> Response {
+    json_response(StatusCode::OK, app.profile())
+}
+
+async fn state(State(app): State<SharedApp>) -> Response {
+    let (scim_users, scim_groups, scim_requests) = {
+        let store = app.scim();
+        (store.user_count(), store.group_count(), store.requests)
+    };
+    let drop_role = app.drop_role_active();
+    let service_accounts = app.unity().service_accounts_json(drop_role);
+    let mut body = app.graph().state_json();
+    body["scimUsers"] = json!(scim_users);
+    body["scimGroups"] = json!(scim_groups);
+    body["scimRequests"] = json!(scim_requests);
+    body["serviceAccounts"] = service_accounts;
+    body["faults"] = app.active_faults_json();
+    json_response(StatusCode::OK, body)
+}
