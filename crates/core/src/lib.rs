@@ -1,6 +1,8 @@
 //! The scim-setup engine. Every step is a plain async function here, testable with
 //! `cargo test` and no display; `src-tauri` only wires these into commands and the CLI.
 
+pub mod auth;
+pub mod entra;
 pub mod http;
 pub mod problem;
 pub mod profile;
