@@ -10,6 +10,7 @@ pub mod progress;
 pub mod scim;
 pub mod secret;
 pub mod secrets;
+pub mod unity;
 
 pub use problem::{Problem, ProblemDetail, ProblemInfo};
 pub use profile::CloudProfile;

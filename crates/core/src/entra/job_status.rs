@@ -13,23 +13,23 @@ use super::types::{SyncError, SyncJob};
 #[ts(export)]
 pub struct JobStatus {
     pub job_id: String,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub template_id: Option<String>,
     /// `NotConfigured`, `NotRun`, `Active`, `Paused`, `Quarantine`.
     pub code: String,
     /// Schedule state: `Active`, `Disabled`, `Paused`.
     pub schedule_state: String,
     /// ISO 8601 duration; `PT40M` once started.
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub interval: Option<String>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub last_execution: Option<ExecutionSummary>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub quarantine: Option<QuarantineSummary>,
     /// False while the first full cycle is still running.
     pub steady_state_reached: bool,
     pub entry_counts: BTreeMap<String, String>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub troubleshooting_url: Option<String>,
     /// One sentence for the status line.
     pub summary: String,
@@ -41,13 +41,13 @@ pub struct JobStatus {
 pub struct ExecutionSummary {
     /// `Succeeded`, `Failed`, `EntryLevelErrors`.
     pub state: String,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub time_began: Option<String>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub time_ended: Option<String>,
-    #[ts(optional, type = "number")]
+    #[ts(optional = nullable, type = "number")]
     pub count_exported: Option<i64>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub error: Option<SyncError>,
 }
 
@@ -56,11 +56,11 @@ pub struct ExecutionSummary {
 #[ts(export)]
 pub struct QuarantineSummary {
     pub reason: String,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub current_began: Option<String>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub next_attempt: Option<String>,
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub error: Option<SyncError>,
     pub cause: String,
     pub fix: String,

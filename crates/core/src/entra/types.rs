@@ -15,10 +15,10 @@ pub struct AppRole {
     #[serde(default)]
     pub allowed_member_types: Vec<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub display_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub value: Option<String>,
     #[serde(default = "yes")]
     pub is_enabled: bool,
@@ -41,14 +41,14 @@ pub struct ServicePrincipal {
     #[serde(default)]
     pub app_roles: Vec<AppRole>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub app_role_assignment_required: Option<bool>,
     /// Null for apps made under App registrations, which cannot provision (§2.2).
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub application_template_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub preferred_single_sign_on_mode: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -79,13 +79,13 @@ pub struct DirectoryObjectRef {
 pub struct DirectoryUser {
     pub id: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub display_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub user_principal_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub mail: Option<String>,
 }
 
@@ -95,13 +95,13 @@ pub struct DirectoryUser {
 pub struct DirectoryGroup {
     pub id: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub display_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub mail: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub security_enabled: Option<bool>,
 }
 
@@ -135,16 +135,16 @@ pub struct AppRoleAssignment {
     pub app_role_id: String,
     pub principal_id: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub principal_display_name: Option<String>,
     /// `User`, `Group` or `ServicePrincipal`.
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub principal_type: Option<String>,
     #[serde(default)]
     pub resource_id: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub created_date_time: Option<String>,
 }
 
@@ -176,10 +176,10 @@ pub struct SyncSchedule {
 #[ts(export)]
 pub struct SyncError {
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub code: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub message: Option<String>,
     #[serde(default)]
     pub tenant_actionable: bool,
@@ -323,31 +323,31 @@ pub struct ProvisioningLogEntry {
     #[serde(default)]
     pub activity_date_time: String,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub job_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub cycle_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub change_id: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub provisioning_action: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub status: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub error_code: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub reason: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub source_display_name: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional = nullable)]
     pub target_id: Option<String>,
     #[serde(default)]
     pub steps: Vec<LogStep>,

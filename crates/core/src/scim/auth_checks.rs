@@ -45,7 +45,10 @@ fn jwt_expiry(token: &str) -> Option<i64> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
-    serde_json::from_slice::<Value>(&bytes).ok()?.get("exp")?.as_i64()
+    serde_json::from_slice::<Value>(&bytes)
+        .ok()?
+        .get("exp")?
+        .as_i64()
 }
 
 /// Judged without any call, so it runs first and costs nothing.
@@ -58,7 +61,10 @@ pub(crate) fn check_token_format(token: &Secret, now_unix: i64) -> CheckResult {
         return result.fail(FailureKind::BearerPrefixPasted, "");
     }
     let bare = strip_bearer(token.expose());
-    if bare.chars().any(|c| c.is_whitespace() || c == '"' || c == '\'') {
+    if bare
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '\'')
+    {
         return result.fail(FailureKind::TokenMalformed, "");
     }
     match jwt_expiry(bare) {
@@ -66,12 +72,10 @@ pub(crate) fn check_token_format(token: &Secret, now_unix: i64) -> CheckResult {
             FailureKind::TokenExpired,
             format!("(its exp claim is {})", rfc3339(exp)),
         ),
-        Some(exp) if exp - now_unix < 30 * 86_400 => result
-            .fact("expires", rfc3339(exp))
-            .warn(
-                FailureKind::TokenExpiresSoon,
-                format!("(its exp claim is {})", rfc3339(exp)),
-            ),
+        Some(exp) if exp - now_unix < 30 * 86_400 => result.fact("expires", rfc3339(exp)).warn(
+            FailureKind::TokenExpiresSoon,
+            format!("(its exp claim is {})", rfc3339(exp)),
+        ),
         Some(exp) => result.fact("expires", rfc3339(exp)),
         None => result,
     }
@@ -90,7 +94,9 @@ pub(crate) fn test_connection_query(guid: &str) -> String {
 
 pub(crate) async fn check_token_accepted(probe: &Probe, token: &Secret, guid: &str) -> CheckResult {
     let filter = test_connection_query(guid);
-    let exchange = probe.get("Users", &[("filter", &filter)], Auth::Token).await;
+    let exchange = probe
+        .get("Users", &[("filter", &filter)], Auth::Token)
+        .await;
     let result = CheckResult::new(AUTH_TOKEN_ACCEPTED).with_evidence(exchange.evidence.clone());
     match common_failure(&exchange, probe.timeout) {
         Some((FailureKind::TokenRejected, detail)) => {
@@ -136,7 +142,11 @@ pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResul
     match (exchange.status, common_failure(&exchange, probe.timeout)) {
         (Some(401), _) => result.fact(
             "SCIM error body",
-            if exchange.has_schema(ERROR) { "yes" } else { "no" },
+            if exchange.has_schema(ERROR) {
+                "yes"
+            } else {
+                "no"
+            },
         ),
         (Some(403), _) => result.fact("status", "403 (refused, though 401 is the SCIM answer)"),
         (Some(404), _) => CheckResult::skipped(
@@ -145,12 +155,14 @@ pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResul
         )
         .with_evidence(exchange.evidence),
         (_, Some((kind, detail))) => result.fail(kind, detail),
-        (Some(status), None) if (200..300).contains(&status) => {
-            result.warn(FailureKind::NoAuthRequired, format!("(HTTP {status} without a token)"))
-        }
-        (Some(status), None) => {
-            result.warn(FailureKind::UnexpectedStatus, format!("(HTTP {status} instead of 401)"))
-        }
+        (Some(status), None) if (200..300).contains(&status) => result.warn(
+            FailureKind::NoAuthRequired,
+            format!("(HTTP {status} without a token)"),
+        ),
+        (Some(status), None) => result.warn(
+            FailureKind::UnexpectedStatus,
+            format!("(HTTP {status} instead of 401)"),
+        ),
         (None, None) => CheckResult::skipped(AUTH_WITHOUT_TOKEN, "cancelled"),
     }
 }
@@ -193,10 +205,16 @@ mod tests {
     fn token_format_names_each_slip() {
         let now = 1_800_000_000;
         let kind = |t: &str| check_token_format(&Secret::new(t), now).failure;
-        assert_eq!(kind("Bearer abcdef123"), Some(FailureKind::BearerPrefixPasted));
+        assert_eq!(
+            kind("Bearer abcdef123"),
+            Some(FailureKind::BearerPrefixPasted)
+        );
         assert_eq!(kind("\"abcdef123\""), Some(FailureKind::TokenMalformed));
         assert_eq!(kind(&jwt(now - 10)), Some(FailureKind::TokenExpired));
-        assert_eq!(kind(&jwt(now + 86_400)), Some(FailureKind::TokenExpiresSoon));
+        assert_eq!(
+            kind(&jwt(now + 86_400)),
+            Some(FailureKind::TokenExpiresSoon)
+        );
         assert_eq!(kind(&jwt(now + 365 * 86_400)), None);
         assert_eq!(kind("opaque-long-lived-token"), None);
     }

@@ -24,18 +24,29 @@ pub const DISCOVERY_SCHEMAS: Check = Check {
 const SPC: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
 /// Fetches one discovery endpoint; `None` with the finished check when it is not usable.
-async fn fetch(probe: &Probe, check: Check, path: &str) -> Result<(Exchange, CheckResult), CheckResult> {
+async fn fetch(
+    probe: &Probe,
+    check: Check,
+    path: &str,
+) -> Result<(Exchange, CheckResult), CheckResult> {
     let exchange = probe.get(path, &[], Auth::Token).await;
     let result = CheckResult::new(check).with_evidence(exchange.evidence.clone());
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         // The transport and auth checks name these; here they only mean "not available".
         return Err(match kind {
-            FailureKind::Hang | FailureKind::Throttled | FailureKind::ServerError => result.fail(kind, detail),
+            FailureKind::Hang | FailureKind::Throttled | FailureKind::ServerError => {
+                result.fail(kind, detail)
+            }
             _ => result.warn(FailureKind::DiscoveryMissing, detail),
         });
     }
     match exchange.status {
-        Some(200) if exchange.json.as_ref().is_some_and(|j| j.is_object() || j.is_array()) => {
+        Some(200)
+            if exchange
+                .json
+                .as_ref()
+                .is_some_and(|j| j.is_object() || j.is_array()) =>
+        {
             Ok((exchange, result))
         }
         Some(status) => Err(result.warn(
@@ -47,12 +58,17 @@ async fn fetch(probe: &Probe, check: Check, path: &str) -> Result<(Exchange, Che
 }
 
 pub(crate) async fn check_service_provider_config(probe: &Probe) -> CheckResult {
-    let (exchange, mut result) = match fetch(probe, DISCOVERY_CONFIG, "ServiceProviderConfig").await {
+    let (exchange, mut result) = match fetch(probe, DISCOVERY_CONFIG, "ServiceProviderConfig").await
+    {
         Ok(found) => found,
         Err(result) => return result,
     };
     let json = exchange.json.unwrap_or_default();
-    let supported = |name: &str| match json.get(name).and_then(|v| v.get("supported")).and_then(Value::as_bool) {
+    let supported = |name: &str| match json
+        .get(name)
+        .and_then(|v| v.get("supported"))
+        .and_then(Value::as_bool)
+    {
         Some(true) => "yes",
         Some(false) => "no",
         None => "not said",
@@ -68,17 +84,28 @@ pub(crate) async fn check_service_provider_config(probe: &Probe) -> CheckResult 
         .and_then(Value::as_array)
         .map(|list| {
             list.iter()
-                .filter_map(|s| s.get("type").or_else(|| s.get("name")).and_then(Value::as_str))
+                .filter_map(|s| {
+                    s.get("type")
+                        .or_else(|| s.get("name"))
+                        .and_then(Value::as_str)
+                })
                 .map(str::to_string)
                 .collect()
         })
         .unwrap_or_default();
     result = result.fact(
         "authenticationSchemes",
-        if schemes.is_empty() { "not said".to_string() } else { schemes.join(", ") },
+        if schemes.is_empty() {
+            "not said".to_string()
+        } else {
+            schemes.join(", ")
+        },
     );
     if !has_schema(Some(&json), SPC) {
-        return result.warn(FailureKind::DiscoveryMissing, format!("(schemas does not name {SPC})"));
+        return result.warn(
+            FailureKind::DiscoveryMissing,
+            format!("(schemas does not name {SPC})"),
+        );
     }
     if supported("patch") == "no" {
         return result.warn(
@@ -109,7 +136,11 @@ pub(crate) async fn check_resource_types(probe: &Probe) -> CheckResult {
     };
     let names: Vec<String> = items
         .iter()
-        .filter_map(|t| t.get("name").or_else(|| t.get("id")).and_then(Value::as_str))
+        .filter_map(|t| {
+            t.get("name")
+                .or_else(|| t.get("id"))
+                .and_then(Value::as_str)
+        })
         .map(str::to_string)
         .collect();
     let result = result.fact("resource types", names.join(", "));

@@ -126,11 +126,15 @@ pub(crate) fn audit_content_types(log: &[Exchange]) -> CheckResult {
     if json_answers.is_empty() {
         return CheckResult::skipped(CONTENT_TYPES, "no call answered with JSON");
     }
-    let mut result = CheckResult::new(CONTENT_TYPES).fact("JSON answers", json_answers.len().to_string());
+    let mut result =
+        CheckResult::new(CONTENT_TYPES).fact("JSON answers", json_answers.len().to_string());
     let mut seen = Vec::new();
     for exchange in json_answers {
         if !is_scim_json(exchange.content_type.as_deref()) {
-            let label = exchange.content_type.clone().unwrap_or_else(|| "none".into());
+            let label = exchange
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "none".into());
             if !seen.contains(&label) {
                 seen.push(label);
                 result = result.with_evidence(exchange.evidence.clone());
@@ -147,11 +151,18 @@ pub(crate) fn audit_content_types(log: &[Exchange]) -> CheckResult {
 }
 
 pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
-    let answered: Vec<&Exchange> = log.iter().filter(|e| e.transport == Transport::Answered).collect();
+    let answered: Vec<&Exchange> = log
+        .iter()
+        .filter(|e| e.transport == Transport::Answered)
+        .collect();
     if answered.is_empty() {
         return CheckResult::skipped(RESPONSE_TIMES, "no call was answered");
     }
-    let slowest = answered.iter().map(|e| e.evidence.elapsed_ms).max().unwrap_or_default();
+    let slowest = answered
+        .iter()
+        .map(|e| e.evidence.elapsed_ms)
+        .max()
+        .unwrap_or_default();
     let mut result = CheckResult::new(RESPONSE_TIMES)
         .fact("calls", answered.len().to_string())
         .fact("slowest", format!("{slowest} ms"));
@@ -159,14 +170,23 @@ pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
     if !throttled.is_empty() {
         let after: Vec<String> = throttled
             .iter()
-            .map(|e| e.evidence.retry_after.clone().unwrap_or_else(|| "none".into()))
+            .map(|e| {
+                e.evidence
+                    .retry_after
+                    .clone()
+                    .unwrap_or_else(|| "none".into())
+            })
             .collect();
         for exchange in throttled.iter().take(3) {
             result = result.with_evidence(exchange.evidence.clone());
         }
         return result.fact("Retry-After", after.join(", ")).warn(
             FailureKind::Throttled,
-            format!("({} of {} calls answered 429)", throttled.len(), answered.len()),
+            format!(
+                "({} of {} calls answered 429)",
+                throttled.len(),
+                answered.len()
+            ),
         );
     }
     let slow: Vec<&&Exchange> = answered
@@ -226,6 +246,9 @@ mod tests {
         limited.evidence.retry_after = Some("7".into());
         let audit = audit_response_times(&[answered(200, None), limited]);
         assert_eq!(audit.failure, Some(FailureKind::Throttled));
-        assert!(audit.facts.iter().any(|f| f.label == "Retry-After" && f.value == "7"));
+        assert!(audit
+            .facts
+            .iter()
+            .any(|f| f.label == "Retry-After" && f.value == "7"));
     }
 }

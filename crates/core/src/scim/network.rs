@@ -109,7 +109,10 @@ pub(crate) async fn check_network(
                     .with_evidence(dns_evidence)
                     .fail(FailureKind::DnsFailed, format!("({host}: {error})")),
             );
-            checks.push(CheckResult::skipped(TCP_CONNECT, "the host does not resolve"));
+            checks.push(CheckResult::skipped(
+                TCP_CONNECT,
+                "the host does not resolve",
+            ));
             skip_tls(&mut checks, "the host does not resolve");
             return NetworkFindings {
                 checks,
@@ -193,7 +196,10 @@ async fn resolve(
         if addrs.is_empty() {
             return Err("no such host".to_string());
         }
-        return Ok(addrs.iter().map(|a| SocketAddr::new(a.ip(), port)).collect());
+        return Ok(addrs
+            .iter()
+            .map(|a| SocketAddr::new(a.ip(), port))
+            .collect());
     }
     match tokio::time::timeout(timeout, tokio::net::lookup_host((host, port))).await {
         Ok(Ok(addrs)) => {
@@ -245,7 +251,10 @@ async fn handshake(
                     .unwrap_or_default(),
             }
         }
-        Ok(Err(err)) => match err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+        Ok(Err(err)) => match err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+        {
             Some(rustls::Error::InvalidCertificate(cert)) => Handshake::Certificate(cert.clone()),
             Some(other) => Handshake::Failed(other.to_string()),
             None => Handshake::Failed(err.to_string()),
@@ -293,9 +302,10 @@ async fn check_tls(
                 Err(err) => Handshake::Failed(err),
             };
             let version_failure = |result: CheckResult| {
-                result
-                    .with_evidence(evidence(Some(error12.clone())))
-                    .fail(FailureKind::TlsVersion, format!("(TLS 1.2: {error12}; TLS 1.3 works)"))
+                result.with_evidence(evidence(Some(error12.clone()))).fail(
+                    FailureKind::TlsVersion,
+                    format!("(TLS 1.2: {error12}; TLS 1.3 works)"),
+                )
             };
             match tls13 {
                 Handshake::Done { .. } => (

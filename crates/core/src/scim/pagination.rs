@@ -28,7 +28,10 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
         .get("Users", &[("startIndex", "1"), ("count", "1")], Auth::Token)
         .await;
     let result = CheckResult::new(PAGINATION_FIRST_PAGE).with_evidence(exchange.evidence.clone());
-    let done = |check| FirstPage { check, user_domain: None };
+    let done = |check| FirstPage {
+        check,
+        user_domain: None,
+    };
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return done(result.fail(kind, detail));
     }
@@ -40,7 +43,11 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
         None => return done(CheckResult::skipped(PAGINATION_FIRST_PAGE, "cancelled")),
     }
     let json = exchange.json.unwrap_or_default();
-    let resources = json.get("Resources").and_then(Value::as_array).cloned().unwrap_or_default();
+    let resources = json
+        .get("Resources")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let number = |name: &str| json.get(name).and_then(Value::as_u64);
     let result = result
         .fact("totalResults", opt(number("totalResults")))
@@ -60,7 +67,10 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
         Some(format!("({} resources for count=1)", resources.len()))
     } else if number("startIndex").is_some_and(|n| n != 1) {
         Some("(startIndex in the answer is not 1)".to_string())
-    } else if resources.iter().any(|r| r.get("id").and_then(Value::as_str).is_none()) {
+    } else if resources
+        .iter()
+        .any(|r| r.get("id").and_then(Value::as_str).is_none())
+    {
         Some("(a listed resource has no id)".to_string())
     } else {
         None
@@ -80,11 +90,17 @@ pub(crate) async fn check_count_zero(probe: &Probe) -> CheckResult {
     }
     match exchange.status {
         Some(200) => {}
-        Some(status) => return result.warn(FailureKind::PaginationBroken, format!("(HTTP {status})")),
+        Some(status) => {
+            return result.warn(FailureKind::PaginationBroken, format!("(HTTP {status})"))
+        }
         None => return CheckResult::skipped(PAGINATION_COUNT_ZERO, "cancelled"),
     }
     let json = exchange.json.unwrap_or_default();
-    let resources = json.get("Resources").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    let resources = json
+        .get("Resources")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .unwrap_or(0);
     match json.get("totalResults").and_then(Value::as_u64) {
         None => result.warn(FailureKind::PaginationBroken, "(no numeric totalResults)"),
         Some(_) if resources > 0 => result.warn(
@@ -96,5 +112,7 @@ pub(crate) async fn check_count_zero(probe: &Probe) -> CheckResult {
 }
 
 fn opt(value: Option<u64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_else(|| "absent".to_string())
+    value
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "absent".to_string())
 }

@@ -67,7 +67,10 @@ impl Exchange {
 pub(crate) fn has_schema(json: Option<&Value>, urn: &str) -> bool {
     json.and_then(|j| j.get("schemas"))
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(urn))))
+        .is_some_and(|s| {
+            s.iter()
+                .any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case(urn)))
+        })
 }
 
 pub(crate) const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
@@ -135,7 +138,8 @@ impl Probe {
     }
 
     pub(crate) async fn get(&self, path: &str, query: &[(&str, &str)], auth: Auth) -> Exchange {
-        self.send(Method::GET, self.url(path, query), auth, None).await
+        self.send(Method::GET, self.url(path, query), auth, None)
+            .await
     }
 
     pub(crate) async fn send(
@@ -217,11 +221,7 @@ impl Probe {
         let elapsed = millis(started.elapsed());
         match outcome {
             None => transport_failure(request_line, Transport::Cancelled, elapsed),
-            Some(Err(_)) => transport_failure(
-                request_line,
-                Transport::TimedOut,
-                elapsed,
-            ),
+            Some(Err(_)) => transport_failure(request_line, Transport::TimedOut, elapsed),
             Some(Ok(Err(err))) => {
                 let text = error_chain(&err);
                 let transport = if text.contains("certificate") || text.contains("tls") {
@@ -307,7 +307,13 @@ fn display_url(url: &Url) -> String {
     shown.set_query(None);
     let query: Vec<String> = url
         .query_pairs()
-        .map(|(k, v)| if v.is_empty() { k.to_string() } else { format!("{k}={v}") })
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.to_string()
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .collect();
     if query.is_empty() {
         shown.to_string()
@@ -335,7 +341,10 @@ pub(crate) fn millis(duration: Duration) -> u32 {
 
 /// The failure most exchanges share, whatever the check: the transport broke, the answer was
 /// a web page, a throttle, a server error, a refused token. `None` means the check judges it.
-pub(crate) fn common_failure(exchange: &Exchange, timeout: Duration) -> Option<(FailureKind, String)> {
+pub(crate) fn common_failure(
+    exchange: &Exchange,
+    timeout: Duration,
+) -> Option<(FailureKind, String)> {
     match &exchange.transport {
         Transport::Answered => {}
         Transport::TimedOut => {

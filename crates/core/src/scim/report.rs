@@ -150,6 +150,26 @@ pub struct Check {
     pub title: &'static str,
 }
 
+/// A check the run will make, announced before it starts so a UI can list them all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlannedCheck {
+    pub id: String,
+    pub title: String,
+}
+
+/// Live progress of a diagnosis, in order: `planned` once, then per check `checkStarted` and
+/// `checkFinished` (a skipped check may arrive finished without having started).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "event", rename_all = "camelCase")]
+#[ts(export)]
+pub enum DiagnoseProgress {
+    Planned { checks: Vec<PlannedCheck> },
+    CheckStarted { id: String, title: String },
+    CheckFinished { result: CheckResult },
+}
+
 /// Counts per outcome.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -312,13 +332,14 @@ impl Redactor {
         &self.hint
     }
 
-    /// The last line of defence: every string anywhere in the report goes through `redact`.
-    pub(crate) fn redact_report(&self, report: DiagnoseReport) -> DiagnoseReport {
-        let Ok(mut value) = serde_json::to_value(&report) else {
-            return report;
+    /// The last line of defence: every string anywhere in a report or a progress event goes
+    /// through `redact`, whichever field it sits in.
+    pub(crate) fn redact_all<T: Serialize + serde::de::DeserializeOwned>(&self, item: T) -> T {
+        let Ok(mut value) = serde_json::to_value(&item) else {
+            return item;
         };
         self.redact_value(&mut value);
-        serde_json::from_value(value).unwrap_or(report)
+        serde_json::from_value(value).unwrap_or(item)
     }
 
     fn redact_value(&self, value: &mut serde_json::Value) {
@@ -357,7 +378,10 @@ mod tests {
         let json = serde_json::to_value(&result).expect("serializes");
         assert_eq!(json["outcome"], "fail");
         assert_eq!(json["failure"], "token-rejected");
-        assert!(json["cause"].as_str().unwrap_or_default().ends_with("(HTTP 401)"));
+        assert!(json["cause"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("(HTTP 401)"));
         assert!(json["fix"].as_str().is_some_and(|f| !f.is_empty()));
     }
 

@@ -20,7 +20,9 @@ pub const TEST_CONNECTION_GROUPS: Check = Check {
 
 pub(crate) async fn check_users(probe: &Probe, guid: &str) -> CheckResult {
     let filter = test_connection_query(guid);
-    let exchange = probe.get("Users", &[("filter", &filter)], Auth::Token).await;
+    let exchange = probe
+        .get("Users", &[("filter", &filter)], Auth::Token)
+        .await;
     let result = CheckResult::new(TEST_CONNECTION_USERS).with_evidence(exchange.evidence.clone());
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return result.fail(kind, with_scim_detail(&detail, &exchange));
@@ -28,7 +30,10 @@ pub(crate) async fn check_users(probe: &Probe, guid: &str) -> CheckResult {
     match exchange.status {
         Some(404) => result.fail(
             FailureKind::WrongBaseUrl,
-            format!("(GET {{Tenant URL}}/Users answered 404 at {})", exchange.evidence.request),
+            format!(
+                "(GET {{Tenant URL}}/Users answered 404 at {})",
+                exchange.evidence.request
+            ),
         ),
         Some(400) => result.fail(
             FailureKind::FilterRejected,
@@ -77,8 +82,14 @@ pub(crate) async fn check_groups(probe: &Probe, guid: &str) -> CheckResult {
 /// A 200 must be a ListResponse with nothing in it, labelled application/scim+json.
 fn judge_empty_list(result: CheckResult, exchange: &Exchange) -> CheckResult {
     let Some(json) = exchange.json.as_ref().filter(|j| j.is_object()) else {
-        let what = exchange.content_type.as_deref().unwrap_or("no content type");
-        return result.fail(FailureKind::NotScimResponse, format!("(the body is not a JSON object; {what})"));
+        let what = exchange
+            .content_type
+            .as_deref()
+            .unwrap_or("no content type");
+        return result.fail(
+            FailureKind::NotScimResponse,
+            format!("(the body is not a JSON object; {what})"),
+        );
     };
     let total = json.get("totalResults").and_then(Value::as_u64);
     let resources = json

@@ -88,7 +88,13 @@ fn check_path(url: &Url) -> CheckResult {
     let path = url.path().trim_end_matches('/');
     let result = CheckResult::new(URL_PATH).fact("path", url.path());
     let last = path.rsplit('/').next().unwrap_or_default();
-    for resource in ["Users", "Groups", "ServiceProviderConfig", "Schemas", "ResourceTypes"] {
+    for resource in [
+        "Users",
+        "Groups",
+        "ServiceProviderConfig",
+        "Schemas",
+        "ResourceTypes",
+    ] {
         if last.eq_ignore_ascii_case(resource) {
             return result.fail(
                 FailureKind::TrailingUsersPath,
@@ -101,7 +107,8 @@ fn check_path(url: &Url) -> CheckResult {
         .is_some_and(|h| h.eq_ignore_ascii_case(UNITY_SCIM_HOST));
     if on_unity {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let shaped = matches!(segments.as_slice(), ["scim", "v2", "tenants", org] if !org.is_empty());
+        let shaped =
+            matches!(segments.as_slice(), ["scim", "v2", "tenants", org] if !org.is_empty());
         if !shaped {
             return result.fail(
                 FailureKind::NotUnityTenantPath,
@@ -116,7 +123,10 @@ fn check_path(url: &Url) -> CheckResult {
 fn check_query(url: &Url) -> CheckResult {
     let result = CheckResult::new(URL_QUERY);
     let Some(query) = url.query() else {
-        return result.fact("compliance flag", "absent: Entra sends its legacy PATCH dialect");
+        return result.fact(
+            "compliance flag",
+            "absent: Entra sends its legacy PATCH dialect",
+        );
     };
     let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
     if keys.iter().any(|k| k == COMPLIANCE_FLAG) {
@@ -139,7 +149,10 @@ fn check_query(url: &Url) -> CheckResult {
     });
     if let Some(flag) = misspelt {
         if flag.eq_ignore_ascii_case("AzureAdScimPatch2017") {
-            return result.fact("compliance flag", "AzureAdScimPatch2017: the legacy dialect, pinned");
+            return result.fact(
+                "compliance flag",
+                "AzureAdScimPatch2017: the legacy dialect, pinned",
+            );
         }
         return result.warn(
             FailureKind::MisspelledComplianceFlag,
@@ -187,7 +200,11 @@ mod tests {
     #[test]
     fn trailing_users_and_wrong_unity_paths_fail() {
         assert_eq!(
-            outcome("https://services.api.unity.com/scim/v2/tenants/1/Users", "url-path").1,
+            outcome(
+                "https://services.api.unity.com/scim/v2/tenants/1/Users",
+                "url-path"
+            )
+            .1,
             Some(FailureKind::TrailingUsersPath)
         );
         assert_eq!(

@@ -5,4 +5,4 @@ export type ExecutionSummary = {
 /**
  * `Succeeded`, `Failed`, `EntryLevelErrors`.
  */
-state: string, timeBegan?: string, timeEnded?: string, countExported?: number, error?: SyncError, };
+state: string, timeBegan?: string | null, timeEnded?: string | null, countExported?: number, error?: SyncError | null, };

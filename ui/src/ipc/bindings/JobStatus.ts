@@ -2,7 +2,7 @@
 import type { ExecutionSummary } from "./ExecutionSummary";
 import type { QuarantineSummary } from "./QuarantineSummary";
 
-export type JobStatus = { jobId: string, templateId?: string, 
+export type JobStatus = { jobId: string, templateId?: string | null, 
 /**
  * `NotConfigured`, `NotRun`, `Active`, `Paused`, `Quarantine`.
  */
@@ -14,11 +14,11 @@ scheduleState: string,
 /**
  * ISO 8601 duration; `PT40M` once started.
  */
-interval?: string, lastExecution?: ExecutionSummary, quarantine?: QuarantineSummary, 
+interval?: string | null, lastExecution?: ExecutionSummary | null, quarantine?: QuarantineSummary | null, 
 /**
  * False while the first full cycle is still running.
  */
-steadyStateReached: boolean, entryCounts: { [key in string]?: string }, troubleshootingUrl?: string, 
+steadyStateReached: boolean, entryCounts: { [key in string]?: string }, troubleshootingUrl?: string | null, 
 /**
  * One sentence for the status line.
  */

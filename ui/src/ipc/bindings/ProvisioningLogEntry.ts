@@ -4,4 +4,4 @@ import type { LogStep } from "./LogStep";
 /**
  * One row of `/auditLogs/provisioning`, trimmed to what an admin reads.
  */
-export type ProvisioningLogEntry = { id: string, activityDateTime: string, jobId?: string, cycleId?: string, changeId?: string, provisioningAction?: string, status?: string, errorCode?: string, reason?: string, sourceDisplayName?: string, targetId?: string, steps: Array<LogStep>, };
+export type ProvisioningLogEntry = { id: string, activityDateTime: string, jobId?: string | null, cycleId?: string | null, changeId?: string | null, provisioningAction?: string | null, status?: string | null, errorCode?: string | null, reason?: string | null, sourceDisplayName?: string | null, targetId?: string | null, steps: Array<LogStep>, };

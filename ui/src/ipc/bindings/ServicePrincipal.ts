@@ -4,8 +4,8 @@ import type { AppRole } from "./AppRole";
 /**
  * An enterprise app (service principal). Its `id` is the one every sync URL uses.
  */
-export type ServicePrincipal = { id: string, appId: string, displayName: string, appRoles: Array<AppRole>, appRoleAssignmentRequired?: boolean, 
+export type ServicePrincipal = { id: string, appId: string, displayName: string, appRoles: Array<AppRole>, appRoleAssignmentRequired?: boolean | null, 
 /**
  * Null for apps made under App registrations, which cannot provision (§2.2).
  */
-applicationTemplateId?: string, preferredSingleSignOnMode?: string, tags: Array<string>, };
+applicationTemplateId?: string | null, preferredSingleSignOnMode?: string | null, tags: Array<string>, };

@@ -1,0 +1,222 @@
+//! PATCH in both of Entra's dialects, each read back: the legacy one Entra sends by default
+//! (capitalised ops, `active` as the string "False") and the RFC-compliant one it sends when the
+//! Tenant URL carries `?aadOptscim062020`. Judged in pairs: legacy rejected while compliant
+//! works is the row "add ?aadOptscim062020".
+
+use std::time::Instant;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::explain::FailureKind;
+use super::probe::{common_failure, Exchange, PATCH_OP};
+use super::report::{Check, CheckResult, Evidence};
+use super::write_checks::{is_success, WriteRun};
+
+pub const PATCH_LEGACY: Check = Check {
+    id: "write-patch-legacy",
+    title: "PATCH in Entra's legacy dialect (\"Replace\") is applied",
+};
+pub const PATCH_COMPLIANT: Check = Check {
+    id: "write-patch-compliant",
+    title: "PATCH in the aadOptscim062020 dialect is applied",
+};
+pub const DISABLE_LEGACY: Check = Check {
+    id: "write-disable-legacy",
+    title: "Disable with active \"False\" (legacy)",
+};
+pub const ENABLE_LEGACY: Check = Check {
+    id: "write-enable-legacy",
+    title: "Enable with active \"True\" (legacy)",
+};
+pub const DISABLE_COMPLIANT: Check = Check {
+    id: "write-disable-compliant",
+    title: "Disable with active false (aadOptscim062020)",
+};
+pub const ENABLE_COMPLIANT: Check = Check {
+    id: "write-enable-compliant",
+    title: "Enable with active true (aadOptscim062020)",
+};
+
+pub(crate) const PATCH_CHECKS: [Check; 6] = [
+    PATCH_LEGACY,
+    PATCH_COMPLIANT,
+    DISABLE_LEGACY,
+    ENABLE_LEGACY,
+    DISABLE_COMPLIANT,
+    ENABLE_COMPLIANT,
+];
+
+enum Applied {
+    Yes,
+    Rejected(String),
+    NotApplied(String),
+    Hidden,
+    Broken(FailureKind, String),
+}
+
+struct Step {
+    applied: Applied,
+    evidence: Vec<Evidence>,
+}
+
+fn patch_body(operations: Value) -> Value {
+    json!({"schemas": [PATCH_OP], "Operations": operations})
+}
+
+async fn patch_and_read(
+    run: &WriteRun<'_>,
+    user_id: &str,
+    operations: Value,
+    expect: impl Fn(&Value) -> bool,
+) -> Step {
+    let path = format!("Users/{user_id}");
+    let patched = run
+        .call(Method::PATCH, &path, Some(&patch_body(operations)))
+        .await;
+    let mut evidence = vec![patched.evidence.clone()];
+    if !is_success(&patched) {
+        let applied = match (patched.status, common_failure(&patched, run.probe.timeout)) {
+            (Some(status @ 400..=499), None) => Applied::Rejected(status_detail(status, &patched)),
+            (_, Some((kind, detail))) => Applied::Broken(kind, detail),
+            (status, None) => Applied::Rejected(format!("(HTTP {status:?})")),
+        };
+        return Step { applied, evidence };
+    }
+    let read = run.call(Method::GET, &path, None).await;
+    evidence.push(read.evidence.clone());
+    let applied = match (read.status, read.json.as_ref()) {
+        (Some(200), Some(user)) if expect(user) => Applied::Yes,
+        (Some(200), _) => Applied::NotApplied(format!(
+            "(PATCH answered {} but reading the user back does not show the change)",
+            patched.status.unwrap_or_default()
+        )),
+        (Some(404), _) => Applied::Hidden,
+        (status, _) => match common_failure(&read, run.probe.timeout) {
+            Some((kind, detail)) => Applied::Broken(kind, detail),
+            None => Applied::Broken(
+                FailureKind::UnexpectedStatus,
+                format!("(GET after PATCH: HTTP {status:?})"),
+            ),
+        },
+    };
+    Step { applied, evidence }
+}
+
+fn status_detail(status: u16, exchange: &Exchange) -> String {
+    super::auth_checks::with_scim_detail(&format!("(HTTP {status})"), exchange)
+}
+
+fn active_is(expected: bool) -> impl Fn(&Value) -> bool {
+    move |user| user.get("active").and_then(Value::as_bool) == Some(expected)
+}
+
+fn family_name_is(expected: &'static str) -> impl Fn(&Value) -> bool {
+    move |user| user.pointer("/name/familyName").and_then(Value::as_str) == Some(expected)
+}
+
+pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) {
+    let started = Instant::now();
+    for check in PATCH_CHECKS {
+        run.runner.start(check);
+    }
+    let legacy_patch = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "Replace", "path": "name.givenName", "value": "Legacy"},
+               {"op": "Replace", "path": "name.familyName", "value": "Dialect"}]),
+        family_name_is("Dialect"),
+    )
+    .await;
+    let compliant_patch = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "replace", "value": {"name.givenName": "Compliant", "name.familyName": "Flagged"}},
+               {"op": "replace", "path": "emails[type eq \"work\"].value", "value": run.user_name}]),
+        family_name_is("Flagged"),
+    )
+    .await;
+    let disable_legacy = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "Replace", "path": "active", "value": "False"}]),
+        active_is(false),
+    )
+    .await;
+    let enable_legacy = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "Replace", "path": "active", "value": "True"}]),
+        active_is(true),
+    )
+    .await;
+    let disable_compliant = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "replace", "path": "active", "value": false}]),
+        active_is(false),
+    )
+    .await;
+    let enable_compliant = patch_and_read(
+        run,
+        user_id,
+        json!([{"op": "replace", "path": "active", "value": true}]),
+        active_is(true),
+    )
+    .await;
+    let flag = run.compliance_flag;
+    for (legacy_check, legacy, compliant_check, compliant) in [
+        (PATCH_LEGACY, legacy_patch, PATCH_COMPLIANT, compliant_patch),
+        (
+            DISABLE_LEGACY,
+            disable_legacy,
+            DISABLE_COMPLIANT,
+            disable_compliant,
+        ),
+        (
+            ENABLE_LEGACY,
+            enable_legacy,
+            ENABLE_COMPLIANT,
+            enable_compliant,
+        ),
+    ] {
+        let legacy_ok = matches!(legacy.applied, Applied::Yes);
+        let compliant_ok = matches!(compliant.applied, Applied::Yes);
+        run.runner.finish(
+            judge(legacy_check, legacy, compliant_ok, true, flag),
+            started,
+        );
+        run.runner.finish(
+            judge(compliant_check, compliant, legacy_ok, false, flag),
+            started,
+        );
+    }
+}
+
+fn judge(check: Check, step: Step, twin_ok: bool, legacy: bool, flag: bool) -> CheckResult {
+    let mut result = CheckResult::new(check);
+    for evidence in step.evidence {
+        result = result.with_evidence(evidence);
+    }
+    let detail = match step.applied {
+        Applied::Yes => return result,
+        Applied::Hidden => {
+            return result.fail(FailureKind::InactiveUserHidden, "(GET after PATCH: 404)")
+        }
+        Applied::Broken(kind, detail) => return result.fail(kind, detail),
+        Applied::Rejected(detail) | Applied::NotApplied(detail) => detail,
+    };
+    match (legacy, twin_ok, flag) {
+        (true, true, false) => result.fail(FailureKind::LegacyPatchRejected, detail),
+        (true, true, true) => result.warn(
+            FailureKind::LegacyPatchRejected,
+            format!("{detail} Your Tenant URL already has ?aadOptscim062020, so Entra sends the compliant dialect."),
+        ),
+        (false, true, true) => result.fail(FailureKind::CompliantPatchRejected, detail),
+        (false, true, false) => result.warn(
+            FailureKind::CompliantPatchRejected,
+            format!("{detail} Entra uses this dialect only with ?aadOptscim062020, which your Tenant URL does not have."),
+        ),
+        (_, false, _) => result.fail(FailureKind::WriteMismatch, format!("{detail} Neither PATCH dialect works.")),
+    }
+}

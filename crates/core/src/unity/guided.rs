@@ -1,0 +1,332 @@
+//! The guided road, which works with the real Unity today: deep links into the Dashboard,
+//! then what the admin pastes (token, connector URL or org ID) is cleaned, shape-checked and
+//! tried at once against the SCIM endpoint the way Entra's Test Connection does.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::http::{Http, Request};
+use crate::problem::Problem;
+use crate::profile::CloudProfile;
+use crate::secret::Secret;
+
+/// Dashboard pages for each guided step. Paths beyond the organization page are our best
+/// reading of Unity's docs (unity-scim.md A1) and may move; the org page always works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DashboardLinks {
+    pub organization: String,
+    pub service_accounts: String,
+    pub single_sign_on: String,
+}
+
+pub fn dashboard_links(profile: &CloudProfile, org_id: Option<&str>) -> Option<DashboardLinks> {
+    let base = profile.unity.dashboard.as_deref()?.trim_end_matches('/');
+    let org = match org_id {
+        Some(id) if !id.trim().is_empty() => format!(
+            "{base}/home/organizations/{}",
+            crate::entra::segment(id.trim())
+        ),
+        _ => format!("{base}/home/organizations"),
+    };
+    Some(DashboardLinks {
+        service_accounts: format!("{org}/administration/service-accounts"),
+        single_sign_on: format!("{org}/administration/single-sign-on"),
+        organization: org,
+    })
+}
+
+const TOKEN_ACTION: &str = "Reading the pasted bearer token";
+
+/// Trims whitespace and a leading `Bearer ` (people copy the whole header).
+pub fn parse_pasted_token(pasted: &str) -> Result<Secret, Problem> {
+    let trimmed = pasted.trim();
+    let without_scheme = match trimmed.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim(),
+        _ => trimmed,
+    };
+    if without_scheme.is_empty() {
+        return Err(Problem::bad_input(
+            TOKEN_ACTION,
+            "Nothing was pasted.",
+            "Copy the bearer token from the service account's Bearer tokens section and paste it here.",
+        ));
+    }
+    if without_scheme.chars().any(char::is_whitespace) {
+        return Err(Problem::bad_input(
+            TOKEN_ACTION,
+            "The pasted text contains spaces or line breaks, so it is not a single token.",
+            "Paste only the token itself (use the copy button next to it in the Dashboard).",
+        ));
+    }
+    if without_scheme.contains("://") {
+        return Err(Problem::bad_input(
+            TOKEN_ACTION,
+            "This looks like a URL, not a token.",
+            "Paste the connector URL in the URL field and the bearer token here.",
+        ));
+    }
+    Ok(Secret::new(without_scheme))
+}
+
+const URL_ACTION: &str = "Reading the SCIM connector URL";
+
+const RESOURCE_SEGMENTS: [&str; 5] = [
+    "users",
+    "groups",
+    "serviceproviderconfig",
+    "schemas",
+    "resourcetypes",
+];
+
+/// A pasted connector URL, or a bare organization ID from which the URL is derived
+/// (`{unity.scim}/tenants/{id}`). Shapes that cannot be right are rejected with the fix.
+pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<String, Problem> {
+    let input = pasted.trim().trim_end_matches('/');
+    if input.is_empty() {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            "Nothing was pasted.",
+            "Paste the SCIM base connector URL from Administration › Single sign on › SCIM, or the organization ID.",
+        ));
+    }
+    let scim_base = profile.unity.scim.trim_end_matches('/');
+    if !input.contains('/') && !input.contains(':') {
+        if !input
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(Problem::bad_input(
+                URL_ACTION,
+                format!("\u{201c}{input}\u{201d} is neither a URL nor an organization ID."),
+                "Paste the full connector URL, or the organization ID from the Dashboard address bar.",
+            ));
+        }
+        return Ok(format!("{scim_base}/tenants/{input}"));
+    }
+    let url = url::Url::parse(input).map_err(|_| {
+        Problem::bad_input(
+            URL_ACTION,
+            format!("\u{201c}{input}\u{201d} is not a complete URL."),
+            format!("Paste the whole URL, starting with https:// (it looks like {scim_base}/tenants/ORGANIZATION-ID)."),
+        )
+    })?;
+    let loopback = matches!(
+        url.host_str(),
+        Some("127.0.0.1") | Some("localhost") | Some("[::1]")
+    );
+    if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            "Entra only calls SCIM endpoints over HTTPS.",
+            "Use the https:// connector URL exactly as the Dashboard shows it.",
+        ));
+    }
+    let last = url
+        .path_segments()
+        .and_then(|mut segments| segments.next_back().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    if RESOURCE_SEGMENTS.contains(&last.as_str()) {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            format!(
+                "The URL ends in /{last}: that is a resource under the SCIM base, not the base."
+            ),
+            "Remove the last part: Entra appends /Users and /Groups itself.",
+        ));
+    }
+    if let Some(query) = url.query() {
+        if !query.eq_ignore_ascii_case("aadOptscim062020") {
+            return Err(Problem::bad_input(
+                URL_ACTION,
+                "The URL carries a query string, which a SCIM base URL does not have.",
+                "Remove everything from the ? on (only the aadOptscim062020 flag is allowed there).",
+            ));
+        }
+    }
+    // A Unity URL must be exactly `{scim}/tenants/{id}`; any other SCIM server is taken as
+    // given, since Entra can provision into it just the same.
+    let unity_scim = url::Url::parse(scim_base).ok();
+    let same_host = unity_scim.as_ref().is_some_and(|scim| {
+        scim.host_str() == url.host_str()
+            && scim.port_or_known_default() == url.port_or_known_default()
+    });
+    if same_host {
+        let without_query = input.split('?').next().unwrap_or(input);
+        let tenant = without_query
+            .strip_prefix(scim_base)
+            .and_then(|rest| rest.strip_prefix("/tenants/"))
+            .filter(|id| !id.is_empty() && !id.contains('/'));
+        if tenant.is_none() {
+            return Err(Problem::bad_input(
+                URL_ACTION,
+                format!("This is a Unity address but not a SCIM connector URL (expected {scim_base}/tenants/ORGANIZATION-ID)."),
+                "Copy the SCIM base connector URL from Administration › Single sign on › SCIM, or paste just the organization ID.",
+            ));
+        }
+    }
+    Ok(input.to_string())
+}
+
+/// What the immediate check saw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScimEndpointCheck {
+    pub url: String,
+    pub status: u16,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    pub checked_at: String,
+}
+
+/// Entra's Test Connection query, from the desktop: `GET {url}/Users?filter=userName eq
+/// "<random guid>"` must answer 200 with an empty ListResponse. Full diagnosis is `scim`.
+pub async fn check_scim_endpoint(
+    http: &Http,
+    url: &str,
+    token: &Secret,
+    cancel: &CancellationToken,
+) -> Result<ScimEndpointCheck, Problem> {
+    let action = "Checking the SCIM endpoint with the token";
+    let (base, flag) = match url.split_once('?') {
+        Some((base, flag)) => (base, Some(flag)),
+        None => (url, None),
+    };
+    let filter = format!("userName eq \"{}\"", uuid::Uuid::new_v4());
+    let mut target = format!(
+        "{}/Users?filter={}",
+        base.trim_end_matches('/'),
+        crate::entra::encode(&filter)
+    );
+    if let Some(flag) = flag {
+        target.push('&');
+        target.push_str(flag);
+    }
+    let started = Instant::now();
+    let request = Request::get(target)
+        .bearer(token)
+        .header("accept", "application/scim+json");
+    let response = http
+        .send(&request, cancel)
+        .await
+        .map_err(|err| err.into_problem(action, &request.describe()))?;
+    let detail = response.detail();
+    let problem = match response.status {
+        200 => {
+            let body: serde_json::Value = response
+                .json()
+                .map_err(|_| response.unreadable(action, "a SCIM ListResponse"))?;
+            if body.get("totalResults").and_then(serde_json::Value::as_i64) == Some(0) {
+                return Ok(ScimEndpointCheck {
+                    url: url.to_string(),
+                    status: 200,
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                    checked_at: chrono::Utc::now().to_rfc3339(),
+                });
+            }
+            Problem::credentials_rejected(
+                action,
+                "The endpoint answered 200 but not with an empty SCIM ListResponse for a user that cannot exist.",
+                "Check that the URL is the SCIM base; run Diagnose for the details.",
+            )
+        }
+        401 => Problem::credentials_rejected(
+            action,
+            "The SCIM endpoint does not know this token (401): it is mistyped, revoked or expired.",
+            "Create a new bearer token for the service account in the Dashboard and paste it again.",
+        ),
+        403 => Problem::credentials_rejected(
+            action,
+            "The SCIM endpoint knows the token but refused it (403): the service account lacks the SCIM Authenticator role.",
+            "In the Dashboard, give the service account the organization role SCIM Authenticator, then check again.",
+        ),
+        404 => Problem::credentials_rejected(
+            action,
+            "The SCIM endpoint answered 404: the organization ID in the URL is wrong, or the URL is not the SCIM base.",
+            "Copy the SCIM base connector URL again from Administration › Single sign on › SCIM.",
+        ),
+        status => Problem::server(
+            action,
+            format!("The SCIM endpoint answered HTTP {status}."),
+            "Try again later; run Diagnose for the details.",
+        ),
+    };
+    let mut problem = problem;
+    problem.info_mut().detail = detail;
+    Err(problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_tokens_lose_whitespace_and_the_scheme() {
+        assert_eq!(
+            parse_pasted_token("  Bearer abc.DEF-123\n")
+                .expect("token")
+                .expose(),
+            "abc.DEF-123"
+        );
+        assert_eq!(
+            parse_pasted_token("bearer xyz").expect("token").expose(),
+            "xyz"
+        );
+        assert_eq!(parse_pasted_token("\txyz ").expect("token").expose(), "xyz");
+        assert_eq!(
+            parse_pasted_token("  ").expect_err("empty").kind_name(),
+            "badInput"
+        );
+        assert!(parse_pasted_token("abc def").is_err());
+        assert!(parse_pasted_token("https://x/y").is_err());
+    }
+
+    #[test]
+    fn connector_urls_are_derived_or_rejected() {
+        let profile = CloudProfile::global();
+        assert_eq!(
+            parse_connector_input(&profile, " 1234567890123 ").expect("org id"),
+            "https://services.api.unity.com/scim/v2/tenants/1234567890123"
+        );
+        assert_eq!(
+            parse_connector_input(
+                &profile,
+                "https://services.api.unity.com/scim/v2/tenants/123/"
+            )
+            .expect("url"),
+            "https://services.api.unity.com/scim/v2/tenants/123"
+        );
+        let users = parse_connector_input(
+            &profile,
+            "https://services.api.unity.com/scim/v2/tenants/123/Users",
+        )
+        .expect_err("users");
+        assert!(users.info().fix.contains("appends /Users"), "{users}");
+        let wrong = parse_connector_input(&profile, "https://services.api.unity.com/scim/v1/123")
+            .expect_err("wrong path");
+        assert!(wrong.info().cause.contains("tenants"), "{wrong}");
+        assert!(parse_connector_input(&profile, "http://example.com/scim").is_err());
+        assert!(parse_connector_input(&profile, "https://example.com/scim?x=1").is_err());
+        assert_eq!(
+            parse_connector_input(&profile, "https://scim.example.com/v2?aadOptscim062020")
+                .expect("foreign"),
+            "https://scim.example.com/v2?aadOptscim062020"
+        );
+    }
+
+    #[test]
+    fn deep_links_come_from_the_profile() {
+        let links = dashboard_links(&CloudProfile::global(), Some("42")).expect("links");
+        assert!(links
+            .service_accounts
+            .ends_with("/home/organizations/42/administration/service-accounts"));
+        let mut no_dashboard = CloudProfile::global();
+        no_dashboard.unity.dashboard = None;
+        assert!(dashboard_links(&no_dashboard, Some("42")).is_none());
+    }
+}

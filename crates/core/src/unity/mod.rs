@@ -1,0 +1,14 @@
+//! Unity Cloud: the API road (one adapter over the assumed admin contract) and the guided
+//! road (Dashboard deep links, pasted values checked at once).
+
+pub mod admin_api;
+pub mod guided;
+
+pub use admin_api::{
+    BearerTokenInfo, NewBearerToken, ServiceAccount, SsoSettings, UnityAdminClient,
+    UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
+};
+pub use guided::{
+    check_scim_endpoint, dashboard_links, parse_connector_input, parse_pasted_token,
+    DashboardLinks, ScimEndpointCheck,
+};
