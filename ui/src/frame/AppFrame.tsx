@@ -12,7 +12,7 @@ const useStyles = makeStyles({
   frame: {
     display: 'grid',
     gridTemplateRows: 'auto minmax(0, 1fr) auto',
-    gridTemplateColumns: '264px minmax(0, 1fr)',
+    gridTemplateColumns: '248px minmax(0, 1fr)',
     gridTemplateAreas: `"header header" "nav main" "status status"`,
     height: '100%',
   },
@@ -32,8 +32,9 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     rowGap: tokens.spacingVerticalL,
-    paddingBlock: tokens.spacingVerticalXXL,
-    paddingInline: '40px',
+    paddingTop: tokens.spacingVerticalXL,
+    paddingBottom: tokens.spacingVerticalXXL,
+    paddingInline: tokens.spacingHorizontalXXXL,
   },
   status: { gridArea: 'status' },
 });

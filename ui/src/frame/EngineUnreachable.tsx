@@ -15,13 +15,18 @@ export function EngineUnreachable({ notInApp, message }: EngineUnreachableProps)
         {notInApp ? (
           <>
             <MessageBarTitle>Not running inside the SCIM Setup app</MessageBarTitle>
-            This page was opened outside the app (for example in a web browser), so it cannot reach
-            Microsoft, Unity or the sandbox. Start the app with the <code>scim-setup</code> command.
+            <div>
+              This page was opened outside the app (for example in a web browser), so it cannot
+              reach Microsoft, Unity or the sandbox. Start the app with the <code>scim-setup</code>{' '}
+              command.
+            </div>
           </>
         ) : (
           <>
             <MessageBarTitle>The app’s engine did not answer</MessageBarTitle>
-            {message} Restart SCIM Setup; if this keeps happening, report it with this message.
+            <div>
+              {message} Restart SCIM Setup; if this keeps happening, report it with this message.
+            </div>
           </>
         )}
       </MessageBarBody>

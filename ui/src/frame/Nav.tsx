@@ -25,6 +25,7 @@ import {
 
 const useStyles = makeStyles({
   nav: {
+    flexGrow: 1,
     display: 'flex',
     flexDirection: 'column',
     paddingBlock: tokens.spacingVerticalM,

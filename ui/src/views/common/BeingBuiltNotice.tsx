@@ -15,7 +15,8 @@ export function BeingBuiltNotice({
     <MessageBar intent="info" layout="multiline" data-testid="being-built">
       <MessageBarBody>
         <MessageBarTitle>{title}</MessageBarTitle>
-        {children}
+        {/* On its own line: Fluent runs the title into the text otherwise. */}
+        <div>{children}</div>
       </MessageBarBody>
     </MessageBar>
   );

@@ -1,7 +1,7 @@
 // The common shape of every view: an eyebrow ("Step 2 of 4"), a heading, a short explanation of
 // what the view does for the admin, then the view's own content. The heading is focusable
 // from script so that moving between views from a button lands a keyboard user on it.
-import { Body1, Caption1Strong, makeStyles, Title2, tokens } from '@fluentui/react-components';
+import { Body1, Caption1Strong, makeStyles, Title3, tokens } from '@fluentui/react-components';
 import { useId, type ReactElement, type ReactNode } from 'react';
 import type { SectionId } from '../../frame/sections';
 
@@ -10,12 +10,12 @@ const useStyles = makeStyles({
     display: 'flex',
     flexDirection: 'column',
     rowGap: tokens.spacingVerticalL,
-    maxWidth: '760px',
+    maxWidth: '780px',
   },
   intro: {
     display: 'flex',
     flexDirection: 'column',
-    rowGap: tokens.spacingVerticalS,
+    rowGap: tokens.spacingVerticalXS,
   },
   eyebrow: {
     color: tokens.colorBrandForeground1,
@@ -54,9 +54,9 @@ export function ViewPage({ id, eyebrow, title, summary, children }: ViewPageProp
     <section className={styles.page} data-testid={`view-${id}`} aria-labelledby={headingId}>
       <div className={styles.intro}>
         {eyebrow && <Caption1Strong className={styles.eyebrow}>{eyebrow}</Caption1Strong>}
-        <Title2 as="h1" id={headingId} className={styles.heading} tabIndex={-1} data-view-heading>
+        <Title3 as="h1" id={headingId} className={styles.heading} tabIndex={-1} data-view-heading>
           {title}
-        </Title2>
+        </Title3>
         <Body1 as="p" className={styles.summary}>
           {summary}
         </Body1>

@@ -15,7 +15,7 @@ import { ViewPage } from '../common/ViewPage';
 
 const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
   unity:
-    'Create a Unity service account with the SCIM Authenticator role, and a bearer token that lets Entra reach your organization.',
+    'Create a Unity service account with the SCIM Authenticator role, and a bearer token for Entra to use.',
   connector:
     'Find your organization’s SCIM connector URL and check it answers the way Entra expects.',
   entra:
@@ -55,7 +55,7 @@ const useStyles = makeStyles({
     padding: 0,
     display: 'flex',
     flexDirection: 'column',
-    rowGap: tokens.spacingVerticalS,
+    rowGap: tokens.spacingVerticalSNudge,
   },
   step: {
     display: 'grid',
@@ -84,7 +84,7 @@ const useStyles = makeStyles({
     padding: 0,
     display: 'flex',
     flexDirection: 'column',
-    rowGap: tokens.spacingVerticalS,
+    rowGap: tokens.spacingVerticalSNudge,
   },
   prerequisite: {
     display: 'grid',
