@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{json, Value};
 
 use crate::ids;
@@ -178,3 +178,20 @@ pub(crate) fn html_page(title: &str, body: &str) -> Response {
         .body(Body::from(page))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
+
+/// Redirects to `redirect_uri` with `params` appended to its query.
+pub(crate) fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
+    match url::Url::parse(redirect_uri) {
+        Ok(mut url) => {
+            {
+                let mut q = url.query_pairs_mut();
+                for (k, v) in params {
+                    q.append_pair(k, v);
+                }
+            }
+            Redirect::to(url.as_str()).into_response()
+        }
+        Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
+    }
+}
+

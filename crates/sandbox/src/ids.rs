@@ -15,12 +15,6 @@ pub(crate) fn secret(n: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Random digits, for ids that look like Unity's numeric organization ids.
-pub(crate) fn digits(n: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..n).map(|i| char::from(b'0' + (if i == 0 { 1 + rng.next_u32() % 9 } else { rng.next_u32() % 10 }) as u8)).collect()
-}
-
 /// A GUID of a family (`kind`, 8 hex digits) that carries an index in its last 12 digits.
 pub(crate) fn indexed_guid(kind: u32, index: u64) -> String {
     format!("{kind:08x}-5a4d-4b0c-9d1e-{index:012x}")

@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use serde_json::json;
 
 use super::{AccessGrant, AuthCode};
-use crate::http::{bearer, html_escape, html_page, json_response, oauth_error, problem};
+use crate::http::{bearer, html_escape, html_page, json_response, oauth_error, problem, redirect_with};
 use crate::ids;
 use crate::seed::UNITY_CLIENT_ID;
 use crate::state::SharedApp;
@@ -33,21 +33,6 @@ pub(crate) fn is_loopback_redirect(uri: &str) -> bool {
     url::Url::parse(uri).is_ok_and(|u| {
         u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1") | Some("localhost"))
     })
-}
-
-pub(crate) fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Response {
-    match url::Url::parse(redirect_uri) {
-        Ok(mut url) => {
-            {
-                let mut q = url.query_pairs_mut();
-                for (k, v) in params {
-                    q.append_pair(k, v);
-                }
-            }
-            Redirect::to(url.as_str()).into_response()
-        }
-        Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
-    }
 }
 
 fn error_page(message: &str) -> Response {

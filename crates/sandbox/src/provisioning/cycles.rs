@@ -1,0 +1,190 @@
+//! Sync cycles of started jobs, time-compressed: each cycle re-runs Test Connection (as Entra
+//! does at cycle start), then provisions assigned users not yet provisioned and disables those
+//! no longer in scope, writing provisioning logs. Persistent credential or URL failures put the
+//! job in Quarantine with `EncounteredQuarantineException`.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::engine::{self, Verdict};
+use super::{report, test_connection, Failure, Target};
+use crate::graph::ServicePrincipal;
+use crate::state::SharedApp;
+
+/// Users processed per cycle at most (the rest follow in later cycles).
+const PER_CYCLE: usize = 100;
+/// Marks an entry that failed: not retried until a restart clears escrows.
+const ESCROWED: &str = "";
+
+pub(crate) async fn run_sync_cycles(app: SharedApp) {
+    let period = app.config.sync_interval.max(Duration::from_millis(50));
+    let mut ticker = tokio::time::interval(period);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = app.shutdown.cancelled() => return,
+        }
+        let due: Vec<(String, ServicePrincipal)> = {
+            let mut graph = app.graph();
+            let now = Instant::now();
+            let sps = graph.service_principals.clone();
+            graph
+                .jobs
+                .iter_mut()
+                .filter(|j| j.schedule_state == "Active" && !j.cycle_running && j.next_cycle.is_none_or(|t| t <= now))
+                .filter_map(|j| {
+                    let sp = sps.iter().find(|s| s.id.eq_ignore_ascii_case(&j.sp_id))?.clone();
+                    j.cycle_running = true;
+                    Some((j.id.clone(), sp))
+                })
+                .collect()
+        };
+        for (job_id, sp) in due {
+            run_cycle(&app, &job_id, &sp).await;
+            let mut graph = app.graph();
+            if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
+                job.cycle_running = false;
+                if job.next_cycle.is_none_or(|t| t <= Instant::now()) {
+                    job.next_cycle = Some(Instant::now() + period);
+                }
+            }
+        }
+    }
+}
+
+fn execution(state: &str, began: &str, error: Option<Value>, counts: (usize, usize, usize)) -> Value {
+    json!({"activityIdentifier": crate::ids::new_guid(), "countEntitled": counts.0, "countEntitledForProvisioning": counts.0,
+        "countEscrowed": counts.2, "countEscrowedRaw": counts.2, "countExported": counts.1, "countExports": counts.1,
+        "countImported": counts.0, "countImportedDeltas": counts.0, "countImportedReferenceDeltas": 0, "error": error,
+        "state": state, "timeBegan": began, "timeEnded": crate::ids::now_iso()})
+}
+
+fn quarantine(app: &SharedApp, job_id: &str, reason: &str, error: Option<Value>) {
+    let period = app.config.sync_interval;
+    let mut graph = app.graph();
+    if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
+        let now = crate::ids::now_iso();
+        let series_began = job.quarantine.as_ref().and_then(|q| q["seriesBegan"].as_str().map(str::to_string)).unwrap_or_else(|| now.clone());
+        let series_count = job.quarantine.as_ref().and_then(|q| q["seriesCount"].as_i64()).unwrap_or(0) + 1;
+        let next = chrono::Utc::now() + chrono::Duration::hours(6);
+        job.quarantine = Some(json!({"currentBegan": now, "nextAttempt": next.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "reason": reason, "seriesBegan": series_began, "seriesCount": series_count, "error": error}));
+        job.status_code = "Quarantine";
+        // Quarantined jobs retry far less often (daily in Entra; compressed here).
+        job.next_cycle = Some(Instant::now() + period * 5);
+    }
+}
+
+async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
+    let began = crate::ids::now_iso();
+    if app.quarantine_fault_active() {
+        let error = json!({"code": "QuarantinedOnDemand", "message": "The job was quarantined by the provisioning service.", "tenantActionable": false});
+        quarantine(app, job_id, "QuarantinedOnDemand", Some(error));
+        return;
+    }
+    let secrets = app.graph().secrets.get(&sp.id.to_ascii_lowercase()).cloned().unwrap_or_default();
+    let get = |k: &str| secrets.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let target = Target::parse(&get("BaseAddress"), &get("SecretToken"));
+    let tested = match &target {
+        Ok(t) => test_connection(app, t).await,
+        Err(f) => Err(f.clone()),
+    };
+    let target = match (tested, target) {
+        (Ok(()), Ok(t)) => t,
+        (Err(failure), _) | (Ok(()), Err(failure)) => return cycle_failed(app, job_id, &began, &failure),
+    };
+    let sync_all = get("SyncAll").eq_ignore_ascii_case("true");
+    let (in_scope, previously): (Vec<crate::seed::DirUser>, Vec<(String, String)>) = {
+        let graph = app.graph();
+        let Some(job) = graph.jobs.iter().find(|j| j.id == job_id) else { return };
+        let mut seen = HashSet::new();
+        let mut users = Vec::new();
+        for a in graph.assignments.iter().filter(|a| a.resource_id.eq_ignore_ascii_case(&sp.id)) {
+            if let Some(u) = app.dir.user_by_id(&a.principal_id) {
+                if seen.insert(u.index) {
+                    users.push(u);
+                }
+            } else if let Some(g) = app.dir.group_index(&a.principal_id) {
+                let (members, _) = app.dir.group_members(g, 0, 1000);
+                users.extend(members.into_iter().filter(|m| seen.insert(*m)).filter_map(|m| app.dir.user(m)));
+            }
+        }
+        if sync_all {
+            // UNCONFIRMED semantics of SyncAll=true ("all users"); bounded here to keep cycles short.
+            users.extend((0..app.dir.total().min(500)).filter(|i| seen.insert(*i)).filter_map(|i| app.dir.user(i)));
+        }
+        (users, job.provisioned.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    };
+    let scoped: HashSet<String> = in_scope.iter().map(|u| u.id.clone()).collect();
+    let mut work: Vec<(crate::seed::DirUser, bool)> = in_scope.into_iter().filter(|u| !previously.iter().any(|(id, _)| id == &u.id)).map(|u| (u, true)).collect();
+    work.extend(previously.iter().filter(|(id, scim)| !scoped.contains(id) && scim != ESCROWED).filter_map(|(id, _)| app.dir.user_by_id(id)).map(|u| (u, false)));
+    work.truncate(PER_CYCLE);
+    let cycle_id = crate::ids::new_guid();
+    let (mut exported, mut escrowed) = (0usize, 0usize);
+    let mut results = Vec::new();
+    for (user, scope) in &work {
+        let out = engine::provision_user(app, &target, user, *scope, target.compliant).await;
+        match out.verdict {
+            Verdict::Failure => escrowed += 1,
+            Verdict::Success => exported += 1,
+            Verdict::Skipped => {}
+        }
+        results.push(out);
+    }
+    let mut graph = app.graph();
+    for out in &results {
+        if out.verdict != Verdict::Skipped || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport") {
+            graph.audit.push(report::log_entry(out, sp, job_id, &cycle_id, None));
+        }
+    }
+    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else { return };
+    for (out, (user, scope)) in results.iter().zip(&work) {
+        match (out.verdict, scope) {
+            (Verdict::Failure, _) => {
+                job.provisioned.insert(user.id.clone(), ESCROWED.into());
+            }
+            (_, false) => {
+                job.provisioned.remove(&user.id);
+            }
+            (_, true) => {
+                if let Some(t) = &out.target_id {
+                    job.provisioned.insert(user.id.clone(), t.clone());
+                }
+            }
+        }
+    }
+    let state = if escrowed > 0 { "EntryLevelErrors" } else { "Succeeded" };
+    let exec = execution(state, &began, None, (scoped.len(), exported, escrowed));
+    job.last_execution = Some(exec.clone());
+    job.last_successful_execution = Some(exec.clone());
+    if exported > 0 {
+        job.last_successful_with_exports = Some(exec);
+    }
+    job.successive_failures = 0;
+    job.quarantine = None;
+    if job.schedule_state == "Active" {
+        job.status_code = "Active";
+    }
+    let now = crate::ids::now_iso();
+    if job.steady_first.is_none() {
+        job.steady_first = Some(now.clone());
+    }
+    job.steady_last = Some(now);
+}
+
+fn cycle_failed(app: &SharedApp, job_id: &str, began: &str, failure: &Failure) {
+    let error = json!({"code": failure.code, "message": failure.message(), "tenantActionable": true});
+    let successive = {
+        let mut graph = app.graph();
+        let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else { return };
+        job.successive_failures += 1;
+        job.last_execution = Some(execution("Failed", began, Some(error.clone()), (0, 0, 0)));
+        job.successive_failures
+    };
+    // Persistent 401/403/404 (or a bad URL) quarantines after two cycles, anything else after four.
+    if (failure.quarantines() && successive >= 2) || successive >= 4 {
+        quarantine(app, job_id, "EncounteredQuarantineException", Some(error));
+    }
+}
