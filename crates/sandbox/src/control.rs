@@ -60,9 +60,9 @@ async fn profile(State(app): State<SharedApp>) -> Response {
 }
 
 async fn state(State(app): State<SharedApp>) -> Response {
-    let (scim_users, scim_groups, scim_requests) = {
+    let (scim_users, scim_groups, scim_requests, patches) = {
         let store = app.scim();
-        (store.user_count(), store.group_count(), store.requests)
+        (store.user_count(), store.group_count(), store.requests, json!({"legacy": store.patches_legacy, "rfc": store.patches_rfc}))
     };
     let drop_role = app.drop_role_active();
     let service_accounts = app.unity().service_accounts_json(drop_role);
@@ -70,6 +70,7 @@ async fn state(State(app): State<SharedApp>) -> Response {
     body["scimUsers"] = json!(scim_users);
     body["scimGroups"] = json!(scim_groups);
     body["scimRequests"] = json!(scim_requests);
+    body["scimPatches"] = patches;
     body["serviceAccounts"] = service_accounts;
     body["faults"] = app.active_faults_json();
     json_response(StatusCode::OK, body)

@@ -83,6 +83,9 @@ pub(crate) struct Stored {
 pub(crate) struct ScimStore {
     /// Authenticated SCIM requests served (tests use it to see the provisioning service call).
     pub requests: u64,
+    /// PATCH requests seen per dialect: Entra's legacy one (capitalised ops) or the RFC one.
+    pub patches_legacy: u64,
+    pub patches_rfc: u64,
     seq: u64,
     users: BTreeMap<u64, Stored>,
     groups: BTreeMap<u64, Stored>,

@@ -276,6 +276,19 @@ fn delete(app: &SharedApp, kind: Kind, id: &str) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+/// Counts PATCH bodies by dialect, so tests can see which one a client spoke.
+fn count_dialect(app: &SharedApp, ops: &Value) {
+    let legacy = get_ci(ops, "Operations").and_then(Value::as_array).is_some_and(|list| {
+        list.iter().any(|o| get_ci(o, "op").and_then(Value::as_str).is_some_and(|op| op.starts_with(|c: char| c.is_ascii_uppercase())))
+    });
+    let mut store = app.scim();
+    if legacy {
+        store.patches_legacy += 1;
+    } else {
+        store.patches_rfc += 1;
+    }
+}
+
 macro_rules! handlers {
     ($kind:expr, $list:ident, $create:ident, $get:ident, $replace:ident, $patch:ident, $delete:ident, $patch_no_content:expr) => {
         pub(super) async fn $list(State(app): State<SharedApp>, headers: HeaderMap, Path(org): Path<String>, Query(q): Query<Params>) -> Response {
@@ -298,6 +311,7 @@ macro_rules! handlers {
         pub(super) async fn $patch(State(app): State<SharedApp>, headers: HeaderMap, Path((org, id)): Path<(String, String)>, body: Bytes) -> Response {
             if let Err(r) = guard(&app, &headers, &org) { return r; }
             let ops = match parse_body(&body) { Ok(b) => b, Err(r) => return r };
+            count_dialect(&app, &ops);
             update(&app, $kind, &id, &headers, move |current| {
                 let mut copy = current.body.clone();
                 patch::apply(&mut copy, &ops).map_err(|e| scim_error(StatusCode::BAD_REQUEST, Some(e.scim_type), &e.detail))?;

@@ -63,3 +63,33 @@ pub async fn clear_faults(profile: &Value) {
 pub async fn state(profile: &Value) -> Value {
     json(client().get(format!("{}/state", s(profile, "/sandbox/control"))).send().await.expect("control answers")).await
 }
+
+pub const ALL_SCOPES: &str = "openid profile offline_access https://graph.microsoft.com/Application.ReadWrite.All https://graph.microsoft.com/Synchronization.ReadWrite.All https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All https://graph.microsoft.com/User.ReadBasic.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/AuditLog.Read.All";
+
+/// Signs in to Microsoft by auth code + PKCE (auto-consent) and returns the token reply.
+pub async fn ms_sign_in(profile: &Value, scopes: &str, login_hint: &str) -> Value {
+    let authority = s(profile, "/microsoft/authority");
+    let client_id = s(profile, "/microsoft/clientId");
+    let (verifier, challenge) = pkce();
+    let redirect = "http://127.0.0.1:53117/";
+    let http = client();
+    let r = http.get(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .query(&[("client_id", client_id.as_str()), ("response_type", "code"), ("redirect_uri", redirect), ("response_mode", "query"),
+            ("scope", scopes), ("state", "xyz"), ("code_challenge", challenge.as_str()), ("code_challenge_method", "S256"), ("login_hint", login_hint)])
+        .send().await.expect("authorize answers");
+    assert_eq!(r.status(), 303, "authorize redirects at once in auto-consent mode");
+    let code = query_param(&location(&r), "code").expect("a code");
+    let r = http.post(format!("{authority}/{}/oauth2/v2.0/token", s(profile, "/sandbox/tenantId")))
+        .form(&[("client_id", client_id.as_str()), ("grant_type", "authorization_code"), ("code", code.as_str()), ("redirect_uri", redirect), ("code_verifier", verifier.as_str())])
+        .send().await.expect("token answers");
+    assert_eq!(r.status(), 200);
+    json(r).await
+}
+
+pub async fn admin_token(profile: &Value) -> String {
+    s(&ms_sign_in(profile, ALL_SCOPES, "admin@contoso.com").await, "/access_token")
+}
+
+pub fn graph(profile: &Value) -> String {
+    s(profile, "/microsoft/graph")
+}
