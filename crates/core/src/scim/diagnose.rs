@@ -287,7 +287,6 @@ async fn run_checks(
             test_connection::check_users(&probe, &guid)
         ),
     );
-    let audits = [ERROR_SHAPE, CONTENT_TYPES, RESPONSE_TIMES];
     let second = [
         TEST_CONNECTION_GROUPS,
         DISCOVERY_CONFIG,
@@ -313,8 +312,6 @@ async fn run_checks(
     } else {
         None
     };
-    let mut groups_offered = false;
-    let mut user_domain = None;
     if let Some(blocker) = blocker {
         let reason = format!("{blocker} failed: fix that first");
         runner.skip_all(&second, &reason);
@@ -351,11 +348,10 @@ async fn run_checks(
                 error_shape::check_unknown_user(&probe, &guid)
             ),
         );
-        groups_offered = matches!(groups.outcome, Outcome::Pass | Outcome::Warn)
+        let groups_offered = matches!(groups.outcome, Outcome::Pass | Outcome::Warn)
             && groups.failure != Some(FailureKind::GroupsNotOffered);
-        user_domain = first_page.1;
         if request.write_checks {
-            let domain = request.test_domain.clone().or(user_domain.take());
+            let domain = request.test_domain.clone().or(first_page.1);
             match domain {
                 _ if users.is_fail() => runner.skip_all(
                     &write_check_plan(),
@@ -379,12 +375,10 @@ async fn run_checks(
             }
         }
     }
-    let _ = (groups_offered, user_domain);
 
     let log = probe.log();
     let now = Instant::now();
     runner.finish(error_shape::audit_error_shape(&log), now);
     runner.finish(error_shape::audit_content_types(&log), now);
     runner.finish(error_shape::audit_response_times(&log), now);
-    let _ = audits;
 }

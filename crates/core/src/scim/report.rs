@@ -305,7 +305,10 @@ impl Redactor {
         add(bare);
         for value in [raw, bare] {
             if let Ok(escaped) = serde_json::to_string(value) {
-                add(escaped.trim_matches('"'));
+                let escaped = escaped.trim_matches('"');
+                add(escaped);
+                // Some servers (PHP, .NET) also escape "/" in JSON strings.
+                add(&escaped.replace('/', "\\/"));
             }
             let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
             add(&encoded);

@@ -47,7 +47,7 @@ pub(crate) const PATCH_CHECKS: [Check; 6] = [
     ENABLE_COMPLIANT,
 ];
 
-enum Applied {
+enum Effect {
     Yes,
     Rejected(String),
     NotApplied(String),
@@ -56,7 +56,7 @@ enum Applied {
 }
 
 struct Step {
-    applied: Applied,
+    applied: Effect,
     evidence: Vec<Evidence>,
 }
 
@@ -77,24 +77,24 @@ async fn patch_and_read(
     let mut evidence = vec![patched.evidence.clone()];
     if !is_success(&patched) {
         let applied = match (patched.status, common_failure(&patched, run.probe.timeout)) {
-            (Some(status @ 400..=499), None) => Applied::Rejected(status_detail(status, &patched)),
-            (_, Some((kind, detail))) => Applied::Broken(kind, detail),
-            (status, None) => Applied::Rejected(format!("(HTTP {status:?})")),
+            (Some(status @ 400..=499), None) => Effect::Rejected(status_detail(status, &patched)),
+            (_, Some((kind, detail))) => Effect::Broken(kind, detail),
+            (status, None) => Effect::Rejected(format!("(HTTP {status:?})")),
         };
         return Step { applied, evidence };
     }
     let read = run.call(Method::GET, &path, None).await;
     evidence.push(read.evidence.clone());
     let applied = match (read.status, read.json.as_ref()) {
-        (Some(200), Some(user)) if expect(user) => Applied::Yes,
-        (Some(200), _) => Applied::NotApplied(format!(
+        (Some(200), Some(user)) if expect(user) => Effect::Yes,
+        (Some(200), _) => Effect::NotApplied(format!(
             "(PATCH answered {} but reading the user back does not show the change)",
             patched.status.unwrap_or_default()
         )),
-        (Some(404), _) => Applied::Hidden,
+        (Some(404), _) => Effect::Hidden,
         (status, _) => match common_failure(&read, run.probe.timeout) {
-            Some((kind, detail)) => Applied::Broken(kind, detail),
-            None => Applied::Broken(
+            Some((kind, detail)) => Effect::Broken(kind, detail),
+            None => Effect::Broken(
                 FailureKind::UnexpectedStatus,
                 format!("(GET after PATCH: HTTP {status:?})"),
             ),
@@ -180,8 +180,8 @@ pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) {
             enable_compliant,
         ),
     ] {
-        let legacy_ok = matches!(legacy.applied, Applied::Yes);
-        let compliant_ok = matches!(compliant.applied, Applied::Yes);
+        let legacy_ok = matches!(legacy.applied, Effect::Yes);
+        let compliant_ok = matches!(compliant.applied, Effect::Yes);
         run.runner.finish(
             judge(legacy_check, legacy, compliant_ok, true, flag),
             started,
@@ -199,12 +199,12 @@ fn judge(check: Check, step: Step, twin_ok: bool, legacy: bool, flag: bool) -> C
         result = result.with_evidence(evidence);
     }
     let detail = match step.applied {
-        Applied::Yes => return result,
-        Applied::Hidden => {
+        Effect::Yes => return result,
+        Effect::Hidden => {
             return result.fail(FailureKind::InactiveUserHidden, "(GET after PATCH: 404)")
         }
-        Applied::Broken(kind, detail) => return result.fail(kind, detail),
-        Applied::Rejected(detail) | Applied::NotApplied(detail) => detail,
+        Effect::Broken(kind, detail) => return result.fail(kind, detail),
+        Effect::Rejected(detail) | Effect::NotApplied(detail) => detail,
     };
     match (legacy, twin_ok, flag) {
         (true, true, false) => result.fail(FailureKind::LegacyPatchRejected, detail),
