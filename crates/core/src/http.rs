@@ -300,23 +300,20 @@ impl Http {
                 Err(_) => None,
             };
             let give_up = attempt >= self.config.max_attempts;
-            match (retry_after, give_up) {
-                (Some(hint), false) => {
-                    let wait = match hint {
-                        Some(wait) if wait > self.config.max_retry_after => None,
-                        Some(wait) => Some(wait),
-                        None => Some(self.backoff(attempt)),
-                    };
-                    if let Some(wait) = wait {
-                        tracing::info!(request = %request.describe(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
-                        tokio::select! {
-                            _ = cancel.cancelled() => return Err(HttpError::Cancelled),
-                            _ = tokio::time::sleep(wait) => {}
-                        }
-                        continue;
+            if let (Some(hint), false) = (retry_after, give_up) {
+                let wait = match hint {
+                    Some(wait) if wait > self.config.max_retry_after => None,
+                    Some(wait) => Some(wait),
+                    None => Some(self.backoff(attempt)),
+                };
+                if let Some(wait) = wait {
+                    tracing::info!(request = %request.describe(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Err(HttpError::Cancelled),
+                        _ = tokio::time::sleep(wait) => {}
                     }
+                    continue;
                 }
-                _ => {}
             }
             let (status, headers, body) = outcome?;
             let request_id = headers

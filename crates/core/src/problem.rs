@@ -16,8 +16,9 @@ pub struct ProblemInfo {
     pub cause: String,
     /// What the person can do about it.
     pub fix: String,
+    /// Boxed so a `Result<_, Problem>` stays small on the happy path.
     #[serde(default)]
-    pub detail: ProblemDetail,
+    pub detail: Box<ProblemDetail>,
 }
 
 /// Technical evidence for support tickets. Every field is optional.
@@ -96,7 +97,7 @@ macro_rules! problem_kinds {
                         action: action.into(),
                         cause: cause.into(),
                         fix: fix.into(),
-                        detail: ProblemDetail::default(),
+                        detail: Box::default(),
                     })
                 }
             )*
@@ -138,7 +139,7 @@ problem_kinds! {
 
 impl Problem {
     pub fn with_detail(mut self, detail: ProblemDetail) -> Self {
-        self.info_mut().detail = detail;
+        *self.info_mut().detail = detail;
         self
     }
 

@@ -1,6 +1,17 @@
 //! Signing in: authorization code + PKCE on a loopback redirect, device code for Microsoft,
 //! refresh before expiry, and the provider's errors explained.
 
+pub mod browser;
+pub mod errors;
+pub mod loopback;
+pub mod oauth;
+pub mod providers;
+pub mod session;
 mod token_source;
 
+pub use browser::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
+pub use errors::Provider;
+pub use oauth::{DeviceCodePrompt, OAuthEndpoints, TokenSet};
+pub use providers::{sign_in_microsoft, sign_in_unity, MicrosoftSignIn, SignInMethod, UnitySignIn};
+pub use session::OAuthSession;
 pub use token_source::{AccessTokenSource, StaticToken};

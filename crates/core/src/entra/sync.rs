@@ -351,7 +351,7 @@ fn test_connection_problem(action: &str, response: &Response) -> Problem {
     if detail.request_id.is_none() {
         detail.request_id = failure.request_id;
     }
-    problem.info_mut().detail = detail;
+    *problem.info_mut().detail = detail;
     problem
 }
 

@@ -257,7 +257,7 @@ pub async fn check_scim_endpoint(
         ),
     };
     let mut problem = problem;
-    problem.info_mut().detail = detail;
+    *problem.info_mut().detail = detail;
     Err(problem)
 }
 

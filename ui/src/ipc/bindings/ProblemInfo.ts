@@ -16,4 +16,8 @@ cause: string,
 /**
  * What the person can do about it.
  */
-fix: string, detail: ProblemDetail, };
+fix: string, 
+/**
+ * Boxed so a `Result<_, Problem>` stays small on the happy path.
+ */
+detail: ProblemDetail, };

@@ -1,0 +1,222 @@
+//! Microsoft and Unity sign-in as the steps use them. Microsoft: first against
+//! `organizations`, then every refresh against the signed-in tenant (`tid`), authorities from
+//! the profile so national clouds work. Unity: per unity-admin-contract.md.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::browser::BrowserLauncher;
+use super::errors::Provider;
+use super::oauth::{
+    sign_in_with_browser, sign_in_with_device_code, DeviceCodePrompt, OAuthEndpoints, TokenSet,
+};
+use super::session::OAuthSession;
+use crate::http::Http;
+use crate::problem::Problem;
+use crate::profile::CloudProfile;
+use crate::secrets::{keys, SecretStore};
+
+/// How long a person has to finish a browser sign-in.
+pub const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The delegated permissions the steps need (entra-graph.md §1.7), on the profile's Graph.
+pub fn microsoft_scopes(profile: &CloudProfile) -> Vec<String> {
+    let resource = profile.graph_scope_resource();
+    let mut scopes = vec![
+        "openid".to_string(),
+        "profile".to_string(),
+        "offline_access".to_string(),
+    ];
+    for permission in [
+        "Application.ReadWrite.All",
+        "Synchronization.ReadWrite.All",
+        "AppRoleAssignment.ReadWrite.All",
+        "User.ReadBasic.All",
+        "GroupMember.Read.All",
+        "AuditLog.Read.All",
+    ] {
+        scopes.push(format!("{resource}/{permission}"));
+    }
+    scopes
+}
+
+pub fn microsoft_endpoints(profile: &CloudProfile, tenant: &str) -> OAuthEndpoints {
+    let base = format!(
+        "{}/{tenant}/oauth2/v2.0",
+        profile.microsoft.authority.trim_end_matches('/')
+    );
+    OAuthEndpoints {
+        provider: Provider::Microsoft,
+        client_id: profile.microsoft.client_id.clone(),
+        authorize_url: format!("{base}/authorize"),
+        token_url: format!("{base}/token"),
+        device_code_url: Some(format!("{base}/devicecode")),
+        scopes: microsoft_scopes(profile),
+        redirect_template: profile.microsoft_redirect().to_string(),
+    }
+}
+
+pub fn unity_endpoints(profile: &CloudProfile) -> Result<OAuthEndpoints, Problem> {
+    let Some(client_id) = profile
+        .unity
+        .client_id
+        .clone()
+        .filter(|id| !id.trim().is_empty())
+    else {
+        return Err(Problem::bad_input(
+            Provider::Unity.action(),
+            "This cloud profile has no Unity client ID, and Unity publishes none for third-party apps.",
+            "Take the guided road (paste the token and connector URL from the Unity Dashboard), or add unity.clientId to a custom profile.",
+        ));
+    };
+    let auth = profile.unity.auth.trim_end_matches('/');
+    Ok(OAuthEndpoints {
+        provider: Provider::Unity,
+        client_id,
+        authorize_url: format!("{auth}/v1/oauth2/authorize"),
+        token_url: format!("{auth}/v1/oauth2/token"),
+        device_code_url: None,
+        scopes: Vec::new(),
+        redirect_template: profile.unity_redirect().to_string(),
+    })
+}
+
+/// How the person signs in interactively.
+pub enum SignInMethod<'a> {
+    Browser(&'a dyn BrowserLauncher),
+    DeviceCode(&'a (dyn Fn(DeviceCodePrompt) + Send + Sync)),
+}
+
+pub struct MicrosoftSignIn {
+    pub session: Arc<OAuthSession>,
+    pub tenant_id: Option<String>,
+    pub account: Option<String>,
+    /// True when a saved refresh token was used and no one had to do anything.
+    pub resumed: bool,
+}
+
+pub async fn sign_in_microsoft(
+    http: &Http,
+    profile: &CloudProfile,
+    store: Arc<dyn SecretStore>,
+    method: SignInMethod<'_>,
+    cancel: &CancellationToken,
+) -> Result<MicrosoftSignIn, Problem> {
+    let key = keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
+    let organizations = microsoft_endpoints(profile, "organizations");
+    if let Some((_, tokens)) = OAuthSession::resume(
+        http.clone(),
+        organizations.clone(),
+        store.clone(),
+        key.clone(),
+        cancel,
+    )
+    .await?
+    {
+        return finish_microsoft(http, profile, store, key, tokens, true);
+    }
+    let tokens = match method {
+        SignInMethod::Browser(launcher) => {
+            sign_in_with_browser(
+                http,
+                &organizations,
+                launcher,
+                &[("prompt", "select_account")],
+                BROWSER_SIGN_IN_TIMEOUT,
+                cancel,
+            )
+            .await?
+        }
+        SignInMethod::DeviceCode(on_prompt) => {
+            sign_in_with_device_code(http, &organizations, on_prompt, cancel).await?
+        }
+    };
+    finish_microsoft(http, profile, store, key, tokens, false)
+}
+
+fn finish_microsoft(
+    http: &Http,
+    profile: &CloudProfile,
+    store: Arc<dyn SecretStore>,
+    key: String,
+    tokens: TokenSet,
+    resumed: bool,
+) -> Result<MicrosoftSignIn, Problem> {
+    let tenant_id = tokens.claim("tid");
+    let account = tokens.claim("preferred_username");
+    // Later refreshes name the tenant: a guest must, and it avoids a home-tenant detour.
+    let endpoints = microsoft_endpoints(profile, tenant_id.as_deref().unwrap_or("organizations"));
+    let session = OAuthSession::start(http.clone(), endpoints, store, key, tokens)?;
+    Ok(MicrosoftSignIn {
+        session: Arc::new(session),
+        tenant_id,
+        account,
+        resumed,
+    })
+}
+
+pub struct UnitySignIn {
+    pub session: Arc<OAuthSession>,
+    pub resumed: bool,
+}
+
+pub async fn sign_in_unity(
+    http: &Http,
+    profile: &CloudProfile,
+    store: Arc<dyn SecretStore>,
+    launcher: &dyn BrowserLauncher,
+    cancel: &CancellationToken,
+) -> Result<UnitySignIn, Problem> {
+    let endpoints = unity_endpoints(profile)?;
+    let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
+    if let Some((session, _)) = OAuthSession::resume(
+        http.clone(),
+        endpoints.clone(),
+        store.clone(),
+        key.clone(),
+        cancel,
+    )
+    .await?
+    {
+        return Ok(UnitySignIn {
+            session: Arc::new(session),
+            resumed: true,
+        });
+    }
+    let tokens = sign_in_with_browser(
+        http,
+        &endpoints,
+        launcher,
+        &[],
+        BROWSER_SIGN_IN_TIMEOUT,
+        cancel,
+    )
+    .await?;
+    let session = OAuthSession::start(http.clone(), endpoints, store, key, tokens)?;
+    Ok(UnitySignIn {
+        session: Arc::new(session),
+        resumed: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_clouds_get_their_own_authority_and_scopes() {
+        let endpoints = microsoft_endpoints(&CloudProfile::usgov(), "organizations");
+        assert_eq!(
+            endpoints.authorize_url,
+            "https://login.microsoftonline.us/organizations/oauth2/v2.0/authorize"
+        );
+        assert!(endpoints
+            .scopes
+            .contains(&"https://graph.microsoft.us/Synchronization.ReadWrite.All".to_string()));
+        assert_eq!(endpoints.redirect_template, "http://localhost");
+        let err = unity_endpoints(&CloudProfile::global()).expect_err("no unity client id");
+        assert!(err.info().fix.contains("guided road"));
+    }
+}
