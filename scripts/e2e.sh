@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the app with the UI embedded (Tauri CLI, debug, no bundle), starts Xvfb and
+# tauri-driver, and runs the WebDriver journeys in tests/e2e with node's test runner.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+artifacts="$root/tests/artifacts"
+mkdir -p "$artifacts"
+
+ui/node_modules/.bin/tauri build --debug --no-bundle --ci
+# A later plain `cargo build` would overwrite target/debug/scim-setup with a dev-mode binary
+# that loads the Vite dev server; the journeys drive this copy.
+cp target/debug/scim-setup "$artifacts/scim-setup-e2e"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+display=:${SCIM_SETUP_E2E_DISPLAY:-99}
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$artifacts/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=$display
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start" >&2; exit 1; }
+
+tauri-driver --port 4444 --native-port 4445 --native-driver /usr/bin/WebKitWebDriver \
+  >"$artifacts/tauri-driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+
+export SCIM_SETUP_E2E_APP="$artifacts/scim-setup-e2e"
+export SCIM_SETUP_E2E_ARTIFACTS="$artifacts"
+"$root/scripts/isolated.sh" node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,35 @@
+// Starts the real app through tauri-driver and hands the journey a WebdriverIO browser.
+// Each session gets its own empty data folder, so journeys never see each other's journal.
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { remote } from 'webdriverio';
+
+const app = process.env.SCIM_SETUP_E2E_APP;
+export const artifacts = process.env.SCIM_SETUP_E2E_ARTIFACTS ?? path.resolve('artifacts');
+
+export async function openApp(extraArgs = []) {
+  if (!app) throw new Error('SCIM_SETUP_E2E_APP must name the app binary (scripts/e2e.sh sets it)');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'scim-setup-e2e-'));
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'warn',
+    connectionRetryTimeout: 30_000,
+    connectionRetryCount: 1,
+    capabilities: {
+      'wdio:enforceWebDriverClassic': true,
+      'tauri:options': { application: app, args: ['--sandbox', '--data-dir', dataDir, ...extraArgs] },
+    },
+  });
+  return { browser, dataDir };
+}
+
+export async function screenshot(browser, name) {
+  mkdirSync(artifacts, { recursive: true });
+  const file = path.join(artifacts, `${name}.png`);
+  await browser.saveScreenshot(file);
+  return file;
+}
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
