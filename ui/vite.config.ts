@@ -31,5 +31,7 @@ export default defineConfig({
     css: false,
     clearMocks: true,
     restoreMocks: true,
+    // Generous: CI shares two cores with a Rust build, and axe walks the whole document.
+    testTimeout: 15_000,
   },
 });

@@ -1,6 +1,6 @@
 // The window's frame, as a person meets it: the navigation, moving between views with the mouse
 // and the keyboard, the sandbox warning, the status bar and the state with no engine behind it.
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from './App';
 import { getAppInfo, NotInAppError } from './ipc';
@@ -177,7 +177,11 @@ describe('the frame', () => {
       const user = await renderApp({ sandbox: true });
       await user.click(screen.getByTestId(`nav-${section}`));
       await waitFor(() => expect(currentView()).toHaveAttribute('data-testid', `view-${section}`));
+      // Let Fluent's selected-tab indicator finish its animation frame before axe looks.
+      await act(() => new Promise((resolve) => requestAnimationFrame(resolve)));
       expect(await seriousAxeViolations()).toEqual([]);
     },
+    // axe walks the whole document: seconds on a busy two-core machine.
+    20_000,
   );
 });

@@ -78,6 +78,10 @@ const useStyles = makeStyles({
     border: `${tokens.strokeWidthThin} solid ${tokens.colorBrandStroke1}`,
     color: tokens.colorBrandForeground1,
   },
+  stepNumberFailed: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorPaletteRedBorder2}`,
+    color: tokens.colorPaletteRedForeground1,
+  },
   stepNumberDone: {
     border: 'none',
     backgroundColor: tokens.colorPaletteGreenBackground3,
@@ -174,10 +178,11 @@ function StepNumber({ number, status, active }: StepNumberProps): ReactElement {
       className={mergeClasses(
         styles.stepNumber,
         active && styles.stepNumberActive,
+        status === 'failed' && styles.stepNumberFailed,
         done && styles.stepNumberDone,
       )}
     >
-      {done ? <CheckmarkFilled aria-label={`${number}`} /> : number}
+      {done ? <CheckmarkFilled aria-hidden="true" /> : number}
     </span>
   );
 }
