@@ -3,7 +3,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from './App';
-import { getAppInfo, NotInAppError } from './ipc';
+import { getAppInfo, NotInAppError, type Problem } from './ipc';
 import { seriousAxeViolations } from './test/axe';
 import { appInfoFixture } from './test/appInfoFixture';
 
@@ -164,11 +164,19 @@ describe('the frame', () => {
   });
 
   it('shows the engine’s own words when the command fails', async () => {
-    mockedGetAppInfo.mockRejectedValue({ kind: 'internal', cause: 'The data folder is read-only.' });
+    const problem: Problem = {
+      kind: 'storage',
+      action: 'Reading the app’s journal',
+      cause: 'The data folder is read-only.',
+      fix: 'Give your account write access to the data folder, then start the app again.',
+      detail: {},
+    };
+    mockedGetAppInfo.mockRejectedValue(problem);
     render(<App />);
     const error = await screen.findByTestId('engine-unreachable');
     expect(error).toHaveTextContent('The app’s engine did not answer');
     expect(error).toHaveTextContent('The data folder is read-only.');
+    expect(error).toHaveTextContent('Give your account write access to the data folder');
   });
 
   it.each(['start', 'unity', 'diagnose', 'settings'])(

@@ -51,7 +51,11 @@ export function App(): ReactElement {
         onSelectSection={setSection}
         notice={
           appInfo.status === 'failed' && (
-            <EngineUnreachable notInApp={appInfo.notInApp} message={appInfo.message} />
+            <EngineUnreachable
+              notInApp={appInfo.notInApp}
+              message={appInfo.message}
+              fix={appInfo.fix}
+            />
           )
         }
       >

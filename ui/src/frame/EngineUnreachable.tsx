@@ -6,9 +6,11 @@ import type { ReactElement } from 'react';
 export interface EngineUnreachableProps {
   notInApp: boolean;
   message: string;
+  /** The engine's own advice, when it sent a Problem. */
+  fix?: string;
 }
 
-export function EngineUnreachable({ notInApp, message }: EngineUnreachableProps): ReactElement {
+export function EngineUnreachable({ notInApp, message, fix }: EngineUnreachableProps): ReactElement {
   return (
     <MessageBar intent="error" layout="multiline" data-testid="engine-unreachable">
       <MessageBarBody>
@@ -25,7 +27,8 @@ export function EngineUnreachable({ notInApp, message }: EngineUnreachableProps)
           <>
             <MessageBarTitle>The app’s engine did not answer</MessageBarTitle>
             <div>
-              {message} Restart SCIM Setup; if this keeps happening, report it with this message.
+              {message}{' '}
+              {fix ?? 'Restart SCIM Setup; if this keeps happening, report it with this message.'}
             </div>
           </>
         )}

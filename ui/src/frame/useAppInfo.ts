@@ -1,12 +1,12 @@
 // Loads the app's facts (version, cloud profile, sandbox, data folder) once at start-up and
 // says which of three states the window is in: still asking, known, or unreachable.
 import { useEffect, useState } from 'react';
-import { describeIpcError, getAppInfo, NotInAppError, type AppInfo } from '../ipc';
+import { asProblem, describeIpcError, getAppInfo, NotInAppError, type AppInfo } from '../ipc';
 
 export type AppInfoState =
   | { status: 'loading' }
   | { status: 'ready'; info: AppInfo }
-  | { status: 'failed'; notInApp: boolean; message: string };
+  | { status: 'failed'; notInApp: boolean; message: string; fix?: string };
 
 export function useAppInfo(): AppInfoState {
   const [state, setState] = useState<AppInfoState>({ status: 'loading' });
@@ -23,6 +23,7 @@ export function useAppInfo(): AppInfoState {
             status: 'failed',
             notInApp: error instanceof NotInAppError,
             message: describeIpcError(error),
+            fix: asProblem(error)?.fix,
           });
         }
       },

@@ -3,8 +3,11 @@
 // Types come from ./bindings, generated from the Rust types by ts-rs: never edit those by hand.
 import { invoke, isTauri } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
+import type { Problem } from './bindings/Problem';
 
 export type { AppInfo } from './bindings/AppInfo';
+export type { Problem } from './bindings/Problem';
+export type { ProblemDetail } from './bindings/ProblemDetail';
 export type { ProfileSummary } from './bindings/ProfileSummary';
 
 /** Raised when the page runs outside the SCIM Setup app (for example in a plain web browser). */
@@ -32,12 +35,28 @@ function requireApp(): void {
   if (!isTauri()) throw new NotInAppError();
 }
 
+/** The engine's Problem, if that is what a command rejected with. */
+export function asProblem(error: unknown): Problem | undefined {
+  if (
+    error !== null &&
+    typeof error === 'object' &&
+    'kind' in error &&
+    typeof error.kind === 'string' &&
+    'cause' in error &&
+    typeof error.cause === 'string' &&
+    'fix' in error &&
+    typeof error.fix === 'string'
+  ) {
+    return error as Problem;
+  }
+  return undefined;
+}
+
 /** A sentence for a person from whatever a command rejected with. */
 export function describeIpcError(error: unknown): string {
+  const problem = asProblem(error);
+  if (problem) return problem.cause;
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
-  if (error && typeof error === 'object' && 'cause' in error && typeof error.cause === 'string') {
-    return error.cause;
-  }
   return 'The app’s engine returned an error it could not describe.';
 }

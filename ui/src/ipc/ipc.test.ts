@@ -24,7 +24,9 @@ describe('describeIpcError', () => {
   it('reads a message from an Error, a string or a Problem’s cause', () => {
     expect(describeIpcError(new Error('boom'))).toBe('boom');
     expect(describeIpcError('plain words')).toBe('plain words');
-    expect(describeIpcError({ kind: 'http', cause: 'Unity answered 401.' })).toBe('Unity answered 401.');
+    expect(
+      describeIpcError({ kind: 'forbidden', action: 'a', cause: 'Unity answered 401.', fix: 'f', detail: {} }),
+    ).toBe('Unity answered 401.');
     expect(describeIpcError(42)).toMatch(/could not describe/);
   });
 });
