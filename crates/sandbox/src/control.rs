@@ -15,7 +15,10 @@ use crate::state::SharedApp;
 
 pub(crate) fn routes() -> Router<SharedApp> {
     Router::new()
-        .route("/_sandbox/faults", post(add_fault).delete(clear_faults).get(list_faults))
+        .route(
+            "/_sandbox/faults",
+            post(add_fault).delete(clear_faults).get(list_faults),
+        )
         .route("/_sandbox/faults/{id}", delete(remove_fault))
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/profile", get(profile))
@@ -26,7 +29,10 @@ async fn add_fault(State(app): State<SharedApp>, body: Bytes) -> Response {
         .ok()
         .and_then(|v| v.get("spec").and_then(Value::as_str).map(str::to_string));
     let Some(spec) = spec else {
-        return json_response(StatusCode::BAD_REQUEST, json!({"error": "body must be {\"spec\": \"KIND[:ARG]@ROUTE[#TIMES]\"}"}));
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be {\"spec\": \"KIND[:ARG]@ROUTE[#TIMES]\"}"}),
+        );
     };
     match crate::parse_fault(&spec) {
         Ok(fault) => {
@@ -62,7 +68,12 @@ async fn profile(State(app): State<SharedApp>) -> Response {
 async fn state(State(app): State<SharedApp>) -> Response {
     let (scim_users, scim_groups, scim_requests, patches) = {
         let store = app.scim();
-        (store.user_count(), store.group_count(), store.requests, json!({"legacy": store.patches_legacy, "rfc": store.patches_rfc}))
+        (
+            store.user_count(),
+            store.group_count(),
+            store.requests,
+            json!({"legacy": store.patches_legacy, "rfc": store.patches_rfc}),
+        )
     };
     let drop_role = app.drop_role_active();
     let service_accounts = app.unity().service_accounts_json(drop_role);

@@ -63,7 +63,10 @@ pub struct Fault {
 }
 
 fn bad(spec: &str, reason: impl Into<String>) -> SandboxError {
-    SandboxError::InvalidFault { spec: spec.to_string(), reason: reason.into() }
+    SandboxError::InvalidFault {
+        spec: spec.to_string(),
+        reason: reason.into(),
+    }
 }
 
 pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
@@ -73,7 +76,9 @@ pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
     }
     let (head, times) = match text.rsplit_once('#') {
         Some((head, n)) => {
-            let n: u32 = n.parse().map_err(|_| bad(spec, format!("TIMES {n:?} is not a positive number")))?;
+            let n: u32 = n
+                .parse()
+                .map_err(|_| bad(spec, format!("TIMES {n:?} is not a positive number")))?;
             if n == 0 {
                 return Err(bad(spec, "TIMES must be at least 1"));
             }
@@ -97,7 +102,8 @@ pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
     let name = parts.next().unwrap_or_default();
     let args: Vec<&str> = parts.collect();
     let number = |s: &str, what: &str| -> Result<u64, SandboxError> {
-        s.parse::<u64>().map_err(|_| bad(spec, format!("{what} {s:?} is not a number")))
+        s.parse::<u64>()
+            .map_err(|_| bad(spec, format!("{what} {s:?} is not a number")))
     };
     let kind = match (name, args.as_slice()) {
         ("latency", [ms]) => FaultKind::Latency(number(ms, "latency MS")?),
@@ -111,7 +117,10 @@ pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
                 None if code == 429 || code == 503 => Some(1),
                 None => None,
             };
-            FaultKind::Status { code: code as u16, retry_after }
+            FaultKind::Status {
+                code: code as u16,
+                retry_after,
+            }
         }
         ("reset", []) => FaultKind::Reset,
         ("hang", []) => FaultKind::Hang,
@@ -119,15 +128,38 @@ pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
         ("expire-tokens", []) => FaultKind::ExpireTokens,
         ("drop-role", []) => FaultKind::DropRole,
         ("quarantine", []) => FaultKind::Quarantine,
-        ("latency" | "status", _) => return Err(bad(spec, format!("{name} needs an argument, e.g. {name}:{}", if name == "latency" { "500" } else { "503" }))),
+        ("latency" | "status", _) => {
+            return Err(bad(
+                spec,
+                format!(
+                    "{name} needs an argument, e.g. {name}:{}",
+                    if name == "latency" { "500" } else { "503" }
+                ),
+            ))
+        }
         ("reset" | "hang" | "html" | "expire-tokens" | "drop-role" | "quarantine", _) => {
             return Err(bad(spec, format!("{name} takes no argument")))
         }
-        _ => return Err(bad(spec, format!("unknown KIND {name:?}; see the fault syntax"))),
+        _ => {
+            return Err(bad(
+                spec,
+                format!("unknown KIND {name:?}; see the fault syntax"),
+            ))
+        }
     };
     match (&route, kind.is_routeless()) {
-        (Some(_), true) => return Err(bad(spec, format!("{name} applies to the whole sandbox and takes no @ROUTE"))),
-        (None, false) => return Err(bad(spec, format!("{name} needs @ROUTE (use @* for every route)"))),
+        (Some(_), true) => {
+            return Err(bad(
+                spec,
+                format!("{name} applies to the whole sandbox and takes no @ROUTE"),
+            ))
+        }
+        (None, false) => {
+            return Err(bad(
+                spec,
+                format!("{name} needs @ROUTE (use @* for every route)"),
+            ))
+        }
         _ => {}
     }
     Ok(Fault { kind, route, times })
@@ -177,10 +209,15 @@ struct Verdict {
 }
 
 fn decide(app: &SharedApp, path: &str) -> Verdict {
-    let mut verdict = Verdict { latency_ms: 0, terminal: None };
+    let mut verdict = Verdict {
+        latency_ms: 0,
+        terminal: None,
+    };
     let mut book = app.lock_faults();
     for active in book.iter_mut() {
-        let Some(route) = &active.fault.route else { continue };
+        let Some(route) = &active.fault.route else {
+            continue;
+        };
         if !glob_matches(route, path) || active.remaining == Some(0) {
             continue;
         }
@@ -214,11 +251,18 @@ pub(crate) async fn apply(State(app): State<SharedApp>, request: Request, next: 
     match verdict.terminal {
         None => next.run(request).await,
         Some(FaultKind::Status { code, retry_after }) => {
-            let status = axum::http::StatusCode::from_u16(code).unwrap_or(axum::http::StatusCode::SERVICE_UNAVAILABLE);
-            let mut response = http::envelope_for_path(&path, status, "The sandbox injected this failure (fault).");
+            let status = axum::http::StatusCode::from_u16(code)
+                .unwrap_or(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+            let mut response = http::envelope_for_path(
+                &path,
+                status,
+                "The sandbox injected this failure (fault).",
+            );
             if let Some(secs) = retry_after {
                 if let Ok(v) = secs.to_string().parse() {
-                    response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, v);
                 }
             }
             response
@@ -256,12 +300,33 @@ mod tests {
     #[test]
     fn parses_every_kind() {
         let f = parse("status:503@/scim/v2/*#2").expect("valid");
-        assert_eq!(f.kind, FaultKind::Status { code: 503, retry_after: Some(1) });
+        assert_eq!(
+            f.kind,
+            FaultKind::Status {
+                code: 503,
+                retry_after: Some(1)
+            }
+        );
         assert_eq!(f.route.as_deref(), Some("/scim/v2/*"));
         assert_eq!(f.times, Some(2));
-        assert_eq!(parse("status:429:7@*").expect("valid").kind, FaultKind::Status { code: 429, retry_after: Some(7) });
-        assert_eq!(parse("status:500@*").expect("valid").kind, FaultKind::Status { code: 500, retry_after: None });
-        assert_eq!(parse("latency:250@/v1.0/*").expect("valid").kind, FaultKind::Latency(250));
+        assert_eq!(
+            parse("status:429:7@*").expect("valid").kind,
+            FaultKind::Status {
+                code: 429,
+                retry_after: Some(7)
+            }
+        );
+        assert_eq!(
+            parse("status:500@*").expect("valid").kind,
+            FaultKind::Status {
+                code: 500,
+                retry_after: None
+            }
+        );
+        assert_eq!(
+            parse("latency:250@/v1.0/*").expect("valid").kind,
+            FaultKind::Latency(250)
+        );
         for k in ["reset@*", "hang@/x", "html@/scim/*"] {
             assert!(parse(k).is_ok(), "{k}");
         }
@@ -272,7 +337,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_specs() {
-        for bad in ["", "boom@*", "latency@*", "latency:x@*", "status:200@*", "reset", "drop-role@*", "reset@scim", "status:503@*#0", "status:503@*#x", "hang:3@*"] {
+        for bad in [
+            "",
+            "boom@*",
+            "latency@*",
+            "latency:x@*",
+            "status:200@*",
+            "reset",
+            "drop-role@*",
+            "reset@scim",
+            "status:503@*#0",
+            "status:503@*#x",
+            "hang:3@*",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -282,9 +359,18 @@ mod tests {
         assert!(glob_matches("*", "/anything/at/all"));
         assert!(glob_matches("/scim/v2/*", "/scim/v2/tenants/1/Users"));
         assert!(!glob_matches("/scim/v2/*", "/v1.0/users"));
-        assert!(glob_matches("/v1.0/servicePrincipals/*/synchronization/jobs/*/provisionOnDemand", "/v1.0/servicePrincipals/abc/synchronization/jobs/scim.1.2/provisionOnDemand"));
-        assert!(!glob_matches("/v1.0/servicePrincipals/*/synchronization/jobs/*/provisionOnDemand", "/v1.0/servicePrincipals/abc/synchronization/jobs/scim.1.2/start"));
-        assert!(glob_matches("*/provisionOnDemand", "/v1.0/a/provisionOnDemand"));
+        assert!(glob_matches(
+            "/v1.0/servicePrincipals/*/synchronization/jobs/*/provisionOnDemand",
+            "/v1.0/servicePrincipals/abc/synchronization/jobs/scim.1.2/provisionOnDemand"
+        ));
+        assert!(!glob_matches(
+            "/v1.0/servicePrincipals/*/synchronization/jobs/*/provisionOnDemand",
+            "/v1.0/servicePrincipals/abc/synchronization/jobs/scim.1.2/start"
+        ));
+        assert!(glob_matches(
+            "*/provisionOnDemand",
+            "/v1.0/a/provisionOnDemand"
+        ));
         assert!(glob_matches("/a*b*c", "/aXXbYYc"));
         assert!(!glob_matches("/a*b*c", "/aXXbYY"));
     }

@@ -26,7 +26,10 @@ tokio::task_local! {
 fn current_ids() -> RequestIds {
     REQUEST_IDS
         .try_with(Clone::clone)
-        .unwrap_or_else(|_| RequestIds { request_id: ids::new_guid(), client_request_id: ids::new_guid() })
+        .unwrap_or_else(|_| RequestIds {
+            request_id: ids::new_guid(),
+            client_request_id: ids::new_guid(),
+        })
 }
 
 /// Microsoft listener middleware: every response carries `request-id` and echoes
@@ -38,15 +41,23 @@ pub(crate) async fn correlate(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .unwrap_or_else(ids::new_guid);
-    let ids = RequestIds { request_id: ids::new_guid(), client_request_id };
+    let ids = RequestIds {
+        request_id: ids::new_guid(),
+        client_request_id,
+    };
     let mut response = REQUEST_IDS.scope(ids.clone(), next.run(request)).await;
     let headers = response.headers_mut();
-    for (name, value) in [("request-id", &ids.request_id), ("client-request-id", &ids.client_request_id)] {
+    for (name, value) in [
+        ("request-id", &ids.request_id),
+        ("client-request-id", &ids.client_request_id),
+    ] {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.insert(name, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("{{\"ServerInfo\":{{\"DataCenter\":\"Sandbox\",\"Slice\":\"E\",\"Ring\":\"0\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"SANDBOX\"}}}}")) {
+    if let Ok(v) = HeaderValue::from_str(
+        r#"{"ServerInfo":{"DataCenter":"Sandbox","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"SANDBOX"}}"#,
+    ) {
         headers.insert("x-ms-ags-diagnostic", v);
     }
     response
@@ -123,25 +134,39 @@ pub(crate) fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) 
         ids.client_request_id,
         now.format("%Y-%m-%d %H:%M:%SZ")
     );
-    json_response(status, json!({"error": error, "error_description": description, "error_codes": [code],
+    json_response(
+        status,
+        json!({"error": error, "error_description": description, "error_codes": [code],
         "timestamp": now.format("%Y-%m-%d %H:%M:%SZ").to_string(), "trace_id": ids.request_id,
-        "correlation_id": ids.client_request_id, "error_uri": format!("/error?code={code}")}))
+        "correlation_id": ids.client_request_id, "error_uri": format!("/error?code={code}")}),
+    )
 }
 
 /// Plain RFC 6749 error, as Unity's token endpoint answers (our contract).
 pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    json_response(status, json!({"error": error, "error_description": description}))
+    json_response(
+        status,
+        json!({"error": error, "error_description": description}),
+    )
 }
 
 /// The error a route answers when a fault forces `status`, in that route's own envelope.
 pub(crate) fn envelope_for_path(path: &str, status: StatusCode, message: &str) -> Response {
     let code = status.as_u16();
     if path.contains("/oauth2/v2.0/") {
-        let (error, aadsts) = if code == 429 || code >= 500 { ("temporarily_unavailable", 90033) } else { ("invalid_request", 90100) };
+        let (error, aadsts) = if code == 429 || code >= 500 {
+            ("temporarily_unavailable", 90033)
+        } else {
+            ("invalid_request", 90100)
+        };
         return aad_error(status, error, aadsts, message);
     }
     if path.starts_with("/v1/oauth2/") {
-        let error = if code == 429 || code >= 500 { "temporarily_unavailable" } else { "invalid_request" };
+        let error = if code == 429 || code >= 500 {
+            "temporarily_unavailable"
+        } else {
+            "invalid_request"
+        };
         return oauth_error(status, error, message);
     }
     if path.starts_with("/v1.0/") || path.starts_with("/beta/") {
@@ -159,14 +184,24 @@ pub(crate) fn envelope_for_path(path: &str, status: StatusCode, message: &str) -
 
 /// Reads the bearer token of a request, if any.
 pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
-    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty())
 }
 
 /// Minimal HTML escaping for the sign-in pages.
 pub(crate) fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 pub(crate) fn html_page(title: &str, body: &str) -> Response {
@@ -194,4 +229,3 @@ pub(crate) fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Resp
         Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
     }
 }
-

@@ -23,20 +23,63 @@ const USER_KIND: u32 = 0x0e5e_0001;
 const GROUP_KIND: u32 = 0x0e5e_0002;
 
 const FIRST: [&str; 20] = [
-    "Adele", "Alex", "Allan", "Diego", "Grady", "Henrietta", "Isaiah", "Johanna", "Joni", "Lee",
-    "Lidia", "Lynne", "Megan", "Miriam", "Nestor", "Patti", "Pradeep", "Ann", "Annika", "Zoe",
+    "Adele",
+    "Alex",
+    "Allan",
+    "Diego",
+    "Grady",
+    "Henrietta",
+    "Isaiah",
+    "Johanna",
+    "Joni",
+    "Lee",
+    "Lidia",
+    "Lynne",
+    "Megan",
+    "Miriam",
+    "Nestor",
+    "Patti",
+    "Pradeep",
+    "Ann",
+    "Annika",
+    "Zoe",
 ];
 const LAST: [&str; 20] = [
-    "Vance", "Wilber", "Deyoung", "Siciliani", "Archie", "Mueller", "Langer", "Lauer", "Sherman", "Gu",
-    "Holloway", "Robbins", "Bowen", "Graham", "Wilke", "Fernandez", "Gupta", "Berg", "Nordin", "Ito",
+    "Vance",
+    "Wilber",
+    "Deyoung",
+    "Siciliani",
+    "Archie",
+    "Mueller",
+    "Langer",
+    "Lauer",
+    "Sherman",
+    "Gu",
+    "Holloway",
+    "Robbins",
+    "Bowen",
+    "Graham",
+    "Wilke",
+    "Fernandez",
+    "Gupta",
+    "Berg",
+    "Nordin",
+    "Ito",
 ];
 const JOBS: [&str; 5] = ["Developer", "Artist", "Producer", "Designer", "Engineer"];
 const DEPARTMENTS: [&str; 4] = ["Engineering", "Art", "Production", "Operations"];
 
 /// Fixed groups; group `g < 8` holds every regular user `k` with `k % 8 == g`.
 pub(crate) const GROUPS: [&str; 9] = [
-    "Unity Developers", "Unity Artists", "Engineering", "Sales", "Marketing", "Finance", "Support",
-    "Operations", "Unity Pilot",
+    "Unity Developers",
+    "Unity Artists",
+    "Engineering",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Support",
+    "Operations",
+    "Unity Pilot",
 ];
 /// "Unity Pilot" holds the first five regular users and is assigned to the Unity app.
 pub(crate) const PILOT_GROUP: usize = 8;
@@ -76,7 +119,9 @@ pub(crate) struct Directory {
 
 impl Directory {
     pub fn new(users: usize) -> Self {
-        Self { regular: users as u64 }
+        Self {
+            regular: users as u64,
+        }
     }
 
     /// Admins first (index 0 and 1), then the regular users.
@@ -90,7 +135,14 @@ impl Directory {
         }
         let id = ids::indexed_guid(USER_KIND, index);
         Some(match index {
-            0 => special(id, index, "Contoso", "Admin", ADMIN_UPN, vec!["Global Administrator", "Application Administrator"]),
+            0 => special(
+                id,
+                index,
+                "Contoso",
+                "Admin",
+                ADMIN_UPN,
+                vec!["Global Administrator", "Application Administrator"],
+            ),
             1 => special(id, index, "Helpdesk", "Operator", NO_ROLE_UPN, vec![]),
             _ => {
                 let k = index - 2;
@@ -130,7 +182,11 @@ impl Directory {
             return self.user(1);
         }
         let local = upn.split('@').next()?;
-        let digits: String = local.chars().rev().take_while(char::is_ascii_digit).collect();
+        let digits: String = local
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect();
         let k: u64 = digits.chars().rev().collect::<String>().parse().ok()?;
         self.user(k + 2).filter(|u| u.upn == upn)
     }
@@ -144,7 +200,9 @@ impl Directory {
     }
 
     pub fn group_index(&self, id: &str) -> Option<usize> {
-        ids::index_of(GROUP_KIND, id).map(|g| g as usize).filter(|g| *g < GROUPS.len())
+        ids::index_of(GROUP_KIND, id)
+            .map(|g| g as usize)
+            .filter(|g| *g < GROUPS.len())
     }
 
     pub fn group_json(&self, g: usize) -> Value {
@@ -163,8 +221,15 @@ impl Directory {
             return (members, total);
         }
         let g = g as u64;
-        let total = if self.regular > g { (self.regular - g).div_ceil(8) } else { 0 };
-        let members = (skip..total).take(take as usize).map(|m| m * 8 + g + 2).collect();
+        let total = if self.regular > g {
+            (self.regular - g).div_ceil(8)
+        } else {
+            0
+        };
+        let members = (skip..total)
+            .take(take as usize)
+            .map(|m| m * 8 + g + 2)
+            .collect();
         (members, total)
     }
 
@@ -182,11 +247,20 @@ impl Directory {
 
     /// Two assigned regular users whose UPNs go into the profile.
     pub fn sample_users(&self) -> Vec<DirUser> {
-        (2..self.total().min(4)).filter_map(|i| self.user(i)).collect()
+        (2..self.total().min(4))
+            .filter_map(|i| self.user(i))
+            .collect()
     }
 }
 
-fn special(id: String, index: u64, first: &str, last: &str, upn: &str, roles: Vec<&'static str>) -> DirUser {
+fn special(
+    id: String,
+    index: u64,
+    first: &str,
+    last: &str,
+    upn: &str,
+    roles: Vec<&'static str>,
+) -> DirUser {
     DirUser {
         index,
         id,
@@ -212,7 +286,10 @@ mod tests {
         let u = dir.user(123_456).expect("exists");
         assert_eq!(dir.user_by_upn(&u.upn).expect("by upn").id, u.id);
         assert_eq!(dir.user_by_id(&u.id).expect("by id").upn, u.upn);
-        assert_eq!(Directory::new(1_000_000).user(123_456).expect("again").upn, u.upn);
+        assert_eq!(
+            Directory::new(1_000_000).user(123_456).expect("again").upn,
+            u.upn
+        );
         assert_eq!(dir.user(0).expect("admin").upn, ADMIN_UPN);
         assert!(dir.user(dir.total()).is_none());
         assert!(dir.user(9).expect("k=7").upn.ends_with("@fabrikam.com"));

@@ -14,31 +14,52 @@ use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
 use crate::state::{App, SharedApp, Urls};
-use crate::{control, faults, graph, http, microsoft, provisioning, scim, tls, unity, Sandbox, SandboxConfig, SandboxError};
+use crate::{
+    control, faults, graph, http, microsoft, provisioning, scim, tls, unity, Sandbox,
+    SandboxConfig, SandboxError,
+};
 
 /// Put in every request's extensions: cancelling it drops that request's connection.
 #[derive(Clone)]
 pub(crate) struct ConnKill(pub CancellationToken);
 
 async fn bind(port: u16) -> Result<TcpListener, SandboxError> {
-    TcpListener::bind(("127.0.0.1", port)).await.map_err(|source| SandboxError::Bind { port, source })
+    TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|source| SandboxError::Bind { port, source })
 }
 
 fn port_of(listener: &TcpListener) -> Result<u16, SandboxError> {
-    listener.local_addr().map(|a| a.port()).map_err(|source| SandboxError::Bind { port: 0, source })
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|source| SandboxError::Bind { port: 0, source })
 }
 
 pub(crate) async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
-    let fault_specs = config.faults.iter().map(|s| crate::parse_fault(s)).collect::<Result<Vec<_>, _>>()?;
+    let fault_specs = config
+        .faults
+        .iter()
+        .map(|s| crate::parse_fault(s))
+        .collect::<Result<Vec<_>, _>>()?;
     if config.rate_limit.0 == 0 {
-        return Err(SandboxError::Config("rate_limit must allow at least one request".into()));
+        return Err(SandboxError::Config(
+            "rate_limit must allow at least one request".into(),
+        ));
     }
     let (ms, un, tl) = if config.port == 0 {
         (bind(0).await?, bind(0).await?, bind(0).await?)
     } else {
         let base = config.port;
-        let next = |n: u16| base.checked_add(n).ok_or_else(|| SandboxError::Config(format!("port {base} leaves no room for +{n}")));
-        (bind(base).await?, bind(next(1)?).await?, bind(next(2)?).await?)
+        let next = |n: u16| {
+            base.checked_add(n)
+                .ok_or_else(|| SandboxError::Config(format!("port {base} leaves no room for +{n}")))
+        };
+        (
+            bind(base).await?,
+            bind(next(1)?).await?,
+            bind(next(2)?).await?,
+        )
     };
     let urls = Urls {
         microsoft: format!("http://127.0.0.1:{}", port_of(&ms)?),
@@ -61,26 +82,52 @@ pub(crate) async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError
         .merge(microsoft::routes())
         .merge(graph::routes())
         .merge(control::routes())
-        .layer(axum::middleware::from_fn_with_state(app.clone(), faults::apply))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            faults::apply,
+        ))
         .layer(axum::middleware::from_fn(http::correlate))
         .with_state(app.clone());
     let unity_router = Router::new()
         .merge(unity::routes())
         .merge(scim::routes())
         .merge(control::routes())
-        .layer(axum::middleware::from_fn_with_state(app.clone(), faults::apply))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            faults::apply,
+        ))
         .with_state(app.clone());
 
     let tasks = vec![
-        tokio::spawn(accept_loop(ms, microsoft_router, None, app.shutdown.clone())),
-        tokio::spawn(accept_loop(un, unity_router.clone(), None, app.shutdown.clone())),
-        tokio::spawn(accept_loop(tl, unity_router, Some(acceptor), app.shutdown.clone())),
+        tokio::spawn(accept_loop(
+            ms,
+            microsoft_router,
+            None,
+            app.shutdown.clone(),
+        )),
+        tokio::spawn(accept_loop(
+            un,
+            unity_router.clone(),
+            None,
+            app.shutdown.clone(),
+        )),
+        tokio::spawn(accept_loop(
+            tl,
+            unity_router,
+            Some(acceptor),
+            app.shutdown.clone(),
+        )),
         tokio::spawn(provisioning::run_sync_cycles(app.clone())),
     ];
     Ok(Sandbox { app, tasks })
 }
 
-async fn accept_loop(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>, shutdown: CancellationToken) {
+async fn accept_loop(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<TlsAcceptor>,
+    shutdown: CancellationToken,
+) {
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
@@ -92,11 +139,21 @@ async fn accept_loop(listener: TcpListener, router: Router, tls: Option<TlsAccep
             continue;
         };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(serve_connection(stream, router.clone(), tls.clone(), shutdown.clone()));
+        tokio::spawn(serve_connection(
+            stream,
+            router.clone(),
+            tls.clone(),
+            shutdown.clone(),
+        ));
     }
 }
 
-async fn serve_connection(stream: TcpStream, router: Router, tls: Option<TlsAcceptor>, shutdown: CancellationToken) {
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    tls: Option<TlsAcceptor>,
+    shutdown: CancellationToken,
+) {
     let kill = CancellationToken::new();
     let marker = ConnKill(kill.clone());
     let service = router.map_request(move |mut request: Request<hyper::body::Incoming>| {

@@ -93,7 +93,12 @@ impl App {
         // expire-tokens hits the tokens issued so far; new sign-ins and refreshes work again.
         let cutoff = self.token_seq.load(Ordering::SeqCst);
         let remaining = fault.times;
-        self.lock_faults().push(ActiveFault { id: id.clone(), fault, remaining, cutoff });
+        self.lock_faults().push(ActiveFault {
+            id: id.clone(),
+            fault,
+            remaining,
+            cutoff,
+        });
         id
     }
 
@@ -109,12 +114,17 @@ impl App {
     }
 
     fn routeless_active(&self, kind: &FaultKind) -> Option<u64> {
-        self.lock_faults().iter().filter(|f| &f.fault.kind == kind).map(|f| f.cutoff).max()
+        self.lock_faults()
+            .iter()
+            .filter(|f| &f.fault.kind == kind)
+            .map(|f| f.cutoff)
+            .max()
     }
 
     /// Whether an access token issued with `seq` is expired by an `expire-tokens` fault.
     pub fn token_expired_by_fault(&self, seq: u64) -> bool {
-        self.routeless_active(&FaultKind::ExpireTokens).is_some_and(|cutoff| seq < cutoff)
+        self.routeless_active(&FaultKind::ExpireTokens)
+            .is_some_and(|cutoff| seq < cutoff)
     }
 
     pub fn drop_role_active(&self) -> bool {
@@ -143,7 +153,10 @@ impl App {
         let u = &self.urls.unity;
         let (working_token, roleless_token) = {
             let unity = self.unity();
-            (unity.seeded_token.clone(), unity.seeded_roleless_token.clone())
+            (
+                unity.seeded_token.clone(),
+                unity.seeded_roleless_token.clone(),
+            )
         };
         let samples: Vec<String> = self.dir.sample_users().into_iter().map(|u| u.upn).collect();
         json!({

@@ -10,8 +10,9 @@ use tokio_rustls::TlsAcceptor;
 use crate::SandboxError;
 
 pub(crate) fn self_signed_acceptor() -> Result<TlsAcceptor, SandboxError> {
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .map_err(|e| SandboxError::Tls(e.to_string()))?;
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+            .map_err(|e| SandboxError::Tls(e.to_string()))?;
     let cert = rustls::pki_types::CertificateDer::from(certified.cert.der().to_vec());
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(rustls::pki_types::PrivatePkcs8KeyDer::from(
         certified.key_pair.serialize_der(),

@@ -13,7 +13,9 @@ pub(crate) struct Signer {
 
 impl Signer {
     pub fn new() -> Self {
-        Self { key: crate::ids::secret(32).into_bytes() }
+        Self {
+            key: crate::ids::secret(32).into_bytes(),
+        }
     }
 
     pub fn sign(&self, claims: &Value) -> String {
@@ -50,14 +52,18 @@ mod tests {
     fn hmac_matches_rfc4231_case_2() {
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]
     fn tokens_carry_claims() {
         let token = Signer::new().sign(&serde_json::json!({"tid": "t", "scp": "User.Read"}));
         let payload = token.split('.').nth(1).expect("three parts");
-        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json");
+        let claims: Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json");
         assert_eq!(claims["scp"], "User.Read");
     }
 }

@@ -8,7 +8,12 @@ use serde_json::Value;
 
 fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("JWT-shaped");
-    serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("JSON claims")
+    serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64url"),
+    )
+    .expect("JSON claims")
 }
 
 #[tokio::test]
@@ -26,35 +31,82 @@ async fn auth_code_with_pkce_issues_tokens_with_claims_and_rotating_refresh() {
     assert!(s(&reply, "/scope").contains("https://graph.microsoft.com/Application.ReadWrite.All"));
 
     let authority = s(&profile, "/microsoft/authority");
-    let refreshed = client().post(format!("{authority}/organizations/oauth2/v2.0/token"))
-        .form(&[("client_id", s(&profile, "/microsoft/clientId").as_str()), ("grant_type", "refresh_token"), ("refresh_token", s(&reply, "/refresh_token").as_str()),
-            ("scope", "https://graph.microsoft.com/User.ReadBasic.All offline_access")])
-        .send().await.expect("answers");
+    let refreshed = client()
+        .post(format!("{authority}/organizations/oauth2/v2.0/token"))
+        .form(&[
+            ("client_id", s(&profile, "/microsoft/clientId").as_str()),
+            ("grant_type", "refresh_token"),
+            ("refresh_token", s(&reply, "/refresh_token").as_str()),
+            (
+                "scope",
+                "https://graph.microsoft.com/User.ReadBasic.All offline_access",
+            ),
+        ])
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(refreshed.status(), 200);
     let refreshed = json(refreshed).await;
-    assert_ne!(refreshed["refresh_token"], reply["refresh_token"], "a new refresh token with every reply");
-    assert_eq!(claims(&s(&refreshed, "/access_token"))["scp"], "User.ReadBasic.All");
+    assert_ne!(
+        refreshed["refresh_token"], reply["refresh_token"],
+        "a new refresh token with every reply"
+    );
+    assert_eq!(
+        claims(&s(&refreshed, "/access_token"))["scp"],
+        "User.ReadBasic.All"
+    );
     sb.shutdown().await;
 }
 
 async fn authorize_code(profile: &Value, redirect: &str, challenge: &str) -> String {
-    let r = client().get(format!("{}/organizations/oauth2/v2.0/authorize", s(profile, "/microsoft/authority")))
-        .query(&[("client_id", s(profile, "/microsoft/clientId").as_str()), ("response_type", "code"), ("redirect_uri", redirect),
-            ("scope", "openid https://graph.microsoft.com/User.ReadBasic.All"), ("state", "s1"), ("code_challenge", challenge), ("code_challenge_method", "S256")])
-        .send().await.expect("answers");
+    let r = client()
+        .get(format!(
+            "{}/organizations/oauth2/v2.0/authorize",
+            s(profile, "/microsoft/authority")
+        ))
+        .query(&[
+            ("client_id", s(profile, "/microsoft/clientId").as_str()),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            (
+                "scope",
+                "openid https://graph.microsoft.com/User.ReadBasic.All",
+            ),
+            ("state", "s1"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .expect("answers");
     let loc = location(&r);
     assert_eq!(query_param(&loc, "state").as_deref(), Some("s1"));
     query_param(&loc, "code").expect("code")
 }
 
 async fn redeem(profile: &Value, tenant: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let r = client().post(format!("{}/{tenant}/oauth2/v2.0/token", s(profile, "/microsoft/authority"))).form(form).send().await.expect("answers");
+    let r = client()
+        .post(format!(
+            "{}/{tenant}/oauth2/v2.0/token",
+            s(profile, "/microsoft/authority")
+        ))
+        .form(form)
+        .send()
+        .await
+        .expect("answers");
     (r.status().as_u16(), json(r).await)
 }
 
 fn aadsts(body: &Value) -> u64 {
-    assert!(s(body, "/error_description").starts_with("AADSTS"), "{body}");
-    assert!(body["trace_id"].is_string() && body["correlation_id"].is_string() && body["timestamp"].is_string());
+    assert!(
+        s(body, "/error_description").starts_with("AADSTS"),
+        "{body}"
+    );
+    assert!(
+        body["trace_id"].is_string()
+            && body["correlation_id"].is_string()
+            && body["timestamp"].is_string()
+    );
     body["error_codes"][0].as_u64().expect("error_codes")
 }
 
@@ -66,23 +118,112 @@ async fn token_failures_carry_the_real_error_and_aadsts_code() {
     let redirect = "http://localhost:4711";
 
     let code = authorize_code(&profile, redirect, &challenge).await;
-    let (status, body) = redeem(&profile, "organizations", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", redirect), ("code_verifier", "wrong-verifier-wrong-verifier-wrong-verifier")]).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    let (status, body) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            (
+                "code_verifier",
+                "wrong-verifier-wrong-verifier-wrong-verifier",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     assert_eq!(aadsts(&body), 501481);
 
-    let (status, body) = redeem(&profile, "organizations", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", "http://localhost:9999"), ("code_verifier", &verifier)]).await;
-    assert_eq!((status, aadsts(&body)), (400, 500112), "redirect_uri must match the authorize one");
+    let (status, body) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:9999"),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, aadsts(&body)),
+        (400, 500112),
+        "redirect_uri must match the authorize one"
+    );
 
-    let (status, _) = redeem(&profile, "organizations", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", redirect), ("code_verifier", &verifier)]).await;
+    let (status, _) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, body) = redeem(&profile, "organizations", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", redirect), ("code_verifier", &verifier)]).await;
-    assert_eq!((status, aadsts(&body)), (400, 54005), "a code is redeemed once");
+    let (status, body) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("code_verifier", &verifier),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, aadsts(&body)),
+        (400, 54005),
+        "a code is redeemed once"
+    );
 
-    let (_, body) = redeem(&profile, "organizations", &[("client_id", "00000000-1111-2222-3333-444444444444"), ("grant_type", "authorization_code"), ("code", "x")]).await;
-    assert_eq!((body["error"].as_str(), aadsts(&body)), (Some("unauthorized_client"), 700016));
-    let (_, body) = redeem(&profile, "nosuchtenant.example", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", "x")]).await;
+    let (_, body) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", "00000000-1111-2222-3333-444444444444"),
+            ("grant_type", "authorization_code"),
+            ("code", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (body["error"].as_str(), aadsts(&body)),
+        (Some("unauthorized_client"), 700016)
+    );
+    let (_, body) = redeem(
+        &profile,
+        "nosuchtenant.example",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", "x"),
+        ],
+    )
+    .await;
     assert_eq!(aadsts(&body), 90002);
-    let (status, body) = redeem(&profile, "organizations", &[("client_id", &client_id), ("grant_type", "authorization_code"), ("code", "x"), ("client_secret", "s")]).await;
+    let (status, body) = redeem(
+        &profile,
+        "organizations",
+        &[
+            ("client_id", &client_id),
+            ("grant_type", "authorization_code"),
+            ("code", "x"),
+            ("client_secret", "s"),
+        ],
+    )
+    .await;
     assert_eq!((status, aadsts(&body)), (401, 700025));
     sb.shutdown().await;
 }
@@ -93,39 +234,110 @@ async fn authorize_rejects_unknown_clients_and_reply_urls_and_redirects_errors()
     let authority = s(&profile, "/microsoft/authority");
     let client_id = s(&profile, "/microsoft/clientId");
     let http = client();
-    let r = http.get(format!("{authority}/organizations/oauth2/v2.0/authorize")).query(&[("client_id", client_id.as_str()), ("response_type", "code"),
-        ("redirect_uri", "http://127.0.0.1:5000/callback"), ("scope", "openid")]).send().await.expect("answers");
+    let r = http
+        .get(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .query(&[
+            ("client_id", client_id.as_str()),
+            ("response_type", "code"),
+            ("redirect_uri", "http://127.0.0.1:5000/callback"),
+            ("scope", "openid"),
+        ])
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(r.status(), 400);
     assert!(r.text().await.expect("html").contains("AADSTS50011"));
-    let r = http.get(format!("{authority}/organizations/oauth2/v2.0/authorize")).query(&[("client_id", "nope"), ("response_type", "code"),
-        ("redirect_uri", "http://localhost"), ("scope", "openid")]).send().await.expect("answers");
+    let r = http
+        .get(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .query(&[
+            ("client_id", "nope"),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost"),
+            ("scope", "openid"),
+        ])
+        .send()
+        .await
+        .expect("answers");
     assert!(r.text().await.expect("html").contains("AADSTS700016"));
-    let r = http.get(format!("{authority}/organizations/oauth2/v2.0/authorize")).query(&[("client_id", client_id.as_str()), ("response_type", "token"),
-        ("redirect_uri", "http://localhost"), ("scope", "openid"), ("state", "q")]).send().await.expect("answers");
+    let r = http
+        .get(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .query(&[
+            ("client_id", client_id.as_str()),
+            ("response_type", "token"),
+            ("redirect_uri", "http://localhost"),
+            ("scope", "openid"),
+            ("state", "q"),
+        ])
+        .send()
+        .await
+        .expect("answers");
     let loc = location(&r);
-    assert_eq!(query_param(&loc, "error").as_deref(), Some("unsupported_response_type"));
+    assert_eq!(
+        query_param(&loc, "error").as_deref(),
+        Some("unsupported_response_type")
+    );
     assert_eq!(query_param(&loc, "state").as_deref(), Some("q"));
     sb.shutdown().await;
 }
 
 #[tokio::test]
 async fn consent_page_accepts_and_cancels_when_auto_consent_is_off() {
-    let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig { users: 10, auto_consent: false, ..Default::default() }).await;
+    let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig {
+        users: 10,
+        auto_consent: false,
+        ..Default::default()
+    })
+    .await;
     let authority = s(&profile, "/microsoft/authority");
     let client_id = s(&profile, "/microsoft/clientId");
-    let page = client().get(format!("{authority}/organizations/oauth2/v2.0/authorize")).query(&[("client_id", client_id.as_str()), ("response_type", "code"),
-        ("redirect_uri", "http://localhost"), ("scope", "openid https://graph.microsoft.com/User.ReadBasic.All"), ("state", "st")]).send().await.expect("answers");
+    let page = client()
+        .get(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .query(&[
+            ("client_id", client_id.as_str()),
+            ("response_type", "code"),
+            ("redirect_uri", "http://localhost"),
+            (
+                "scope",
+                "openid https://graph.microsoft.com/User.ReadBasic.All",
+            ),
+            ("state", "st"),
+        ])
+        .send()
+        .await
+        .expect("answers");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains("admin@contoso.com") && html.contains("User.ReadBasic.All") && html.contains("Cancel"));
-    let base = [("client_id", client_id.as_str()), ("redirect_uri", "http://localhost"), ("scope", "openid"), ("state", "st")];
+    assert!(
+        html.contains("admin@contoso.com")
+            && html.contains("User.ReadBasic.All")
+            && html.contains("Cancel")
+    );
+    let base = [
+        ("client_id", client_id.as_str()),
+        ("redirect_uri", "http://localhost"),
+        ("scope", "openid"),
+        ("state", "st"),
+    ];
     let mut cancel = base.to_vec();
     cancel.push(("decision", "cancel"));
-    let r = client().post(format!("{authority}/organizations/oauth2/v2.0/authorize")).form(&cancel).send().await.expect("answers");
-    assert_eq!(query_param(&location(&r), "error").as_deref(), Some("access_denied"));
+    let r = client()
+        .post(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .form(&cancel)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("access_denied")
+    );
     let mut accept = base.to_vec();
     accept.extend([("decision", "accept"), ("account", "1")]);
-    let r = client().post(format!("{authority}/organizations/oauth2/v2.0/authorize")).form(&accept).send().await.expect("answers");
+    let r = client()
+        .post(format!("{authority}/organizations/oauth2/v2.0/authorize"))
+        .form(&accept)
+        .send()
+        .await
+        .expect("answers");
     assert!(query_param(&location(&r), "code").is_some());
     sb.shutdown().await;
 }
@@ -135,27 +347,51 @@ async fn device_code_polling_pending_then_tokens() {
     let (sb, profile) = sandbox().await;
     let authority = s(&profile, "/microsoft/authority");
     let client_id = s(&profile, "/microsoft/clientId");
-    let dc = json(client().post(format!("{authority}/organizations/oauth2/v2.0/devicecode")).form(&[("client_id", client_id.as_str()), ("scope", ALL_SCOPES)]).send().await.expect("answers")).await;
+    let dc = json(
+        client()
+            .post(format!("{authority}/organizations/oauth2/v2.0/devicecode"))
+            .form(&[("client_id", client_id.as_str()), ("scope", ALL_SCOPES)])
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
     for field in ["device_code", "user_code", "verification_uri", "message"] {
         assert!(dc[field].is_string(), "{field} in {dc}");
     }
     assert!(dc.get("verification_uri_complete").is_none());
     assert_eq!(dc["expires_in"], 900);
     let poll = || async {
-        let r = client().post(format!("{authority}/organizations/oauth2/v2.0/token"))
-            .form(&[("client_id", client_id.as_str()), ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", s(&dc, "/device_code").as_str())])
-            .send().await.expect("answers");
+        let r = client()
+            .post(format!("{authority}/organizations/oauth2/v2.0/token"))
+            .form(&[
+                ("client_id", client_id.as_str()),
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", s(&dc, "/device_code").as_str()),
+            ])
+            .send()
+            .await
+            .expect("answers");
         (r.status().as_u16(), json(r).await)
     };
     let (status, body) = poll().await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("authorization_pending")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
     let (_, body) = poll().await;
-    assert_eq!(body["error"], "slow_down", "polling faster than the interval");
+    assert_eq!(
+        body["error"], "slow_down",
+        "polling faster than the interval"
+    );
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (status, body) = poll().await;
     assert_eq!(status, 200, "{body}");
     assert!(body["access_token"].is_string());
     let (_, body) = poll().await;
-    assert_eq!(body["error"], "bad_verification_code", "a device code is used once");
+    assert_eq!(
+        body["error"], "bad_verification_code",
+        "a device code is used once"
+    );
     sb.shutdown().await;
 }

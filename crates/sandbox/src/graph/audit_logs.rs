@@ -16,7 +16,12 @@ pub(super) fn routes() -> Router<SharedApp> {
     Router::new().route("/v1.0/auditLogs/provisioning", get(provisioning_logs))
 }
 
-async fn provisioning_logs(State(app): State<SharedApp>, headers: HeaderMap, OriginalUri(uri): OriginalUri, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn provisioning_logs(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &["AuditLog.Read.All"], true) {
         return r;
     }
@@ -26,8 +31,18 @@ async fn provisioning_logs(State(app): State<SharedApp>, headers: HeaderMap, Ori
     }
     let mut items = app.graph().audit.clone();
     items.reverse();
-    if q.get("$orderby").is_some_and(|o| o.trim().eq_ignore_ascii_case("activityDateTime asc")) {
+    if q.get("$orderby")
+        .is_some_and(|o| o.trim().eq_ignore_ascii_case("activityDateTime asc"))
+    {
         items.reverse();
     }
-    super::service_principals::page(&app, uri.path(), &q, &headers, items, "auditLogs/provisioning", true)
+    super::service_principals::page(
+        &app,
+        uri.path(),
+        &q,
+        &headers,
+        items,
+        "auditLogs/provisioning",
+        true,
+    )
 }

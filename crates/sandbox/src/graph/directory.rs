@@ -20,10 +20,29 @@ use crate::state::SharedApp;
 
 type Q = HashMap<String, String>;
 
-const USER_READ: [&str; 5] = ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
-const GROUP_READ: [&str; 5] = ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+const USER_READ: [&str; 5] = [
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const GROUP_READ: [&str; 5] = [
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "Group.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
 const DEFAULT_USER_PROPS: &str = "businessPhones,displayName,givenName,jobTitle,mail,mobilePhone,officeLocation,preferredLanguage,surname,userPrincipalName,id";
-const BASIC_USER_PROPS: [&str; 6] = ["id", "displayName", "givenName", "surname", "mail", "userPrincipalName"];
+const BASIC_USER_PROPS: [&str; 6] = [
+    "id",
+    "displayName",
+    "givenName",
+    "surname",
+    "mail",
+    "userPrincipalName",
+];
 
 pub(super) fn routes() -> Router<SharedApp> {
     Router::new()
@@ -34,7 +53,10 @@ pub(super) fn routes() -> Router<SharedApp> {
         .route("/v1.0/groups", get(groups))
         .route("/v1.0/groups/{id}", get(group))
         .route("/v1.0/groups/{id}/members", get(members))
-        .route("/v1.0/groups/{id}/members/microsoft.graph.user", get(members))
+        .route(
+            "/v1.0/groups/{id}/members/microsoft.graph.user",
+            get(members),
+        )
 }
 
 /// Parsed `$filter`/`$search`/`$count`, with Graph's rules about ConsistencyLevel.
@@ -46,7 +68,12 @@ struct Query_ {
 
 fn parse_query(q: &Q, headers: &HeaderMap) -> Result<Query_, Response> {
     let filter = match q.get("$filter") {
-        Some(f) => Some(odata::parse_filter(f).map_err(|e| bad_request("Request_UnsupportedQuery", &format!("Invalid filter clause: {e}")))?),
+        Some(f) => Some(odata::parse_filter(f).map_err(|e| {
+            bad_request(
+                "Request_UnsupportedQuery",
+                &format!("Invalid filter clause: {e}"),
+            )
+        })?),
         None => None,
     };
     let search = match q.get("$search") {
@@ -54,26 +81,52 @@ fn parse_query(q: &Q, headers: &HeaderMap) -> Result<Query_, Response> {
             if !eventual(headers) {
                 return Err(bad_request("Request_UnsupportedQuery", "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"));
             }
-            Some(odata::parse_search(s.trim_matches(' ')).map_err(|e| bad_request("Request_UnsupportedQuery", &format!("Invalid $search: {e}")))?)
+            Some(odata::parse_search(s.trim_matches(' ')).map_err(|e| {
+                bad_request("Request_UnsupportedQuery", &format!("Invalid $search: {e}"))
+            })?)
         }
         None => None,
     };
-    let count = q.get("$count").is_some_and(|c| c.eq_ignore_ascii_case("true"));
+    let count = q
+        .get("$count")
+        .is_some_and(|c| c.eq_ignore_ascii_case("true"));
     if count && !eventual(headers) {
-        return Err(bad_request("Request_BadRequest", "$count is not currently supported without the header 'ConsistencyLevel: eventual'."));
+        return Err(bad_request(
+            "Request_BadRequest",
+            "$count is not currently supported without the header 'ConsistencyLevel: eventual'.",
+        ));
     }
-    Ok(Query_ { filter, search, count })
+    Ok(Query_ {
+        filter,
+        search,
+        count,
+    })
 }
 
 impl Query_ {
     fn accepts(&self, v: &Value) -> bool {
-        self.filter.as_ref().is_none_or(|f| odata::eval(f, v, false)) && self.search.as_ref().is_none_or(|s| odata::search_matches(s, v))
+        self.filter
+            .as_ref()
+            .is_none_or(|f| odata::eval(f, v, false))
+            && self
+                .search
+                .as_ref()
+                .is_none_or(|s| odata::search_matches(s, v))
     }
 }
 
 /// Pages over `0..total` computed items: the skiptoken is the scan position.
 #[allow(clippy::too_many_arguments)]
-fn scan_page(app: &SharedApp, path: &str, q: &Q, headers: &HeaderMap, total: u64, what: &str, fetch: impl Fn(u64) -> Option<Value>, project: impl Fn(Value) -> Value) -> Response {
+fn scan_page(
+    app: &SharedApp,
+    path: &str,
+    q: &Q,
+    headers: &HeaderMap,
+    total: u64,
+    what: &str,
+    fetch: impl Fn(u64) -> Option<Value>,
+    project: impl Fn(Value) -> Value,
+) -> Response {
     let parsed = match parse_query(q, headers) {
         Ok(p) => p,
         Err(r) => return r,
@@ -100,7 +153,10 @@ fn scan_page(app: &SharedApp, path: &str, q: &Q, headers: &HeaderMap, total: u64
     }
     let mut body = json!({"@odata.context": context(app, what)});
     if parsed.count {
-        let n = (0..total).filter_map(&fetch).filter(|v| parsed.accepts(v)).count();
+        let n = (0..total)
+            .filter_map(&fetch)
+            .filter(|v| parsed.accepts(v))
+            .count();
         body["@odata.count"] = json!(n);
     }
     body["value"] = Value::Array(value);
@@ -111,22 +167,40 @@ fn scan_page(app: &SharedApp, path: &str, q: &Q, headers: &HeaderMap, total: u64
 }
 
 fn project_user(v: Value, q: &Q, basic_only: bool) -> Value {
-    let select = q.get("$select").map(String::as_str).unwrap_or(DEFAULT_USER_PROPS);
+    let select = q
+        .get("$select")
+        .map(String::as_str)
+        .unwrap_or(DEFAULT_USER_PROPS);
     let mut out = odata::select(v, Some(select));
     if basic_only {
         if let Value::Object(o) = &mut out {
-            o.retain(|k, _| k.starts_with("@odata") || BASIC_USER_PROPS.iter().any(|b| b.eq_ignore_ascii_case(k)));
+            o.retain(|k, _| {
+                k.starts_with("@odata")
+                    || BASIC_USER_PROPS.iter().any(|b| b.eq_ignore_ascii_case(k))
+            });
         }
     }
     out
 }
 
 fn basic_only(scopes: &[String]) -> bool {
-    !scopes.iter().any(|s| USER_READ[1..].iter().any(|w| w.eq_ignore_ascii_case(s)))
+    !scopes
+        .iter()
+        .any(|s| USER_READ[1..].iter().any(|w| w.eq_ignore_ascii_case(s)))
 }
 
 async fn me(State(app): State<SharedApp>, headers: HeaderMap, Query(q): Query<Q>) -> Response {
-    let caller = match require(&app, &headers, &["User.Read", "User.ReadBasic.All", "User.Read.All", "Directory.Read.All"], false) {
+    let caller = match require(
+        &app,
+        &headers,
+        &[
+            "User.Read",
+            "User.ReadBasic.All",
+            "User.Read.All",
+            "Directory.Read.All",
+        ],
+        false,
+    ) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -136,27 +210,59 @@ async fn me(State(app): State<SharedApp>, headers: HeaderMap, Query(q): Query<Q>
 }
 
 async fn organization(State(app): State<SharedApp>, headers: HeaderMap) -> Response {
-    if let Err(r) = require(&app, &headers, &["User.Read", "Organization.Read.All", "Directory.Read.All", "User.ReadBasic.All"], false) {
+    if let Err(r) = require(
+        &app,
+        &headers,
+        &[
+            "User.Read",
+            "Organization.Read.All",
+            "Directory.Read.All",
+            "User.ReadBasic.All",
+        ],
+        false,
+    ) {
         return r;
     }
-    json_response(StatusCode::OK, json!({"@odata.context": context(&app, "organization"), "value": [{
+    json_response(
+        StatusCode::OK,
+        json!({"@odata.context": context(&app, "organization"), "value": [{
         "id": seed::TENANT_ID, "displayName": seed::TENANT_NAME, "tenantType": "AAD", "countryLetterCode": "US",
         "verifiedDomains": [{"name": seed::DOMAIN, "isDefault": true, "isInitial": false, "type": "Managed", "capabilities": "Email, OfficeCommunicationsOnline"},
             {"name": seed::OTHER_DOMAIN, "isDefault": false, "isInitial": false, "type": "Managed", "capabilities": "Email"},
-            {"name": "contoso.onmicrosoft.com", "isDefault": false, "isInitial": true, "type": "Managed", "capabilities": "Email"}]}]}))
+            {"name": "contoso.onmicrosoft.com", "isDefault": false, "isInitial": true, "type": "Managed", "capabilities": "Email"}]}]}),
+    )
 }
 
-async fn users(State(app): State<SharedApp>, headers: HeaderMap, OriginalUri(uri): OriginalUri, Query(q): Query<Q>) -> Response {
+async fn users(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<Q>,
+) -> Response {
     let caller = match require(&app, &headers, &USER_READ, false) {
         Ok(c) => c,
         Err(r) => return r,
     };
     let basic = basic_only(&caller.scopes);
     let dir = &app.dir;
-    scan_page(&app, uri.path(), &q, &headers, dir.total(), "users", |i| dir.user(i).map(|u| u.to_graph()), |v| project_user(v, &q, basic))
+    scan_page(
+        &app,
+        uri.path(),
+        &q,
+        &headers,
+        dir.total(),
+        "users",
+        |i| dir.user(i).map(|u| u.to_graph()),
+        |v| project_user(v, &q, basic),
+    )
 }
 
-async fn user(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<Q>) -> Response {
+async fn user(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<Q>,
+) -> Response {
     let caller = match require(&app, &headers, &USER_READ, false) {
         Ok(c) => c,
         Err(r) => return r,
@@ -171,26 +277,54 @@ async fn user(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<S
     }
 }
 
-async fn groups(State(app): State<SharedApp>, headers: HeaderMap, OriginalUri(uri): OriginalUri, Query(q): Query<Q>) -> Response {
+async fn groups(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<Q>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &GROUP_READ, false) {
         return r;
     }
     let dir = &app.dir;
     let select = q.get("$select").cloned();
-    scan_page(&app, uri.path(), &q, &headers, dir.group_count() as u64, "groups", |g| Some(dir.group_json(g as usize)), |v| odata::select(v, select.as_deref()))
+    scan_page(
+        &app,
+        uri.path(),
+        &q,
+        &headers,
+        dir.group_count() as u64,
+        "groups",
+        |g| Some(dir.group_json(g as usize)),
+        |v| odata::select(v, select.as_deref()),
+    )
 }
 
-async fn group(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<Q>) -> Response {
+async fn group(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<Q>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &GROUP_READ, false) {
         return r;
     }
     match app.dir.group_index(&id) {
-        Some(g) => json_response(StatusCode::OK, odata::select(app.dir.group_json(g), q.get("$select").map(String::as_str))),
+        Some(g) => json_response(
+            StatusCode::OK,
+            odata::select(app.dir.group_json(g), q.get("$select").map(String::as_str)),
+        ),
         None => not_found("group", &id),
     }
 }
 
-async fn members(State(app): State<SharedApp>, headers: HeaderMap, OriginalUri(uri): OriginalUri, Path(id): Path<String>, Query(q): Query<Q>) -> Response {
+async fn members(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Query(q): Query<Q>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &GROUP_READ, false) {
         return r;
     }
@@ -200,11 +334,20 @@ async fn members(State(app): State<SharedApp>, headers: HeaderMap, OriginalUri(u
     let dir = &app.dir;
     let (_, total) = dir.group_members(g, 0, 0);
     let select = q.get("$select").cloned();
-    scan_page(&app, uri.path(), &q, &headers, total, "directoryObjects", |m| {
-        let (ids, _) = dir.group_members(g, m, 1);
-        let user = dir.user(*ids.first()?)?;
-        let mut v = user.to_graph();
-        v["@odata.type"] = json!("#microsoft.graph.user");
-        Some(v)
-    }, |v| odata::select(v, select.as_deref()))
+    scan_page(
+        &app,
+        uri.path(),
+        &q,
+        &headers,
+        total,
+        "directoryObjects",
+        |m| {
+            let (ids, _) = dir.group_members(g, m, 1);
+            let user = dir.user(*ids.first()?)?;
+            let mut v = user.to_graph();
+            v["@odata.type"] = json!("#microsoft.graph.user");
+            Some(v)
+        },
+        |v| odata::select(v, select.as_deref()),
+    )
 }

@@ -110,42 +110,83 @@ pub(crate) fn non_gallery_roles() -> Vec<Value> {
 
 impl GraphState {
     pub fn seed(dir: &Directory) -> Self {
-        let long_ago = Instant::now().checked_sub(REPLICATION_LAG).unwrap_or_else(Instant::now);
-        let sp = |n: u32, name: &str, template: Option<&str>, sso: Option<&'static str>, roles: Vec<Value>| ServicePrincipal {
+        let long_ago = Instant::now()
+            .checked_sub(REPLICATION_LAG)
+            .unwrap_or_else(Instant::now);
+        let sp = |n: u32,
+                  name: &str,
+                  template: Option<&str>,
+                  sso: Option<&'static str>,
+                  roles: Vec<Value>| ServicePrincipal {
             id: format!("5e7a1c00-5a4d-4b0c-9d1e-{n:012x}"),
             app_id: format!("a990a000-5a4d-4b0c-9d1e-{n:012x}"),
             application_object_id: format!("a990b000-5a4d-4b0c-9d1e-{n:012x}"),
             display_name: name.into(),
             template_id: template.map(str::to_string),
             sso_mode: sso,
-            tags: vec!["WindowsAzureActiveDirectoryIntegratedApp", "WindowsAzureActiveDirectoryCustomSingleSignOnApplication"],
+            tags: vec![
+                "WindowsAzureActiveDirectoryIntegratedApp",
+                "WindowsAzureActiveDirectoryCustomSingleSignOnApplication",
+            ],
             app_roles: roles,
             created: long_ago,
         };
         // "Unity": the SAML SSO app an admin made with "Create your own application" (so it
         // carries the non-gallery template and can provision). The two others are there to
         // trip over: an app registration (no template: cannot provision) and a namesake.
-        let unity = sp(1, UNITY_APP_NAME, Some(NON_GALLERY_TEMPLATE), Some("saml"), non_gallery_roles());
+        let unity = sp(
+            1,
+            UNITY_APP_NAME,
+            Some(NON_GALLERY_TEMPLATE),
+            Some("saml"),
+            non_gallery_roles(),
+        );
         let sps = vec![
             unity.clone(),
             sp(2, "Unity Editor Plugin", None, None, vec![]),
-            sp(3, "Cisco Unity Connection", Some("d3ad3a31-5a4d-4b0c-9d1e-00000000c15c"), Some("saml"), non_gallery_roles()),
+            sp(
+                3,
+                "Cisco Unity Connection",
+                Some("d3ad3a31-5a4d-4b0c-9d1e-00000000c15c"),
+                Some("saml"),
+                non_gallery_roles(),
+            ),
         ];
         let now = crate::ids::now_iso();
         let mut assignments = Vec::new();
         for u in dir.sample_users() {
-            assignments.push(Assignment { id: crate::ids::secret(32), principal_id: u.id, principal_type: "User",
-                principal_display_name: u.display_name, app_role_id: USER_ROLE_ID.into(), resource_id: unity.id.clone(),
-                resource_display_name: unity.display_name.clone(), created: now.clone() });
+            assignments.push(Assignment {
+                id: crate::ids::secret(32),
+                principal_id: u.id,
+                principal_type: "User",
+                principal_display_name: u.display_name,
+                app_role_id: USER_ROLE_ID.into(),
+                resource_id: unity.id.clone(),
+                resource_display_name: unity.display_name.clone(),
+                created: now.clone(),
+            });
         }
-        assignments.push(Assignment { id: crate::ids::secret(32), principal_id: dir.group_id(seed::PILOT_GROUP), principal_type: "Group",
-            principal_display_name: seed::GROUPS[seed::PILOT_GROUP].into(), app_role_id: USER_ROLE_ID.into(),
-            resource_id: unity.id.clone(), resource_display_name: unity.display_name.clone(), created: now });
-        Self { service_principals: sps, assignments, ..Self::default() }
+        assignments.push(Assignment {
+            id: crate::ids::secret(32),
+            principal_id: dir.group_id(seed::PILOT_GROUP),
+            principal_type: "Group",
+            principal_display_name: seed::GROUPS[seed::PILOT_GROUP].into(),
+            app_role_id: USER_ROLE_ID.into(),
+            resource_id: unity.id.clone(),
+            resource_display_name: unity.display_name.clone(),
+            created: now,
+        });
+        Self {
+            service_principals: sps,
+            assignments,
+            ..Self::default()
+        }
     }
 
     pub fn sp(&self, id: &str) -> Option<&ServicePrincipal> {
-        self.service_principals.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+        self.service_principals
+            .iter()
+            .find(|s| s.id.eq_ignore_ascii_case(id))
     }
 
     pub fn state_json(&self) -> Value {
@@ -159,9 +200,16 @@ impl GraphState {
 
     /// Sliding-window limit per tenant; `Err(seconds)` to put in Retry-After.
     pub fn take_rate(&mut self, audit: bool, limit: (u32, Duration)) -> Result<(), u64> {
-        let window = if audit { &mut self.audit_window } else { &mut self.pod_window };
+        let window = if audit {
+            &mut self.audit_window
+        } else {
+            &mut self.pod_window
+        };
         let now = Instant::now();
-        while window.front().is_some_and(|t| now.duration_since(*t) >= limit.1) {
+        while window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= limit.1)
+        {
             window.pop_front();
         }
         if window.len() >= limit.0 as usize {
@@ -175,7 +223,11 @@ impl GraphState {
 }
 
 pub(crate) fn denied() -> Response {
-    graph_error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    graph_error(
+        StatusCode::FORBIDDEN,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+    )
 }
 
 pub(crate) fn not_found(what: &str, id: &str) -> Response {
@@ -188,7 +240,12 @@ pub(crate) fn bad_request(code: &str, message: &str) -> Response {
 
 /// Authenticates and checks that the token has one of `scopes` (and, if `admin`, that the
 /// signed-in user holds Application Administrator or Global Administrator).
-pub(crate) fn require(app: &SharedApp, headers: &HeaderMap, scopes: &[&str], admin: bool) -> Result<Caller, Response> {
+pub(crate) fn require(
+    app: &SharedApp,
+    headers: &HeaderMap,
+    scopes: &[&str],
+    admin: bool,
+) -> Result<Caller, Response> {
     let caller = microsoft::authenticate(app, headers)?;
     if !caller.has_any(scopes) || (admin && !caller.has_role()) {
         return Err(denied());
@@ -197,12 +254,22 @@ pub(crate) fn require(app: &SharedApp, headers: &HeaderMap, scopes: &[&str], adm
 }
 
 pub(crate) fn throttled(retry_after: u64, scope: &str) -> Response {
-    let mut r = graph_error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "Too many requests. Please retry after the time in the Retry-After header.");
+    let mut r = graph_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequests",
+        "Too many requests. Please retry after the time in the Retry-After header.",
+    );
     let h = r.headers_mut();
     if let Ok(v) = retry_after.to_string().parse() {
         h.insert("retry-after", v);
     }
-    if let Ok(v) = format!("Application/{scope}/{}/{}", seed::MS_CLIENT_ID, seed::TENANT_ID).parse() {
+    if let Ok(v) = format!(
+        "Application/{scope}/{}/{}",
+        seed::MS_CLIENT_ID,
+        seed::TENANT_ID
+    )
+    .parse()
+    {
         h.insert("x-ms-throttle-scope", v);
     }
     r
@@ -214,14 +281,28 @@ pub(crate) fn skiptoken(position: u64) -> String {
 }
 
 pub(crate) fn from_skiptoken(token: &str) -> Option<u64> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
-    String::from_utf8(raw).ok()?.strip_prefix("sandbox:")?.parse().ok()
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()?;
+    String::from_utf8(raw)
+        .ok()?
+        .strip_prefix("sandbox:")?
+        .parse()
+        .ok()
 }
 
 /// The next-page link: the same request with a new `$skiptoken` (callers follow it verbatim).
-pub(crate) fn next_link(app: &SharedApp, path: &str, query: &HashMap<String, String>, position: u64) -> String {
+pub(crate) fn next_link(
+    app: &SharedApp,
+    path: &str,
+    query: &HashMap<String, String>,
+    position: u64,
+) -> String {
     let mut url = format!("{}{path}", app.urls.microsoft);
-    let mut pairs: Vec<(&String, &String)> = query.iter().filter(|(k, _)| k.as_str() != "$skiptoken").collect();
+    let mut pairs: Vec<(&String, &String)> = query
+        .iter()
+        .filter(|(k, _)| k.as_str() != "$skiptoken")
+        .collect();
     pairs.sort();
     let mut serializer = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
@@ -238,16 +319,28 @@ pub(crate) fn context(app: &SharedApp, what: &str) -> String {
 }
 
 /// `$top` within 1..=max (default `default`), or the 400 Graph answers.
-pub(crate) fn top(query: &HashMap<String, String>, default: u64, max: u64) -> Result<u64, Response> {
+pub(crate) fn top(
+    query: &HashMap<String, String>,
+    default: u64,
+    max: u64,
+) -> Result<u64, Response> {
     match query.get("$top") {
         None => Ok(default),
         Some(t) => match t.parse::<u64>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(bad_request("Request_BadRequest", &format!("Invalid page size specified: '{t}'. Must be between 1 and {max} inclusive."))),
+            _ => Err(bad_request(
+                "Request_BadRequest",
+                &format!(
+                    "Invalid page size specified: '{t}'. Must be between 1 and {max} inclusive."
+                ),
+            )),
         },
     }
 }
 
 pub(crate) fn eventual(headers: &HeaderMap) -> bool {
-    headers.get("consistencylevel").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("eventual"))
+    headers
+        .get("consistencylevel")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("eventual"))
 }

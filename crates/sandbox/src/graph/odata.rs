@@ -43,7 +43,9 @@ impl P<'_> {
     fn word(&mut self) -> String {
         self.ws();
         let start = self.i;
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_alphanumeric() || b"/._-:+".contains(&self.s[self.i])) {
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric() || b"/._-:+".contains(&self.s[self.i]))
+        {
             self.i += 1;
         }
         String::from_utf8_lossy(&self.s[start..self.i]).into_owned()
@@ -84,7 +86,10 @@ impl P<'_> {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "null" => Value::Null,
-            _ => w.parse::<i64>().map(Value::from).unwrap_or(Value::String(w)),
+            _ => w
+                .parse::<i64>()
+                .map(Value::from)
+                .unwrap_or(Value::String(w)),
         })
     }
     fn or(&mut self) -> Result<Expr, String> {
@@ -110,7 +115,11 @@ impl P<'_> {
         }
         if self.eat(b'(') {
             let e = self.or()?;
-            return if self.eat(b')') { Ok(e) } else { Err("missing )".into()) };
+            return if self.eat(b')') {
+                Ok(e)
+            } else {
+                Err("missing )".into())
+            };
         }
         let name = self.word();
         if self.eat(b'(') {
@@ -155,7 +164,10 @@ impl P<'_> {
 }
 
 pub(crate) fn parse_filter(text: &str) -> Result<Expr, String> {
-    let mut p = P { s: text.as_bytes(), i: 0 };
+    let mut p = P {
+        s: text.as_bytes(),
+        i: 0,
+    };
     let e = p.or()?;
     p.ws();
     if p.i != p.s.len() {
@@ -165,7 +177,12 @@ pub(crate) fn parse_filter(text: &str) -> Result<Expr, String> {
 }
 
 pub(crate) fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('/').try_fold(v, |cur, part| cur.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(part)).map(|(_, v)| v))
+    path.split('/').try_fold(v, |cur, part| {
+        cur.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(part))
+            .map(|(_, v)| v)
+    })
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -188,7 +205,11 @@ pub(crate) fn eval(e: &Expr, v: &Value, case_sensitive: bool) -> bool {
                 Operand::Prop(p) => text(lookup(v, p)).map(norm),
                 Operand::Lower(p) => text(lookup(v, p)).map(|s| s.to_lowercase()),
             };
-            let needle = if matches!(operand, Operand::Lower(_)) { needle.clone() } else { norm(needle.clone()) };
+            let needle = if matches!(operand, Operand::Lower(_)) {
+                needle.clone()
+            } else {
+                norm(needle.clone())
+            };
             hay.is_some_and(|h| match f.as_str() {
                 "startswith" => h.starts_with(&needle),
                 "endswith" => h.ends_with(&needle),
@@ -199,9 +220,14 @@ pub(crate) fn eval(e: &Expr, v: &Value, case_sensitive: bool) -> bool {
             let got = lookup(v, path).cloned().unwrap_or(Value::Null);
             if want.is_null() || !want.is_string() {
                 let equal = &got == want;
-                return if op == "ne" { !equal } else { op == "eq" && equal };
+                return if op == "ne" {
+                    !equal
+                } else {
+                    op == "eq" && equal
+                };
             }
-            let (Some(g), Some(w)) = (text(Some(&got)).map(norm), text(Some(want)).map(norm)) else {
+            let (Some(g), Some(w)) = (text(Some(&got)).map(norm), text(Some(want)).map(norm))
+            else {
                 return op == "ne";
             };
             match op.as_str() {
@@ -224,8 +250,13 @@ pub(crate) fn parse_search(text: &str) -> Result<Vec<Vec<(String, String)>>, Str
         let mut terms = Vec::new();
         for and_part in or_part.split(" AND ") {
             let t = and_part.trim();
-            let inner = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(|| format!("search term {t:?} must be quoted"))?;
-            let (prop, value) = inner.split_once(':').ok_or_else(|| format!("search term {inner:?} must be \"property:value\""))?;
+            let inner = t
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .ok_or_else(|| format!("search term {t:?} must be quoted"))?;
+            let (prop, value) = inner
+                .split_once(':')
+                .ok_or_else(|| format!("search term {inner:?} must be \"property:value\""))?;
             terms.push((prop.to_string(), value.to_lowercase()));
         }
         groups.push(terms);
@@ -238,7 +269,9 @@ pub(crate) fn search_matches(groups: &[Vec<(String, String)>], v: &Value) -> boo
         terms.iter().all(|(prop, value)| {
             text(lookup(v, prop)).is_some_and(|s| {
                 let s = s.to_lowercase();
-                s.starts_with(value.as_str()) || s.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(value.as_str()))
+                s.starts_with(value.as_str())
+                    || s.split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w.starts_with(value.as_str()))
             })
         })
     })
@@ -249,9 +282,18 @@ pub(crate) fn select(v: Value, select: Option<&str>) -> Value {
     let Some(list) = select.filter(|s| !s.trim().is_empty()) else {
         return v;
     };
-    let wanted: Vec<String> = list.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+    let wanted: Vec<String> = list
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
     match v {
-        Value::Object(o) => Value::Object(o.into_iter().filter(|(k, _)| k.starts_with("@odata") || wanted.contains(&k.to_ascii_lowercase())).collect::<Map<_, _>>()),
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .filter(|(k, _)| {
+                    k.starts_with("@odata") || wanted.contains(&k.to_ascii_lowercase())
+                })
+                .collect::<Map<_, _>>(),
+        ),
         other => other,
     }
 }
@@ -266,10 +308,16 @@ mod tests {
         let v = json!({"displayName": "Ann Berg", "userPrincipalName": "ann.berg17@contoso.com", "accountEnabled": true,
             "servicePrincipal": {"id": "SP1"}, "activityDateTime": "2026-01-02T03:04:05Z"});
         let t = |f: &str, cs: bool| eval(&parse_filter(f).expect(f), &v, cs);
-        assert!(t("startswith(displayName,'ann') or startswith(userPrincipalName,'zz')", false));
+        assert!(t(
+            "startswith(displayName,'ann') or startswith(userPrincipalName,'zz')",
+            false
+        ));
         assert!(t("userPrincipalName eq 'ANN.berg17@contoso.com'", false));
         assert!(!t("servicePrincipal/id eq 'sp1'", true));
-        assert!(t("servicePrincipal/id eq 'SP1' and activityDateTime ge 2025-01-01T00:00:00Z", true));
+        assert!(t(
+            "servicePrincipal/id eq 'SP1' and activityDateTime ge 2025-01-01T00:00:00Z",
+            true
+        ));
         assert!(t("((contains(tolower(servicePrincipal/id), 'sp1') or contains(tolower(displayName), 'x')) and activityDateTime gt 2026-01-01 and activityDateTime lt 2026-01-03)", true));
         assert!(t("accountEnabled eq true", false));
         assert!(parse_filter("displayName zz 'x'").is_err());
@@ -281,7 +329,10 @@ mod tests {
         let v = json!({"displayName": "Ann Berg", "mail": "ann.berg@contoso.com"});
         let g = parse_search("\"displayName:ber\" OR \"mail:zzz\"").expect("valid");
         assert!(search_matches(&g, &v));
-        assert!(!search_matches(&parse_search("\"displayName:erg\"").expect("valid"), &v));
+        assert!(!search_matches(
+            &parse_search("\"displayName:erg\"").expect("valid"),
+            &v
+        ));
         assert!(parse_search("displayName:ann").is_err());
     }
 }

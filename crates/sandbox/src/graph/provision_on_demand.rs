@@ -19,18 +19,34 @@ use crate::seed::DirUser;
 use crate::state::SharedApp;
 
 pub(super) fn routes() -> Router<SharedApp> {
-    Router::new().route("/v1.0/servicePrincipals/{id}/synchronization/jobs/{job}/provisionOnDemand", post(provision_on_demand))
+    Router::new().route(
+        "/v1.0/servicePrincipals/{id}/synchronization/jobs/{job}/provisionOnDemand",
+        post(provision_on_demand),
+    )
 }
 
 /// Assigned directly, or a direct member of an assigned group.
 pub(crate) fn in_scope(app: &SharedApp, sp_id: &str, user: &DirUser) -> bool {
     let graph = app.graph();
-    graph.assignments.iter().filter(|a| a.resource_id.eq_ignore_ascii_case(sp_id)).any(|a| {
-        a.principal_id.eq_ignore_ascii_case(&user.id) || app.dir.group_index(&a.principal_id).is_some_and(|g| app.dir.is_member(g, user.index))
-    })
+    graph
+        .assignments
+        .iter()
+        .filter(|a| a.resource_id.eq_ignore_ascii_case(sp_id))
+        .any(|a| {
+            a.principal_id.eq_ignore_ascii_case(&user.id)
+                || app
+                    .dir
+                    .group_index(&a.principal_id)
+                    .is_some_and(|g| app.dir.is_member(g, user.index))
+        })
 }
 
-async fn provision_on_demand(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>, body: Bytes) -> Response {
+async fn provision_on_demand(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
     let caller = match require(&app, &headers, &["Synchronization.ReadWrite.All"], true) {
         Ok(c) => c,
         Err(r) => return r,
@@ -42,27 +58,69 @@ async fn provision_on_demand(State(app): State<SharedApp>, headers: HeaderMap, P
     app.graph().provision_on_demand_calls += 1;
     let (sp, secrets) = {
         let graph = app.graph();
-        let Some(sp) = graph.sp(&id).cloned() else { return not_found("servicePrincipal", &id) };
-        if !graph.jobs.iter().any(|j| j.id == job && j.sp_id.eq_ignore_ascii_case(&id)) {
+        let Some(sp) = graph.sp(&id).cloned() else {
+            return not_found("servicePrincipal", &id);
+        };
+        if !graph
+            .jobs
+            .iter()
+            .any(|j| j.id == job && j.sp_id.eq_ignore_ascii_case(&id))
+        {
             return not_found("synchronizationJob", &job);
         }
-        (sp, graph.secrets.get(&id.to_ascii_lowercase()).cloned().unwrap_or_default())
+        (
+            sp,
+            graph
+                .secrets
+                .get(&id.to_ascii_lowercase())
+                .cloned()
+                .unwrap_or_default(),
+        )
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let Some(parameter) = body.get("parameters").and_then(Value::as_array).and_then(|p| p.first()) else {
-        return bad_request("BadRequest", "parameters must hold one synchronizationJobApplicationParameters.");
+    let Some(parameter) = body
+        .get("parameters")
+        .and_then(Value::as_array)
+        .and_then(|p| p.first())
+    else {
+        return bad_request(
+            "BadRequest",
+            "parameters must hold one synchronizationJobApplicationParameters.",
+        );
     };
     if parameter.get("ruleId").and_then(Value::as_str) != Some(RULE_ID) {
-        return bad_request("BadRequest", "The ruleId does not match a synchronization rule of this job's schema.");
+        return bad_request(
+            "BadRequest",
+            "The ruleId does not match a synchronization rule of this job's schema.",
+        );
     }
-    let Some(subject) = parameter.get("subjects").and_then(Value::as_array).and_then(|s| s.first()) else {
+    let Some(subject) = parameter
+        .get("subjects")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+    else {
         return bad_request("BadRequest", "subjects must hold one subject.");
     };
-    let object_id = subject.get("objectId").and_then(Value::as_str).unwrap_or_default();
-    let kind = subject.get("objectTypeName").and_then(Value::as_str).unwrap_or_default();
-    let get = |k: &str| secrets.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let object_id = subject
+        .get("objectId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = subject
+        .get("objectTypeName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let get = |k: &str| {
+        secrets
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     if get("BaseAddress").is_empty() {
-        return bad_request("BadRequest", "The job has no saved credentials; save BaseAddress and SecretToken first.");
+        return bad_request(
+            "BadRequest",
+            "The job has no saved credentials; save BaseAddress and SecretToken first.",
+        );
     }
     let target = match Target::parse(&get("BaseAddress"), &get("SecretToken")) {
         Ok(t) => t,
@@ -72,16 +130,28 @@ async fn provision_on_demand(State(app): State<SharedApp>, headers: HeaderMap, P
     match kind {
         "User" => {
             let Some(user) = app.dir.user_by_id(object_id) else {
-                return bad_request("BadRequest", &format!("The object '{object_id}' was not found in the source directory."));
+                return bad_request(
+                    "BadRequest",
+                    &format!("The object '{object_id}' was not found in the source directory."),
+                );
             };
             let scoped = in_scope(&app, &sp.id, &user);
             let out = engine::provision_user(&app, &target, &user, scoped, false).await;
             {
                 let mut graph = app.graph();
-                graph.audit.push(report::log_entry(&out, &sp, &job, &crate::ids::new_guid(), Some((&initiator.0, &initiator.1))));
+                graph.audit.push(report::log_entry(
+                    &out,
+                    &sp,
+                    &job,
+                    &crate::ids::new_guid(),
+                    Some((&initiator.0, &initiator.1)),
+                ));
                 if let Some(j) = graph.jobs.iter_mut().find(|j| j.id == job) {
                     match (&out.target_id, out.verdict) {
-                        (Some(t), engine::Verdict::Success) | (Some(t), engine::Verdict::Skipped) if scoped => {
+                        (Some(t), engine::Verdict::Success)
+                        | (Some(t), engine::Verdict::Skipped)
+                            if scoped =>
+                        {
                             j.provisioned.insert(user.id.clone(), t.clone());
                         }
                         _ => {}
@@ -96,17 +166,43 @@ async fn provision_on_demand(State(app): State<SharedApp>, headers: HeaderMap, P
 }
 
 /// One group with up to 5 selected members: members first, then the group and its links.
-async fn provision_group(app: &SharedApp, target: &Target, sp: &super::ServicePrincipal, group_id: &str, subject: &Value) -> Response {
+async fn provision_group(
+    app: &SharedApp,
+    target: &Target,
+    sp: &super::ServicePrincipal,
+    group_id: &str,
+    subject: &Value,
+) -> Response {
     let Some(g) = app.dir.group_index(group_id) else {
-        return bad_request("BadRequest", &format!("The object '{group_id}' was not found in the source directory."));
+        return bad_request(
+            "BadRequest",
+            &format!("The object '{group_id}' was not found in the source directory."),
+        );
     };
-    let members: Vec<&str> = subject.pointer("/links/members").and_then(Value::as_array).map(|m| m.iter().filter_map(|x| x.get("objectId").and_then(Value::as_str)).collect()).unwrap_or_default();
+    let members: Vec<&str> = subject
+        .pointer("/links/members")
+        .and_then(Value::as_array)
+        .map(|m| {
+            m.iter()
+                .filter_map(|x| x.get("objectId").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
     if members.len() > 5 {
-        return bad_request("BadRequest", "A group can be provisioned on demand with at most 5 members.");
+        return bad_request(
+            "BadRequest",
+            "A group can be provisioned on demand with at most 5 members.",
+        );
     }
     let mut member_ids = Vec::new();
     for m in members {
-        let Some(user) = app.dir.user_by_id(m).filter(|u| app.dir.is_member(g, u.index)) else { continue };
+        let Some(user) = app
+            .dir
+            .user_by_id(m)
+            .filter(|u| app.dir.is_member(g, u.index))
+        else {
+            continue;
+        };
         let scoped = in_scope(app, &sp.id, &user);
         let out = engine::provision_user(app, target, &user, scoped, false).await;
         if let Some(t) = out.target_id {
@@ -115,13 +211,36 @@ async fn provision_group(app: &SharedApp, target: &Target, sp: &super::ServicePr
     }
     let name = crate::seed::GROUPS[g];
     let fail = |code: &str, message: String| {
-        let key = json!({"result": "Failure", "details": {"errorCode": code, "errorMessage": message}});
-        json_response(StatusCode::OK, json!({"@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair", app.urls.microsoft), "key": key.to_string(), "value": "{}"}))
+        let key =
+            json!({"result": "Failure", "details": {"errorCode": code, "errorMessage": message}});
+        json_response(
+            StatusCode::OK,
+            json!({"@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair", app.urls.microsoft), "key": key.to_string(), "value": "{}"}),
+        )
     };
-    let filter: String = url::form_urlencoded::byte_serialize(format!("displayName eq \"{name}\"").as_bytes()).collect();
-    let existing = match provisioning::call(app, target, reqwest::Method::GET, &format!("/Groups?excludedAttributes=members&filter={filter}"), None).await {
-        Ok(r) if r.status == 200 => r.body.and_then(|b| b.pointer("/Resources/0/id").and_then(Value::as_str).map(str::to_string)),
-        Ok(r) => return fail("SystemForCrossDomainIdentityManagementBadRequest", format!("Group query answered {}", r.status)),
+    let filter: String =
+        url::form_urlencoded::byte_serialize(format!("displayName eq \"{name}\"").as_bytes())
+            .collect();
+    let existing = match provisioning::call(
+        app,
+        target,
+        reqwest::Method::GET,
+        &format!("/Groups?excludedAttributes=members&filter={filter}"),
+        None,
+    )
+    .await
+    {
+        Ok(r) if r.status == 200 => r.body.and_then(|b| {
+            b.pointer("/Resources/0/id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        }),
+        Ok(r) => {
+            return fail(
+                "SystemForCrossDomainIdentityManagementBadRequest",
+                format!("Group query answered {}", r.status),
+            )
+        }
         Err(f) => return fail(f.code, f.details),
     };
     let gid = match existing {
@@ -129,22 +248,51 @@ async fn provision_group(app: &SharedApp, target: &Target, sp: &super::ServicePr
         None => {
             let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
                 "externalId": group_id, "displayName": name, "members": []});
-            match provisioning::call(app, target, reqwest::Method::POST, "/Groups", Some(&body)).await {
-                Ok(r) if r.status == 201 => r.body.and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_string)).unwrap_or_default(),
-                Ok(r) => return fail("SystemForCrossDomainIdentityManagementBadRequest", format!("Group create answered {}: {}", r.status, r.text)),
+            match provisioning::call(app, target, reqwest::Method::POST, "/Groups", Some(&body))
+                .await
+            {
+                Ok(r) if r.status == 201 => r
+                    .body
+                    .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_string))
+                    .unwrap_or_default(),
+                Ok(r) => {
+                    return fail(
+                        "SystemForCrossDomainIdentityManagementBadRequest",
+                        format!("Group create answered {}: {}", r.status, r.text),
+                    )
+                }
                 Err(f) => return fail(f.code, f.details),
             }
         }
     };
     if !member_ids.is_empty() {
-        let value: Vec<Value> = member_ids.iter().map(|m| json!({"$ref": null, "value": m})).collect();
+        let value: Vec<Value> = member_ids
+            .iter()
+            .map(|m| json!({"$ref": null, "value": m}))
+            .collect();
         let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "Add", "path": "members", "value": value}]});
-        match provisioning::call(app, target, reqwest::Method::PATCH, &format!("/Groups/{gid}"), Some(&patch)).await {
+        match provisioning::call(
+            app,
+            target,
+            reqwest::Method::PATCH,
+            &format!("/Groups/{gid}"),
+            Some(&patch),
+        )
+        .await
+        {
             Ok(r) if (200..300).contains(&r.status) => {}
-            Ok(r) => return fail("SystemForCrossDomainIdentityManagementBadRequest", format!("Group member add answered {}: {}", r.status, r.text)),
+            Ok(r) => {
+                return fail(
+                    "SystemForCrossDomainIdentityManagementBadRequest",
+                    format!("Group member add answered {}: {}", r.status, r.text),
+                )
+            }
             Err(f) => return fail(f.code, f.details),
         }
     }
     let key = json!({"result": "Success", "details": {}});
-    json_response(StatusCode::OK, json!({"@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair", app.urls.microsoft), "key": key.to_string(), "value": "{}"}))
+    json_response(
+        StatusCode::OK,
+        json!({"@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair", app.urls.microsoft), "key": key.to_string(), "value": "{}"}),
+    )
 }

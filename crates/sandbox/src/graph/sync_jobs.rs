@@ -26,20 +26,41 @@ pub(crate) const NEVER: &str = "0001-01-01T00:00:00Z";
 pub(crate) const RULE_ID: &str = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8#V2";
 const BASE: &str = "/v1.0/servicePrincipals/{id}/synchronization";
 /// Keys of `synchronizationSecret` the sandbox accepts in PUT secrets / credentials.
-const SECRET_KEYS: [&str; 12] = ["BaseAddress", "SecretToken", "SyncAll", "SyncNotificationSettings", "SkipOutOfScopeDeletions",
-    "UserName", "Password", "ClientIdentifier", "ClientSecret", "AuthenticationType", "TenantId", "Domain"];
+const SECRET_KEYS: [&str; 12] = [
+    "BaseAddress",
+    "SecretToken",
+    "SyncAll",
+    "SyncNotificationSettings",
+    "SkipOutOfScopeDeletions",
+    "UserName",
+    "Password",
+    "ClientIdentifier",
+    "ClientSecret",
+    "AuthenticationType",
+    "TenantId",
+    "Domain",
+];
 
 pub(super) fn routes() -> Router<SharedApp> {
     Router::new()
         .route(&format!("{BASE}/templates"), get(templates))
         .route(&format!("{BASE}/jobs"), get(list_jobs).post(create_job))
-        .route(&format!("{BASE}/jobs/validateCredentials"), post(validate_collection))
-        .route(&format!("{BASE}/jobs/{{job}}"), get(get_job).delete(delete_job))
+        .route(
+            &format!("{BASE}/jobs/validateCredentials"),
+            post(validate_collection),
+        )
+        .route(
+            &format!("{BASE}/jobs/{{job}}"),
+            get(get_job).delete(delete_job),
+        )
         .route(&format!("{BASE}/jobs/{{job}}/start"), post(start))
         .route(&format!("{BASE}/jobs/{{job}}/pause"), post(pause))
         .route(&format!("{BASE}/jobs/{{job}}/restart"), post(restart))
         .route(&format!("{BASE}/jobs/{{job}}/schema"), get(schema))
-        .route(&format!("{BASE}/jobs/{{job}}/validateCredentials"), post(validate_job))
+        .route(
+            &format!("{BASE}/jobs/{{job}}/validateCredentials"),
+            post(validate_job),
+        )
         .route(&format!("{BASE}/secrets"), put(put_secrets))
 }
 
@@ -65,7 +86,11 @@ pub(crate) struct Job {
 
 impl Job {
     pub fn to_json(&self) -> Value {
-        let interval = if self.schedule_state == "Disabled" { "P10675199DT2H48M5.4775807S" } else { "PT40M" };
+        let interval = if self.schedule_state == "Disabled" {
+            "P10675199DT2H48M5.4775807S"
+        } else {
+            "PT40M"
+        };
         json!({"id": self.id, "templateId": self.template_id,
             "schedule": {"expiration": null, "interval": interval, "state": self.schedule_state},
             "status": {"code": self.status_code, "countSuccessiveCompleteFailures": self.successive_failures, "escrowsPruned": false,
@@ -81,7 +106,10 @@ impl Job {
 
 /// SP must exist and (for sync) have come from a template; `Err` is the Graph answer.
 fn sp_for_sync(app: &SharedApp, sp_id: &str) -> Result<super::ServicePrincipal, Response> {
-    app.graph().sp(sp_id).cloned().ok_or_else(|| not_found("servicePrincipal", sp_id))
+    app.graph()
+        .sp(sp_id)
+        .cloned()
+        .ok_or_else(|| not_found("servicePrincipal", sp_id))
 }
 
 fn sp_templates(sp: &super::ServicePrincipal) -> Vec<Value> {
@@ -89,32 +117,59 @@ fn sp_templates(sp: &super::ServicePrincipal) -> Vec<Value> {
     if sp.template_id.as_deref() != Some(NON_GALLERY_TEMPLATE) || sp.replicating() {
         return vec![];
     }
-    vec![json!({"id": "scim", "factoryTag": "scim", "applicationId": NON_GALLERY_TEMPLATE, "default": true, "discoverable": true,
-        "description": "SCIM 2.0 provisioning (non-gallery application)", "metadata": [{"key": "GalleryApplicationIdentifier", "value": "scim"}], "schema": null})]
+    vec![
+        json!({"id": "scim", "factoryTag": "scim", "applicationId": NON_GALLERY_TEMPLATE, "default": true, "discoverable": true,
+        "description": "SCIM 2.0 provisioning (non-gallery application)", "metadata": [{"key": "GalleryApplicationIdentifier", "value": "scim"}], "schema": null}),
+    ]
 }
 
-async fn templates(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn templates(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_READ, true) {
         return r;
     }
     match sp_for_sync(&app, &id) {
-        Ok(sp) => json_response(StatusCode::OK, json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/templates")), "value": sp_templates(&sp)})),
+        Ok(sp) => json_response(
+            StatusCode::OK,
+            json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/templates")), "value": sp_templates(&sp)}),
+        ),
         Err(r) => r,
     }
 }
 
-async fn list_jobs(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn list_jobs(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_READ, true) {
         return r;
     }
     if let Err(r) = sp_for_sync(&app, &id) {
         return r;
     }
-    let jobs: Vec<Value> = app.graph().jobs.iter().filter(|j| j.sp_id.eq_ignore_ascii_case(&id)).map(Job::to_json).collect();
-    json_response(StatusCode::OK, json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/jobs")), "value": jobs}))
+    let jobs: Vec<Value> = app
+        .graph()
+        .jobs
+        .iter()
+        .filter(|j| j.sp_id.eq_ignore_ascii_case(&id))
+        .map(Job::to_json)
+        .collect();
+    json_response(
+        StatusCode::OK,
+        json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/jobs")), "value": jobs}),
+    )
 }
 
-async fn create_job(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn create_job(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
@@ -130,11 +185,18 @@ async fn create_job(State(app): State<SharedApp>, headers: HeaderMap, Path(id): 
     let Some(template_id) = body.get("templateId").and_then(Value::as_str) else {
         return bad_request("BadRequest", "templateId is required.");
     };
-    if !sp_templates(&sp).iter().any(|t| t["id"] == json!(template_id)) {
+    if !sp_templates(&sp)
+        .iter()
+        .any(|t| t["id"] == json!(template_id))
+    {
         return bad_request("BadRequest", &format!("The synchronization template '{template_id}' is not available for this application."));
     }
     let job = Job {
-        id: format!("{template_id}.{}.{}", seed::TENANT_ID.replace('-', ""), crate::ids::new_guid()),
+        id: format!(
+            "{template_id}.{}.{}",
+            seed::TENANT_ID.replace('-', ""),
+            crate::ids::new_guid()
+        ),
         sp_id: sp.id.clone(),
         template_id: template_id.to_string(),
         schedule_state: "Disabled",
@@ -151,37 +213,60 @@ async fn create_job(State(app): State<SharedApp>, headers: HeaderMap, Path(id): 
         next_cycle: None,
     };
     let mut reply = job.to_json();
-    reply["@odata.context"] = json!(context(&app, &format!("servicePrincipals('{id}')/synchronization/jobs/$entity")));
+    reply["@odata.context"] = json!(context(
+        &app,
+        &format!("servicePrincipals('{id}')/synchronization/jobs/$entity")
+    ));
     app.graph().jobs.push(job);
     json_response(StatusCode::CREATED, reply)
 }
 
 /// Runs `f` on the job, or answers 404.
-fn with_job<T>(app: &SharedApp, sp_id: &str, job_id: &str, f: impl FnOnce(&mut Job) -> T) -> Result<T, Response> {
+fn with_job<T>(
+    app: &SharedApp,
+    sp_id: &str,
+    job_id: &str,
+    f: impl FnOnce(&mut Job) -> T,
+) -> Result<T, Response> {
     let mut graph = app.graph();
     if graph.sp(sp_id).is_none() {
         return Err(not_found("servicePrincipal", sp_id));
     }
-    match graph.jobs.iter_mut().find(|j| j.id == job_id && j.sp_id.eq_ignore_ascii_case(sp_id)) {
+    match graph
+        .jobs
+        .iter_mut()
+        .find(|j| j.id == job_id && j.sp_id.eq_ignore_ascii_case(sp_id))
+    {
         Some(job) => Ok(f(job)),
         None => Err(not_found("synchronizationJob", job_id)),
     }
 }
 
-async fn get_job(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>) -> Response {
+async fn get_job(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_READ, true) {
         return r;
     }
     match with_job(&app, &id, &job, |j| j.to_json()) {
         Ok(mut v) => {
-            v["@odata.context"] = json!(context(&app, &format!("servicePrincipals('{id}')/synchronization/jobs/$entity")));
+            v["@odata.context"] = json!(context(
+                &app,
+                &format!("servicePrincipals('{id}')/synchronization/jobs/$entity")
+            ));
             json_response(StatusCode::OK, v)
         }
         Err(r) => r,
     }
 }
 
-async fn delete_job(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>) -> Response {
+async fn delete_job(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
@@ -192,11 +277,19 @@ async fn delete_job(State(app): State<SharedApp>, headers: HeaderMap, Path((id, 
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn start(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>) -> Response {
+async fn start(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
-    let configured = app.graph().secrets.get(&id.to_ascii_lowercase()).is_some_and(|s| s.iter().any(|(k, _)| k == "BaseAddress"));
+    let configured = app
+        .graph()
+        .secrets
+        .get(&id.to_ascii_lowercase())
+        .is_some_and(|s| s.iter().any(|(k, _)| k == "BaseAddress"));
     match with_job(&app, &id, &job, |j| {
         if !configured {
             return false;
@@ -217,7 +310,11 @@ async fn start(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job))
     }
 }
 
-async fn pause(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>) -> Response {
+async fn pause(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
@@ -230,13 +327,22 @@ async fn pause(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job))
     }
 }
 
-async fn restart(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>, body: Bytes) -> Response {
+async fn restart(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
     // `{"criteria": {...}}`, `{"criteria": null}` and (UNCONFIRMED) `{}` or no body all work.
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let scope = body.pointer("/criteria/resetScope").and_then(Value::as_str).unwrap_or("Full").to_ascii_lowercase();
+    let scope = body
+        .pointer("/criteria/resetScope")
+        .and_then(Value::as_str)
+        .unwrap_or("Full")
+        .to_ascii_lowercase();
     let has = |flag: &str| scope.split(',').any(|s| s.trim() == flag) || scope.contains("full");
     match with_job(&app, &id, &job, |j| {
         if has("quarantinestate") || scope.is_empty() || scope == "none" {
@@ -249,7 +355,11 @@ async fn restart(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job
         }
         if j.schedule_state != "Disabled" {
             j.schedule_state = "Active";
-            j.status_code = if j.last_successful_execution.is_some() { "Active" } else { "NotRun" };
+            j.status_code = if j.last_successful_execution.is_some() {
+                "Active"
+            } else {
+                "NotRun"
+            };
             j.next_cycle = Some(Instant::now());
         }
     }) {
@@ -258,14 +368,23 @@ async fn restart(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job
     }
 }
 
-async fn schema(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>) -> Response {
+async fn schema(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_READ, true) {
         return r;
     }
     match with_job(&app, &id, &job, |j| j.id.clone()) {
         Ok(job_id) => {
             let mut v = provisioning::schema_json(&job_id);
-            v["@odata.context"] = json!(context(&app, &format!("servicePrincipals('{id}')/synchronization/jobs('{job_id}')/schema/$entity")));
+            v["@odata.context"] = json!(context(
+                &app,
+                &format!(
+                    "servicePrincipals('{id}')/synchronization/jobs('{job_id}')/schema/$entity"
+                )
+            ));
             json_response(StatusCode::OK, v)
         }
         Err(r) => r,
@@ -274,24 +393,38 @@ async fn schema(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)
 
 fn key_values(list: Option<&Value>) -> Result<Vec<(String, String)>, Response> {
     let Some(items) = list.and_then(Value::as_array) else {
-        return Err(bad_request("BadRequest", "Expected an array of {key, value} pairs."));
+        return Err(bad_request(
+            "BadRequest",
+            "Expected an array of {key, value} pairs.",
+        ));
     };
     let mut out = Vec::new();
     for item in items {
         let key = item.get("key").and_then(Value::as_str).unwrap_or_default();
         let Some(known) = SECRET_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) else {
-            return Err(bad_request("BadRequest", &format!("'{key}' is not a valid synchronizationSecret key.")));
+            return Err(bad_request(
+                "BadRequest",
+                &format!("'{key}' is not a valid synchronizationSecret key."),
+            ));
         };
         // All secret values are strings in Graph's shape.
         let Some(value) = item.get("value").and_then(Value::as_str) else {
-            return Err(bad_request("BadRequest", &format!("The value of '{key}' must be a string.")));
+            return Err(bad_request(
+                "BadRequest",
+                &format!("The value of '{key}' must be a string."),
+            ));
         };
         out.push((known.to_string(), value.to_string()));
     }
     Ok(out)
 }
 
-async fn put_secrets(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn put_secrets(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
         return r;
     }
@@ -308,7 +441,13 @@ async fn put_secrets(State(app): State<SharedApp>, headers: HeaderMap, Path(id):
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn validate(app: &SharedApp, headers: &HeaderMap, sp_id: &str, job: Option<&str>, body: &Bytes) -> Response {
+async fn validate(
+    app: &SharedApp,
+    headers: &HeaderMap,
+    sp_id: &str,
+    job: Option<&str>,
+    body: &Bytes,
+) -> Response {
     if let Err(r) = require(app, headers, &SYNC_WRITE, true) {
         return r;
     }
@@ -324,7 +463,12 @@ async fn validate(app: &SharedApp, headers: &HeaderMap, sp_id: &str, job: Option
     let pairs = if body.get("useSavedCredentials").and_then(Value::as_bool) == Some(true) {
         match app.graph().secrets.get(&sp_id.to_ascii_lowercase()) {
             Some(saved) => saved.clone(),
-            None => return bad_request("BadRequest", "useSavedCredentials is true but no credentials are saved."),
+            None => {
+                return bad_request(
+                    "BadRequest",
+                    "useSavedCredentials is true but no credentials are saved.",
+                )
+            }
         }
     } else {
         match key_values(body.get("credentials")) {
@@ -333,7 +477,13 @@ async fn validate(app: &SharedApp, headers: &HeaderMap, sp_id: &str, job: Option
         }
     };
     app.graph().validate_credentials_calls += 1;
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let outcome = match Target::parse(&get("BaseAddress"), &get("SecretToken")) {
         Ok(target) => provisioning::test_connection(app, &target).await,
         Err(failure) => Err(failure),
@@ -346,10 +496,20 @@ async fn validate(app: &SharedApp, headers: &HeaderMap, sp_id: &str, job: Option
     }
 }
 
-async fn validate_job(State(app): State<SharedApp>, headers: HeaderMap, Path((id, job)): Path<(String, String)>, body: Bytes) -> Response {
+async fn validate_job(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path((id, job)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
     validate(&app, &headers, &id, Some(&job), &body).await
 }
 
-async fn validate_collection(State(app): State<SharedApp>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
+async fn validate_collection(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
     validate(&app, &headers, &id, None, &body).await
 }

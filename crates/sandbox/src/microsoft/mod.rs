@@ -23,10 +23,19 @@ const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "offline_access", "email"];
 
 pub(crate) fn routes() -> Router<SharedApp> {
     Router::new()
-        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize).post(authorize::consent))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(authorize::authorize).post(authorize::consent),
+        )
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
-        .route("/{tenant}/oauth2/v2.0/devicecode", post(devicecode::devicecode))
-        .route("/devicelogin", get(devicecode::page).post(devicecode::decide))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(devicecode::devicecode),
+        )
+        .route(
+            "/devicelogin",
+            get(devicecode::page).post(devicecode::decide),
+        )
 }
 
 #[derive(Debug)]
@@ -105,16 +114,31 @@ impl Scopes {
     }
 
     pub fn to_response_string(&self) -> String {
-        let mut parts: Vec<String> = self.graph.iter().map(|g| format!("{GRAPH_RESOURCE}{g}")).collect();
-        parts.extend(self.oidc.iter().filter(|o| o.as_str() != "offline_access").cloned());
+        let mut parts: Vec<String> = self
+            .graph
+            .iter()
+            .map(|g| format!("{GRAPH_RESOURCE}{g}"))
+            .collect();
+        parts.extend(
+            self.oidc
+                .iter()
+                .filter(|o| o.as_str() != "offline_access")
+                .cloned(),
+        );
         parts.join(" ")
     }
 }
 
 /// What admin consent covers in the sandbox tenant (`.default`).
 const CONSENTED: [&str; 8] = [
-    "Application.ReadWrite.All", "Synchronization.ReadWrite.All", "AppRoleAssignment.ReadWrite.All", "User.ReadBasic.All",
-    "User.Read", "GroupMember.Read.All", "AuditLog.Read.All", "Directory.Read.All",
+    "Application.ReadWrite.All",
+    "Synchronization.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+    "User.ReadBasic.All",
+    "User.Read",
+    "GroupMember.Read.All",
+    "AuditLog.Read.All",
+    "Directory.Read.All",
 ];
 
 pub(crate) fn known_client(client_id: &str) -> bool {
@@ -123,7 +147,9 @@ pub(crate) fn known_client(client_id: &str) -> bool {
 
 /// `organizations`, `common`, the tenant id or its verified domain; `consumers` and others fail.
 pub(crate) fn known_tenant(tenant: &str) -> bool {
-    ["organizations", "common", seed::TENANT_ID, seed::DOMAIN].iter().any(|t| t.eq_ignore_ascii_case(tenant))
+    ["organizations", "common", seed::TENANT_ID, seed::DOMAIN]
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(tenant))
 }
 
 pub(crate) fn unknown_tenant(tenant: &str) -> Response {
@@ -148,15 +174,24 @@ pub(crate) struct Caller {
 
 impl Caller {
     pub fn has_any(&self, scopes: &[&str]) -> bool {
-        self.scopes.iter().any(|s| scopes.iter().any(|w| w.eq_ignore_ascii_case(s)))
+        self.scopes
+            .iter()
+            .any(|s| scopes.iter().any(|w| w.eq_ignore_ascii_case(s)))
     }
     pub fn has_role(&self) -> bool {
-        self.user.roles.iter().any(|r| *r == "Global Administrator" || *r == "Application Administrator")
+        self.user
+            .roles
+            .iter()
+            .any(|r| *r == "Global Administrator" || *r == "Application Administrator")
     }
 }
 
 fn unauthorized(message: &str) -> Response {
-    let mut r = graph_error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message);
+    let mut r = graph_error(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAuthenticationToken",
+        message,
+    );
     r.headers_mut().insert(
         "www-authenticate",
         HeaderValue::from_static("Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\""),
@@ -169,13 +204,24 @@ pub(crate) fn authenticate(app: &SharedApp, headers: &HeaderMap) -> Result<Calle
     let Some(token) = bearer(headers) else {
         return Err(unauthorized("Access token is empty."));
     };
-    let grant = app.ms().access.get(&token).map(|g| (g.user, g.scopes.clone(), g.seq, g.expires));
+    let grant = app
+        .ms()
+        .access
+        .get(&token)
+        .map(|g| (g.user, g.scopes.clone(), g.seq, g.expires));
     let Some((user, scopes, seq, expires)) = grant else {
-        return Err(unauthorized("Access token validation failure. Invalid audience."));
+        return Err(unauthorized(
+            "Access token validation failure. Invalid audience.",
+        ));
     };
     if expires < Instant::now() || app.token_expired_by_fault(seq) {
-        return Err(unauthorized("Lifetime validation failed, the token is expired."));
+        return Err(unauthorized(
+            "Lifetime validation failed, the token is expired.",
+        ));
     }
-    let user = app.dir.user(user).ok_or_else(|| unauthorized("The user of this token no longer exists."))?;
+    let user = app
+        .dir
+        .user(user)
+        .ok_or_else(|| unauthorized("The user of this token no longer exists."))?;
     Ok(Caller { user, scopes })
 }

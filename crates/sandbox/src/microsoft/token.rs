@@ -10,7 +10,10 @@ use axum::response::Response;
 use axum::Form;
 use serde_json::json;
 
-use super::{devicecode, known_client, known_tenant, role_template, unknown_tenant, AccessGrant, RefreshGrant, Scopes};
+use super::{
+    devicecode, known_client, known_tenant, role_template, unknown_tenant, AccessGrant,
+    RefreshGrant, Scopes,
+};
 use crate::http::{aad_error, json_response};
 use crate::ids;
 use crate::seed;
@@ -22,13 +25,21 @@ fn bad(error: &str, code: u32, text: &str) -> Response {
     aad_error(StatusCode::BAD_REQUEST, error, code, text)
 }
 
-pub(super) async fn token(State(app): State<SharedApp>, Path(tenant): Path<String>, Form(form): Form<HashMap<String, String>>) -> Response {
+pub(super) async fn token(
+    State(app): State<SharedApp>,
+    Path(tenant): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     if !known_tenant(&tenant) {
         return unknown_tenant(&tenant);
     }
     if get("client_id").is_empty() {
-        return bad("invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+        return bad(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
     }
     if !known_client(get("client_id")) {
         return bad("unauthorized_client", 700016, &format!("Application with identifier '{}' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", get("client_id")));
@@ -40,20 +51,36 @@ pub(super) async fn token(State(app): State<SharedApp>, Path(tenant): Path<Strin
         "authorization_code" => redeem_code(&app, &form),
         "refresh_token" => refresh(&app, &form),
         "urn:ietf:params:oauth:grant-type:device_code" => devicecode::poll(&app, &form),
-        "" => bad("invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'."),
-        other => bad("unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
+        "" => bad(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        ),
+        other => bad(
+            "unsupported_grant_type",
+            70003,
+            &format!("The app requested an unsupported grant type '{other}'."),
+        ),
     }
 }
 
 fn redeem_code(app: &SharedApp, form: &HashMap<String, String>) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     if get("code").is_empty() {
-        return bad("invalid_request", 900144, "The request body must contain the following parameter: 'code'.");
+        return bad(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'code'.",
+        );
     }
     let (user, scopes) = {
         let mut ms = app.ms();
         let Some(code) = ms.codes.get_mut(get("code")) else {
-            return bad("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
+            return bad(
+                "invalid_grant",
+                9002313,
+                "Invalid request. Request is malformed or invalid.",
+            );
         };
         if code.redeemed {
             return bad("invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
@@ -72,9 +99,17 @@ fn redeem_code(app: &SharedApp, form: &HashMap<String, String>) -> Response {
         if let Some((challenge, method)) = &code.challenge {
             let verifier = get("code_verifier");
             if verifier.is_empty() {
-                return bad("invalid_request", 900144, "The request body must contain the following parameter: 'code_verifier'.");
+                return bad(
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'code_verifier'.",
+                );
             }
-            let computed = if method == "S256" { ids::sha256_b64url(verifier.as_bytes()) } else { verifier.to_string() };
+            let computed = if method == "S256" {
+                ids::sha256_b64url(verifier.as_bytes())
+            } else {
+                verifier.to_string()
+            };
             if &computed != challenge {
                 return bad("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
             }
@@ -89,10 +124,18 @@ fn refresh(app: &SharedApp, form: &HashMap<String, String>) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     let grant = app.ms().refresh.get(get("refresh_token")).cloned();
     let Some(grant) = grant else {
-        return bad("invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity.");
+        return bad(
+            "invalid_grant",
+            70008,
+            "The provided authorization code or refresh token has expired due to inactivity.",
+        );
     };
     if grant.client_id != get("client_id") {
-        return bad("invalid_grant", 70000, "The refresh token was issued to a different client.");
+        return bad(
+            "invalid_grant",
+            70000,
+            "The refresh token was issued to a different client.",
+        );
     }
     let mut scopes = grant.scopes.clone();
     if !get("scope").trim().is_empty() {
@@ -110,7 +153,11 @@ fn refresh(app: &SharedApp, form: &HashMap<String, String>) -> Response {
 /// Issues access (+ refresh, + id) tokens for `user` and records them.
 pub(super) fn issue(app: &SharedApp, user: u64, client_id: &str, scopes: Scopes) -> Response {
     let Some(person) = app.dir.user(user) else {
-        return bad("invalid_grant", 50034, "The user account does not exist in the directory.");
+        return bad(
+            "invalid_grant",
+            50034,
+            "The user account does not exist in the directory.",
+        );
     };
     let now = chrono::Utc::now().timestamp();
     let seq = app.next_token_seq();
@@ -126,15 +173,34 @@ pub(super) fn issue(app: &SharedApp, user: u64, client_id: &str, scopes: Scopes)
             "iat": now, "nbf": now, "exp": now + ACCESS_TTL.as_secs() as i64, "tid": seed::TENANT_ID, "oid": person.id,
             "preferred_username": person.upn, "name": person.display_name, "sub": ids::sha256_b64url(person.id.as_bytes()), "ver": "2.0"})));
     }
-    let refresh_token = scopes.oidc.iter().any(|s| s == "offline_access").then(|| format!("1.{}", ids::secret(64)));
+    let refresh_token = scopes
+        .oidc
+        .iter()
+        .any(|s| s == "offline_access")
+        .then(|| format!("1.{}", ids::secret(64)));
     if let Some(rt) = &refresh_token {
         body["refresh_token"] = json!(rt);
     }
     {
         let mut ms = app.ms();
-        ms.access.insert(access_token, AccessGrant { user, scopes: scopes.graph.clone(), seq, expires: Instant::now() + ACCESS_TTL });
+        ms.access.insert(
+            access_token,
+            AccessGrant {
+                user,
+                scopes: scopes.graph.clone(),
+                seq,
+                expires: Instant::now() + ACCESS_TTL,
+            },
+        );
         if let Some(rt) = refresh_token {
-            ms.refresh.insert(rt, RefreshGrant { user, client_id: client_id.to_string(), scopes });
+            ms.refresh.insert(
+                rt,
+                RefreshGrant {
+                    user,
+                    client_id: client_id.to_string(),
+                    scopes,
+                },
+            );
         }
     }
     json_response(StatusCode::OK, body)

@@ -33,9 +33,16 @@ pub(crate) async fn run_sync_cycles(app: SharedApp) {
             graph
                 .jobs
                 .iter_mut()
-                .filter(|j| j.schedule_state == "Active" && !j.cycle_running && j.next_cycle.is_none_or(|t| t <= now))
+                .filter(|j| {
+                    j.schedule_state == "Active"
+                        && !j.cycle_running
+                        && j.next_cycle.is_none_or(|t| t <= now)
+                })
                 .filter_map(|j| {
-                    let sp = sps.iter().find(|s| s.id.eq_ignore_ascii_case(&j.sp_id))?.clone();
+                    let sp = sps
+                        .iter()
+                        .find(|s| s.id.eq_ignore_ascii_case(&j.sp_id))?
+                        .clone();
                     j.cycle_running = true;
                     Some((j.id.clone(), sp))
                 })
@@ -54,7 +61,12 @@ pub(crate) async fn run_sync_cycles(app: SharedApp) {
     }
 }
 
-fn execution(state: &str, began: &str, error: Option<Value>, counts: (usize, usize, usize)) -> Value {
+fn execution(
+    state: &str,
+    began: &str,
+    error: Option<Value>,
+    counts: (usize, usize, usize),
+) -> Value {
     json!({"activityIdentifier": crate::ids::new_guid(), "countEntitled": counts.0, "countEntitledForProvisioning": counts.0,
         "countEscrowed": counts.2, "countEscrowedRaw": counts.2, "countExported": counts.1, "countExports": counts.1,
         "countImported": counts.0, "countImportedDeltas": counts.0, "countImportedReferenceDeltas": 0, "error": error,
@@ -66,11 +78,22 @@ fn quarantine(app: &SharedApp, job_id: &str, reason: &str, error: Option<Value>)
     let mut graph = app.graph();
     if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
         let now = crate::ids::now_iso();
-        let series_began = job.quarantine.as_ref().and_then(|q| q["seriesBegan"].as_str().map(str::to_string)).unwrap_or_else(|| now.clone());
-        let series_count = job.quarantine.as_ref().and_then(|q| q["seriesCount"].as_i64()).unwrap_or(0) + 1;
+        let series_began = job
+            .quarantine
+            .as_ref()
+            .and_then(|q| q["seriesBegan"].as_str().map(str::to_string))
+            .unwrap_or_else(|| now.clone());
+        let series_count = job
+            .quarantine
+            .as_ref()
+            .and_then(|q| q["seriesCount"].as_i64())
+            .unwrap_or(0)
+            + 1;
         let next = chrono::Utc::now() + chrono::Duration::hours(6);
-        job.quarantine = Some(json!({"currentBegan": now, "nextAttempt": next.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "reason": reason, "seriesBegan": series_began, "seriesCount": series_count, "error": error}));
+        job.quarantine = Some(
+            json!({"currentBegan": now, "nextAttempt": next.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "reason": reason, "seriesBegan": series_began, "seriesCount": series_count, "error": error}),
+        );
         job.status_code = "Quarantine";
         // Quarantined jobs retry far less often (daily in Entra; compressed here).
         job.next_cycle = Some(Instant::now() + period * 5);
@@ -84,8 +107,19 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         quarantine(app, job_id, "QuarantinedOnDemand", Some(error));
         return;
     }
-    let secrets = app.graph().secrets.get(&sp.id.to_ascii_lowercase()).cloned().unwrap_or_default();
-    let get = |k: &str| secrets.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let secrets = app
+        .graph()
+        .secrets
+        .get(&sp.id.to_ascii_lowercase())
+        .cloned()
+        .unwrap_or_default();
+    let get = |k: &str| {
+        secrets
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let target = Target::parse(&get("BaseAddress"), &get("SecretToken"));
     let tested = match &target {
         Ok(t) => test_connection(app, t).await,
@@ -93,33 +127,66 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
     };
     let target = match (tested, target) {
         (Ok(()), Ok(t)) => t,
-        (Err(failure), _) | (Ok(()), Err(failure)) => return cycle_failed(app, job_id, &began, &failure),
+        (Err(failure), _) | (Ok(()), Err(failure)) => {
+            return cycle_failed(app, job_id, &began, &failure)
+        }
     };
     let sync_all = get("SyncAll").eq_ignore_ascii_case("true");
     let (in_scope, previously): (Vec<crate::seed::DirUser>, Vec<(String, String)>) = {
         let graph = app.graph();
-        let Some(job) = graph.jobs.iter().find(|j| j.id == job_id) else { return };
+        let Some(job) = graph.jobs.iter().find(|j| j.id == job_id) else {
+            return;
+        };
         let mut seen = HashSet::new();
         let mut users = Vec::new();
-        for a in graph.assignments.iter().filter(|a| a.resource_id.eq_ignore_ascii_case(&sp.id)) {
+        for a in graph
+            .assignments
+            .iter()
+            .filter(|a| a.resource_id.eq_ignore_ascii_case(&sp.id))
+        {
             if let Some(u) = app.dir.user_by_id(&a.principal_id) {
                 if seen.insert(u.index) {
                     users.push(u);
                 }
             } else if let Some(g) = app.dir.group_index(&a.principal_id) {
                 let (members, _) = app.dir.group_members(g, 0, 1000);
-                users.extend(members.into_iter().filter(|m| seen.insert(*m)).filter_map(|m| app.dir.user(m)));
+                users.extend(
+                    members
+                        .into_iter()
+                        .filter(|m| seen.insert(*m))
+                        .filter_map(|m| app.dir.user(m)),
+                );
             }
         }
         if sync_all {
             // UNCONFIRMED semantics of SyncAll=true ("all users"); bounded here to keep cycles short.
-            users.extend((0..app.dir.total().min(500)).filter(|i| seen.insert(*i)).filter_map(|i| app.dir.user(i)));
+            users.extend(
+                (0..app.dir.total().min(500))
+                    .filter(|i| seen.insert(*i))
+                    .filter_map(|i| app.dir.user(i)),
+            );
         }
-        (users, job.provisioned.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        (
+            users,
+            job.provisioned
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        )
     };
     let scoped: HashSet<String> = in_scope.iter().map(|u| u.id.clone()).collect();
-    let mut work: Vec<(crate::seed::DirUser, bool)> = in_scope.into_iter().filter(|u| !previously.iter().any(|(id, _)| id == &u.id)).map(|u| (u, true)).collect();
-    work.extend(previously.iter().filter(|(id, scim)| !scoped.contains(id) && scim != ESCROWED).filter_map(|(id, _)| app.dir.user_by_id(id)).map(|u| (u, false)));
+    let mut work: Vec<(crate::seed::DirUser, bool)> = in_scope
+        .into_iter()
+        .filter(|u| !previously.iter().any(|(id, _)| id == &u.id))
+        .map(|u| (u, true))
+        .collect();
+    work.extend(
+        previously
+            .iter()
+            .filter(|(id, scim)| !scoped.contains(id) && scim != ESCROWED)
+            .filter_map(|(id, _)| app.dir.user_by_id(id))
+            .map(|u| (u, false)),
+    );
     work.truncate(PER_CYCLE);
     let cycle_id = crate::ids::new_guid();
     let (mut exported, mut escrowed) = (0usize, 0usize);
@@ -135,11 +202,17 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
     }
     let mut graph = app.graph();
     for out in &results {
-        if out.verdict != Verdict::Skipped || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport") {
-            graph.audit.push(report::log_entry(out, sp, job_id, &cycle_id, None));
+        if out.verdict != Verdict::Skipped
+            || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport")
+        {
+            graph
+                .audit
+                .push(report::log_entry(out, sp, job_id, &cycle_id, None));
         }
     }
-    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else { return };
+    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return;
+    };
     for (out, (user, scope)) in results.iter().zip(&work) {
         match (out.verdict, scope) {
             (Verdict::Failure, _) => {
@@ -155,7 +228,11 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
             }
         }
     }
-    let state = if escrowed > 0 { "EntryLevelErrors" } else { "Succeeded" };
+    let state = if escrowed > 0 {
+        "EntryLevelErrors"
+    } else {
+        "Succeeded"
+    };
     let exec = execution(state, &began, None, (scoped.len(), exported, escrowed));
     job.last_execution = Some(exec.clone());
     job.last_successful_execution = Some(exec.clone());
@@ -175,10 +252,13 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
 }
 
 fn cycle_failed(app: &SharedApp, job_id: &str, began: &str, failure: &Failure) {
-    let error = json!({"code": failure.code, "message": failure.message(), "tenantActionable": true});
+    let error =
+        json!({"code": failure.code, "message": failure.message(), "tenantActionable": true});
     let successive = {
         let mut graph = app.graph();
-        let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else { return };
+        let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
+            return;
+        };
         job.successive_failures += 1;
         job.last_execution = Some(execution("Failed", began, Some(error.clone()), (0, 0, 0)));
         job.successive_failures

@@ -44,12 +44,21 @@ const INVALID_CREDENTIALS: &str = "You appear to have entered invalid credential
 
 impl Failure {
     fn new(code: &'static str, headline: &'static str, details: impl Into<String>) -> Self {
-        Self { code, headline, details: details.into(), status: None, content: None }
+        Self {
+            code,
+            headline,
+            details: details.into(),
+            status: None,
+            content: None,
+        }
     }
 
     /// The text the portal (and validateCredentials' error message) shows.
     pub fn message(&self) -> String {
-        let mut text = format!("{}\nError code: {}\nDetails: {}", self.headline, self.code, self.details);
+        let mut text = format!(
+            "{}\nError code: {}\nDetails: {}",
+            self.headline, self.code, self.details
+        );
         if let Some(status) = self.status {
             text.push_str(&format!("\nResponse Status Code: {}", status_name(status)));
         }
@@ -63,7 +72,8 @@ impl Failure {
 
     /// Whether the failure is one Entra quarantines for when it persists (credentials, wrong URL).
     pub fn quarantines(&self) -> bool {
-        matches!(self.status, Some(401) | Some(403) | Some(404)) || self.code.ends_with("InvalidCredentials")
+        matches!(self.status, Some(401) | Some(403) | Some(404))
+            || self.code.ends_with("InvalidCredentials")
     }
 }
 
@@ -85,7 +95,13 @@ pub(crate) fn status_name(status: u16) -> String {
 
 impl Target {
     pub fn parse(base_address: &str, token: &str) -> Result<Self, Failure> {
-        let invalid = || Failure::new("SystemForCrossDomainIdentityManagementInvalidCredentials", INVALID_CREDENTIALS, "Please provide a valid tenant URL for your application.");
+        let invalid = || {
+            Failure::new(
+                "SystemForCrossDomainIdentityManagementInvalidCredentials",
+                INVALID_CREDENTIALS,
+                "Please provide a valid tenant URL for your application.",
+            )
+        };
         let trimmed = base_address.trim();
         let url = url::Url::parse(trimmed).map_err(|_| invalid())?;
         // Entra insists on HTTPS; the sandbox also accepts http on loopback, because its own
@@ -94,9 +110,21 @@ impl Target {
         if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
             return Err(invalid());
         }
-        let compliant = url.query().is_some_and(|q| q.split('&').any(|p| p.eq_ignore_ascii_case("aadOptscim062020")));
-        let base = trimmed.split('?').next().unwrap_or(trimmed).trim_end_matches('/').to_string();
-        Ok(Self { base, token: token.to_string(), compliant })
+        let compliant = url.query().is_some_and(|q| {
+            q.split('&')
+                .any(|p| p.eq_ignore_ascii_case("aadOptscim062020"))
+        });
+        let base = trimmed
+            .split('?')
+            .next()
+            .unwrap_or(trimmed)
+            .trim_end_matches('/')
+            .to_string();
+        Ok(Self {
+            base,
+            token: token.to_string(),
+            compliant,
+        })
     }
 }
 
@@ -109,7 +137,13 @@ pub(crate) struct Reply {
 }
 
 /// Sends one SCIM request as Entra does (bearer token, SCIM media type).
-pub(crate) async fn call(app: &SharedApp, target: &Target, method: reqwest::Method, path_and_query: &str, body: Option<&Value>) -> Result<Reply, Failure> {
+pub(crate) async fn call(
+    app: &SharedApp,
+    target: &Target,
+    method: reqwest::Method,
+    path_and_query: &str,
+    body: Option<&Value>,
+) -> Result<Reply, Failure> {
     let url = format!("{}{path_and_query}", target.base);
     let mut request = app
         .http
@@ -118,7 +152,9 @@ pub(crate) async fn call(app: &SharedApp, target: &Target, method: reqwest::Meth
         .header("accept", "application/scim+json")
         .header("ADSCIMVersion", "5.0");
     if let Some(b) = body {
-        request = request.header("content-type", "application/scim+json").body(b.to_string());
+        request = request
+            .header("content-type", "application/scim+json")
+            .body(b.to_string());
     }
     let response = tokio::select! {
         r = request.send() => r,
@@ -150,9 +186,24 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 /// only 200 with an empty ListResponse passes (unity-scim.md B6).
 pub(crate) async fn test_connection(app: &SharedApp, target: &Target) -> Result<(), Failure> {
     let guid = crate::ids::new_guid();
-    let filter: String = url::form_urlencoded::byte_serialize(format!("userName eq \"{guid}\"").as_bytes()).collect();
-    let reply = call(app, target, reqwest::Method::GET, &format!("/Users?filter={filter}"), None).await?;
-    let failure = |code: &'static str, details: String| Failure { code, headline: INVALID_CREDENTIALS, details, status: Some(reply.status), content: Some(reply.text.clone()) };
+    let filter: String =
+        url::form_urlencoded::byte_serialize(format!("userName eq \"{guid}\"").as_bytes())
+            .collect();
+    let reply = call(
+        app,
+        target,
+        reqwest::Method::GET,
+        &format!("/Users?filter={filter}"),
+        None,
+    )
+    .await?;
+    let failure = |code: &'static str, details: String| Failure {
+        code,
+        headline: INVALID_CREDENTIALS,
+        details,
+        status: Some(reply.status),
+        content: Some(reply.text.clone()),
+    };
     match reply.status {
         200 => {}
         401 | 403 => return Err(failure("SystemForCrossDomainIdentityManagementCredentialValidationFailure",
@@ -162,8 +213,11 @@ pub(crate) async fn test_connection(app: &SharedApp, target: &Target) -> Result<
         status => return Err(failure("SystemForCrossDomainIdentityManagementCredentialValidationFailure",
             format!("Testing the connection failed: the endpoint answered HTTP/{status} {} rather than the expected HTTP/200 OK.", status_name(status)))),
     }
-    let list_ok = reply.body.as_ref().is_some_and(|b| b.get("totalResults").and_then(Value::as_u64) == Some(0)
-        && b.get("Resources").is_none_or(|r| r.as_array().is_some_and(Vec::is_empty)));
+    let list_ok = reply.body.as_ref().is_some_and(|b| {
+        b.get("totalResults").and_then(Value::as_u64) == Some(0)
+            && b.get("Resources")
+                .is_none_or(|r| r.as_array().is_some_and(Vec::is_empty))
+    });
     if !list_ok {
         return Err(Failure {
             code: "SystemForCrossDomainIdentityManagementServiceIncompatible",

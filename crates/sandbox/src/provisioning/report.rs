@@ -37,8 +37,14 @@ pub(crate) fn on_demand(graph_base: &str, out: &Outcome) -> Value {
         (Some((c, r)), Verdict::Failure) => (json!(c), json!(r)),
         _ => (Value::Null, Value::Null),
     };
-    let steps: Vec<Value> = out.steps.iter().map(|s| json!({"name": s.name, "type": s.kind, "status": verdict_word(s.status),
-        "description": s.description, "timestamp": out.ended, "details": s.details})).collect();
+    let steps: Vec<Value> = out
+        .steps
+        .iter()
+        .map(|s| {
+            json!({"name": s.name, "type": s.kind, "status": verdict_word(s.status),
+        "description": s.description, "timestamp": out.ended, "details": s.details})
+        })
+        .collect();
     let value = json!({"action": action_word(out.action), "changeId": out.change_id, "endTime": out.ended,
         "modifiedProperties": out.modified.iter().map(|(n, o, v)| json!({"displayName": n, "oldValue": o, "newValue": v})).collect::<Vec<_>>(),
         "provisioningSteps": steps, "reportableIdentifier": out.user.upn, "startTime": out.started,
@@ -53,16 +59,26 @@ pub(crate) fn on_demand(graph_base: &str, out: &Outcome) -> Value {
 }
 
 /// One provisioning log entry (v1.0 `provisioningObjectSummary`).
-pub(crate) fn log_entry(out: &Outcome, sp: &ServicePrincipal, job_id: &str, cycle_id: &str, initiator: Option<(&str, &str)>) -> Value {
+pub(crate) fn log_entry(
+    out: &Outcome,
+    sp: &ServicePrincipal,
+    job_id: &str,
+    cycle_id: &str,
+    initiator: Option<(&str, &str)>,
+) -> Value {
     let status = match out.verdict {
         Verdict::Success => "success",
         Verdict::Skipped => "skipped",
         Verdict::Failure => "failure",
     };
     let error_information = match (&out.error, out.verdict) {
-        (Some((code, reason)), Verdict::Failure) => json!({"errorCode": code, "reason": reason, "additionalDetails": null,
-            "errorCategory": "nonServiceFailure", "recommendedAction": null}),
-        (Some((code, reason)), _) => json!({"errorCode": code, "reason": reason, "additionalDetails": null, "errorCategory": "success", "recommendedAction": null}),
+        (Some((code, reason)), Verdict::Failure) => {
+            json!({"errorCode": code, "reason": reason, "additionalDetails": null,
+            "errorCategory": "nonServiceFailure", "recommendedAction": null})
+        }
+        (Some((code, reason)), _) => {
+            json!({"errorCode": code, "reason": reason, "additionalDetails": null, "errorCategory": "success", "recommendedAction": null})
+        }
         (None, _) => Value::Null,
     };
     let action = match out.action {
@@ -76,7 +92,11 @@ pub(crate) fn log_entry(out: &Outcome, sp: &ServicePrincipal, job_id: &str, cycl
         "description": s.description, "details": s.details})).collect();
     let (initiator_id, initiator_name, initiator_type) = match initiator {
         Some((id, name)) => (json!(id), json!(name), "user"),
-        None => (Value::Null, json!("Azure AD Provisioning Service"), "system"),
+        None => (
+            Value::Null,
+            json!("Azure AD Provisioning Service"),
+            "system",
+        ),
     };
     json!({"id": crate::ids::new_guid(), "activityDateTime": out.ended, "tenantId": seed::TENANT_ID, "jobId": job_id, "cycleId": cycle_id,
         "changeId": out.change_id, "durationInMilliseconds": out.duration_ms, "provisioningAction": action,

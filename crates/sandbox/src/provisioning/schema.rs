@@ -24,9 +24,17 @@ pub(crate) fn schema_json(job_id: &str) -> Value {
         attr("givenName", "name.givenName", 0),
         attr("surname", "name.familyName", 0),
         attr("mailNickname", "externalId", 0),
-        attr("department", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", 0),
+        attr(
+            "department",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+            0,
+        ),
     ];
-    let groups = vec![attr("displayName", "displayName", 1), attr("objectId", "externalId", 0), attr("members", "members", 0)];
+    let groups = vec![
+        attr("displayName", "displayName", 1),
+        attr("objectId", "externalId", 0),
+        attr("members", "members", 0),
+    ];
     json!({"id": job_id, "version": "Date:2026-01-01T00:00:00Z~User:sandbox~RecordCount:16", "directories": [],
         "synchronizationRules": [{"id": RULE_ID, "name": "USER_TO_USER", "editable": true, "priority": 1,
             "sourceDirectoryName": "Azure Active Directory", "targetDirectoryName": "customappsso",

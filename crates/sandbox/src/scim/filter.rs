@@ -8,13 +8,20 @@ use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Filter {
-    Compare { path: String, op: Op, value: Value },
+    Compare {
+        path: String,
+        op: Op,
+        value: Value,
+    },
     Present(String),
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
     /// `attr[filter]`: some element of the multi-valued `attr` matches `filter`.
-    ValuePath { path: String, filter: Box<Filter> },
+    ValuePath {
+        path: String,
+        filter: Box<Filter>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,30 +55,57 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
         let c = chars[i];
         match c {
             ' ' | '\t' | '\n' | '\r' => i += 1,
-            '(' => { tokens.push(Token::Open); i += 1; }
-            ')' => { tokens.push(Token::Close); i += 1; }
-            '[' => { tokens.push(Token::OpenBracket); i += 1; }
-            ']' => { tokens.push(Token::CloseBracket); i += 1; }
+            '(' => {
+                tokens.push(Token::Open);
+                i += 1;
+            }
+            ')' => {
+                tokens.push(Token::Close);
+                i += 1;
+            }
+            '[' => {
+                tokens.push(Token::OpenBracket);
+                i += 1;
+            }
+            ']' => {
+                tokens.push(Token::CloseBracket);
+                i += 1;
+            }
             '"' => {
                 let mut s = String::new();
                 i += 1;
                 loop {
                     match chars.get(i) {
                         None => return Err("unterminated string".into()),
-                        Some('"') => { i += 1; break; }
+                        Some('"') => {
+                            i += 1;
+                            break;
+                        }
                         Some('\\') => {
                             let escaped = chars.get(i + 1).ok_or("dangling escape")?;
-                            s.push(match escaped { 'n' => '\n', 't' => '\t', other => *other });
+                            s.push(match escaped {
+                                'n' => '\n',
+                                't' => '\t',
+                                other => *other,
+                            });
                             i += 2;
                         }
-                        Some(other) => { s.push(*other); i += 1; }
+                        Some(other) => {
+                            s.push(*other);
+                            i += 1;
+                        }
                     }
                 }
                 tokens.push(Token::Str(s));
             }
             _ => {
                 let start = i;
-                while i < chars.len() && !matches!(chars[i], ' ' | '\t' | '\n' | '\r' | '(' | ')' | '[' | ']' | '"') {
+                while i < chars.len()
+                    && !matches!(
+                        chars[i],
+                        ' ' | '\t' | '\n' | '\r' | '(' | ')' | '[' | ']' | '"'
+                    )
+                {
                     i += 1;
                 }
                 tokens.push(Token::Word(chars[start..i].iter().collect()));
@@ -152,7 +186,10 @@ impl Parser {
                     if self.next() != Some(Token::CloseBracket) {
                         return Err("missing ]".into());
                     }
-                    return Ok(Filter::ValuePath { path, filter: Box::new(inner) });
+                    return Ok(Filter::ValuePath {
+                        path,
+                        filter: Box::new(inner),
+                    });
                 }
                 let op_word = match self.next() {
                     Some(Token::Word(w)) => w,
@@ -170,7 +207,9 @@ impl Parser {
                         "null" => Value::Null,
                         _ => serde_json::from_str::<serde_json::Number>(&w)
                             .map(Value::Number)
-                            .map_err(|_| format!("invalid comparison value {w:?} (strings must be quoted)"))?,
+                            .map_err(|_| {
+                                format!("invalid comparison value {w:?} (strings must be quoted)")
+                            })?,
                     },
                     _ => return Err(format!("expected a value after {op_word}")),
                 };
@@ -196,15 +235,23 @@ pub(crate) fn parse(input: &str) -> Result<Filter, String> {
 
 /// Case-insensitive member lookup.
 pub(crate) fn get_ci<'a>(object: &'a Value, key: &str) -> Option<&'a Value> {
-    object.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    object
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 /// Splits `urn:...:User:department.sub` into (object to look in, remaining dotted path).
 pub(crate) fn split_urn(path: &str) -> (Option<String>, String) {
     if path.to_ascii_lowercase().starts_with("urn:") {
         if let Some((urn, attr)) = path.rsplit_once(':') {
-            let core = urn.eq_ignore_ascii_case(crate::scim::USER_SCHEMA) || urn.eq_ignore_ascii_case(crate::scim::GROUP_SCHEMA);
-            return (if core { None } else { Some(urn.to_string()) }, attr.to_string());
+            let core = urn.eq_ignore_ascii_case(crate::scim::USER_SCHEMA)
+                || urn.eq_ignore_ascii_case(crate::scim::GROUP_SCHEMA);
+            return (
+                if core { None } else { Some(urn.to_string()) },
+                attr.to_string(),
+            );
         }
     }
     (None, path.to_string())
@@ -246,7 +293,11 @@ fn case_exact(path: &str) -> bool {
 fn compare(actual: &Value, op: Op, expected: &Value, exact: bool) -> bool {
     match (actual, expected) {
         (Value::String(a), Value::String(e)) => {
-            let (a, e) = if exact { (a.clone(), e.clone()) } else { (a.to_lowercase(), e.to_lowercase()) };
+            let (a, e) = if exact {
+                (a.clone(), e.clone())
+            } else {
+                (a.to_lowercase(), e.to_lowercase())
+            };
             match op {
                 Op::Eq => a == e,
                 Op::Ne => a != e,
@@ -260,7 +311,10 @@ fn compare(actual: &Value, op: Op, expected: &Value, exact: bool) -> bool {
             }
         }
         (Value::Number(a), Value::Number(e)) => {
-            let (a, e) = (a.as_f64().unwrap_or(f64::NAN), e.as_f64().unwrap_or(f64::NAN));
+            let (a, e) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                e.as_f64().unwrap_or(f64::NAN),
+            );
             match op {
                 Op::Eq => a == e,
                 Op::Ne => a != e,
@@ -277,7 +331,9 @@ fn compare(actual: &Value, op: Op, expected: &Value, exact: bool) -> bool {
             Op::Ne => a != e,
             _ => false,
         },
-        (Value::Bool(a), Value::String(e)) if matches!(op, Op::Eq | Op::Ne) => (a.to_string() == e.to_lowercase()) == (op == Op::Eq),
+        (Value::Bool(a), Value::String(e)) if matches!(op, Op::Eq | Op::Ne) => {
+            (a.to_string() == e.to_lowercase()) == (op == Op::Eq)
+        }
         _ => false,
     }
 }
@@ -301,11 +357,17 @@ pub(crate) fn matches(filter: &Filter, resource: &Value) -> bool {
                 return if *op == Op::Eq { absent } else { !absent };
             }
             if *op == Op::Ne {
-                return !found.iter().any(|v| compare(v, Op::Eq, value, case_exact(path)));
+                return !found
+                    .iter()
+                    .any(|v| compare(v, Op::Eq, value, case_exact(path)));
             }
-            found.iter().any(|v| compare(v, *op, value, case_exact(path)))
+            found
+                .iter()
+                .any(|v| compare(v, *op, value, case_exact(path)))
         }
-        Filter::ValuePath { path, filter } => resolve(resource, path).iter().any(|element| matches(filter, element)),
+        Filter::ValuePath { path, filter } => resolve(resource, path)
+            .iter()
+            .any(|element| matches(filter, element)),
     }
 }
 
@@ -328,15 +390,28 @@ mod tests {
 
     #[test]
     fn operators() {
-        assert!(check("userName eq \"ann.berg0@CONTOSO.com\""), "userName is case-insensitive");
-        assert!(check("USERNAME eq \"ann.berg0@contoso.com\""), "attribute names are case-insensitive");
+        assert!(
+            check("userName eq \"ann.berg0@CONTOSO.com\""),
+            "userName is case-insensitive"
+        );
+        assert!(
+            check("USERNAME eq \"ann.berg0@contoso.com\""),
+            "attribute names are case-insensitive"
+        );
         assert!(!check("userName eq \"nobody@contoso.com\""));
         assert!(check("userName ne \"x\""));
-        assert!(check("userName co \"berg\"") && check("userName sw \"ann\"") && check("userName ew \".com\""));
-        assert!(check("title pr") == false && check("name.givenName pr"));
+        assert!(
+            check("userName co \"berg\"")
+                && check("userName sw \"ann\"")
+                && check("userName ew \".com\"")
+        );
+        assert!(!check("title pr") && check("name.givenName pr"));
         assert!(check("meta.lastModified gt \"2025-01-01T00:00:00Z\""));
         assert!(check("active eq true") && !check("active eq false"));
-        assert!(check("externalId eq \"ann\"") && !check("externalId eq \"ANN\""), "externalId is case-exact");
+        assert!(
+            check("externalId eq \"ann\"") && !check("externalId eq \"ANN\""),
+            "externalId is case-exact"
+        );
         assert!(check("id eq \"Abc\"") && !check("id eq \"abc\""));
     }
 
@@ -345,18 +420,35 @@ mod tests {
         assert!(check("userName sw \"ann\" and name.familyName eq \"berg\""));
         assert!(check("userName eq \"x\" or name.givenName eq \"Ann\""));
         assert!(check("not (userName eq \"x\")"));
-        assert!(check("(userName eq \"x\" or userName sw \"a\") and active eq true"));
+        assert!(check(
+            "(userName eq \"x\" or userName sw \"a\") and active eq true"
+        ));
         assert!(check("emails[type eq \"work\" and value co \"contoso\"]"));
         assert!(!check("emails[type eq \"work\" and value co \"home\"]"));
         assert!(check("emails.value eq \"ann@home.example\""));
-        assert!(check("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"art\""));
-        assert!(check("urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"ann\""));
-        assert!(!check("PLACEHOLDER eq \"8646d011-1693-4cd3-9ee6-0d7482ca2219\""));
+        assert!(check(
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"art\""
+        ));
+        assert!(check(
+            "urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"ann\""
+        ));
+        assert!(!check(
+            "PLACEHOLDER eq \"8646d011-1693-4cd3-9ee6-0d7482ca2219\""
+        ));
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["", "userName", "userName eq", "userName zz \"x\"", "userName eq x", "(userName eq \"x\"", "emails[type eq \"work\"", "userName eq \"x"] {
+        for bad in [
+            "",
+            "userName",
+            "userName eq",
+            "userName zz \"x\"",
+            "userName eq x",
+            "(userName eq \"x\"",
+            "emails[type eq \"work\"",
+            "userName eq \"x",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
     }

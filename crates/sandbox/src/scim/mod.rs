@@ -21,7 +21,8 @@ use crate::unity::ScimAuthError;
 
 pub(crate) const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub(crate) const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-pub(crate) const ENTERPRISE_SCHEMA: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub(crate) const ENTERPRISE_SCHEMA: &str =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 pub(crate) const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 /// Largest page served (also `filter.maxResults` in ServiceProviderConfig).
 pub(crate) const MAX_RESULTS: usize = 200;
@@ -32,9 +33,24 @@ pub(crate) fn routes() -> Router<SharedApp> {
     use resources::*;
     Router::new()
         .route(&format!("{BASE}/Users"), get(list_users).post(create_user))
-        .route(&format!("{BASE}/Users/{{id}}"), get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
-        .route(&format!("{BASE}/Groups"), get(list_groups).post(create_group))
-        .route(&format!("{BASE}/Groups/{{id}}"), get(get_group).put(replace_group).patch(patch_group).delete(delete_group))
+        .route(
+            &format!("{BASE}/Users/{{id}}"),
+            get(get_user)
+                .put(replace_user)
+                .patch(patch_user)
+                .delete(delete_user),
+        )
+        .route(
+            &format!("{BASE}/Groups"),
+            get(list_groups).post(create_group),
+        )
+        .route(
+            &format!("{BASE}/Groups/{{id}}"),
+            get(get_group)
+                .put(replace_group)
+                .patch(patch_group)
+                .delete(delete_group),
+        )
         .merge(discovery::routes(BASE))
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
         .route("/scim/v2", axum::routing::any(not_found))
@@ -129,7 +145,13 @@ impl ScimStore {
     pub fn insert(&mut self, kind: Kind, body: Value) -> Stored {
         self.seq += 1;
         let now = crate::ids::now_iso();
-        let stored = Stored { id: crate::ids::new_guid(), body, version: 1, created: now.clone(), modified: now };
+        let stored = Stored {
+            id: crate::ids::new_guid(),
+            body,
+            version: 1,
+            created: now.clone(),
+            modified: now,
+        };
         let seq = self.seq;
         self.index.insert(stored.id.clone(), (kind, seq));
         self.table_mut(kind).insert(seq, stored.clone());
@@ -149,7 +171,9 @@ impl ScimStore {
     pub fn conflict(&self, kind: Kind, attr: &str, value: &str, except: Option<&str>) -> bool {
         self.all(kind).any(|s| {
             Some(s.id.as_str()) != except
-                && filter::get_ci(&s.body, attr).and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case(value))
+                && filter::get_ci(&s.body, attr)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v.eq_ignore_ascii_case(value))
         })
     }
 }
@@ -174,7 +198,9 @@ pub(crate) fn etag(stored: &Stored) -> String {
 pub(crate) fn guard(app: &SharedApp, headers: &HeaderMap, org_id: &str) -> Result<(), Response> {
     let token = bearer(headers);
     let drop_role = app.drop_role_active();
-    let verdict = app.unity().check_scim_token(token.as_deref(), org_id, drop_role);
+    let verdict = app
+        .unity()
+        .check_scim_token(token.as_deref(), org_id, drop_role);
     match verdict {
         Ok(()) => {
             app.scim().requests += 1;

@@ -17,7 +17,10 @@ pub(crate) struct PatchError {
 }
 
 fn err(scim_type: &'static str, detail: impl Into<String>) -> PatchError {
-    PatchError { scim_type, detail: detail.into() }
+    PatchError {
+        scim_type,
+        detail: detail.into(),
+    }
 }
 
 #[derive(Debug)]
@@ -34,36 +37,67 @@ fn parse_path(path: &str) -> Result<PathSpec, PatchError> {
         return Err(err("invalidPath", "empty path"));
     }
     if let Some(open) = path.find('[') {
-        let close = path.rfind(']').ok_or_else(|| err("invalidPath", format!("missing ] in {path:?}")))?;
+        let close = path
+            .rfind(']')
+            .ok_or_else(|| err("invalidPath", format!("missing ] in {path:?}")))?;
         let (urn, attr) = filter::split_urn(&path[..open]);
-        let inner = filter::parse(&path[open + 1..close]).map_err(|e| err("invalidPath", format!("{path:?}: {e}")))?;
+        let inner = filter::parse(&path[open + 1..close])
+            .map_err(|e| err("invalidPath", format!("{path:?}: {e}")))?;
         let tail = &path[close + 1..];
         let sub = match tail.strip_prefix('.') {
             Some(s) if !s.is_empty() => Some(s.to_string()),
             None if tail.is_empty() => None,
-            _ => return Err(err("invalidPath", format!("invalid text after ] in {path:?}"))),
+            _ => {
+                return Err(err(
+                    "invalidPath",
+                    format!("invalid text after ] in {path:?}"),
+                ))
+            }
         };
-        return Ok(PathSpec { urn, attr, filter: Some(inner), sub });
+        return Ok(PathSpec {
+            urn,
+            attr,
+            filter: Some(inner),
+            sub,
+        });
     }
     let (urn, rest) = filter::split_urn(path);
     let (attr, sub) = match rest.split_once('.') {
         Some((a, s)) => (a.to_string(), Some(s.to_string())),
         None => (rest, None),
     };
-    if attr.is_empty() || !attr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-') {
-        return Err(err("invalidPath", format!("invalid attribute in path {path:?}")));
+    if attr.is_empty()
+        || !attr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '-')
+    {
+        return Err(err(
+            "invalidPath",
+            format!("invalid attribute in path {path:?}"),
+        ));
     }
-    Ok(PathSpec { urn, attr, filter: None, sub })
+    Ok(PathSpec {
+        urn,
+        attr,
+        filter: None,
+        sub,
+    })
 }
 
 /// The key actually used in `object` for `name` (case-insensitive), or `name` itself.
 fn key_in(object: &Map<String, Value>, name: &str) -> String {
-    object.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned().unwrap_or_else(|| name.to_string())
+    object
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .cloned()
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Entra's legacy dialect sends booleans as "True"/"False"; store real booleans.
 fn normalise(attr: &str, value: Value) -> Value {
-    let boolean = ["active", "primary"].iter().any(|b| attr.eq_ignore_ascii_case(b));
+    let boolean = ["active", "primary"]
+        .iter()
+        .any(|b| attr.eq_ignore_ascii_case(b));
     match (&value, boolean) {
         (Value::String(s), true) if s.eq_ignore_ascii_case("true") => Value::Bool(true),
         (Value::String(s), true) if s.eq_ignore_ascii_case("false") => Value::Bool(false),
@@ -71,7 +105,11 @@ fn normalise(attr: &str, value: Value) -> Value {
     }
 }
 
-fn container<'a>(resource: &'a mut Value, urn: &Option<String>, create: bool) -> Option<&'a mut Map<String, Value>> {
+fn container<'a>(
+    resource: &'a mut Value,
+    urn: &Option<String>,
+    create: bool,
+) -> Option<&'a mut Map<String, Value>> {
     let root = resource.as_object_mut()?;
     match urn {
         None => Some(root),
@@ -123,7 +161,11 @@ fn merge_or_set(slot: &mut Value, value: Value, add: bool) {
 /// For `attr[type eq "x"]` with no match, the element an add/replace should create.
 fn seed_element(f: &Filter) -> Option<Value> {
     match f {
-        Filter::Compare { path, op: filter::Op::Eq, value } => {
+        Filter::Compare {
+            path,
+            op: filter::Op::Eq,
+            value,
+        } => {
             let mut m = Map::new();
             m.insert(path.clone(), value.clone());
             Some(Value::Object(m))
@@ -132,7 +174,12 @@ fn seed_element(f: &Filter) -> Option<Value> {
     }
 }
 
-fn apply_path(resource: &mut Value, op: &str, path: &str, value: Option<Value>) -> Result<(), PatchError> {
+fn apply_path(
+    resource: &mut Value,
+    op: &str,
+    path: &str,
+    value: Option<Value>,
+) -> Result<(), PatchError> {
     let spec = parse_path(path)?;
     let remove = op == "remove";
     let Some(obj) = container(resource, &spec.urn, !remove) else {
@@ -143,14 +190,21 @@ fn apply_path(resource: &mut Value, op: &str, path: &str, value: Option<Value>) 
         (None, None) => {
             if remove {
                 match (obj.get_mut(&key), value) {
-                    (Some(Value::Array(items)), Some(Value::Array(gone))) => items.retain(|i| !gone.iter().any(|g| same_element(i, g))),
+                    (Some(Value::Array(items)), Some(Value::Array(gone))) => {
+                        items.retain(|i| !gone.iter().any(|g| same_element(i, g)))
+                    }
                     _ => {
                         obj.remove(&key);
                     }
                 }
                 return Ok(());
             }
-            let value = normalise(&key, value.ok_or_else(|| err("invalidSyntax", format!("{op} of {path:?} needs a value")))?);
+            let value = normalise(
+                &key,
+                value.ok_or_else(|| {
+                    err("invalidSyntax", format!("{op} of {path:?} needs a value"))
+                })?,
+            );
             match obj.get_mut(&key) {
                 Some(slot) => merge_or_set(slot, value, op == "add"),
                 None => {
@@ -166,32 +220,48 @@ fn apply_path(resource: &mut Value, op: &str, path: &str, value: Option<Value>) 
                 }
                 return Ok(());
             }
-            let value = value.ok_or_else(|| err("invalidSyntax", format!("{op} of {path:?} needs a value")))?;
+            let value = value
+                .ok_or_else(|| err("invalidSyntax", format!("{op} of {path:?} needs a value")))?;
             let slot = obj.entry(key).or_insert_with(|| Value::Object(Map::new()));
-            let inner = slot.as_object_mut().ok_or_else(|| err("invalidPath", format!("{path:?}: {} is not complex", spec.attr)))?;
+            let inner = slot.as_object_mut().ok_or_else(|| {
+                err(
+                    "invalidPath",
+                    format!("{path:?}: {} is not complex", spec.attr),
+                )
+            })?;
             let sk = key_in(inner, sub);
             let value = normalise(&sk, value);
             inner.insert(sk, value);
         }
         (Some(f), sub) => {
             let slot = obj.entry(key).or_insert_with(|| Value::Array(Vec::new()));
-            let items = slot.as_array_mut().ok_or_else(|| err("invalidPath", format!("{path:?}: {} is not multi-valued", spec.attr)))?;
+            let items = slot.as_array_mut().ok_or_else(|| {
+                err(
+                    "invalidPath",
+                    format!("{path:?}: {} is not multi-valued", spec.attr),
+                )
+            })?;
             if remove {
                 match sub {
                     None => items.retain(|i| !filter::matches(f, i)),
-                    Some(s) => items.iter_mut().filter(|i| filter::matches(f, i)).for_each(|i| {
-                        if let Some(o) = i.as_object_mut() {
-                            let sk = key_in(o, s);
-                            o.remove(&sk);
-                        }
-                    }),
+                    Some(s) => items
+                        .iter_mut()
+                        .filter(|i| filter::matches(f, i))
+                        .for_each(|i| {
+                            if let Some(o) = i.as_object_mut() {
+                                let sk = key_in(o, s);
+                                o.remove(&sk);
+                            }
+                        }),
                 }
                 return Ok(());
             }
-            let value = value.ok_or_else(|| err("invalidSyntax", format!("{op} of {path:?} needs a value")))?;
+            let value = value
+                .ok_or_else(|| err("invalidSyntax", format!("{op} of {path:?} needs a value")))?;
             if !items.iter().any(|i| filter::matches(f, i)) {
                 // Entra replaces `emails[type eq "work"].value` even when none exists yet.
-                let seed = seed_element(f).ok_or_else(|| err("noTarget", format!("no value matches {path:?}")))?;
+                let seed = seed_element(f)
+                    .ok_or_else(|| err("noTarget", format!("no value matches {path:?}")))?;
                 items.push(seed);
             }
             for item in items.iter_mut().filter(|i| filter::matches(f, i)) {
@@ -214,17 +284,31 @@ fn apply_path(resource: &mut Value, op: &str, path: &str, value: Option<Value>) 
 /// Applies a PatchOp body to `resource` (a copy: on error the caller drops it).
 pub(crate) fn apply(resource: &mut Value, body: &Value) -> Result<(), PatchError> {
     let schemas = body.get("schemas").and_then(Value::as_array);
-    if !schemas.is_some_and(|s| s.iter().any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(PATCH_OP)))) {
-        return Err(err("invalidSyntax", format!("schemas must contain {PATCH_OP}")));
+    if !schemas.is_some_and(|s| {
+        s.iter()
+            .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(PATCH_OP)))
+    }) {
+        return Err(err(
+            "invalidSyntax",
+            format!("schemas must contain {PATCH_OP}"),
+        ));
     }
-    let ops = get_ci(body, "Operations").and_then(Value::as_array).ok_or_else(|| err("invalidSyntax", "Operations must be an array"))?;
+    let ops = get_ci(body, "Operations")
+        .and_then(Value::as_array)
+        .ok_or_else(|| err("invalidSyntax", "Operations must be an array"))?;
     if ops.is_empty() {
         return Err(err("invalidSyntax", "Operations is empty"));
     }
     for operation in ops {
-        let op = get_ci(operation, "op").and_then(Value::as_str).map(str::to_ascii_lowercase).unwrap_or_default();
+        let op = get_ci(operation, "op")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
         if !matches!(op.as_str(), "add" | "remove" | "replace") {
-            return Err(err("invalidSyntax", format!("op must be add, remove or replace, not {op:?}")));
+            return Err(err(
+                "invalidSyntax",
+                format!("op must be add, remove or replace, not {op:?}"),
+            ));
         }
         let value = get_ci(operation, "value").cloned();
         match get_ci(operation, "path").and_then(Value::as_str) {
@@ -232,7 +316,10 @@ pub(crate) fn apply(resource: &mut Value, body: &Value) -> Result<(), PatchError
             None if op == "remove" => return Err(err("noTarget", "remove needs a path")),
             None => {
                 let Some(Value::Object(attrs)) = value else {
-                    return Err(err("invalidValue", format!("{op} without a path needs an object value")));
+                    return Err(err(
+                        "invalidValue",
+                        format!("{op} without a path needs an object value"),
+                    ));
                 };
                 for (name, v) in attrs {
                     apply_path(resource, &op, &name, Some(v))?;
@@ -260,10 +347,14 @@ mod tests {
     #[test]
     fn legacy_dialect() {
         let mut u = user();
-        patch(&mut u, json!([{"op": "Replace", "path": "active", "value": "False"},
+        patch(
+            &mut u,
+            json!([{"op": "Replace", "path": "active", "value": "False"},
             {"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "new@contoso.com"},
             {"op": "Replace", "path": "name.familyName", "value": "C"},
-            {"op": "Add", "path": "nickName", "value": "Babs"}])).expect("applies");
+            {"op": "Add", "path": "nickName", "value": "Babs"}]),
+        )
+        .expect("applies");
         assert_eq!(u["active"], json!(false));
         assert_eq!(u["emails"][0]["value"], "new@contoso.com");
         assert_eq!(u["name"]["familyName"], "C");
@@ -277,7 +368,10 @@ mod tests {
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber": "42", "active": false}}])).expect("applies");
         assert_eq!(u["displayName"], "D");
         assert_eq!(u["name"]["givenName"], "G");
-        assert_eq!(u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"], "42");
+        assert_eq!(
+            u["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["employeeNumber"],
+            "42"
+        );
         assert_eq!(u["active"], json!(false));
     }
 
@@ -285,19 +379,52 @@ mod tests {
     fn members_both_dialects() {
         let mut g = json!({"displayName": "G", "members": []});
         patch(&mut g, json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": "u1"}, {"value": "u2"}, {"value": "u3"}]}])).expect("add");
-        patch(&mut g, json!([{"op": "Add", "path": "members", "value": [{"value": "u1"}]}])).expect("idempotent add");
+        patch(
+            &mut g,
+            json!([{"op": "Add", "path": "members", "value": [{"value": "u1"}]}]),
+        )
+        .expect("idempotent add");
         assert_eq!(g["members"].as_array().map(Vec::len), Some(3));
-        patch(&mut g, json!([{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": "u1"}]}])).expect("legacy remove");
-        patch(&mut g, json!([{"op": "remove", "path": "members[value eq \"u2\"]"}])).expect("compliant remove");
+        patch(
+            &mut g,
+            json!([{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": "u1"}]}]),
+        )
+        .expect("legacy remove");
+        patch(
+            &mut g,
+            json!([{"op": "remove", "path": "members[value eq \"u2\"]"}]),
+        )
+        .expect("compliant remove");
         assert_eq!(g["members"], json!([{"value": "u3"}]));
     }
 
     #[test]
     fn errors() {
         let mut u = user();
-        assert_eq!(patch(&mut u, json!([{"op": "jump", "path": "active", "value": true}])).map_err(|e| e.scim_type).err(), Some("invalidSyntax"));
-        assert_eq!(patch(&mut u, json!([{"op": "remove"}])).map_err(|e| e.scim_type).err(), Some("noTarget"));
-        assert_eq!(patch(&mut u, json!([{"op": "add", "path": "emails[type eq", "value": 1}])).map_err(|e| e.scim_type).err(), Some("invalidPath"));
+        assert_eq!(
+            patch(
+                &mut u,
+                json!([{"op": "jump", "path": "active", "value": true}])
+            )
+            .map_err(|e| e.scim_type)
+            .err(),
+            Some("invalidSyntax")
+        );
+        assert_eq!(
+            patch(&mut u, json!([{"op": "remove"}]))
+                .map_err(|e| e.scim_type)
+                .err(),
+            Some("noTarget")
+        );
+        assert_eq!(
+            patch(
+                &mut u,
+                json!([{"op": "add", "path": "emails[type eq", "value": 1}])
+            )
+            .map_err(|e| e.scim_type)
+            .err(),
+            Some("invalidPath")
+        );
         assert!(apply(&mut u, &json!({"Operations": []})).is_err());
     }
 }

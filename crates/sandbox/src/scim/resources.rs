@@ -11,14 +11,19 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::filter::{self, get_ci};
-use super::{etag, guard, patch, render, Kind, ScimStore, Stored, GROUP_SCHEMA, LIST_RESPONSE, MAX_RESULTS, USER_SCHEMA};
+use super::{
+    etag, guard, patch, render, Kind, ScimStore, Stored, GROUP_SCHEMA, LIST_RESPONSE, MAX_RESULTS,
+    USER_SCHEMA,
+};
 use crate::http::{scim_error, scim_json};
 use crate::state::SharedApp;
 
 type Params = HashMap<String, String>;
 
 fn param<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
-    q.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    q.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 fn with_etag(mut response: Response, stored: &Stored) -> Response {
@@ -31,7 +36,14 @@ fn with_etag(mut response: Response, stored: &Stored) -> Response {
 /// `attributes` / `excludedAttributes` on top-level names; `id`, `schemas`, `meta` always stay.
 fn select(mut resource: Value, q: &Params) -> Value {
     let list = |name: &str| -> Vec<String> {
-        param(q, name).map(|s| s.split(',').map(|a| a.trim().to_ascii_lowercase()).filter(|a| !a.is_empty()).collect()).unwrap_or_default()
+        param(q, name)
+            .map(|s| {
+                s.split(',')
+                    .map(|a| a.trim().to_ascii_lowercase())
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let keep = list("attributes");
     let drop = list("excludedAttributes");
@@ -52,12 +64,25 @@ fn list(app: &SharedApp, kind: Kind, q: &Params) -> Response {
     let parsed = match param(q, "filter").filter(|f| !f.trim().is_empty()) {
         Some(f) => match filter::parse(f) {
             Ok(parsed) => Some(parsed),
-            Err(e) => return scim_error(StatusCode::BAD_REQUEST, Some("invalidFilter"), &format!("The filter {f:?} is invalid: {e}.")),
+            Err(e) => {
+                return scim_error(
+                    StatusCode::BAD_REQUEST,
+                    Some("invalidFilter"),
+                    &format!("The filter {f:?} is invalid: {e}."),
+                )
+            }
         },
         None => None,
     };
-    let start: usize = param(q, "startIndex").and_then(|s| s.parse::<i64>().ok()).map(|s| s.max(1) as usize).unwrap_or(1);
-    let count: usize = param(q, "count").and_then(|s| s.parse::<i64>().ok()).map(|c| c.max(0) as usize).unwrap_or(MAX_RESULTS).min(MAX_RESULTS);
+    let start: usize = param(q, "startIndex")
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(|s| s.max(1) as usize)
+        .unwrap_or(1);
+    let count: usize = param(q, "count")
+        .and_then(|s| s.parse::<i64>().ok())
+        .map(|c| c.max(0) as usize)
+        .unwrap_or(MAX_RESULTS)
+        .min(MAX_RESULTS);
     let base = app.scim_base_url();
     let mut matched: Vec<Value> = {
         let store = app.scim();
@@ -68,23 +93,43 @@ fn list(app: &SharedApp, kind: Kind, q: &Params) -> Response {
             .collect()
     };
     if let Some(sort_by) = param(q, "sortBy") {
-        let key = |r: &Value| filter::resolve(r, sort_by).first().map(|v| v.as_str().map(str::to_lowercase).unwrap_or_else(|| v.to_string()));
+        let key = |r: &Value| {
+            filter::resolve(r, sort_by).first().map(|v| {
+                v.as_str()
+                    .map(str::to_lowercase)
+                    .unwrap_or_else(|| v.to_string())
+            })
+        };
         matched.sort_by_key(key);
         if param(q, "sortOrder").is_some_and(|o| o.eq_ignore_ascii_case("descending")) {
             matched.reverse();
         }
     }
     let total = matched.len();
-    let page: Vec<Value> = matched.into_iter().skip(start - 1).take(count).map(|r| select(r, q)).collect();
-    scim_json(StatusCode::OK, &json!({"schemas": [LIST_RESPONSE], "totalResults": total, "startIndex": start,
-        "itemsPerPage": page.len(), "Resources": page}))
+    let page: Vec<Value> = matched
+        .into_iter()
+        .skip(start - 1)
+        .take(count)
+        .map(|r| select(r, q))
+        .collect();
+    scim_json(
+        StatusCode::OK,
+        &json!({"schemas": [LIST_RESPONSE], "totalResults": total, "startIndex": start,
+        "itemsPerPage": page.len(), "Resources": page}),
+    )
 }
 
 fn parse_body(body: &Bytes) -> Result<Value, Response> {
     serde_json::from_slice::<Value>(body)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| scim_error(StatusCode::BAD_REQUEST, Some("invalidSyntax"), "The request body is not a JSON object."))
+        .ok_or_else(|| {
+            scim_error(
+                StatusCode::BAD_REQUEST,
+                Some("invalidSyntax"),
+                "The request body is not a JSON object.",
+            )
+        })
 }
 
 /// Strips what the server owns and normalises what Entra's legacy dialect sends as strings.
@@ -95,9 +140,16 @@ fn clean(kind: Kind, mut body: Value) -> Result<Value, Response> {
     };
     let has_schema = get_ci(&body, "schemas")
         .and_then(Value::as_array)
-        .is_some_and(|s| s.iter().any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(schema))));
+        .is_some_and(|s| {
+            s.iter()
+                .any(|u| u.as_str().is_some_and(|u| u.eq_ignore_ascii_case(schema)))
+        });
     if !has_schema {
-        return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), &format!("schemas must contain {schema}.")));
+        return Err(scim_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            &format!("schemas must contain {schema}."),
+        ));
     }
     if let Some(o) = body.as_object_mut() {
         o.retain(|k, _| !k.eq_ignore_ascii_case("id") && !k.eq_ignore_ascii_case("meta"));
@@ -118,16 +170,42 @@ fn clean(kind: Kind, mut body: Value) -> Result<Value, Response> {
 }
 
 /// Unity's own checks for a user: userName present, its domain validated, userName unique.
-fn validate_user(app: &SharedApp, store: &ScimStore, body: &Value, except: Option<&str>) -> Result<(), Response> {
-    let user_name = get_ci(body, "userName").and_then(Value::as_str).map(str::trim).unwrap_or_default();
+fn validate_user(
+    app: &SharedApp,
+    store: &ScimStore,
+    body: &Value,
+    except: Option<&str>,
+) -> Result<(), Response> {
+    let user_name = get_ci(body, "userName")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or_default();
     if user_name.is_empty() {
-        return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), "userName is required."));
+        return Err(scim_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "userName is required.",
+        ));
     }
-    let email = filter::resolve(body, "emails.value").into_iter().find_map(Value::as_str).map(str::to_string);
-    let address = if user_name.contains('@') { Some(user_name.to_string()) } else { email };
-    let Some(domain) = address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(_, d)| d.to_ascii_lowercase()) else {
-        return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"),
-            "The user has no email address (userName or emails) in a domain of this organization."));
+    let email = filter::resolve(body, "emails.value")
+        .into_iter()
+        .find_map(Value::as_str)
+        .map(str::to_string);
+    let address = if user_name.contains('@') {
+        Some(user_name.to_string())
+    } else {
+        email
+    };
+    let Some(domain) = address
+        .as_deref()
+        .and_then(|a| a.rsplit_once('@'))
+        .map(|(_, d)| d.to_ascii_lowercase())
+    else {
+        return Err(scim_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "The user has no email address (userName or emails) in a domain of this organization.",
+        ));
     };
     // UNCONFIRMED (unity-scim.md B8): Unity's exact status/text; 400 invalidValue is the plausible shape.
     if !app.unity().domain_validated(&domain) {
@@ -136,39 +214,78 @@ fn validate_user(app: &SharedApp, store: &ScimStore, body: &Value, except: Optio
 Validate the domain in Unity (Administration > Single sign on) or provision users of a validated domain.")));
     }
     if store.conflict(Kind::User, "userName", user_name, except) {
-        return Err(scim_error(StatusCode::CONFLICT, Some("uniqueness"), &format!("A user with userName {user_name} already exists.")));
+        return Err(scim_error(
+            StatusCode::CONFLICT,
+            Some("uniqueness"),
+            &format!("A user with userName {user_name} already exists."),
+        ));
     }
     Ok(())
 }
 
 /// Group rules: displayName present and unique; every member an existing user of the org.
-fn validate_group(store: &ScimStore, body: &mut Value, except: Option<&str>) -> Result<(), Response> {
-    let name = get_ci(body, "displayName").and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
+fn validate_group(
+    store: &ScimStore,
+    body: &mut Value,
+    except: Option<&str>,
+) -> Result<(), Response> {
+    let name = get_ci(body, "displayName")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     if name.is_empty() {
-        return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), "displayName is required."));
+        return Err(scim_error(
+            StatusCode::BAD_REQUEST,
+            Some("invalidValue"),
+            "displayName is required.",
+        ));
     }
     if store.conflict(Kind::Group, "displayName", &name, except) {
-        return Err(scim_error(StatusCode::CONFLICT, Some("uniqueness"), &format!("A group named {name} already exists.")));
+        return Err(scim_error(
+            StatusCode::CONFLICT,
+            Some("uniqueness"),
+            &format!("A group named {name} already exists."),
+        ));
     }
-    let members = get_ci(body, "members").and_then(Value::as_array).cloned().unwrap_or_default();
+    let members = get_ci(body, "members")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut normalised = Vec::new();
     for m in members {
-        let id = get_ci(&m, "value").and_then(Value::as_str).unwrap_or_default().to_string();
+        let id = get_ci(&m, "value")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let Some(user) = store.get(Kind::User, &id) else {
             return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), &format!(
                 "Member {id:?} is not a user of this organization; provision the user first (Unity accepts only users in validated domains).")));
         };
-        let display = get_ci(&user.body, "displayName").or_else(|| get_ci(&user.body, "userName")).cloned().unwrap_or(Value::Null);
+        let display = get_ci(&user.body, "displayName")
+            .or_else(|| get_ci(&user.body, "userName"))
+            .cloned()
+            .unwrap_or(Value::Null);
         normalised.push(json!({"value": id, "display": display, "type": "User"}));
     }
     if let Some(o) = body.as_object_mut() {
-        let key = o.keys().find(|k| k.eq_ignore_ascii_case("members")).cloned().unwrap_or_else(|| "members".into());
+        let key = o
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("members"))
+            .cloned()
+            .unwrap_or_else(|| "members".into());
         o.insert(key, Value::Array(normalised));
     }
     Ok(())
 }
 
-fn validate(app: &SharedApp, kind: Kind, store: &ScimStore, body: &mut Value, except: Option<&str>) -> Result<(), Response> {
+fn validate(
+    app: &SharedApp,
+    kind: Kind,
+    store: &ScimStore,
+    body: &mut Value,
+    except: Option<&str>,
+) -> Result<(), Response> {
     match kind {
         Kind::User => validate_user(app, store, body, except),
         Kind::Group => validate_group(store, body, except),
@@ -188,23 +305,35 @@ fn create(app: &SharedApp, kind: Kind, body: &Bytes) -> Response {
     let stored = store.insert(kind, body);
     let rendered = render(kind, &stored, &base);
     let mut response = with_etag(scim_json(StatusCode::CREATED, &rendered), &stored);
-    if let Some(loc) = rendered["meta"]["location"].as_str().and_then(|l| HeaderValue::from_str(l).ok()) {
+    if let Some(loc) = rendered["meta"]["location"]
+        .as_str()
+        .and_then(|l| HeaderValue::from_str(l).ok())
+    {
         response.headers_mut().insert("location", loc);
     }
     response
 }
 
 fn not_found(kind: Kind, id: &str) -> Response {
-    scim_error(StatusCode::NOT_FOUND, None, &format!("{} {id} not found.", kind.name()))
+    scim_error(
+        StatusCode::NOT_FOUND,
+        None,
+        &format!("{} {id} not found.", kind.name()),
+    )
 }
 
 fn precondition(headers: &HeaderMap, stored: &Stored) -> Result<(), Response> {
     match headers.get("if-match").and_then(|v| v.to_str().ok()) {
-        Some(want) if want.trim() != "*" && !want.split(',').any(|w| w.trim() == etag(stored)) => Err(scim_error(
-            StatusCode::PRECONDITION_FAILED,
-            None,
-            &format!("The resource changed: its version is {}, If-Match asked for {want}.", etag(stored)),
-        )),
+        Some(want) if want.trim() != "*" && !want.split(',').any(|w| w.trim() == etag(stored)) => {
+            Err(scim_error(
+                StatusCode::PRECONDITION_FAILED,
+                None,
+                &format!(
+                    "The resource changed: its version is {}, If-Match asked for {want}.",
+                    etag(stored)
+                ),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -215,14 +344,28 @@ fn get_one(app: &SharedApp, kind: Kind, id: &str, headers: &HeaderMap, q: &Param
     let Some(stored) = store.get(kind, id) else {
         return not_found(kind, id);
     };
-    if headers.get("if-none-match").and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|w| w.trim() == etag(stored))) {
+    if headers
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|w| w.trim() == etag(stored)))
+    {
         return with_etag(StatusCode::NOT_MODIFIED.into_response(), stored);
     }
-    with_etag(scim_json(StatusCode::OK, &select(render(kind, stored, &base), q)), stored)
+    with_etag(
+        scim_json(StatusCode::OK, &select(render(kind, stored, &base), q)),
+        stored,
+    )
 }
 
 /// Applies `change` to a copy, validates, then stores it with a bumped version.
-fn update(app: &SharedApp, kind: Kind, id: &str, headers: &HeaderMap, change: impl FnOnce(&Stored) -> Result<Value, Response>, no_content: bool) -> Response {
+fn update(
+    app: &SharedApp,
+    kind: Kind,
+    id: &str,
+    headers: &HeaderMap,
+    change: impl FnOnce(&Stored) -> Result<Value, Response>,
+    no_content: bool,
+) -> Response {
     let base = app.scim_base_url();
     let mut store = app.scim();
     let Some(current) = store.get(kind, id).cloned() else {
@@ -250,7 +393,10 @@ fn update(app: &SharedApp, kind: Kind, id: &str, headers: &HeaderMap, change: im
     if no_content {
         return with_etag(StatusCode::NO_CONTENT.into_response(), &stored);
     }
-    with_etag(scim_json(StatusCode::OK, &render(kind, &stored, &base)), &stored)
+    with_etag(
+        scim_json(StatusCode::OK, &render(kind, &stored, &base)),
+        &stored,
+    )
 }
 
 fn delete(app: &SharedApp, kind: Kind, id: &str) -> Response {
@@ -278,9 +424,15 @@ fn delete(app: &SharedApp, kind: Kind, id: &str) -> Response {
 
 /// Counts PATCH bodies by dialect, so tests can see which one a client spoke.
 fn count_dialect(app: &SharedApp, ops: &Value) {
-    let legacy = get_ci(ops, "Operations").and_then(Value::as_array).is_some_and(|list| {
-        list.iter().any(|o| get_ci(o, "op").and_then(Value::as_str).is_some_and(|op| op.starts_with(|c: char| c.is_ascii_uppercase())))
-    });
+    let legacy = get_ci(ops, "Operations")
+        .and_then(Value::as_array)
+        .is_some_and(|list| {
+            list.iter().any(|o| {
+                get_ci(o, "op")
+                    .and_then(Value::as_str)
+                    .is_some_and(|op| op.starts_with(|c: char| c.is_ascii_uppercase()))
+            })
+        });
     let mut store = app.scim();
     if legacy {
         store.patches_legacy += 1;
@@ -291,40 +443,114 @@ fn count_dialect(app: &SharedApp, ops: &Value) {
 
 macro_rules! handlers {
     ($kind:expr, $list:ident, $create:ident, $get:ident, $replace:ident, $patch:ident, $delete:ident, $patch_no_content:expr) => {
-        pub(super) async fn $list(State(app): State<SharedApp>, headers: HeaderMap, Path(org): Path<String>, Query(q): Query<Params>) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
+        pub(super) async fn $list(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path(org): Path<String>,
+            Query(q): Query<Params>,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
             list(&app, $kind, &q)
         }
-        pub(super) async fn $create(State(app): State<SharedApp>, headers: HeaderMap, Path(org): Path<String>, body: Bytes) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
+        pub(super) async fn $create(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path(org): Path<String>,
+            body: Bytes,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
             create(&app, $kind, &body)
         }
-        pub(super) async fn $get(State(app): State<SharedApp>, headers: HeaderMap, Path((org, id)): Path<(String, String)>, Query(q): Query<Params>) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
+        pub(super) async fn $get(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path((org, id)): Path<(String, String)>,
+            Query(q): Query<Params>,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
             get_one(&app, $kind, &id, &headers, &q)
         }
-        pub(super) async fn $replace(State(app): State<SharedApp>, headers: HeaderMap, Path((org, id)): Path<(String, String)>, body: Bytes) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
-            let next = match parse_body(&body).and_then(|b| clean($kind, b)) { Ok(b) => b, Err(r) => return r };
+        pub(super) async fn $replace(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path((org, id)): Path<(String, String)>,
+            body: Bytes,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
+            let next = match parse_body(&body).and_then(|b| clean($kind, b)) {
+                Ok(b) => b,
+                Err(r) => return r,
+            };
             update(&app, $kind, &id, &headers, move |_| Ok(next), false)
         }
-        pub(super) async fn $patch(State(app): State<SharedApp>, headers: HeaderMap, Path((org, id)): Path<(String, String)>, body: Bytes) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
-            let ops = match parse_body(&body) { Ok(b) => b, Err(r) => return r };
+        pub(super) async fn $patch(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path((org, id)): Path<(String, String)>,
+            body: Bytes,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
+            let ops = match parse_body(&body) {
+                Ok(b) => b,
+                Err(r) => return r,
+            };
             count_dialect(&app, &ops);
-            update(&app, $kind, &id, &headers, move |current| {
-                let mut copy = current.body.clone();
-                patch::apply(&mut copy, &ops).map_err(|e| scim_error(StatusCode::BAD_REQUEST, Some(e.scim_type), &e.detail))?;
-                Ok(copy)
-            }, $patch_no_content)
+            update(
+                &app,
+                $kind,
+                &id,
+                &headers,
+                move |current| {
+                    let mut copy = current.body.clone();
+                    patch::apply(&mut copy, &ops).map_err(|e| {
+                        scim_error(StatusCode::BAD_REQUEST, Some(e.scim_type), &e.detail)
+                    })?;
+                    Ok(copy)
+                },
+                $patch_no_content,
+            )
         }
-        pub(super) async fn $delete(State(app): State<SharedApp>, headers: HeaderMap, Path((org, id)): Path<(String, String)>) -> Response {
-            if let Err(r) = guard(&app, &headers, &org) { return r; }
+        pub(super) async fn $delete(
+            State(app): State<SharedApp>,
+            headers: HeaderMap,
+            Path((org, id)): Path<(String, String)>,
+        ) -> Response {
+            if let Err(r) = guard(&app, &headers, &org) {
+                return r;
+            }
             delete(&app, $kind, &id)
         }
     };
 }
 
 // Users answer PATCH with 200 and the resource; groups with 204, as Entra expects (B6).
-handlers!(Kind::User, list_users, create_user, get_user, replace_user, patch_user, delete_user, false);
-handlers!(Kind::Group, list_groups, create_group, get_group, replace_group, patch_group, delete_group, true);
+handlers!(
+    Kind::User,
+    list_users,
+    create_user,
+    get_user,
+    replace_user,
+    patch_user,
+    delete_user,
+    false
+);
+handlers!(
+    Kind::Group,
+    list_groups,
+    create_group,
+    get_group,
+    replace_group,
+    patch_group,
+    delete_group,
+    true
+);

@@ -19,7 +19,8 @@ use crate::state::SharedApp;
 pub(crate) const ADMIN_EMAIL: &str = "admin@contoso.com";
 pub(crate) const SCIM_ROLE: &str = "scim-authenticator";
 /// Organization roles a service account can hold (ids; "SCIM Authenticator" is the one SCIM needs).
-pub(crate) const KNOWN_ROLES: [&str; 5] = ["scim-authenticator", "owner", "manager", "user", "guest"];
+pub(crate) const KNOWN_ROLES: [&str; 5] =
+    ["scim-authenticator", "owner", "manager", "user", "guest"];
 
 pub(crate) fn routes() -> Router<SharedApp> {
     Router::new().merge(auth::routes()).merge(admin::routes())
@@ -96,13 +97,14 @@ pub(crate) enum ScimAuthError {
 impl UnityState {
     pub fn seed() -> Self {
         let now = ids::now_iso();
-        let account = |id: &str, name: &str, description: &str, roles: Vec<String>| ServiceAccount {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            created_at: now.clone(),
-            roles,
-        };
+        let account =
+            |id: &str, name: &str, description: &str, roles: Vec<String>| ServiceAccount {
+                id: id.into(),
+                name: name.into(),
+                description: description.into(),
+                created_at: now.clone(),
+                roles,
+            };
         let working = "a5c1e000-5a4d-4b0c-9d1e-000000000001".to_string();
         let roleless = "a5c1e000-5a4d-4b0c-9d1e-000000000002".to_string();
         let seeded_token = ids::secret(32);
@@ -117,20 +119,51 @@ impl UnityState {
         };
         Self {
             people: vec![
-                Person { id: "4417803011230".into(), email: ADMIN_EMAIL.into(), name: "Contoso Admin".into(), role: "owner" },
-                Person { id: "4417803011231".into(), email: "artist@contoso.com".into(), name: "Contoso Artist".into(), role: "user" },
+                Person {
+                    id: "4417803011230".into(),
+                    email: ADMIN_EMAIL.into(),
+                    name: "Contoso Admin".into(),
+                    role: "owner",
+                },
+                Person {
+                    id: "4417803011231".into(),
+                    email: "artist@contoso.com".into(),
+                    name: "Contoso Artist".into(),
+                    role: "user",
+                },
             ],
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
-            domains: vec![(seed::DOMAIN.into(), "VALIDATED"), (seed::OTHER_DOMAIN.into(), "PENDING")],
+            domains: vec![
+                (seed::DOMAIN.into(), "VALIDATED"),
+                (seed::OTHER_DOMAIN.into(), "PENDING"),
+            ],
             service_accounts: vec![
-                account(&working, "Entra provisioning", "SCIM from Microsoft Entra ID", vec![SCIM_ROLE.into()]),
-                account(&roleless, "Build pipeline", "CI uploads (no SCIM role)", vec![]),
+                account(
+                    &working,
+                    "Entra provisioning",
+                    "SCIM from Microsoft Entra ID",
+                    vec![SCIM_ROLE.into()],
+                ),
+                account(
+                    &roleless,
+                    "Build pipeline",
+                    "CI uploads (no SCIM role)",
+                    vec![],
+                ),
             ],
             bearer_tokens: vec![
-                token("b7e1e000-5a4d-4b0c-9d1e-000000000001", &working, &seeded_token),
-                token("b7e1e000-5a4d-4b0c-9d1e-000000000002", &roleless, &seeded_roleless_token),
+                token(
+                    "b7e1e000-5a4d-4b0c-9d1e-000000000001",
+                    &working,
+                    &seeded_token,
+                ),
+                token(
+                    "b7e1e000-5a4d-4b0c-9d1e-000000000002",
+                    &roleless,
+                    &seeded_roleless_token,
+                ),
             ],
             working_account: working,
             seeded_token,
@@ -139,29 +172,40 @@ impl UnityState {
     }
 
     pub fn domain_validated(&self, domain: &str) -> bool {
-        self.domains.iter().any(|(d, s)| d.eq_ignore_ascii_case(domain) && *s == "VALIDATED")
+        self.domains
+            .iter()
+            .any(|(d, s)| d.eq_ignore_ascii_case(domain) && *s == "VALIDATED")
     }
 
     pub fn effective_roles(&self, account: &ServiceAccount, drop_role: bool) -> Vec<String> {
         account
             .roles
             .iter()
-            .filter(|r| !(drop_role && account.id == self.working_account && r.as_str() == SCIM_ROLE))
+            .filter(|r| {
+                !(drop_role && account.id == self.working_account && r.as_str() == SCIM_ROLE)
+            })
             .cloned()
             .collect()
     }
 
     /// Checks a SCIM bearer token for organization `org_id` against the admin state:
     /// unknown or revoked → 401, unknown org → 404, no SCIM Authenticator or another org → 403.
-    pub fn check_scim_token(&self, token: Option<&str>, org_id: &str, drop_role: bool) -> Result<(), ScimAuthError> {
-        let token = token.ok_or(ScimAuthError::Unauthorized("Authorization: Bearer <token> is required."))?;
-        let record = self
-            .bearer_tokens
-            .iter()
-            .find(|t| t.token == token)
-            .ok_or(ScimAuthError::Unauthorized("The bearer token is not valid."))?;
+    pub fn check_scim_token(
+        &self,
+        token: Option<&str>,
+        org_id: &str,
+        drop_role: bool,
+    ) -> Result<(), ScimAuthError> {
+        let token = token.ok_or(ScimAuthError::Unauthorized(
+            "Authorization: Bearer <token> is required.",
+        ))?;
+        let record = self.bearer_tokens.iter().find(|t| t.token == token).ok_or(
+            ScimAuthError::Unauthorized("The bearer token is not valid."),
+        )?;
         if record.revoked {
-            return Err(ScimAuthError::Unauthorized("The bearer token has been revoked."));
+            return Err(ScimAuthError::Unauthorized(
+                "The bearer token has been revoked.",
+            ));
         }
         if org_id != seed::UNITY_ORG_ID {
             return Err(ScimAuthError::UnknownOrg);
@@ -170,8 +214,14 @@ impl UnityState {
             .service_accounts
             .iter()
             .find(|a| a.id == record.service_account_id)
-            .ok_or(ScimAuthError::Unauthorized("The bearer token's service account no longer exists."))?;
-        if !self.effective_roles(account, drop_role).iter().any(|r| r == SCIM_ROLE) {
+            .ok_or(ScimAuthError::Unauthorized(
+                "The bearer token's service account no longer exists.",
+            ))?;
+        if !self
+            .effective_roles(account, drop_role)
+            .iter()
+            .any(|r| r == SCIM_ROLE)
+        {
             return Err(ScimAuthError::Forbidden(
                 "The service account does not hold the organization role SCIM Authenticator.",
             ));
