@@ -3,7 +3,9 @@
 //! demand and provisioning logs. Scope and directory-role checks answer 403
 //! `Authorization_RequestDenied` as Graph does.
 
+mod assignments;
 mod audit_logs;
+mod credentials;
 mod directory;
 pub(crate) mod odata;
 mod provision_on_demand;
@@ -35,7 +37,9 @@ pub(crate) fn routes() -> Router<SharedApp> {
     Router::new()
         .merge(directory::routes())
         .merge(service_principals::routes())
+        .merge(assignments::routes())
         .merge(sync_jobs::routes())
+        .merge(credentials::routes())
         .merge(provision_on_demand::routes())
         .merge(audit_logs::routes())
 }

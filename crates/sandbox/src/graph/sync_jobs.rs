@@ -9,46 +9,27 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 
 use super::{bad_request, context, not_found, require, NON_GALLERY_TEMPLATE};
 use crate::http::{graph_error, json_response};
-use crate::provisioning::{self, Target};
+use crate::provisioning;
 use crate::seed;
 use crate::state::SharedApp;
 
 const SYNC_READ: [&str; 2] = ["Synchronization.Read.All", "Synchronization.ReadWrite.All"];
-const SYNC_WRITE: [&str; 1] = ["Synchronization.ReadWrite.All"];
+pub(super) const SYNC_WRITE: [&str; 1] = ["Synchronization.ReadWrite.All"];
 pub(crate) const NEVER: &str = "0001-01-01T00:00:00Z";
 /// The rule id of the non-gallery `scim` template's user rule (ids need not be plain GUIDs).
 pub(crate) const RULE_ID: &str = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8#V2";
 const BASE: &str = "/v1.0/servicePrincipals/{id}/synchronization";
-/// Keys of `synchronizationSecret` the sandbox accepts in PUT secrets / credentials.
-const SECRET_KEYS: [&str; 12] = [
-    "BaseAddress",
-    "SecretToken",
-    "SyncAll",
-    "SyncNotificationSettings",
-    "SkipOutOfScopeDeletions",
-    "UserName",
-    "Password",
-    "ClientIdentifier",
-    "ClientSecret",
-    "AuthenticationType",
-    "TenantId",
-    "Domain",
-];
 
 pub(super) fn routes() -> Router<SharedApp> {
     Router::new()
         .route(&format!("{BASE}/templates"), get(templates))
         .route(&format!("{BASE}/jobs"), get(list_jobs).post(create_job))
-        .route(
-            &format!("{BASE}/jobs/validateCredentials"),
-            post(validate_collection),
-        )
         .route(
             &format!("{BASE}/jobs/{{job}}"),
             get(get_job).delete(delete_job),
@@ -57,11 +38,6 @@ pub(super) fn routes() -> Router<SharedApp> {
         .route(&format!("{BASE}/jobs/{{job}}/pause"), post(pause))
         .route(&format!("{BASE}/jobs/{{job}}/restart"), post(restart))
         .route(&format!("{BASE}/jobs/{{job}}/schema"), get(schema))
-        .route(
-            &format!("{BASE}/jobs/{{job}}/validateCredentials"),
-            post(validate_job),
-        )
-        .route(&format!("{BASE}/secrets"), put(put_secrets))
 }
 
 #[derive(Debug, Clone)]
@@ -105,7 +81,10 @@ impl Job {
 }
 
 /// SP must exist and (for sync) have come from a template; `Err` is the Graph answer.
-fn sp_for_sync(app: &SharedApp, sp_id: &str) -> Result<super::ServicePrincipal, Response> {
+pub(super) fn sp_for_sync(
+    app: &SharedApp,
+    sp_id: &str,
+) -> Result<super::ServicePrincipal, Response> {
     app.graph()
         .sp(sp_id)
         .cloned()
@@ -222,7 +201,7 @@ async fn create_job(
 }
 
 /// Runs `f` on the job, or answers 404.
-fn with_job<T>(
+pub(super) fn with_job<T>(
     app: &SharedApp,
     sp_id: &str,
     job_id: &str,
@@ -389,127 +368,4 @@ async fn schema(
         }
         Err(r) => r,
     }
-}
-
-fn key_values(list: Option<&Value>) -> Result<Vec<(String, String)>, Response> {
-    let Some(items) = list.and_then(Value::as_array) else {
-        return Err(bad_request(
-            "BadRequest",
-            "Expected an array of {key, value} pairs.",
-        ));
-    };
-    let mut out = Vec::new();
-    for item in items {
-        let key = item.get("key").and_then(Value::as_str).unwrap_or_default();
-        let Some(known) = SECRET_KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)) else {
-            return Err(bad_request(
-                "BadRequest",
-                &format!("'{key}' is not a valid synchronizationSecret key."),
-            ));
-        };
-        // All secret values are strings in Graph's shape.
-        let Some(value) = item.get("value").and_then(Value::as_str) else {
-            return Err(bad_request(
-                "BadRequest",
-                &format!("The value of '{key}' must be a string."),
-            ));
-        };
-        out.push((known.to_string(), value.to_string()));
-    }
-    Ok(out)
-}
-
-async fn put_secrets(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = require(&app, &headers, &SYNC_WRITE, true) {
-        return r;
-    }
-    if let Err(r) = sp_for_sync(&app, &id) {
-        return r;
-    }
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let pairs = match key_values(body.get("value")) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    // UNCONFIRMED whether PUT replaces the whole set; the sandbox replaces it (send every key).
-    app.graph().secrets.insert(id.to_ascii_lowercase(), pairs);
-    StatusCode::NO_CONTENT.into_response()
-}
-
-async fn validate(
-    app: &SharedApp,
-    headers: &HeaderMap,
-    sp_id: &str,
-    job: Option<&str>,
-    body: &Bytes,
-) -> Response {
-    if let Err(r) = require(app, headers, &SYNC_WRITE, true) {
-        return r;
-    }
-    if let Err(r) = sp_for_sync(app, sp_id) {
-        return r;
-    }
-    if let Some(job) = job {
-        if let Err(r) = with_job(app, sp_id, job, |_| ()) {
-            return r;
-        }
-    }
-    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let pairs = if body.get("useSavedCredentials").and_then(Value::as_bool) == Some(true) {
-        match app.graph().secrets.get(&sp_id.to_ascii_lowercase()) {
-            Some(saved) => saved.clone(),
-            None => {
-                return bad_request(
-                    "BadRequest",
-                    "useSavedCredentials is true but no credentials are saved.",
-                )
-            }
-        }
-    } else {
-        match key_values(body.get("credentials")) {
-            Ok(p) => p,
-            Err(r) => return r,
-        }
-    };
-    app.graph().validate_credentials_calls += 1;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let outcome = match Target::parse(&get("BaseAddress"), &get("SecretToken")) {
-        Ok(target) => provisioning::test_connection(app, &target).await,
-        Err(failure) => Err(failure),
-    };
-    match outcome {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        // UNCONFIRMED (§3.5): status and code of a failed test; the message carries the
-        // engine's text (error code, response status, content, request id) as the portal shows.
-        Err(failure) => graph_error(StatusCode::BAD_REQUEST, "BadRequest", &failure.message()),
-    }
-}
-
-async fn validate_job(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path((id, job)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    validate(&app, &headers, &id, Some(&job), &body).await
-}
-
-async fn validate_collection(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    validate(&app, &headers, &id, None, &body).await
 }

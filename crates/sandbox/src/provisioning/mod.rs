@@ -5,6 +5,7 @@
 
 mod cycles;
 pub(crate) mod engine;
+mod mapping;
 pub(crate) mod report;
 mod schema;
 

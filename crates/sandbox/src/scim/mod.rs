@@ -6,6 +6,7 @@ mod discovery;
 pub(crate) mod filter;
 pub(crate) mod patch;
 mod resources;
+mod validate;
 
 use std::collections::{BTreeMap, HashMap};
 
