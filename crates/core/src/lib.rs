@@ -11,6 +11,7 @@ pub mod scim;
 pub mod secret;
 pub mod secrets;
 pub mod unity;
+pub mod wizard;
 
 pub use problem::{Problem, ProblemDetail, ProblemInfo};
 pub use profile::CloudProfile;

@@ -21,46 +21,69 @@ pub struct ProblemInfo {
     pub detail: Box<ProblemDetail>,
 }
 
-/// Technical evidence for support tickets. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
+/// Technical evidence for support tickets. Every field is optional; absent ones are left
+/// out of the JSON (a hand-written `Serialize` below, since ts-rs 10 cannot read
+/// `skip_serializing_if`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
 #[ts(export)]
 pub struct ProblemDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub status: Option<u16>,
     /// Graph `error.code`, or a provisioning engine code such as
     /// `SystemForCrossDomainIdentityManagementCredentialValidationFailure`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub graph_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub scim_type: Option<String>,
     /// A sign-in error: `AADSTS65001`, `invalid_grant`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub provider_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub request_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub client_request_id: Option<String>,
     /// Sign-in `trace_id` / `correlation_id`, which Microsoft support asks for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub trace_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub correlation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub elapsed_ms: Option<u64>,
     /// The request that failed, as `METHOD url` (no secrets: tokens never sit in URLs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub request: Option<String>,
+}
+
+impl Serialize for ProblemDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let texts = [
+            ("graphCode", &self.graph_code),
+            ("scimType", &self.scim_type),
+            ("providerCode", &self.provider_code),
+            ("requestId", &self.request_id),
+            ("clientRequestId", &self.client_request_id),
+            ("traceId", &self.trace_id),
+            ("correlationId", &self.correlation_id),
+        ];
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(status) = self.status {
+            map.serialize_entry("status", &status)?;
+        }
+        for (key, value) in texts {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        if let Some(elapsed) = self.elapsed_ms {
+            map.serialize_entry("elapsedMs", &elapsed)?;
+        }
+        if let Some(request) = &self.request {
+            map.serialize_entry("request", request)?;
+        }
+        map.end()
+    }
 }
 
 macro_rules! problem_kinds {

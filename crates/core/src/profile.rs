@@ -22,8 +22,8 @@ pub struct CloudProfile {
     pub microsoft: MicrosoftEndpoints,
     pub unity: UnityEndpoints,
     /// Only a sandbox's profile has this: the facts a script needs to drive it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub sandbox: Option<SandboxFacts>,
 }
 
@@ -37,8 +37,8 @@ pub struct MicrosoftEndpoints {
     pub graph: String,
     pub client_id: String,
     /// The redirect registered on the client. `http://localhost` (any port) by default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub redirect_uri: Option<String>,
 }
 
@@ -54,15 +54,15 @@ pub struct UnityEndpoints {
     pub scim: String,
     /// No public Unity client registration exists, so the `global` profile has none and the
     /// API road asks for one (or the admin takes the guided road).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub redirect_uri: Option<String>,
     /// The Dashboard the guided road deep-links into.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub dashboard: Option<String>,
 }
 
@@ -86,8 +86,8 @@ pub struct SandboxFacts {
     pub scim_bearer_token: String,
     #[serde(default)]
     pub sample_user_upns: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[serde(default)]
+    #[ts(optional = nullable)]
     pub control: Option<String>,
     /// Anything else the sandbox adds; kept so a profile round-trips unchanged.
     #[serde(flatten)]

@@ -40,7 +40,7 @@ pub struct OAuthEndpoints {
 /// `id_token` rides along with Microsoft's token reply; it carries the `tid` to use next.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IdTokenField {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id_token: Option<String>,
 }
 

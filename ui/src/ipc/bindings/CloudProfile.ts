@@ -7,4 +7,4 @@ export type CloudProfile = { name: string, microsoft: MicrosoftEndpoints, unity:
 /**
  * Only a sandbox's profile has this: the facts a script needs to drive it.
  */
-sandbox?: SandboxFacts, };
+sandbox?: SandboxFacts | null, };

@@ -12,4 +12,4 @@ graph: string, clientId: string,
 /**
  * The redirect registered on the client. `http://localhost` (any port) by default.
  */
-redirectUri?: string, };
+redirectUri?: string | null, };

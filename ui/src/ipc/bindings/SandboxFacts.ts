@@ -7,4 +7,4 @@ export type SandboxFacts = { tenantId: string, adminUpn: string, unityOrgId: str
 /**
  * A sandbox's own throwaway token, published so scripts can drive it.
  */
-scimBearerToken: string, sampleUserUpns: Array<string>, control?: string, };
+scimBearerToken: string, sampleUserUpns: Array<string>, control?: string | null, };

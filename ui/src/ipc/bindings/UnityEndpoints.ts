@@ -17,8 +17,8 @@ scim: string,
  * No public Unity client registration exists, so the `global` profile has none and the
  * API road asks for one (or the admin takes the guided road).
  */
-clientId?: string, redirectUri?: string, 
+clientId?: string | null, redirectUri?: string | null, 
 /**
  * The Dashboard the guided road deep-links into.
  */
-dashboard?: string, };
+dashboard?: string | null, };

@@ -1,0 +1,132 @@
+//! The four steps as idempotent `ensure_*` functions over a shared context (profile, HTTP,
+//! SecretStore, journal), and `run_setup`, which runs them in order for the CLI and the window.
+
+pub mod entra_steps;
+pub mod journal;
+pub mod on_demand;
+pub mod progress;
+pub mod run;
+pub mod unity_steps;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::http::{Http, HttpConfig};
+use crate::problem::Problem;
+use crate::profile::CloudProfile;
+use crate::progress::ProgressSink;
+use crate::secrets::SecretStore;
+
+pub use entra_steps::{
+    ensure_enterprise_app, ensure_provisioning_job, read_job_status, save_credentials,
+    start_provisioning, test_connection, EnterpriseAppOutcome, ProvisioningJobOutcome,
+    TestConnectionOutcome,
+};
+pub use journal::{Journal, JournalStore};
+pub use on_demand::{
+    ensure_assignment, provision_on_demand, AssignmentOutcome, OnDemandSubject, PrincipalKind,
+    ProvisionOnDemandOutcome, RateLimit,
+};
+pub use progress::{StepId, StepOutcome, StepReport, WizardProgress};
+pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
+pub use unity_steps::{
+    accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
+    UnityCredentialsOutcome, UnityOptions,
+};
+
+/// Waits and limits; the defaults follow the reference, tests shorten them.
+#[derive(Debug, Clone, Copy)]
+pub struct WizardTuning {
+    /// First pause while Entra replicates a new object; doubles up to 15 s (§2.2).
+    pub replication_delay: Duration,
+    pub replication_attempts: u32,
+    pub on_demand: RateLimit,
+}
+
+impl Default for WizardTuning {
+    fn default() -> Self {
+        Self {
+            replication_delay: Duration::from_secs(2),
+            replication_attempts: 12,
+            on_demand: RateLimit {
+                calls: 5,
+                window: Duration::from_secs(10),
+            },
+        }
+    }
+}
+
+/// What every step shares. Cheap to build; the window keeps one per profile.
+pub struct WizardContext {
+    pub profile: CloudProfile,
+    pub http: Http,
+    pub secrets: Arc<dyn SecretStore>,
+    pub journal: JournalStore,
+    pub tuning: WizardTuning,
+}
+
+impl WizardContext {
+    pub fn new(
+        profile: CloudProfile,
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+    ) -> Result<Self, Problem> {
+        Self::with_config(
+            profile,
+            data_dir,
+            secrets,
+            HttpConfig::default(),
+            WizardTuning::default(),
+        )
+    }
+
+    pub fn with_config(
+        profile: CloudProfile,
+        data_dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+        http: HttpConfig,
+        tuning: WizardTuning,
+    ) -> Result<Self, Problem> {
+        Ok(Self {
+            journal: JournalStore::open(data_dir, &profile)?,
+            http: Http::new(http)?,
+            profile,
+            secrets,
+            tuning,
+        })
+    }
+
+    /// A pause while Entra catches up, reported so the person knows why nothing moves.
+    pub(crate) async fn replication_pause(
+        &self,
+        step: StepId,
+        attempt: u32,
+        what: &str,
+        progress: &dyn ProgressSink<WizardProgress>,
+        cancel: &CancellationToken,
+    ) -> Result<(), Problem> {
+        let wait = self
+            .tuning
+            .replication_delay
+            .saturating_mul(1u32 << attempt.min(3))
+            .min(Duration::from_secs(15));
+        progress.report(WizardProgress::Waiting {
+            step,
+            reason: format!("Waiting for {what}"),
+            seconds: wait.as_secs().max(1),
+        });
+        tokio::select! {
+            _ = cancel.cancelled() => Err(Problem::cancelled_while(step.title())),
+            _ = tokio::time::sleep(wait) => Ok(()),
+        }
+    }
+}
+
+/// The app's default data folder (`~/.local/share/com.scimsetup.desktop` on Linux), the
+/// same one Tauri's `app_data_dir` gives the window.
+pub fn default_data_dir() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|dir| dir.join("com.scimsetup.desktop"))
+}

@@ -1,0 +1,545 @@
+//! Step 4: assignments and provision on demand. Graph allows 5 on-demand calls per 10 s, a
+//! group call carries at most 5 members, and one subject per call keeps each verdict tied to
+//! one object (entra-graph.md §4.2). Requests wait in a fair queue (round robin across
+//! subjects, so a big group does not starve single users) and each result is streamed.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::entra_steps::journal_job_id;
+use super::progress::{StepId, WizardProgress};
+use super::WizardContext;
+use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
+use crate::entra::types::{AppRole, AppRoleAssignment};
+use crate::entra::{graph_problem, GraphClient};
+use crate::problem::Problem;
+use crate::progress::ProgressSink;
+
+/// Graph's "default access" role, for apps that define no roles.
+const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum PrincipalKind {
+    User,
+    Group,
+}
+
+/// A user or group to assign or provision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OnDemandSubject {
+    pub object_id: String,
+    pub kind: PrincipalKind,
+    /// UPN or display name, for messages.
+    pub label: String,
+    /// For a group: the members to provision with it (split into calls of at most 5).
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AssignmentOutcome {
+    pub assignment_id: String,
+    pub principal_id: String,
+    pub app_role_id: String,
+    pub created: bool,
+}
+
+/// One on-demand call's result as the window shows it, explained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProvisionOnDemandOutcome {
+    pub subject: OnDemandSubject,
+    pub verdict: OnDemandVerdict,
+    #[ts(optional = nullable)]
+    pub error_code: Option<String>,
+    #[ts(optional = nullable)]
+    pub error_message: Option<String>,
+    #[ts(optional = nullable)]
+    pub action: Option<String>,
+    /// What Microsoft support asks for.
+    #[ts(optional = nullable)]
+    pub change_id: Option<String>,
+    pub steps: Vec<OnDemandStep>,
+    /// Plain words: what happened and, when it did not work, why and what to do.
+    pub cause: String,
+    #[ts(optional = nullable)]
+    pub fix: Option<String>,
+    /// The call itself failed (throttled, forbidden…) rather than Entra's verdict.
+    #[ts(optional = nullable)]
+    pub problem: Option<Problem>,
+}
+
+impl ProvisionOnDemandOutcome {
+    pub fn is_good(&self) -> bool {
+        matches!(
+            self.verdict,
+            OnDemandVerdict::Success | OnDemandVerdict::AlreadyInSync
+        )
+    }
+}
+
+/// The app role to grant: the enabled role for users named "User" (non-gallery apps), any
+/// enabled user role except msiam_access, else default access.
+pub fn pick_app_role(roles: &[AppRole]) -> String {
+    let for_users: Vec<&AppRole> = roles
+        .iter()
+        .filter(|r| {
+            r.is_enabled
+                && r.allowed_member_types
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case("User"))
+        })
+        .collect();
+    for_users
+        .iter()
+        .find(|r| r.display_name.as_deref() == Some("User"))
+        .or_else(|| {
+            for_users.iter().find(|r| {
+                r.value.as_deref() != Some("msiam_access")
+                    && r.display_name.as_deref() != Some("msiam_access")
+            })
+        })
+        .or_else(|| for_users.first())
+        .map(|r| r.id.clone())
+        .unwrap_or_else(|| DEFAULT_ACCESS_ROLE.to_string())
+}
+
+/// Assigns the principal to the app unless it already is (any role counts).
+pub async fn ensure_assignment(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    principal_id: &str,
+    cancel: &CancellationToken,
+) -> Result<AssignmentOutcome, Problem> {
+    let sp_id = super::entra_steps::journal_sp_id(ctx)?;
+    let existing = graph.list_assignments(&sp_id, cancel).await?;
+    if let Some(found) = existing
+        .iter()
+        .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
+    {
+        return Ok(outcome(found, false));
+    }
+    let sp = graph
+        .get_service_principal(&sp_id, cancel)
+        .await?
+        .ok_or_else(|| {
+            Problem::not_found(
+                "Assigning to the app",
+                "The enterprise app no longer exists.",
+                "Do the Entra step again.",
+            )
+        })?;
+    let role = pick_app_role(&sp.app_roles);
+    match graph
+        .add_assignment(&sp_id, principal_id, &role, cancel)
+        .await
+    {
+        Ok(created) => Ok(outcome(&created, true)),
+        // A duplicate (made meanwhile, or a lost answer): look again rather than fail.
+        Err(problem)
+            if matches!(
+                problem.kind_name(),
+                "conflict" | "rejected" | "timeout" | "unreachable"
+            ) =>
+        {
+            let existing = graph.list_assignments(&sp_id, cancel).await?;
+            existing
+                .iter()
+                .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
+                .map(|a| outcome(a, false))
+                .ok_or(problem)
+        }
+        Err(problem) => Err(problem),
+    }
+}
+
+fn outcome(assignment: &AppRoleAssignment, created: bool) -> AssignmentOutcome {
+    AssignmentOutcome {
+        assignment_id: assignment.id.clone(),
+        principal_id: assignment.principal_id.clone(),
+        app_role_id: assignment.app_role_id.clone(),
+        created,
+    }
+}
+
+/// Calls allowed per window; Graph's documented limit is 5 per 10 s.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub calls: u32,
+    pub window: Duration,
+}
+
+/// A sliding-window limiter: at most `calls` starts within any `window`.
+struct Limiter {
+    limit: RateLimit,
+    starts: VecDeque<Instant>,
+    not_before: Instant,
+}
+
+impl Limiter {
+    fn new(limit: RateLimit) -> Self {
+        Self {
+            limit,
+            starts: VecDeque::new(),
+            not_before: Instant::now(),
+        }
+    }
+
+    fn wait_time(&mut self) -> Duration {
+        let now = Instant::now();
+        while self
+            .starts
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.limit.window)
+        {
+            self.starts.pop_front();
+        }
+        let by_window = if self.starts.len() as u32 >= self.limit.calls.max(1) {
+            self.starts
+                .front()
+                .map(|t| (*t + self.limit.window).saturating_duration_since(now))
+                .unwrap_or_default()
+        } else {
+            Duration::ZERO
+        };
+        by_window.max(self.not_before.saturating_duration_since(now))
+    }
+
+    fn started(&mut self) {
+        self.starts.push_back(Instant::now());
+    }
+
+    /// The service said 429: nobody calls before `after` has passed.
+    fn back_off(&mut self, after: Duration) {
+        self.not_before = self.not_before.max(Instant::now() + after);
+    }
+}
+
+struct Call {
+    subject: OnDemandSubject,
+    members: Vec<String>,
+    attempts: u32,
+}
+
+/// Splits subjects into calls and orders them round robin across subjects.
+fn fair_queue(subjects: &[OnDemandSubject]) -> VecDeque<Call> {
+    let mut per_subject: Vec<VecDeque<Call>> = subjects
+        .iter()
+        .map(|subject| {
+            if subject.kind == PrincipalKind::Group && !subject.members.is_empty() {
+                subject
+                    .members
+                    .chunks(5)
+                    .map(|chunk| Call {
+                        subject: subject.clone(),
+                        members: chunk.to_vec(),
+                        attempts: 0,
+                    })
+                    .collect()
+            } else {
+                VecDeque::from([Call {
+                    subject: subject.clone(),
+                    members: Vec::new(),
+                    attempts: 0,
+                }])
+            }
+        })
+        .collect();
+    let mut queue = VecDeque::new();
+    while per_subject.iter().any(|q| !q.is_empty()) {
+        for subject_calls in per_subject.iter_mut() {
+            if let Some(call) = subject_calls.pop_front() {
+                queue.push_back(call);
+            }
+        }
+    }
+    queue
+}
+
+/// Provisions each subject on demand, streaming every outcome as it arrives. Throttled
+/// calls go to the back of the queue after the service's `Retry-After`.
+pub async fn provision_on_demand(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    subjects: &[OnDemandSubject],
+    progress: &dyn ProgressSink<WizardProgress>,
+    cancel: &CancellationToken,
+) -> Result<Vec<ProvisionOnDemandOutcome>, Problem> {
+    let step = StepId::ProvisionOnDemand;
+    let (sp_id, job_id) = journal_job_id(ctx)?;
+    let rule_id = match ctx.journal.snapshot().entra.rule_id {
+        Some(rule) => rule,
+        None => {
+            let schema = graph.get_sync_schema(&sp_id, &job_id, cancel).await?;
+            let rule = schema.user_rule_id().map(str::to_string).ok_or_else(|| {
+                Problem::server(
+                    "Reading the job's mapping rules",
+                    "The job has no user mapping rule.",
+                    "Restore the default attribute mappings of the app, then try again.",
+                )
+            })?;
+            ctx.journal
+                .update(|j| j.entra.rule_id = Some(rule.clone()))?;
+            rule
+        }
+    };
+    let mut queue = fair_queue(subjects);
+    let total = queue.len() as u32;
+    let mut limiter = Limiter::new(ctx.tuning.on_demand);
+    let mut outcomes = Vec::new();
+    while let Some(mut call) = queue.pop_front() {
+        let wait = limiter.wait_time();
+        if !wait.is_zero() {
+            progress.report(WizardProgress::Waiting {
+                step,
+                reason: "Graph allows 5 on-demand requests per 10 seconds".into(),
+                seconds: wait.as_secs().max(1),
+            });
+            tokio::select! {
+                _ = cancel.cancelled() => return Err(Problem::cancelled_while("Provisioning on demand")),
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        limiter.started();
+        call.attempts += 1;
+        let object_type = match call.subject.kind {
+            PrincipalKind::User => "User",
+            PrincipalKind::Group => "Group",
+        };
+        let body = request_body(
+            &rule_id,
+            &call.subject.object_id,
+            object_type,
+            &call.members,
+        );
+        let response = graph
+            .provision_on_demand_raw(&sp_id, &job_id, body, cancel)
+            .await?;
+        if response.status == 429 && call.attempts < 4 {
+            let after =
+                crate::http::retry_after(&response.headers).unwrap_or(ctx.tuning.on_demand.window);
+            limiter.back_off(after.min(Duration::from_secs(60)));
+            queue.push_back(call);
+            continue;
+        }
+        let outcome = if response.is_success() {
+            explain(call.subject.clone(), parse_reply(&response.body))
+        } else {
+            let problem = graph_problem("Provisioning on demand", &response);
+            ProvisionOnDemandOutcome {
+                subject: call.subject.clone(),
+                verdict: OnDemandVerdict::Failure,
+                error_code: problem.info().detail.graph_code.clone(),
+                error_message: None,
+                action: None,
+                change_id: None,
+                steps: Vec::new(),
+                cause: problem.info().cause.clone(),
+                fix: Some(problem.info().fix.clone()),
+                problem: Some(problem),
+            }
+        };
+        outcomes.push(outcome.clone());
+        progress.report(WizardProgress::UserProvisioned {
+            index: outcomes.len() as u32,
+            total,
+            outcome,
+        });
+    }
+    Ok(outcomes)
+}
+
+fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
+    steps.iter().find_map(|s| s.details.get(key).cloned())
+}
+
+/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9).
+fn explain(
+    subject: OnDemandSubject,
+    reply: crate::entra::on_demand::OnDemandReply,
+) -> ProvisionOnDemandOutcome {
+    let is_false = |key: &str| {
+        scoping_detail(&reply.steps, key).is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    };
+    let code = reply.error_code.clone().unwrap_or_default();
+    let (cause, fix): (String, Option<String>) = match reply.verdict {
+        OnDemandVerdict::Success => (format!("{} was provisioned into the target ({}).", subject.label, reply.action.clone().unwrap_or_else(|| "done".into())), None),
+        OnDemandVerdict::AlreadyInSync => (format!("{} is already provisioned and in sync.", subject.label), None),
+        OnDemandVerdict::Skipped if is_false("Assigned") => (
+            format!("{} is not assigned to the app (or the assignment has not replicated yet).", subject.label),
+            Some("Assign the user or a group they are a direct member of, wait a few minutes, then try again.".into()),
+        ),
+        OnDemandVerdict::Skipped if is_false("IsActive") => (
+            format!("{} is disabled or deleted in Entra, and such users are not provisioned.", subject.label),
+            Some("Enable the user in Entra, or pick another user.".into()),
+        ),
+        OnDemandVerdict::Skipped if is_false("IsEffectivelyEntitledForProvisioning") || is_false("IsInProvisioningScopeDisplayName") => (
+            format!("{} is outside the provisioning scope (scoping filter or Sync only assigned).", subject.label),
+            Some("Check the app's scoping filters and that the user is assigned directly or through a direct group membership.".into()),
+        ),
+        OnDemandVerdict::Skipped => (
+            format!("Entra skipped {}{}.", subject.label, if code.is_empty() { String::new() } else { format!(" ({code})") }),
+            Some("Check the assignment and scoping of the app; the steps below say where Entra stopped.".into()),
+        ),
+        OnDemandVerdict::Failure => failure_words(&subject.label, &code, reply.error_message.as_deref()),
+        OnDemandVerdict::Unknown => (
+            "Entra's answer could not be read.".to_string(),
+            Some("Look at the app's provisioning logs in Entra for this user.".into()),
+        ),
+    };
+    ProvisionOnDemandOutcome {
+        subject,
+        verdict: reply.verdict,
+        error_code: reply.error_code,
+        error_message: reply.error_message,
+        action: reply.action,
+        change_id: reply.change_id,
+        steps: reply.steps,
+        cause,
+        fix,
+        problem: None,
+    }
+}
+
+fn failure_words(label: &str, code: &str, message: Option<&str>) -> (String, Option<String>) {
+    let said = message
+        .map(|m| format!(" Entra said: \u{201c}{m}\u{201d}"))
+        .unwrap_or_default();
+    let (cause, fix) = if code.contains("Conflict") || code.contains("DuplicateTargetEntries") {
+        ("a user with the same userName already exists in the target and could not be matched", "Fix the matching attribute (userName ← userPrincipalName) or remove the duplicate in Unity.")
+    } else if [
+        "Unauthorized",
+        "InsufficientRights",
+        "NotPermitted",
+        "MethodNotAllowed",
+    ]
+    .iter()
+    .any(|c| code.contains(c))
+    {
+        ("the SCIM endpoint refused the token", "Create a new bearer token for a service account with SCIM Authenticator, save the credentials, and try again.")
+    } else if code.contains("InvalidDomain") {
+        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Single sign on), or provision a user of a validated domain.")
+    } else if code.contains("MandatoryFieldsMissing")
+        || code.contains("MissingValues")
+        || code.contains("SchemaAttributeNotFound")
+    {
+        (
+            "a required attribute is empty or not mapped",
+            "Fill the attribute in Entra or fix the attribute mappings of the app.",
+        )
+    } else if code.contains("TooManyRequests") {
+        ("the target was throttling", "Try again in a few minutes.")
+    } else if code.contains("InternalServerError") || code.contains("ServiceIncompatible") {
+        (
+            "the SCIM endpoint failed or answered in a shape Entra cannot read",
+            "Run Diagnose against the SCIM endpoint.",
+        )
+    } else {
+        ("Entra could not provision the user", "Read the steps below and the provisioning logs; run Diagnose against the SCIM endpoint.")
+    };
+    let code_part = if code.is_empty() {
+        String::new()
+    } else {
+        format!(" ({code})")
+    };
+    (
+        format!("{label} was not provisioned: {cause}{code_part}.{said}"),
+        Some(fix.to_string()),
+    )
+}
+
+/// Counts verdicts for a one-line summary.
+pub fn tally(outcomes: &[ProvisionOnDemandOutcome]) -> BTreeMap<String, u32> {
+    let mut counts = BTreeMap::new();
+    for outcome in outcomes {
+        let key = serde_json::to_value(outcome.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject(id: &str, kind: PrincipalKind, members: usize) -> OnDemandSubject {
+        OnDemandSubject {
+            object_id: id.into(),
+            kind,
+            label: id.into(),
+            members: (0..members).map(|i| format!("{id}-m{i}")).collect(),
+        }
+    }
+
+    #[test]
+    fn groups_are_split_into_fives_and_interleaved_fairly() {
+        let queue = fair_queue(&[
+            subject("g", PrincipalKind::Group, 12),
+            subject("u1", PrincipalKind::User, 0),
+            subject("u2", PrincipalKind::User, 0),
+        ]);
+        let order: Vec<(String, usize)> = queue
+            .iter()
+            .map(|c| (c.subject.object_id.clone(), c.members.len()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("g".into(), 5),
+                ("u1".into(), 0),
+                ("u2".into(), 0),
+                ("g".into(), 5),
+                ("g".into(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_limiter_allows_five_per_window() {
+        let mut limiter = Limiter::new(RateLimit {
+            calls: 5,
+            window: Duration::from_secs(10),
+        });
+        for _ in 0..5 {
+            assert!(limiter.wait_time().is_zero());
+            limiter.started();
+        }
+        let wait = limiter.wait_time();
+        assert!(
+            wait > Duration::from_secs(9) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
+        limiter.back_off(Duration::from_secs(30));
+        assert!(limiter.wait_time() > Duration::from_secs(29));
+    }
+
+    #[test]
+    fn the_user_role_is_preferred_over_msiam_access() {
+        let role = |id: &str, name: &str| AppRole {
+            id: id.into(),
+            allowed_member_types: vec!["User".into()],
+            display_name: Some(name.into()),
+            value: None,
+            is_enabled: true,
+        };
+        assert_eq!(
+            pick_app_role(&[role("m", "msiam_access"), role("u", "User")]),
+            "u"
+        );
+        assert_eq!(pick_app_role(&[role("m", "msiam_access")]), "m");
+        assert_eq!(pick_app_role(&[]), DEFAULT_ACCESS_ROLE);
+    }
+}

@@ -1,0 +1,236 @@
+//! What the steps report while they run and when they end. Everything here crosses to the
+//! window (ts-rs) and into the CLI's JSON, so it holds facts only, never a `Secret`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::auth::DeviceCodePrompt;
+use crate::problem::Problem;
+
+use super::on_demand::ProvisionOnDemandOutcome;
+
+/// The steps, in the order `run_setup` runs them. The ids are the CLI JSON's `id`s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum StepId {
+    SignInUnity,
+    UnityCredentials,
+    ConnectorUrl,
+    SignInMicrosoft,
+    EnterpriseApp,
+    ProvisioningJob,
+    TestConnection,
+    SaveCredentials,
+    StartProvisioning,
+    Assignment,
+    ProvisionOnDemand,
+    JobStatus,
+}
+
+impl StepId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepId::SignInUnity => "signInUnity",
+            StepId::UnityCredentials => "unityCredentials",
+            StepId::ConnectorUrl => "connectorUrl",
+            StepId::SignInMicrosoft => "signInMicrosoft",
+            StepId::EnterpriseApp => "enterpriseApp",
+            StepId::ProvisioningJob => "provisioningJob",
+            StepId::TestConnection => "testConnection",
+            StepId::SaveCredentials => "saveCredentials",
+            StepId::StartProvisioning => "startProvisioning",
+            StepId::Assignment => "assignment",
+            StepId::ProvisionOnDemand => "provisionOnDemand",
+            StepId::JobStatus => "jobStatus",
+        }
+    }
+
+    /// The words a person reads for the step.
+    pub fn title(self) -> &'static str {
+        match self {
+            StepId::SignInUnity => "Sign in to Unity",
+            StepId::UnityCredentials => "Unity service account and bearer token",
+            StepId::ConnectorUrl => "SCIM base connector URL",
+            StepId::SignInMicrosoft => "Sign in to Microsoft",
+            StepId::EnterpriseApp => "Entra enterprise app",
+            StepId::ProvisioningJob => "Provisioning job",
+            StepId::TestConnection => "Test Connection",
+            StepId::SaveCredentials => "Save the credentials in Entra",
+            StepId::StartProvisioning => "Start provisioning",
+            StepId::Assignment => "Assign users to the app",
+            StepId::ProvisionOnDemand => "Provision on demand",
+            StepId::JobStatus => "Provisioning job status",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum StepOutcome {
+    /// Made something new.
+    Created,
+    /// Found it already there (or already done) and left it as it was.
+    Reused,
+    /// A check that succeeded, or an action that was done.
+    Passed,
+    Skipped,
+    Failed,
+}
+
+/// Streamed while a step runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum WizardProgress {
+    StepStarted {
+        step: StepId,
+    },
+    /// Something worth a line: "Found 2 organizations", "Waiting for Entra to replicate…".
+    Note {
+        step: StepId,
+        message: String,
+    },
+    /// A device-code sign-in waits for the person.
+    DeviceCode {
+        prompt: DeviceCodePrompt,
+    },
+    /// The engine is waiting on purpose (replication, rate limits).
+    Waiting {
+        step: StepId,
+        reason: String,
+        #[ts(type = "number")]
+        seconds: u64,
+    },
+    /// One on-demand result, as soon as Entra returns it.
+    UserProvisioned {
+        index: u32,
+        total: u32,
+        outcome: ProvisionOnDemandOutcome,
+    },
+    StepFinished {
+        report: StepReport,
+    },
+}
+
+/// How a step ended: the CLI's `--json` entry and the window's step card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepReport {
+    pub id: StepId,
+    pub title: String,
+    pub outcome: StepOutcome,
+    /// What happened, in one sentence.
+    pub summary: String,
+    /// Why it failed (failed steps only).
+    #[ts(optional = nullable)]
+    pub cause: Option<String>,
+    #[ts(optional = nullable)]
+    pub fix: Option<String>,
+    /// Non-secret facts: ids, token last four, timings.
+    pub evidence: BTreeMap<String, String>,
+    #[ts(optional = nullable)]
+    pub problem: Option<Problem>,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+}
+
+impl StepReport {
+    pub fn success(
+        id: StepId,
+        outcome: StepOutcome,
+        summary: impl Into<String>,
+        evidence: BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            id,
+            title: id.title().to_string(),
+            outcome,
+            summary: summary.into(),
+            cause: None,
+            fix: None,
+            evidence,
+            problem: None,
+            elapsed_ms: 0,
+        }
+    }
+
+    pub fn failure(id: StepId, problem: Problem) -> Self {
+        let info = problem.info();
+        let mut evidence = BTreeMap::new();
+        let detail = &info.detail;
+        let facts = [
+            ("kind", Some(problem.kind_name().to_string())),
+            ("status", detail.status.map(|s| s.to_string())),
+            ("graphCode", detail.graph_code.clone()),
+            ("providerCode", detail.provider_code.clone()),
+            ("requestId", detail.request_id.clone()),
+            ("clientRequestId", detail.client_request_id.clone()),
+            ("request", detail.request.clone()),
+        ];
+        for (key, value) in facts {
+            if let Some(value) = value {
+                evidence.insert(key.to_string(), value);
+            }
+        }
+        Self {
+            id,
+            title: id.title().to_string(),
+            outcome: StepOutcome::Failed,
+            summary: info.action.clone(),
+            cause: Some(info.cause.clone()),
+            fix: Some(info.fix.clone()),
+            evidence,
+            problem: Some(problem.clone()),
+            elapsed_ms: 0,
+        }
+    }
+
+    pub fn skipped(id: StepId, why: impl Into<String>) -> Self {
+        Self::success(id, StepOutcome::Skipped, why, BTreeMap::new())
+    }
+}
+
+/// Builds an evidence map from pairs, leaving out empty values.
+pub fn evidence<const N: usize>(pairs: [(&str, Option<String>); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter_map(|(key, value)| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| (key.to_string(), v))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_tagged_by_type() {
+        let event = WizardProgress::StepStarted {
+            step: StepId::TestConnection,
+        };
+        assert_eq!(
+            serde_json::to_value(&event).expect("json"),
+            serde_json::json!({"type": "stepStarted", "step": "testConnection"})
+        );
+        let failed = StepReport::failure(
+            StepId::EnterpriseApp,
+            Problem::not_found(
+                "Looking for the app",
+                "No app named Unity.",
+                "Pass --create-app.",
+            ),
+        );
+        let json = serde_json::to_value(&failed).expect("json");
+        assert_eq!(json["outcome"], "failed");
+        assert_eq!(json["cause"], "No app named Unity.");
+        assert_eq!(json["evidence"]["kind"], "notFound");
+    }
+}
