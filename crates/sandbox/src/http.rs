@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::ids;
@@ -224,8 +224,39 @@ pub(crate) fn redirect_with(redirect_uri: &str, params: &[(&str, &str)]) -> Resp
                     q.append_pair(k, v);
                 }
             }
-            Redirect::to(url.as_str()).into_response()
+            // 302 Found, as both identity providers answer (axum's Redirect::to is a 303).
+            Response::builder()
+                .status(StatusCode::FOUND)
+                .header("location", url.as_str())
+                .header("cache-control", "no-store, no-cache")
+                .body(Body::empty())
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect_uri").into_response(),
     }
+}
+
+/// Graph's answer to a path it does not know.
+pub(crate) async fn graph_fallback(uri: axum::http::Uri) -> Response {
+    let segment = uri
+        .path()
+        .trim_start_matches("/v1.0/")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        &format!("Resource not found for the segment '{segment}'."),
+    )
+}
+
+/// The Unity admin API's answer to a path it does not know.
+pub(crate) async fn problem_fallback(uri: axum::http::Uri) -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        &format!("No resource at {}.", uri.path()),
+    )
 }

@@ -191,6 +191,10 @@ impl Directory {
         self.user(k + 2).filter(|u| u.upn == upn)
     }
 
+    pub fn is_group_id(id: &str) -> bool {
+        ids::index_of(GROUP_KIND, id).is_some()
+    }
+
     pub fn group_count(&self) -> usize {
         GROUPS.len()
     }

@@ -232,6 +232,27 @@ async fn on_demand_then_sync_cycles_provision_disable_and_log() {
         st["scimUsers"], 5,
         "two sample users and the Unity Pilot group's five members, once each: {st}"
     );
+    assert_eq!(st["scimGroups"], 1, "the assigned group is pushed too");
+    let base = s(&profile, "/sandbox/scimBaseUrl");
+    let groups = json(
+        client()
+            .get(format!(
+                "{base}/Groups?filter=displayName+eq+%22Unity+Pilot%22"
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+    assert_eq!(
+        groups["Resources"][0]["members"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert_eq!(
+        active["status"]["synchronizedEntryCountByType"],
+        json!([{"key": "user", "value": 5}, {"key": "group", "value": 1}])
+    );
 
     let logs = json(
         entra
@@ -296,8 +317,9 @@ async fn on_demand_then_sync_cycles_provision_disable_and_log() {
         .expect("answers");
     assert_eq!(r.status(), 204);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    // Still in the Unity Pilot group, so still in scope: nothing is disabled.
-    assert_eq!(state(&profile).await["scimPatches"]["legacy"], 0);
+    // Still in the Unity Pilot group, so still in scope: nothing is disabled (the one legacy
+    // PATCH is the group's member add).
+    assert_eq!(state(&profile).await["scimPatches"]["legacy"], 1);
     sb.shutdown().await;
 }
 

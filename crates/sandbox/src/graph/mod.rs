@@ -42,6 +42,10 @@ pub(crate) fn routes() -> Router<SharedApp> {
         .merge(credentials::routes())
         .merge(provision_on_demand::routes())
         .merge(audit_logs::routes())
+        .route(
+            "/v1.0/{*rest}",
+            axum::routing::any(crate::http::graph_fallback),
+        )
 }
 
 #[derive(Debug, Clone)]

@@ -210,85 +210,15 @@ async fn provision_group(
         }
     }
     let name = crate::seed::GROUPS[g];
-    let fail = |code: &str, message: String| {
+    if let Err((code, message)) =
+        provisioning::groups::ensure_group(app, target, name, group_id, &member_ids, false).await
+    {
         let key =
             json!({"result": "Failure", "details": {"errorCode": code, "errorMessage": message}});
-        json_response(
+        return json_response(
             StatusCode::OK,
             json!({"@odata.context": format!("{}/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair", app.urls.microsoft), "key": key.to_string(), "value": "{}"}),
-        )
-    };
-    let filter: String =
-        url::form_urlencoded::byte_serialize(format!("displayName eq \"{name}\"").as_bytes())
-            .collect();
-    let existing = match provisioning::call(
-        app,
-        target,
-        reqwest::Method::GET,
-        &format!("/Groups?excludedAttributes=members&filter={filter}"),
-        None,
-    )
-    .await
-    {
-        Ok(r) if r.status == 200 => r.body.and_then(|b| {
-            b.pointer("/Resources/0/id")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        }),
-        Ok(r) => {
-            return fail(
-                "SystemForCrossDomainIdentityManagementBadRequest",
-                format!("Group query answered {}", r.status),
-            )
-        }
-        Err(f) => return fail(f.code, f.details),
-    };
-    let gid = match existing {
-        Some(id) => id,
-        None => {
-            let body = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
-                "externalId": group_id, "displayName": name, "members": []});
-            match provisioning::call(app, target, reqwest::Method::POST, "/Groups", Some(&body))
-                .await
-            {
-                Ok(r) if r.status == 201 => r
-                    .body
-                    .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_string))
-                    .unwrap_or_default(),
-                Ok(r) => {
-                    return fail(
-                        "SystemForCrossDomainIdentityManagementBadRequest",
-                        format!("Group create answered {}: {}", r.status, r.text),
-                    )
-                }
-                Err(f) => return fail(f.code, f.details),
-            }
-        }
-    };
-    if !member_ids.is_empty() {
-        let value: Vec<Value> = member_ids
-            .iter()
-            .map(|m| json!({"$ref": null, "value": m}))
-            .collect();
-        let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "Add", "path": "members", "value": value}]});
-        match provisioning::call(
-            app,
-            target,
-            reqwest::Method::PATCH,
-            &format!("/Groups/{gid}"),
-            Some(&patch),
-        )
-        .await
-        {
-            Ok(r) if (200..300).contains(&r.status) => {}
-            Ok(r) => {
-                return fail(
-                    "SystemForCrossDomainIdentityManagementBadRequest",
-                    format!("Group member add answered {}: {}", r.status, r.text),
-                )
-            }
-            Err(f) => return fail(f.code, f.details),
-        }
+        );
     }
     let key = json!({"result": "Success", "details": {}});
     json_response(

@@ -61,6 +61,23 @@ pub(crate) struct Job {
 }
 
 impl Job {
+    fn entry_counts(&self) -> Value {
+        let groups = self
+            .provisioned
+            .keys()
+            .filter(|k| crate::seed::Directory::is_group_id(k))
+            .count();
+        let users = self.provisioned.len() - groups;
+        let mut counts = Vec::new();
+        if users > 0 {
+            counts.push(json!({"key": "user", "value": users}));
+        }
+        if groups > 0 {
+            counts.push(json!({"key": "group", "value": groups}));
+        }
+        Value::Array(counts)
+    }
+
     pub fn to_json(&self) -> Value {
         let interval = if self.schedule_state == "Disabled" {
             "P10675199DT2H48M5.4775807S"
@@ -74,7 +91,7 @@ impl Job {
                 "lastSuccessfulExecutionWithExports": self.last_successful_with_exports, "progress": [], "quarantine": self.quarantine,
                 "steadyStateFirstAchievedTime": self.steady_first.as_deref().unwrap_or(NEVER),
                 "steadyStateLastAchievedTime": self.steady_last.as_deref().unwrap_or(NEVER),
-                "synchronizedEntryCountByType": if self.provisioned.is_empty() { json!([]) } else { json!([{"key": "user", "value": self.provisioned.len()}]) },
+                "synchronizedEntryCountByType": self.entry_counts(),
                 "troubleshootingUrl": null},
             "synchronizationJobSettings": [{"name": "QuarantineTooManyDeletesThreshold", "value": "500"}]})
     }

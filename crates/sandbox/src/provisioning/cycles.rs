@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::engine::{self, Verdict};
-use super::{report, test_connection, Failure, Target};
+use super::{groups, report, test_connection, Failure, Target};
 use crate::graph::ServicePrincipal;
 use crate::state::SharedApp;
 
@@ -200,34 +200,46 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         }
         results.push(out);
     }
-    let mut graph = app.graph();
-    for out in &results {
-        if out.verdict != Verdict::Skipped
-            || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport")
-        {
-            graph
-                .audit
-                .push(report::log_entry(out, sp, job_id, &cycle_id, None));
+    {
+        let mut graph = app.graph();
+        for out in &results {
+            if out.verdict != Verdict::Skipped
+                || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport")
+            {
+                graph
+                    .audit
+                    .push(report::log_entry(out, sp, job_id, &cycle_id, None));
+            }
         }
-    }
-    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
-        return;
-    };
-    for (out, (user, scope)) in results.iter().zip(&work) {
-        match (out.verdict, scope) {
-            (Verdict::Failure, _) => {
-                job.provisioned.insert(user.id.clone(), ESCROWED.into());
-            }
-            (_, false) => {
-                job.provisioned.remove(&user.id);
-            }
-            (_, true) => {
-                if let Some(t) = &out.target_id {
-                    job.provisioned.insert(user.id.clone(), t.clone());
+        let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
+            return;
+        };
+        for (out, (user, scope)) in results.iter().zip(&work) {
+            match (out.verdict, scope) {
+                (Verdict::Failure, _) => {
+                    job.provisioned.insert(user.id.clone(), ESCROWED.into());
+                }
+                (_, false) => {
+                    job.provisioned.remove(&user.id);
+                }
+                (_, true) => {
+                    if let Some(t) = &out.target_id {
+                        job.provisioned.insert(user.id.clone(), t.clone());
+                    }
                 }
             }
         }
     }
+    let newly: Vec<String> = results
+        .iter()
+        .filter(|o| o.verdict == Verdict::Success)
+        .map(|o| o.user.id.clone())
+        .collect();
+    escrowed += provision_groups(app, &target, sp, job_id, &newly).await;
+    let mut graph = app.graph();
+    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return;
+    };
     let state = if escrowed > 0 {
         "EntryLevelErrors"
     } else {
@@ -267,4 +279,70 @@ fn cycle_failed(app: &SharedApp, job_id: &str, began: &str, failure: &Failure) {
     if (failure.quarantines() && successive >= 2) || successive >= 4 {
         quarantine(app, job_id, "EncounteredQuarantineException", Some(error));
     }
+}
+
+/// Pushes each assigned group (and its provisioned members) when it is new to the job or
+/// gained members this cycle. Returns how many groups failed (escrowed).
+async fn provision_groups(
+    app: &SharedApp,
+    target: &Target,
+    sp: &ServicePrincipal,
+    job_id: &str,
+    newly: &[String],
+) -> usize {
+    let work: Vec<(usize, String, Vec<String>)> = {
+        let graph = app.graph();
+        let Some(job) = graph.jobs.iter().find(|j| j.id == job_id) else {
+            return 0;
+        };
+        graph
+            .assignments
+            .iter()
+            .filter(|a| a.resource_id.eq_ignore_ascii_case(&sp.id) && a.principal_type == "Group")
+            .filter_map(|a| {
+                app.dir
+                    .group_index(&a.principal_id)
+                    .map(|g| (g, a.principal_id.clone()))
+            })
+            .filter_map(|(g, gid)| {
+                let members: Vec<(String, String)> = job
+                    .provisioned
+                    .iter()
+                    .filter(|(uid, scim)| {
+                        scim.as_str() != ESCROWED
+                            && app
+                                .dir
+                                .user_by_id(uid)
+                                .is_some_and(|u| app.dir.is_member(g, u.index))
+                    })
+                    .map(|(uid, scim)| (uid.clone(), scim.clone()))
+                    .collect();
+                let fresh = !job.provisioned.contains_key(&gid);
+                let grew = members.iter().any(|(uid, _)| newly.contains(uid));
+                (fresh || grew)
+                    .then(|| (g, gid, members.into_iter().map(|(_, scim)| scim).collect()))
+            })
+            .collect()
+    };
+    let mut failed = 0;
+    for (g, gid, members) in work {
+        match groups::ensure_group(
+            app,
+            target,
+            crate::seed::GROUPS[g],
+            &gid,
+            &members,
+            target.compliant,
+        )
+        .await
+        {
+            Ok(scim_id) => {
+                if let Some(job) = app.graph().jobs.iter_mut().find(|j| j.id == job_id) {
+                    job.provisioned.insert(gid, scim_id);
+                }
+            }
+            Err(_) => failed += 1,
+        }
+    }
+    failed
 }

@@ -5,6 +5,7 @@
 
 mod cycles;
 pub(crate) mod engine;
+pub(crate) mod groups;
 mod mapping;
 pub(crate) mod report;
 mod schema;

@@ -118,6 +118,7 @@ Validate the domain in Unity (Administration > Single sign on) or provision user
 
 /// Group rules: displayName present and unique; every member an existing user of the org.
 pub(super) fn validate_group(
+    base: &str,
     store: &ScimStore,
     body: &mut Value,
     except: Option<&str>,
@@ -159,7 +160,7 @@ pub(super) fn validate_group(
             .or_else(|| get_ci(&user.body, "userName"))
             .cloned()
             .unwrap_or(Value::Null);
-        normalised.push(json!({"value": id, "display": display, "type": "User"}));
+        normalised.push(json!({"value": id, "display": display, "type": "User", "$ref": format!("{base}/Users/{id}")}));
     }
     if let Some(o) = body.as_object_mut() {
         let key = o
@@ -181,6 +182,6 @@ pub(super) fn validate(
 ) -> Result<(), Response> {
     match kind {
         Kind::User => validate_user(app, store, body, except),
-        Kind::Group => validate_group(store, body, except),
+        Kind::Group => validate_group(&app.scim_base_url(), store, body, except),
     }
 }

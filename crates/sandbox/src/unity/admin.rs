@@ -23,6 +23,10 @@ const SA_BASE: &str = "/api/access/v1/organizations/{org_id}/service-accounts";
 pub(super) fn routes() -> Router<SharedApp> {
     Router::new()
         .route(
+            "/api/{*rest}",
+            axum::routing::any(crate::http::problem_fallback),
+        )
+        .route(
             "/api/unity/legacy/v1/users/{user_id}/organizations",
             get(organizations),
         )

@@ -125,7 +125,7 @@ pub async fn ms_sign_in(profile: &Value, scopes: &str, login_hint: &str) -> Valu
         .expect("authorize answers");
     assert_eq!(
         r.status(),
-        303,
+        302,
         "authorize redirects at once in auto-consent mode"
     );
     let code = query_param(&location(&r), "code").expect("a code");
