@@ -1,0 +1,239 @@
+//! Shared set-up for the engine tests: a sandbox per test on 127.0.0.1:0, the engine pointed
+//! at its profile with an in-memory SecretStore and a temp data folder, and the sandbox's
+//! control endpoint for faults and state. Only this crate sees both sides.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use scim_core::auth::oauth::sign_in_with_browser;
+use scim_core::auth::providers::{microsoft_endpoints, unity_endpoints};
+use scim_core::auth::{FollowRedirectsLauncher, StaticToken};
+use scim_core::entra::GraphClient;
+use scim_core::http::HttpConfig;
+use scim_core::progress::CollectProgress;
+use scim_core::unity::UnityAdminClient;
+use scim_core::wizard::{RateLimit, WizardContext, WizardProgress, WizardTuning};
+use scim_core::{CloudProfile, MemoryStore, Problem};
+use scim_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+pub struct Env {
+    pub sandbox: Option<Sandbox>,
+    pub profile: CloudProfile,
+    pub raw: Value,
+    pub dir: tempfile::TempDir,
+    pub secrets: Arc<MemoryStore>,
+    pub ctx: WizardContext,
+    pub progress: CollectProgress<WizardProgress>,
+    pub cancel: CancellationToken,
+    control: String,
+    client: reqwest::Client,
+}
+
+/// Short waits so tests run in seconds; the sandbox gets the same on-demand limit.
+pub fn fast_tuning() -> WizardTuning {
+    WizardTuning {
+        replication_delay: Duration::from_millis(50),
+        replication_attempts: 4,
+        on_demand: RateLimit {
+            calls: 5,
+            window: Duration::from_secs(2),
+        },
+    }
+}
+
+pub fn fast_http() -> HttpConfig {
+    HttpConfig {
+        connect_timeout: Duration::from_secs(3),
+        total_timeout: Duration::from_secs(20),
+        max_attempts: 3,
+        base_backoff: Duration::from_millis(50),
+        max_backoff: Duration::from_millis(400),
+        max_retry_after: Duration::from_secs(3),
+    }
+}
+
+pub fn config() -> SandboxConfig {
+    SandboxConfig {
+        port: 0,
+        users: 60,
+        auto_consent: true,
+        sync_interval: Duration::from_millis(500),
+        rate_limit: (5, Duration::from_secs(2)),
+        ..SandboxConfig::default()
+    }
+}
+
+pub async fn start() -> Env {
+    start_with(config()).await
+}
+
+pub async fn start_with(config: SandboxConfig) -> Env {
+    let sandbox = scim_sandbox::start(config).await.expect("sandbox starts");
+    let raw = sandbox.profile();
+    let profile =
+        CloudProfile::from_json(&raw.to_string()).expect("the engine reads the sandbox's profile");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secrets = Arc::new(MemoryStore::new());
+    let ctx = WizardContext::with_config(
+        profile.clone(),
+        dir.path(),
+        secrets.clone(),
+        fast_http(),
+        fast_tuning(),
+    )
+    .expect("context");
+    let control = raw["sandbox"]["control"]
+        .as_str()
+        .expect("control url")
+        .to_string();
+    Env {
+        sandbox: Some(sandbox),
+        profile,
+        raw,
+        dir,
+        secrets,
+        ctx,
+        progress: CollectProgress::default(),
+        cancel: CancellationToken::new(),
+        control,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl Env {
+    pub fn fact(&self, name: &str) -> String {
+        self.raw["sandbox"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn sample_upns(&self) -> Vec<String> {
+        self.raw["sandbox"]["sampleUserUpns"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn fault(&self, spec: &str) -> String {
+        let response = self
+            .client
+            .post(format!("{}/faults", self.control))
+            .json(&json!({ "spec": spec }))
+            .send()
+            .await
+            .expect("control answers");
+        assert!(
+            response.status().is_success(),
+            "fault {spec} accepted: {}",
+            response.status()
+        );
+        let body: Value = response.json().await.expect("fault json");
+        body["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| body["id"].to_string())
+    }
+
+    pub async fn clear_faults(&self) {
+        self.client
+            .delete(format!("{}/faults", self.control))
+            .send()
+            .await
+            .expect("control answers");
+    }
+
+    pub async fn state(&self) -> Value {
+        self.client
+            .get(format!("{}/state", self.control))
+            .send()
+            .await
+            .expect("control answers")
+            .json()
+            .await
+            .expect("state json")
+    }
+
+    /// Signs in to Microsoft the scripted way (auto-consent), optionally as another user or
+    /// with fewer scopes, and returns a Graph client on that token.
+    pub async fn graph_as(
+        &self,
+        login_hint: Option<&str>,
+        scopes: Option<Vec<String>>,
+    ) -> Result<GraphClient, Problem> {
+        let mut endpoints = microsoft_endpoints(&self.profile, "organizations");
+        if let Some(scopes) = scopes {
+            endpoints.scopes = scopes;
+        }
+        let launcher = FollowRedirectsLauncher::new()?;
+        let hint = login_hint
+            .map(|h| vec![("login_hint", h)])
+            .unwrap_or_default();
+        let tokens = sign_in_with_browser(
+            &self.ctx.http,
+            &endpoints,
+            &launcher,
+            &hint,
+            Duration::from_secs(10),
+            &self.cancel,
+        )
+        .await?;
+        Ok(GraphClient::new(
+            self.ctx.http.clone(),
+            self.profile.graph_base(),
+            Arc::new(StaticToken(tokens.access_token)),
+        ))
+    }
+
+    /// The engine's own Microsoft sign-in (refreshing session), as run_setup does it.
+    pub async fn graph(&self) -> GraphClient {
+        let launcher = FollowRedirectsLauncher::new().expect("launcher");
+        let signed_in = scim_core::auth::sign_in_microsoft(
+            &self.ctx.http,
+            &self.profile,
+            self.secrets.clone(),
+            scim_core::auth::SignInMethod::Browser(&launcher),
+            &self.cancel,
+        )
+        .await
+        .expect("Microsoft sign-in");
+        GraphClient::new(
+            self.ctx.http.clone(),
+            self.profile.graph_base(),
+            signed_in.session,
+        )
+    }
+
+    pub async fn unity(&self) -> UnityAdminClient {
+        let launcher = FollowRedirectsLauncher::new().expect("launcher");
+        let signed_in = scim_core::auth::sign_in_unity(
+            &self.ctx.http,
+            &self.profile,
+            self.secrets.clone(),
+            &launcher,
+            &self.cancel,
+        )
+        .await
+        .expect("Unity sign-in");
+        assert!(unity_endpoints(&self.profile).is_ok());
+        UnityAdminClient::new(
+            self.ctx.http.clone(),
+            &self.profile.unity.auth,
+            &self.profile.unity.api,
+            signed_in.session,
+        )
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            sandbox.shutdown().await;
+        }
+    }
+}
