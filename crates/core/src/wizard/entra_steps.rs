@@ -276,6 +276,25 @@ pub async fn ensure_provisioning_job(
     }))
 }
 
+/// The app's existing job, never creating one (for `provision`).
+pub async fn find_provisioning_job(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<ProvisioningJobOutcome, Problem> {
+    let sp_id = journal_sp_id(ctx)?;
+    let jobs = graph.list_sync_jobs(&sp_id, cancel).await?;
+    let journal_job = ctx.journal.snapshot().entra.job_id;
+    match pick_job(&jobs, journal_job.as_deref()) {
+        Some(job) => finish_job(ctx, job, false),
+        None => Err(Problem::not_found(
+            "Finding the provisioning job",
+            "The app has no provisioning job yet.",
+            "Run setup first (scim-setup setup), which creates and starts the job.",
+        )),
+    }
+}
+
 fn finish_job(
     ctx: &WizardContext,
     job: &SyncJob,

@@ -1,12 +1,16 @@
 //! The four steps as idempotent `ensure_*` functions over a shared context (profile, HTTP,
 //! SecretStore, journal), and `run_setup`, which runs them in order for the CLI and the window.
 
+pub mod assignments;
 pub mod entra_steps;
 pub mod journal;
 pub mod on_demand;
 pub mod progress;
+pub mod provision_run;
+mod recorder;
 pub mod run;
 pub mod unity_steps;
+mod verdicts;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,17 +24,18 @@ use crate::profile::CloudProfile;
 use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
+pub use assignments::{ensure_assignment, list_assignments, AssignmentOutcome};
 pub use entra_steps::{
-    ensure_enterprise_app, ensure_provisioning_job, read_job_status, save_credentials,
-    start_provisioning, test_connection, EnterpriseAppOutcome, ProvisioningJobOutcome,
-    TestConnectionOutcome,
+    ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
+    save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
+    ProvisioningJobOutcome, TestConnectionOutcome,
 };
 pub use journal::{Journal, JournalStore};
 pub use on_demand::{
-    ensure_assignment, provision_on_demand, AssignmentOutcome, OnDemandSubject, PrincipalKind,
-    ProvisionOnDemandOutcome, RateLimit,
+    provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
 };
 pub use progress::{StepId, StepOutcome, StepReport, WizardProgress};
+pub use provision_run::run_provision;
 pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
 pub use unity_steps::{
     accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,

@@ -12,15 +12,12 @@ use ts_rs::TS;
 
 use super::entra_steps::journal_job_id;
 use super::progress::{StepId, WizardProgress};
+use super::verdicts::explain;
 use super::WizardContext;
 use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
-use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-
-/// Graph's "default access" role, for apps that define no roles.
-const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -41,16 +38,6 @@ pub struct OnDemandSubject {
     pub label: String,
     /// For a group: the members to provision with it (split into calls of at most 5).
     pub members: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct AssignmentOutcome {
-    pub assignment_id: String,
-    pub principal_id: String,
-    pub app_role_id: String,
-    pub created: bool,
 }
 
 /// One on-demand call's result as the window shows it, explained.
@@ -85,90 +72,6 @@ impl ProvisionOnDemandOutcome {
             self.verdict,
             OnDemandVerdict::Success | OnDemandVerdict::AlreadyInSync
         )
-    }
-}
-
-/// The app role to grant: the enabled role for users named "User" (non-gallery apps), any
-/// enabled user role except msiam_access, else default access.
-pub fn pick_app_role(roles: &[AppRole]) -> String {
-    let for_users: Vec<&AppRole> = roles
-        .iter()
-        .filter(|r| {
-            r.is_enabled
-                && r.allowed_member_types
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case("User"))
-        })
-        .collect();
-    for_users
-        .iter()
-        .find(|r| r.display_name.as_deref() == Some("User"))
-        .or_else(|| {
-            for_users.iter().find(|r| {
-                r.value.as_deref() != Some("msiam_access")
-                    && r.display_name.as_deref() != Some("msiam_access")
-            })
-        })
-        .or_else(|| for_users.first())
-        .map(|r| r.id.clone())
-        .unwrap_or_else(|| DEFAULT_ACCESS_ROLE.to_string())
-}
-
-/// Assigns the principal to the app unless it already is (any role counts).
-pub async fn ensure_assignment(
-    ctx: &WizardContext,
-    graph: &GraphClient,
-    principal_id: &str,
-    cancel: &CancellationToken,
-) -> Result<AssignmentOutcome, Problem> {
-    let sp_id = super::entra_steps::journal_sp_id(ctx)?;
-    let existing = graph.list_assignments(&sp_id, cancel).await?;
-    if let Some(found) = existing
-        .iter()
-        .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
-    {
-        return Ok(outcome(found, false));
-    }
-    let sp = graph
-        .get_service_principal(&sp_id, cancel)
-        .await?
-        .ok_or_else(|| {
-            Problem::not_found(
-                "Assigning to the app",
-                "The enterprise app no longer exists.",
-                "Do the Entra step again.",
-            )
-        })?;
-    let role = pick_app_role(&sp.app_roles);
-    match graph
-        .add_assignment(&sp_id, principal_id, &role, cancel)
-        .await
-    {
-        Ok(created) => Ok(outcome(&created, true)),
-        // A duplicate (made meanwhile, or a lost answer): look again rather than fail.
-        Err(problem)
-            if matches!(
-                problem.kind_name(),
-                "conflict" | "rejected" | "timeout" | "unreachable"
-            ) =>
-        {
-            let existing = graph.list_assignments(&sp_id, cancel).await?;
-            existing
-                .iter()
-                .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
-                .map(|a| outcome(a, false))
-                .ok_or(problem)
-        }
-        Err(problem) => Err(problem),
-    }
-}
-
-fn outcome(assignment: &AppRoleAssignment, created: bool) -> AssignmentOutcome {
-    AssignmentOutcome {
-        assignment_id: assignment.id.clone(),
-        principal_id: assignment.principal_id.clone(),
-        app_role_id: assignment.app_role_id.clone(),
-        created,
     }
 }
 
@@ -359,105 +262,6 @@ pub async fn provision_on_demand(
     Ok(outcomes)
 }
 
-fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
-    steps.iter().find_map(|s| s.details.get(key).cloned())
-}
-
-/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9).
-fn explain(
-    subject: OnDemandSubject,
-    reply: crate::entra::on_demand::OnDemandReply,
-) -> ProvisionOnDemandOutcome {
-    let is_false = |key: &str| {
-        scoping_detail(&reply.steps, key).is_some_and(|v| v.eq_ignore_ascii_case("false"))
-    };
-    let code = reply.error_code.clone().unwrap_or_default();
-    let (cause, fix): (String, Option<String>) = match reply.verdict {
-        OnDemandVerdict::Success => (format!("{} was provisioned into the target ({}).", subject.label, reply.action.clone().unwrap_or_else(|| "done".into())), None),
-        OnDemandVerdict::AlreadyInSync => (format!("{} is already provisioned and in sync.", subject.label), None),
-        OnDemandVerdict::Skipped if is_false("Assigned") => (
-            format!("{} is not assigned to the app (or the assignment has not replicated yet).", subject.label),
-            Some("Assign the user or a group they are a direct member of, wait a few minutes, then try again.".into()),
-        ),
-        OnDemandVerdict::Skipped if is_false("IsActive") => (
-            format!("{} is disabled or deleted in Entra, and such users are not provisioned.", subject.label),
-            Some("Enable the user in Entra, or pick another user.".into()),
-        ),
-        OnDemandVerdict::Skipped if is_false("IsEffectivelyEntitledForProvisioning") || is_false("IsInProvisioningScopeDisplayName") => (
-            format!("{} is outside the provisioning scope (scoping filter or Sync only assigned).", subject.label),
-            Some("Check the app's scoping filters and that the user is assigned directly or through a direct group membership.".into()),
-        ),
-        OnDemandVerdict::Skipped => (
-            format!("Entra skipped {}{}.", subject.label, if code.is_empty() { String::new() } else { format!(" ({code})") }),
-            Some("Check the assignment and scoping of the app; the steps below say where Entra stopped.".into()),
-        ),
-        OnDemandVerdict::Failure => failure_words(&subject.label, &code, reply.error_message.as_deref()),
-        OnDemandVerdict::Unknown => (
-            "Entra's answer could not be read.".to_string(),
-            Some("Look at the app's provisioning logs in Entra for this user.".into()),
-        ),
-    };
-    ProvisionOnDemandOutcome {
-        subject,
-        verdict: reply.verdict,
-        error_code: reply.error_code,
-        error_message: reply.error_message,
-        action: reply.action,
-        change_id: reply.change_id,
-        steps: reply.steps,
-        cause,
-        fix,
-        problem: None,
-    }
-}
-
-fn failure_words(label: &str, code: &str, message: Option<&str>) -> (String, Option<String>) {
-    let said = message
-        .map(|m| format!(" Entra said: \u{201c}{m}\u{201d}"))
-        .unwrap_or_default();
-    let (cause, fix) = if code.contains("Conflict") || code.contains("DuplicateTargetEntries") {
-        ("a user with the same userName already exists in the target and could not be matched", "Fix the matching attribute (userName ← userPrincipalName) or remove the duplicate in Unity.")
-    } else if [
-        "Unauthorized",
-        "InsufficientRights",
-        "NotPermitted",
-        "MethodNotAllowed",
-    ]
-    .iter()
-    .any(|c| code.contains(c))
-    {
-        ("the SCIM endpoint refused the token", "Create a new bearer token for a service account with SCIM Authenticator, save the credentials, and try again.")
-    } else if code.contains("InvalidDomain") {
-        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Single sign on), or provision a user of a validated domain.")
-    } else if code.contains("MandatoryFieldsMissing")
-        || code.contains("MissingValues")
-        || code.contains("SchemaAttributeNotFound")
-    {
-        (
-            "a required attribute is empty or not mapped",
-            "Fill the attribute in Entra or fix the attribute mappings of the app.",
-        )
-    } else if code.contains("TooManyRequests") {
-        ("the target was throttling", "Try again in a few minutes.")
-    } else if code.contains("InternalServerError") || code.contains("ServiceIncompatible") {
-        (
-            "the SCIM endpoint failed or answered in a shape Entra cannot read",
-            "Run Diagnose against the SCIM endpoint.",
-        )
-    } else {
-        ("Entra could not provision the user", "Read the steps below and the provisioning logs; run Diagnose against the SCIM endpoint.")
-    };
-    let code_part = if code.is_empty() {
-        String::new()
-    } else {
-        format!(" ({code})")
-    };
-    (
-        format!("{label} was not provisioned: {cause}{code_part}.{said}"),
-        Some(fix.to_string()),
-    )
-}
-
 /// Counts verdicts for a one-line summary.
 pub fn tally(outcomes: &[ProvisionOnDemandOutcome]) -> BTreeMap<String, u32> {
     let mut counts = BTreeMap::new();
@@ -524,22 +328,5 @@ mod tests {
         );
         limiter.back_off(Duration::from_secs(30));
         assert!(limiter.wait_time() > Duration::from_secs(29));
-    }
-
-    #[test]
-    fn the_user_role_is_preferred_over_msiam_access() {
-        let role = |id: &str, name: &str| AppRole {
-            id: id.into(),
-            allowed_member_types: vec!["User".into()],
-            display_name: Some(name.into()),
-            value: None,
-            is_enabled: true,
-        };
-        assert_eq!(
-            pick_app_role(&[role("m", "msiam_access"), role("u", "User")]),
-            "u"
-        );
-        assert_eq!(pick_app_role(&[role("m", "msiam_access")]), "m");
-        assert_eq!(pick_app_role(&[]), DEFAULT_ACCESS_ROLE);
     }
 }

@@ -3,7 +3,6 @@
 //! and why; running it again resumes, creating nothing twice.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -11,15 +10,16 @@ use ts_rs::TS;
 
 use super::entra_steps::{self, quarantine_problem};
 use super::journal::Journal;
-use super::on_demand::{self, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome};
+use super::on_demand::ProvisionOnDemandOutcome;
 use super::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
+use super::provision_run::assign_and_provision;
+use super::recorder::{attempt, created_or_reused, StepRecorder};
 use super::unity_steps::{self, UnityOptions};
 use super::WizardContext;
 use crate::auth::{
     sign_in_microsoft, sign_in_unity, BrowserLauncher, DeviceCodePrompt, SignInMethod,
 };
 use crate::entra::{GraphClient, JobStatus};
-use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
 use crate::unity::UnityAdminClient;
@@ -60,79 +60,6 @@ pub struct SetupReport {
     pub journal: Journal,
 }
 
-struct Steps<'a> {
-    ctx: &'a WizardContext,
-    progress: &'a dyn ProgressSink<WizardProgress>,
-    reports: Vec<StepReport>,
-    current: Option<(StepId, Instant)>,
-}
-
-impl<'a> Steps<'a> {
-    fn begin(&mut self, id: StepId) {
-        self.progress
-            .report(WizardProgress::StepStarted { step: id });
-        self.current = Some((id, Instant::now()));
-    }
-
-    fn finish(&mut self, mut report: StepReport) {
-        if let Some((_, started)) = self.current.take() {
-            report.elapsed_ms = started.elapsed().as_millis() as u64;
-        }
-        if report.outcome != StepOutcome::Failed {
-            if let Err(problem) = self.ctx.journal.mark_done(report.id.as_str()) {
-                tracing::warn!("could not journal the step: {problem}");
-            }
-        }
-        self.progress.report(WizardProgress::StepFinished {
-            report: report.clone(),
-        });
-        self.reports.push(report);
-    }
-
-    /// Ends the current step with `problem`; returns false so callers can `return` early.
-    fn fail(&mut self, problem: Problem) {
-        let id = self
-            .current
-            .map(|(id, _)| id)
-            .unwrap_or(StepId::SignInMicrosoft);
-        self.finish(StepReport::failure(id, problem));
-    }
-
-    fn ok(
-        &mut self,
-        outcome: StepOutcome,
-        summary: impl Into<String>,
-        facts: std::collections::BTreeMap<String, String>,
-    ) {
-        let id = self
-            .current
-            .map(|(id, _)| id)
-            .unwrap_or(StepId::SignInMicrosoft);
-        self.finish(StepReport::success(id, outcome, summary, facts));
-    }
-}
-
-/// Runs a fallible step body; on error records it and leaves `run_setup` with the report.
-macro_rules! attempt {
-    ($steps:expr, $report:expr, $body:expr) => {
-        match $body {
-            Ok(value) => value,
-            Err(problem) => {
-                $steps.fail(problem);
-                return $report(&mut $steps, None, Vec::new());
-            }
-        }
-    };
-}
-
-fn created_or_reused(created: bool) -> StepOutcome {
-    if created {
-        StepOutcome::Created
-    } else {
-        StepOutcome::Reused
-    }
-}
-
 pub async fn run_setup(
     ctx: &WizardContext,
     options: SetupOptions,
@@ -140,24 +67,7 @@ pub async fn run_setup(
     progress: &dyn ProgressSink<WizardProgress>,
     cancel: &CancellationToken,
 ) -> SetupReport {
-    let mut steps = Steps {
-        ctx,
-        progress,
-        reports: Vec::new(),
-        current: None,
-    };
-    let report = |steps: &mut Steps,
-                  job_status: Option<JobStatus>,
-                  provisioned: Vec<ProvisionOnDemandOutcome>| SetupReport {
-        ok: steps
-            .reports
-            .iter()
-            .all(|r| r.outcome != StepOutcome::Failed),
-        steps: std::mem::take(&mut steps.reports),
-        provisioned,
-        job_status,
-        journal: steps.ctx.journal.snapshot(),
-    };
+    let mut steps = StepRecorder::new(ctx, progress);
 
     // Step 1 and 2: the Unity side.
     match &options.road {
@@ -165,7 +75,6 @@ pub async fn run_setup(
             steps.begin(StepId::SignInUnity);
             let signed_in = attempt!(
                 steps,
-                report,
                 sign_in_unity(
                     &ctx.http,
                     &ctx.profile,
@@ -198,7 +107,6 @@ pub async fn run_setup(
             steps.begin(StepId::UnityCredentials);
             let creds = attempt!(
                 steps,
-                report,
                 unity_steps::ensure_unity_credentials(ctx, &unity, unity_options, progress, cancel)
                     .await
             );
@@ -227,7 +135,6 @@ pub async fn run_setup(
             steps.begin(StepId::ConnectorUrl);
             let url = attempt!(
                 steps,
-                report,
                 unity_steps::ensure_connector_url(ctx, &unity, progress, cancel).await
             );
             steps.ok(
@@ -245,7 +152,6 @@ pub async fn run_setup(
             steps.begin(StepId::ConnectorUrl);
             let url = attempt!(
                 steps,
-                report,
                 unity_steps::accept_pasted_credentials(ctx, scim_url, token.expose(), cancel).await
             );
             steps.ok(
@@ -273,7 +179,6 @@ pub async fn run_setup(
     };
     let microsoft = attempt!(
         steps,
-        report,
         sign_in_microsoft(&ctx.http, &ctx.profile, ctx.secrets.clone(), method, cancel).await
     );
     let graph = GraphClient::new(
@@ -285,7 +190,6 @@ pub async fn run_setup(
     let account = microsoft.account.clone();
     attempt!(
         steps,
-        report,
         ctx.journal.update(|j| {
             j.entra.tenant_id = tenant_id.clone();
             j.entra.account = account.clone();
@@ -310,7 +214,6 @@ pub async fn run_setup(
     steps.begin(StepId::EnterpriseApp);
     let app = attempt!(
         steps,
-        report,
         entra_steps::ensure_enterprise_app(
             ctx,
             &graph,
@@ -337,7 +240,6 @@ pub async fn run_setup(
     steps.begin(StepId::ProvisioningJob);
     let job = attempt!(
         steps,
-        report,
         entra_steps::ensure_provisioning_job(ctx, &graph, progress, cancel).await
     );
     steps.ok(
@@ -352,7 +254,6 @@ pub async fn run_setup(
     steps.begin(StepId::TestConnection);
     let tested = attempt!(
         steps,
-        report,
         entra_steps::test_connection(ctx, &graph, cancel).await
     );
     steps.ok(
@@ -370,7 +271,6 @@ pub async fn run_setup(
     steps.begin(StepId::SaveCredentials);
     let saved = attempt!(
         steps,
-        report,
         entra_steps::save_credentials(ctx, &graph, cancel).await
     );
     steps.ok(
@@ -382,7 +282,6 @@ pub async fn run_setup(
     steps.begin(StepId::StartProvisioning);
     let (status, started) = attempt!(
         steps,
-        report,
         entra_steps::start_provisioning(ctx, &graph, progress, cancel).await
     );
     steps.ok(
@@ -403,91 +302,15 @@ pub async fn run_setup(
     );
 
     // Step 4: assign and provision the chosen users.
-    let mut provisioned = Vec::new();
-    if !options.provision.is_empty() {
-        steps.begin(StepId::Assignment);
-        let mut subjects = Vec::new();
-        let mut facts = std::collections::BTreeMap::new();
-        let mut any_created = false;
-        for upn in &options.provision {
-            let user = attempt!(steps, report, graph.find_user_by_upn(upn, cancel).await);
-            let Some(user) = user else {
-                steps.fail(Problem::not_found(
-                    format!("Looking up {upn}"),
-                    format!("No user {upn} exists in this tenant."),
-                    "Check the user principal name (it is usually the sign-in e-mail address).",
-                ));
-                return report(&mut steps, Some(status), provisioned);
-            };
-            let assigned = attempt!(
-                steps,
-                report,
-                on_demand::ensure_assignment(ctx, &graph, &user.id, cancel).await
-            );
-            any_created |= assigned.created;
-            facts.insert(
-                upn.clone(),
-                if assigned.created {
-                    "assigned now".into()
-                } else {
-                    "already assigned".into()
-                },
-            );
-            subjects.push(OnDemandSubject {
-                object_id: user.id,
-                kind: PrincipalKind::User,
-                label: upn.clone(),
-                members: Vec::new(),
-            });
-        }
-        steps.ok(
-            created_or_reused(any_created),
-            format!("{} user(s) assigned to the app", subjects.len()),
-            facts,
-        );
-
-        steps.begin(StepId::ProvisionOnDemand);
-        provisioned = attempt!(
-            steps,
-            report,
-            on_demand::provision_on_demand(ctx, &graph, &subjects, progress, cancel).await
-        );
-        let facts = provisioned
-            .iter()
-            .map(|o| {
-                (
-                    o.subject.label.clone(),
-                    format!("{:?}: {}", o.verdict, o.cause),
-                )
-            })
-            .collect();
-        match provisioned.iter().find(|o| !o.is_good()) {
-            None => steps.ok(
-                StepOutcome::Passed,
-                format!("{} user(s) provisioned on demand", provisioned.len()),
-                facts,
-            ),
-            Some(bad) => {
-                let mut failed = StepReport::failure(
-                    StepId::ProvisionOnDemand,
-                    bad.problem.clone().unwrap_or_else(|| {
-                        Problem::rejected(
-                            "Provisioning on demand",
-                            bad.cause.clone(),
-                            bad.fix.clone().unwrap_or_default(),
-                        )
-                    }),
-                );
-                failed.evidence.extend(facts);
-                steps.finish(failed);
-            }
-        }
-    }
+    let Some(provisioned) =
+        assign_and_provision(&mut steps, &graph, &options.provision, cancel).await
+    else {
+        return steps.take_report(Some(status), Vec::new());
+    };
 
     steps.begin(StepId::JobStatus);
     let status = attempt!(
         steps,
-        report,
         entra_steps::read_job_status(ctx, &graph, cancel).await
     );
     match quarantine_problem(&status) {
@@ -501,7 +324,7 @@ pub async fn run_setup(
             ]),
         ),
     }
-    report(&mut steps, Some(status), provisioned)
+    steps.take_report(Some(status), provisioned)
 }
 
 /// For callers that hold an `Arc` store (the window).

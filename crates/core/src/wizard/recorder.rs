@@ -1,0 +1,116 @@
+//! Records steps as they run: start and finish events, timings, the journal's "done"
+//! marks, and the final `SetupReport`. Shared by `run_setup` and `run_provision`.
+
+use std::time::Instant;
+
+use super::on_demand::ProvisionOnDemandOutcome;
+use super::progress::{StepId, StepOutcome, StepReport, WizardProgress};
+use super::run::SetupReport;
+use super::WizardContext;
+use crate::entra::JobStatus;
+use crate::problem::Problem;
+use crate::progress::ProgressSink;
+
+pub(super) struct StepRecorder<'a> {
+    pub(super) ctx: &'a WizardContext,
+    pub(super) progress: &'a dyn ProgressSink<WizardProgress>,
+    pub(super) reports: Vec<StepReport>,
+    pub(super) current: Option<(StepId, Instant)>,
+}
+
+impl<'a> StepRecorder<'a> {
+    pub(super) fn new(
+        ctx: &'a WizardContext,
+        progress: &'a dyn ProgressSink<WizardProgress>,
+    ) -> Self {
+        Self {
+            ctx,
+            progress,
+            reports: Vec::new(),
+            current: None,
+        }
+    }
+
+    /// The report so far; `ok` when no step failed.
+    pub(super) fn take_report(
+        &mut self,
+        job_status: Option<JobStatus>,
+        provisioned: Vec<ProvisionOnDemandOutcome>,
+    ) -> SetupReport {
+        SetupReport {
+            ok: self
+                .reports
+                .iter()
+                .all(|r| r.outcome != StepOutcome::Failed),
+            steps: std::mem::take(&mut self.reports),
+            provisioned,
+            job_status,
+            journal: self.ctx.journal.snapshot(),
+        }
+    }
+
+    pub(super) fn begin(&mut self, id: StepId) {
+        self.progress
+            .report(WizardProgress::StepStarted { step: id });
+        self.current = Some((id, Instant::now()));
+    }
+
+    pub(super) fn finish(&mut self, mut report: StepReport) {
+        if let Some((_, started)) = self.current.take() {
+            report.elapsed_ms = started.elapsed().as_millis() as u64;
+        }
+        if report.outcome != StepOutcome::Failed {
+            if let Err(problem) = self.ctx.journal.mark_done(report.id.as_str()) {
+                tracing::warn!("could not journal the step: {problem}");
+            }
+        }
+        self.progress.report(WizardProgress::StepFinished {
+            report: report.clone(),
+        });
+        self.reports.push(report);
+    }
+
+    /// Ends the current step with `problem`.
+    pub(super) fn fail(&mut self, problem: Problem) {
+        let id = self
+            .current
+            .map(|(id, _)| id)
+            .unwrap_or(StepId::SignInMicrosoft);
+        self.finish(StepReport::failure(id, problem));
+    }
+
+    pub(super) fn ok(
+        &mut self,
+        outcome: StepOutcome,
+        summary: impl Into<String>,
+        facts: std::collections::BTreeMap<String, String>,
+    ) {
+        let id = self
+            .current
+            .map(|(id, _)| id)
+            .unwrap_or(StepId::SignInMicrosoft);
+        self.finish(StepReport::success(id, outcome, summary, facts));
+    }
+}
+
+/// Runs a fallible step body; on error records it and leaves `run_setup` with the report.
+macro_rules! attempt {
+    ($steps:expr, $body:expr) => {
+        match $body {
+            Ok(value) => value,
+            Err(problem) => {
+                $steps.fail(problem);
+                return $steps.take_report(None, Vec::new());
+            }
+        }
+    };
+}
+pub(super) use attempt;
+
+pub(super) fn created_or_reused(created: bool) -> StepOutcome {
+    if created {
+        StepOutcome::Created
+    } else {
+        StepOutcome::Reused
+    }
+}

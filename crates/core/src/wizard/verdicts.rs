@@ -1,0 +1,101 @@
+//! Entra's on-demand verdicts in plain words (entra-graph.md §4.3, the §7 error codes and
+//! §10 row 9): why a user was skipped or failed, and what to do.
+
+use super::on_demand::{OnDemandSubject, ProvisionOnDemandOutcome};
+use crate::entra::on_demand::{OnDemandReply, OnDemandStep, OnDemandVerdict};
+
+fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
+    steps.iter().find_map(|s| s.details.get(key).cloned())
+}
+
+/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9).
+pub(super) fn explain(subject: OnDemandSubject, reply: OnDemandReply) -> ProvisionOnDemandOutcome {
+    let is_false = |key: &str| {
+        scoping_detail(&reply.steps, key).is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    };
+    let code = reply.error_code.clone().unwrap_or_default();
+    let (cause, fix): (String, Option<String>) = match reply.verdict {
+        OnDemandVerdict::Success => (format!("{} was provisioned into the target ({}).", subject.label, reply.action.clone().unwrap_or_else(|| "done".into())), None),
+        OnDemandVerdict::AlreadyInSync => (format!("{} is already provisioned and in sync.", subject.label), None),
+        OnDemandVerdict::Skipped if is_false("Assigned") => (
+            format!("{} is not assigned to the app (or the assignment has not replicated yet).", subject.label),
+            Some("Assign the user or a group they are a direct member of, wait a few minutes, then try again.".into()),
+        ),
+        OnDemandVerdict::Skipped if is_false("IsActive") => (
+            format!("{} is disabled or deleted in Entra, and such users are not provisioned.", subject.label),
+            Some("Enable the user in Entra, or pick another user.".into()),
+        ),
+        OnDemandVerdict::Skipped if is_false("IsEffectivelyEntitledForProvisioning") || is_false("IsInProvisioningScopeDisplayName") => (
+            format!("{} is outside the provisioning scope (scoping filter or Sync only assigned).", subject.label),
+            Some("Check the app's scoping filters and that the user is assigned directly or through a direct group membership.".into()),
+        ),
+        OnDemandVerdict::Skipped => (
+            format!("Entra skipped {}{}.", subject.label, if code.is_empty() { String::new() } else { format!(" ({code})") }),
+            Some("Check the assignment and scoping of the app; the steps below say where Entra stopped.".into()),
+        ),
+        OnDemandVerdict::Failure => failure_words(&subject.label, &code, reply.error_message.as_deref()),
+        OnDemandVerdict::Unknown => (
+            "Entra's answer could not be read.".to_string(),
+            Some("Look at the app's provisioning logs in Entra for this user.".into()),
+        ),
+    };
+    ProvisionOnDemandOutcome {
+        subject,
+        verdict: reply.verdict,
+        error_code: reply.error_code,
+        error_message: reply.error_message,
+        action: reply.action,
+        change_id: reply.change_id,
+        steps: reply.steps,
+        cause,
+        fix,
+        problem: None,
+    }
+}
+
+fn failure_words(label: &str, code: &str, message: Option<&str>) -> (String, Option<String>) {
+    let said = message
+        .map(|m| format!(" Entra said: \u{201c}{m}\u{201d}"))
+        .unwrap_or_default();
+    let (cause, fix) = if code.contains("Conflict") || code.contains("DuplicateTargetEntries") {
+        ("a user with the same userName already exists in the target and could not be matched", "Fix the matching attribute (userName ← userPrincipalName) or remove the duplicate in Unity.")
+    } else if [
+        "Unauthorized",
+        "InsufficientRights",
+        "NotPermitted",
+        "MethodNotAllowed",
+    ]
+    .iter()
+    .any(|c| code.contains(c))
+    {
+        ("the SCIM endpoint refused the token", "Create a new bearer token for a service account with SCIM Authenticator, save the credentials, and try again.")
+    } else if code.contains("InvalidDomain") {
+        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Single sign on), or provision a user of a validated domain.")
+    } else if code.contains("MandatoryFieldsMissing")
+        || code.contains("MissingValues")
+        || code.contains("SchemaAttributeNotFound")
+    {
+        (
+            "a required attribute is empty or not mapped",
+            "Fill the attribute in Entra or fix the attribute mappings of the app.",
+        )
+    } else if code.contains("TooManyRequests") {
+        ("the target was throttling", "Try again in a few minutes.")
+    } else if code.contains("InternalServerError") || code.contains("ServiceIncompatible") {
+        (
+            "the SCIM endpoint failed or answered in a shape Entra cannot read",
+            "Run Diagnose against the SCIM endpoint.",
+        )
+    } else {
+        ("Entra could not provision the user", "Read the steps below and the provisioning logs; run Diagnose against the SCIM endpoint.")
+    };
+    let code_part = if code.is_empty() {
+        String::new()
+    } else {
+        format!(" ({code})")
+    };
+    (
+        format!("{label} was not provisioned: {cause}{code_part}.{said}"),
+        Some(fix.to_string()),
+    )
+}
