@@ -16,7 +16,7 @@ use crate::SandboxError;
 
 /// The `--help` text of the fault syntax (also in the crate README).
 pub const FAULT_SYNTAX_HELP: &str = "\
-Fault SPEC: KIND[:ARG]@ROUTE[#TIMES]   (route-less kinds: KIND[#TIMES])
+Fault SPEC: KIND[:ARG]@ROUTE[#TIMES]   (route-less kinds: just KIND)
   ROUTE  glob on the request path; `*` matches any run of characters, e.g.
          /scim/v2/*   /v1.0/servicePrincipals/*/synchronization/jobs/*/provisionOnDemand   *
   TIMES  how many matching requests it hits (default: every one)
@@ -147,6 +147,12 @@ pub(crate) fn parse(spec: &str) -> Result<Fault, SandboxError> {
             ))
         }
     };
+    if kind.is_routeless() && times.is_some() {
+        return Err(bad(
+            spec,
+            format!("#TIMES applies to routed kinds only; {name} stays on until removed"),
+        ));
+    }
     match (&route, kind.is_routeless()) {
         (Some(_), true) => {
             return Err(bad(
@@ -331,7 +337,10 @@ mod tests {
             assert!(parse(k).is_ok(), "{k}");
         }
         assert_eq!(parse("drop-role").expect("valid").kind, FaultKind::DropRole);
-        assert_eq!(parse("expire-tokens#1").expect("valid").times, Some(1));
+        assert!(
+            parse("expire-tokens#1").is_err(),
+            "route-less kinds stay on until removed"
+        );
         assert_eq!(parse("quarantine").expect("valid").route, None);
     }
 

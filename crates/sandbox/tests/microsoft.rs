@@ -395,3 +395,90 @@ async fn device_code_polling_pending_then_tokens() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn device_code_entered_on_the_page_or_declined() {
+    let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig {
+        users: 10,
+        auto_consent: false,
+        ..Default::default()
+    })
+    .await;
+    let authority = s(&profile, "/microsoft/authority");
+    let client_id = s(&profile, "/microsoft/clientId");
+    let start = || async {
+        json(
+            client()
+                .post(format!("{authority}/organizations/oauth2/v2.0/devicecode"))
+                .form(&[("client_id", client_id.as_str()), ("scope", ALL_SCOPES)])
+                .send()
+                .await
+                .expect("answers"),
+        )
+        .await
+    };
+    let poll = |device_code: String| {
+        let (authority, client_id) = (authority.clone(), client_id.clone());
+        async move {
+            let r = client()
+                .post(format!("{authority}/organizations/oauth2/v2.0/token"))
+                .form(&[
+                    ("client_id", client_id.as_str()),
+                    ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                    ("device_code", device_code.as_str()),
+                ])
+                .send()
+                .await
+                .expect("answers");
+            (r.status().as_u16(), json(r).await)
+        }
+    };
+    let approved = start().await;
+    let page = client()
+        .get(s(&approved, "/verification_uri"))
+        .send()
+        .await
+        .expect("answers");
+    assert!(page.text().await.expect("html").contains("user_code"));
+    assert_eq!(
+        poll(s(&approved, "/device_code")).await.1["error"],
+        "authorization_pending"
+    );
+    let r = client()
+        .post(s(&approved, "/verification_uri"))
+        .form(&[
+            ("user_code", s(&approved, "/user_code").as_str()),
+            ("decision", "accept"),
+            ("account", "0"),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(r.status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let (status, body) = poll(s(&approved, "/device_code")).await;
+    assert_eq!(status, 200, "{body}");
+
+    let declined = start().await;
+    client()
+        .post(s(&declined, "/verification_uri"))
+        .form(&[
+            ("user_code", s(&declined, "/user_code").as_str()),
+            ("decision", "cancel"),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        poll(s(&declined, "/device_code")).await.1["error"],
+        "authorization_declined"
+    );
+    let wrong = client()
+        .post(s(&declined, "/verification_uri"))
+        .form(&[("user_code", "NOPE"), ("decision", "accept")])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(wrong.status(), 400);
+    sb.shutdown().await;
+}

@@ -174,6 +174,12 @@ async fn test_connection_reports_in_entras_words() {
         text.contains("Unauthorized"),
         "a pasted 'Bearer ' prefix fails: {text}"
     );
+    add_fault(&profile, "html@/scim/v2/*#1").await;
+    let (_, text) = entra.validate(&job, &base, &token).await;
+    assert!(
+        text.contains("ServiceIncompatible"),
+        "a login page instead of SCIM: {text}"
+    );
     let r = entra.post("/jobs/validateCredentials", json!({"credentials": [{"key": "BaseAddress", "value": base}, {"key": "SecretToken", "value": token}], "templateId": "scim"})).await;
     assert_eq!(r.status(), 204, "collection-bound form");
     sb.shutdown().await;
