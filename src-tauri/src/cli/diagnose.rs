@@ -1,9 +1,15 @@
-//! `scim-setup diagnose`: probe a SCIM endpoint the way Entra calls it.
+//! `scim-setup diagnose`: probe a SCIM endpoint the way Entra calls it. A thin face over
+//! `scim_core::scim::diagnose`: read the token, run, print the report, map it to an exit code.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
+use scim_core::progress::NoProgress;
+use scim_core::scim::{diagnose, DiagnoseRequest};
+use tokio_util::sync::CancellationToken;
 
+use super::output::{read_secret, usage_error};
 use super::GlobalArgs;
 
 #[derive(Debug, Args)]
@@ -24,9 +30,60 @@ pub struct DiagnoseArgs {
     /// Print one machine-readable JSON document.
     #[arg(long)]
     pub json: bool,
+    /// A validated domain for the write checks' test user (default: the profile's sandbox
+    /// domain, else the domain of a user the endpoint lists).
+    #[arg(long, value_name = "DOMAIN")]
+    pub test_domain: Option<String>,
+    /// Seconds each call may take before it counts as hanging.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub timeout: f64,
 }
 
-pub async fn run(_global: &GlobalArgs, _args: DiagnoseArgs) -> ExitCode {
-    eprintln!("diagnose is not built yet");
-    ExitCode::from(super::EXIT_FAILED)
+pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
+    let token = match read_secret(args.token_env.as_deref(), args.token_stdin) {
+        Ok(token) => token,
+        Err(message) => return usage_error(&message),
+    };
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
+        return usage_error("--timeout must be a number of seconds between 0 and 600");
+    }
+    let mut request = DiagnoseRequest::new(args.url, token);
+    request.write_checks = args.write_checks;
+    request.timeout = Duration::from_secs_f64(args.timeout);
+    request.test_domain = args.test_domain.or_else(|| profile_domain(global));
+
+    // Ctrl-C cancels; the write checks still delete what they created before returning.
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let report = diagnose(request, &NoProgress, cancel).await;
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(err) => {
+                eprintln!("error: could not write the report as JSON: {err}");
+                return ExitCode::from(super::EXIT_FAILED);
+            }
+        }
+    } else {
+        print!("{}", report.to_text());
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::EXIT_FAILED)
+    }
+}
+
+/// `sandbox.validatedDomain` of the `--profile` file, when there is one.
+fn profile_domain(global: &GlobalArgs) -> Option<String> {
+    let text = std::fs::read_to_string(global.profile.as_ref()?).ok()?;
+    let profile: serde_json::Value = serde_json::from_str(&text).ok()?;
+    profile["sandbox"]["validatedDomain"]
+        .as_str()
+        .map(str::to_string)
 }

@@ -3,7 +3,7 @@
 //! cause and fix (`explain`); the report never holds the token (`report::Redactor`).
 
 mod auth_checks;
-mod diagnose;
+pub mod diagnose;
 mod discovery;
 mod error_shape;
 mod explain;
@@ -12,6 +12,7 @@ mod pagination;
 mod probe;
 mod report;
 mod test_connection;
+mod to_problem;
 mod url_shape;
 mod write_checks;
 mod write_groups;
