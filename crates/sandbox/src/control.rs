@@ -22,6 +22,7 @@ pub(crate) fn routes() -> Router<SharedApp> {
         .route("/_sandbox/faults/{id}", delete(remove_fault))
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/profile", get(profile))
+        .route("/_sandbox/scim", axum::routing::put(scim_rules))
 }
 
 async fn add_fault(State(app): State<SharedApp>, body: Bytes) -> Response {
@@ -85,4 +86,22 @@ async fn state(State(app): State<SharedApp>) -> Response {
     body["serviceAccounts"] = service_accounts;
     body["faults"] = app.active_faults_json();
     json_response(StatusCode::OK, body)
+}
+
+/// `{"unityRules": false}` turns Unity's domain and member rules off (RFC-only SCIM, for
+/// third-party compliance tools that send random domains); `true` turns them back on.
+async fn scim_rules(State(app): State<SharedApp>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("unityRules").and_then(Value::as_bool))
+    {
+        Some(on) => {
+            app.scim().rfc_only = !on;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be {\"unityRules\": true|false}"}),
+        ),
+    }
 }

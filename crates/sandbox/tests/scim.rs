@@ -458,3 +458,96 @@ async fn same_scim_server_over_untrusted_tls() {
     assert_eq!(r.status(), 200);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn search_extension_schemas_and_rfc_only_mode() {
+    let (sb, profile) = sandbox().await;
+    let scim = Scim::new(&profile);
+    let id = s(&scim.create_user("ext@contoso.com").await, "/id");
+    let patch = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+        {"op": "add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "value": {"employeeNumber": "42"}}]});
+    let after = json(
+        scim.send(reqwest::Method::PATCH, &format!("/Users/{id}"), Some(patch))
+            .await,
+    )
+    .await;
+    assert!(after["schemas"]
+        .as_array()
+        .is_some_and(|s| s.contains(&json!(
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+        ))));
+    let remove = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+        {"op": "remove", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}]});
+    let after = json(
+        scim.send(
+            reqwest::Method::PATCH,
+            &format!("/Users/{id}"),
+            Some(remove),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        after["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User"]),
+        "the extension URN leaves with its attributes"
+    );
+
+    let search = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName sw \"ext\"", "attributes": ["userName"], "count": 10});
+    let found = json(
+        scim.send(
+            reqwest::Method::POST,
+            "/Users/.search",
+            Some(search.clone()),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found["totalResults"], 1);
+    assert!(found["Resources"][0].get("emails").is_none());
+    assert_eq!(
+        json(
+            scim.send(reqwest::Method::POST, "/.search", Some(search))
+                .await
+        )
+        .await["totalResults"],
+        1
+    );
+
+    // Third-party compliance tools send random domains: Unity's rules can be switched off.
+    let control = s(&profile, "/sandbox/control");
+    let off = client()
+        .put(format!("{control}/scim"))
+        .json(&json!({"unityRules": false}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(off.status(), 204);
+    assert_eq!(
+        scim.send(
+            reqwest::Method::POST,
+            "/Users",
+            Some(entra_user("random@example.test"))
+        )
+        .await
+        .status(),
+        201
+    );
+    client()
+        .put(format!("{control}/scim"))
+        .json(&json!({"unityRules": true}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        scim.send(
+            reqwest::Method::POST,
+            "/Users",
+            Some(entra_user("other@example.test"))
+        )
+        .await
+        .status(),
+        400
+    );
+    sb.shutdown().await;
+}

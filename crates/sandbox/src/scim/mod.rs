@@ -52,6 +52,15 @@ pub(crate) fn routes() -> Router<SharedApp> {
                 .patch(patch_group)
                 .delete(delete_group),
         )
+        .route(
+            &format!("{BASE}/Users/.search"),
+            axum::routing::post(search_users),
+        )
+        .route(
+            &format!("{BASE}/Groups/.search"),
+            axum::routing::post(search_groups),
+        )
+        .route(&format!("{BASE}/.search"), axum::routing::post(search_all))
         .merge(discovery::routes(BASE))
         .route("/scim/v2/{*rest}", axum::routing::any(not_found))
         .route("/scim/v2", axum::routing::any(not_found))
@@ -103,6 +112,9 @@ pub(crate) struct ScimStore {
     /// PATCH requests seen per dialect: Entra's legacy one (capitalised ops) or the RFC one.
     pub patches_legacy: u64,
     pub patches_rfc: u64,
+    /// Unity's own rules (validated domains, members must be org users) switched off, so a
+    /// third-party RFC compliance tool with random data can run (`PUT /_sandbox/scim`).
+    pub rfc_only: bool,
     seq: u64,
     users: BTreeMap<u64, Stored>,
     groups: BTreeMap<u64, Stored>,
@@ -184,6 +196,20 @@ pub(crate) fn render(kind: Kind, stored: &Stored, base: &str) -> Value {
     let mut v = stored.body.clone();
     if let Some(o) = v.as_object_mut() {
         o.insert("id".into(), json!(stored.id));
+        // `schemas` lists the extension exactly when its attributes are present (RFC 7643 §3).
+        if kind == Kind::User {
+            let has_ext = o.keys().any(|k| k.eq_ignore_ascii_case(ENTERPRISE_SCHEMA));
+            let schemas = o.entry("schemas").or_insert_with(|| json!([USER_SCHEMA]));
+            if let Some(list) = schemas.as_array_mut() {
+                list.retain(|u| {
+                    !u.as_str()
+                        .is_some_and(|u| u.eq_ignore_ascii_case(ENTERPRISE_SCHEMA))
+                });
+                if has_ext {
+                    list.push(json!(ENTERPRISE_SCHEMA));
+                }
+            }
+        }
         o.insert("meta".into(), json!({"resourceType": kind.name(), "created": stored.created,
             "lastModified": stored.modified, "location": format!("{base}/{}/{}", kind.endpoint(), stored.id),
             "version": etag(stored)}));

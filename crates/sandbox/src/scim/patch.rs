@@ -36,6 +36,15 @@ fn parse_path(path: &str) -> Result<PathSpec, PatchError> {
     if path.is_empty() {
         return Err(err("invalidPath", "empty path"));
     }
+    // The whole extension object, e.g. `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.
+    if path.eq_ignore_ascii_case(crate::scim::ENTERPRISE_SCHEMA) {
+        return Ok(PathSpec {
+            urn: None,
+            attr: path.to_string(),
+            filter: None,
+            sub: None,
+        });
+    }
     if let Some(open) = path.find('[') {
         let close = path
             .rfind(']')

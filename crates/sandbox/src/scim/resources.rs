@@ -58,7 +58,7 @@ fn select(mut resource: Value, q: &Params) -> Value {
     resource
 }
 
-fn list(app: &SharedApp, kind: Kind, q: &Params) -> Response {
+fn list(app: &SharedApp, kinds: &[Kind], q: &Params) -> Response {
     let parsed = match param(q, "filter").filter(|f| !f.trim().is_empty()) {
         Some(f) => match filter::parse(f) {
             Ok(parsed) => Some(parsed),
@@ -85,8 +85,13 @@ fn list(app: &SharedApp, kind: Kind, q: &Params) -> Response {
     let mut matched: Vec<Value> = {
         let store = app.scim();
         store
-            .all(kind)
-            .map(|s| render(kind, s, &base))
+            .all(kinds[0])
+            .map(|s| render(kinds[0], s, &base))
+            .chain(
+                kinds[1..]
+                    .iter()
+                    .flat_map(|k| store.all(*k).map(|s| render(*k, s, &base))),
+            )
             .filter(|r| parsed.as_ref().is_none_or(|f| filter::matches(f, r)))
             .collect()
     };
@@ -277,7 +282,7 @@ macro_rules! handlers {
             if let Err(r) = guard(&app, &headers, &org) {
                 return r;
             }
-            list(&app, $kind, &q)
+            list(&app, &[$kind], &q)
         }
         pub(super) async fn $create(
             State(app): State<SharedApp>,
@@ -379,3 +384,72 @@ handlers!(
     delete_group,
     true
 );
+
+/// RFC 7644 §3.4.3 `POST .search`: the SearchRequest's members become query parameters.
+fn search(app: &SharedApp, kinds: &[Kind], body: &Bytes) -> Response {
+    let request = match parse_body(body) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let mut q = Params::new();
+    for name in [
+        "filter",
+        "sortBy",
+        "sortOrder",
+        "startIndex",
+        "count",
+        "attributes",
+        "excludedAttributes",
+    ] {
+        match get_ci(&request, name) {
+            Some(Value::String(v)) => {
+                q.insert(name.into(), v.clone());
+            }
+            Some(Value::Array(items)) => {
+                let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                q.insert(name.into(), joined.join(","));
+            }
+            Some(Value::Number(n)) => {
+                q.insert(name.into(), n.to_string());
+            }
+            _ => {}
+        }
+    }
+    list(app, kinds, &q)
+}
+
+pub(super) async fn search_users(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = guard(&app, &headers, &org) {
+        return r;
+    }
+    search(&app, &[Kind::User], &body)
+}
+
+pub(super) async fn search_groups(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = guard(&app, &headers, &org) {
+        return r;
+    }
+    search(&app, &[Kind::Group], &body)
+}
+
+pub(super) async fn search_all(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(org): Path<String>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = guard(&app, &headers, &org) {
+        return r;
+    }
+    search(&app, &[Kind::User, Kind::Group], &body)
+}

@@ -80,6 +80,10 @@ pub(super) fn validate_user(
             "userName is required.",
         ));
     }
+    if store.rfc_only {
+        // Unity's domain rule is off for third-party compliance runs (see /_sandbox/scim).
+        return unique_user_name(store, user_name, except);
+    }
     let email = filter::resolve(body, "emails.value")
         .into_iter()
         .find_map(Value::as_str)
@@ -106,6 +110,14 @@ pub(super) fn validate_user(
             "The domain {domain} of user {user_name} is not a validated domain of this organization. \
 Validate the domain in Unity (Administration > Single sign on) or provision users of a validated domain.")));
     }
+    unique_user_name(store, user_name, except)
+}
+
+fn unique_user_name(
+    store: &ScimStore,
+    user_name: &str,
+    except: Option<&str>,
+) -> Result<(), Response> {
     if store.conflict(Kind::User, "userName", user_name, except) {
         return Err(scim_error(
             StatusCode::CONFLICT,
@@ -152,15 +164,29 @@ pub(super) fn validate_group(
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let Some(user) = store.get(Kind::User, &id) else {
-            return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), &format!(
-                "Member {id:?} is not a user of this organization; provision the user first (Unity accepts only users in validated domains).")));
+        let display = match store.get(Kind::User, &id) {
+            Some(user) => get_ci(&user.body, "displayName").or_else(|| get_ci(&user.body, "userName")).cloned().unwrap_or(Value::Null),
+            None if store.rfc_only => Value::Null,
+            None => {
+                return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), &format!(
+                    "Member {id:?} is not a user of this organization; provision the user first (Unity accepts only users in validated domains).")))
+            }
         };
-        let display = get_ci(&user.body, "displayName")
-            .or_else(|| get_ci(&user.body, "userName"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        normalised.push(json!({"value": id, "display": display, "type": "User", "$ref": format!("{base}/Users/{id}")}));
+        // Keep what the client sent; fill in what it left out.
+        let mut member = m.as_object().cloned().unwrap_or_default();
+        let missing = |member: &serde_json::Map<String, Value>, k: &str| {
+            member.get(k).is_none_or(Value::is_null)
+        };
+        if missing(&member, "display") && !display.is_null() {
+            member.insert("display".into(), display);
+        }
+        if missing(&member, "type") {
+            member.insert("type".into(), json!("User"));
+        }
+        if missing(&member, "$ref") {
+            member.insert("$ref".into(), json!(format!("{base}/Users/{id}")));
+        }
+        normalised.push(Value::Object(member));
     }
     if let Some(o) = body.as_object_mut() {
         let key = o
