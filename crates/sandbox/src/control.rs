@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Router<SharedApp> {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/profile", get(profile))
         .route("/_sandbox/scim", axum::routing::put(scim_rules))
+        .route("/_sandbox/directory/users/{user}/purge", post(purge_user))
 }
 
 async fn add_fault(State(app): State<SharedApp>, body: Bytes) -> Response {
@@ -104,4 +105,25 @@ async fn scim_rules(State(app): State<SharedApp>, body: Bytes) -> Response {
             json!({"error": "body must be {\"unityRules\": true|false}"}),
         ),
     }
+}
+
+/// Permanently deletes a directory user (by id or UPN), as a hard delete in Entra would:
+/// Graph stops showing it, its assignments go, and the next sync cycle deletes it in the target.
+async fn purge_user(State(app): State<SharedApp>, Path(user): Path<String>) -> Response {
+    let Some(found) = app
+        .dir
+        .user_by_id(&user)
+        .or_else(|| app.dir.user_by_upn(&user))
+    else {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no directory user {user}")}),
+        );
+    };
+    let mut graph = app.graph();
+    graph.purged.insert(found.index);
+    graph
+        .assignments
+        .retain(|a| !a.principal_id.eq_ignore_ascii_case(&found.id));
+    StatusCode::NO_CONTENT.into_response()
 }

@@ -574,3 +574,63 @@ async fn user_outside_validated_domains_fails_on_demand_with_the_reason() {
     assert_eq!(key["result"], "Skipped");
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_hard_deleted_user_is_deleted_in_the_target() {
+    let (sb, profile) = sandbox().await;
+    let entra = Entra::new(&profile).await;
+    let job = entra.create_job().await;
+    let base = s(&profile, "/sandbox/scimBaseUrl");
+    let token = s(&profile, "/sandbox/scimBearerToken");
+    entra.save_secrets(&base, &token).await;
+    assert_eq!(
+        entra
+            .post(&format!("/jobs/{job}/start"), json!({}))
+            .await
+            .status(),
+        204
+    );
+    entra
+        .wait_for(&job, |j| j["status"]["code"] == "Active")
+        .await;
+    assert_eq!(state(&profile).await["scimUsers"], 5);
+    let upn = s(&profile, "/sandbox/sampleUserUpns/0");
+    let r = client()
+        .post(format!(
+            "{}/directory/users/{upn}/purge",
+            s(&profile, "/sandbox/control")
+        ))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(r.status(), 204);
+    let gone = client()
+        .get(format!("{}/users/{upn}", entra.g))
+        .bearer_auth(&entra.token)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(gone.status(), 404, "Graph no longer shows a purged user");
+    for _ in 0..40 {
+        if state(&profile).await["scimUsers"] == 4 {
+            let logs = json(
+                entra
+                    .http
+                    .get(format!(
+                        "{}/auditLogs/provisioning?$filter=provisioningAction eq 'delete'",
+                        entra.g
+                    ))
+                    .bearer_auth(&entra.token)
+                    .send()
+                    .await
+                    .expect("answers"),
+            )
+            .await;
+            assert_eq!(logs["value"].as_array().map(Vec::len), Some(1), "{logs}");
+            sb.shutdown().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the purged user was never deleted in the target");
+}

@@ -245,6 +245,7 @@ async fn users(
     };
     let basic = basic_only(&caller.scopes);
     let dir = &app.dir;
+    let purged = app.graph().purged.clone();
     scan_page(
         &app,
         uri.path(),
@@ -252,7 +253,11 @@ async fn users(
         &headers,
         dir.total(),
         "users",
-        |i| dir.user(i).map(|u| u.to_graph()),
+        |i| {
+            dir.user(i)
+                .filter(|_| !purged.contains(&i))
+                .map(|u| u.to_graph())
+        },
         |v| project_user(v, &q, basic),
     )
 }
@@ -267,7 +272,13 @@ async fn user(
         Ok(c) => c,
         Err(r) => return r,
     };
-    match app.dir.user_by_id(&id).or_else(|| app.dir.user_by_upn(&id)) {
+    let purged = app.graph().purged.clone();
+    match app
+        .dir
+        .user_by_id(&id)
+        .or_else(|| app.dir.user_by_upn(&id))
+        .filter(|u| !purged.contains(&u.index))
+    {
         Some(u) => {
             let mut body = project_user(u.to_graph(), &q, basic_only(&caller.scopes));
             body["@odata.context"] = json!(context(&app, "users/$entity"));

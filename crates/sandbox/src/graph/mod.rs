@@ -105,6 +105,9 @@ pub(crate) struct GraphState {
     pub audit: Vec<Value>,
     pub provision_on_demand_calls: u64,
     pub validate_credentials_calls: u64,
+    /// Users permanently deleted in Entra (index); Graph no longer shows them and the next
+    /// cycle deletes them in the target.
+    pub purged: std::collections::HashSet<u64>,
     pod_window: VecDeque<Instant>,
     audit_window: VecDeque<Instant>,
 }

@@ -132,6 +132,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         }
     };
     let sync_all = get("SyncAll").eq_ignore_ascii_case("true");
+    let purged = app.graph().purged.clone();
     let (in_scope, previously): (Vec<crate::seed::DirUser>, Vec<(String, String)>) = {
         let graph = app.graph();
         let Some(job) = graph.jobs.iter().find(|j| j.id == job_id) else {
@@ -174,6 +175,10 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
                 .collect(),
         )
     };
+    let in_scope: Vec<crate::seed::DirUser> = in_scope
+        .into_iter()
+        .filter(|u| !purged.contains(&u.index))
+        .collect();
     let scoped: HashSet<String> = in_scope.iter().map(|u| u.id.clone()).collect();
     let mut work: Vec<(crate::seed::DirUser, bool)> = in_scope
         .into_iter()
@@ -187,6 +192,18 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
             .filter_map(|(id, _)| app.dir.user_by_id(id))
             .map(|u| (u, false)),
     );
+    // Hard-deleted in Entra: DELETE in the target (not a disable).
+    let deletes: Vec<(crate::seed::DirUser, String)> = previously
+        .iter()
+        .filter(|(_, scim)| scim != ESCROWED)
+        .filter_map(|(id, scim)| {
+            app.dir
+                .user_by_id(id)
+                .filter(|u| purged.contains(&u.index))
+                .map(|u| (u, scim.clone()))
+        })
+        .collect();
+    work.retain(|(u, _)| !purged.contains(&u.index));
     work.truncate(PER_CYCLE);
     let cycle_id = crate::ids::new_guid();
     let (mut exported, mut escrowed) = (0usize, 0usize);
@@ -200,6 +217,15 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         }
         results.push(out);
     }
+    let mut deleted = Vec::new();
+    for (user, scim_id) in &deletes {
+        let out = engine::delete_user(app, &target, user, scim_id).await;
+        match out.verdict {
+            Verdict::Failure => escrowed += 1,
+            _ => exported += 1,
+        }
+        deleted.push(out);
+    }
     {
         let mut graph = app.graph();
         for out in &results {
@@ -211,9 +237,21 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
                     .push(report::log_entry(out, sp, job_id, &cycle_id, None));
             }
         }
+        for out in &deleted {
+            graph
+                .audit
+                .push(report::log_entry(out, sp, job_id, &cycle_id, None));
+        }
         let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
             return;
         };
+        for out in &deleted {
+            if out.verdict == Verdict::Failure {
+                job.provisioned.insert(out.user.id.clone(), ESCROWED.into());
+            } else {
+                job.provisioned.remove(&out.user.id);
+            }
+        }
         for (out, (user, scope)) in results.iter().zip(&work) {
             match (out.verdict, scope) {
                 (Verdict::Failure, _) => {

@@ -22,6 +22,7 @@ fn action_word(a: Action) -> &'static str {
         Action::Create => "Create",
         Action::Update => "Update",
         Action::Disable => "Disable",
+        Action::Delete => "Delete",
         Action::Other => "Other",
     }
 }
@@ -85,6 +86,7 @@ pub(crate) fn log_entry(
         Action::Create => "create",
         Action::Update => "update",
         Action::Disable => "disable",
+        Action::Delete => "delete",
         Action::Other => "other",
     };
     let steps: Vec<Value> = out.steps.iter().map(|s| json!({"name": s.name, "provisioningStepType": s.kind.to_ascii_lowercase(),
