@@ -71,7 +71,7 @@ pub enum SandboxError {
     Config(String),
 }
 
-/// A running sandbox. Dropping it without `shutdown` leaves the listeners to the runtime's end.
+/// A running sandbox. `shutdown` stops it and waits; dropping it stops it without waiting.
 pub struct Sandbox {
     app: Arc<state::App>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -89,11 +89,18 @@ impl Sandbox {
     }
 
     /// Stops every listener, open connection and background sync, and waits for them.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
         self.app.shutdown.cancel();
-        for task in self.tasks {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
+    }
+}
+
+impl Drop for Sandbox {
+    /// Dropping a sandbox stops it too (without waiting), so a forgotten handle frees its ports.
+    fn drop(&mut self) {
+        self.app.shutdown.cancel();
     }
 }
 

@@ -206,6 +206,17 @@ async fn service_principals_instantiate_and_assignments() {
     let (status, _, _) = get(&token, &format!("{g}/servicePrincipals/{new_sp}"), false).await;
     assert_eq!(status, 404, "a just-created app is still replicating");
 
+    let by_app_id = client()
+        .get(format!(
+            "{g}/servicePrincipals(appId='{}')",
+            s(unity, "/appId")
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(by_app_id.status(), 200);
+    assert_eq!(json(by_app_id).await["id"], unity["id"]);
     let sp = s(unity, "/id");
     let (_, _, assigned) = get(
         &token,

@@ -44,7 +44,7 @@ pub(crate) fn routes() -> Router<SharedApp> {
         .merge(audit_logs::routes())
         .route(
             "/v1.0/{*rest}",
-            axum::routing::any(crate::http::graph_fallback),
+            axum::routing::get(service_principals::by_app_id).fallback(crate::http::graph_fallback),
         )
 }
 

@@ -271,3 +271,36 @@ async fn instantiate(
     app.graph().service_principals.push(sp);
     json_response(StatusCode::CREATED, reply)
 }
+
+/// The alternate key `servicePrincipals(appId='…')` (entra-graph.md §2.1). The router cannot
+/// match inside a segment, so this serves Graph's catch-all and answers unknown paths otherwise.
+pub(super) async fn by_app_id(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(rest): Path<String>,
+    Query(q): Query<Q>,
+    uri: axum::http::Uri,
+) -> Response {
+    let Some(app_id) = rest
+        .strip_prefix("servicePrincipals(appId='")
+        .and_then(|r| r.strip_suffix("')"))
+        .filter(|a| !a.contains('/'))
+    else {
+        return crate::http::graph_fallback(uri).await;
+    };
+    let id = app
+        .graph()
+        .service_principals
+        .iter()
+        .find(|s| s.app_id.eq_ignore_ascii_case(app_id))
+        .map(|s| s.id.clone());
+    match id {
+        Some(id) => get_one(State(app), headers, Path(id), Query(q)).await,
+        None => {
+            if let Err(r) = require(&app, &headers, &APP_READ, false) {
+                return r;
+            }
+            not_found("servicePrincipal", app_id)
+        }
+    }
+}
