@@ -71,6 +71,11 @@ pub(crate) async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError
     let client = reqwest::Client::builder()
         .timeout(provisioning::SCIM_TIMEOUT)
         .user_agent("Microsoft Azure AD SCIM client (sandbox)")
+        // Talk to the Tenant URL directly: a proxy from the environment is not Entra's network.
+        .no_proxy()
+        // UNCONFIRMED whether Entra follows redirects; not following makes a redirect to a login
+        // page show up as what it is (an unexpected 30x) instead of as an HTML body.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| SandboxError::Config(format!("http client: {e}")))?;
     let app: SharedApp = Arc::new(App::new(config, urls, client));

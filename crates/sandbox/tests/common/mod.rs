@@ -27,6 +27,7 @@ pub async fn sandbox_with(config: SandboxConfig) -> (Sandbox, Value) {
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
         .timeout(Duration::from_secs(15))
         .build()
         .expect("client builds")
