@@ -482,3 +482,36 @@ async fn device_code_entered_on_the_page_or_declined() {
     assert_eq!(wrong.status(), 400);
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn openid_configuration_points_at_the_v2_endpoints() {
+    let (sb, profile) = sandbox().await;
+    let authority = s(&profile, "/microsoft/authority");
+    let doc = json(
+        client()
+            .get(format!(
+                "{authority}/organizations/v2.0/.well-known/openid-configuration"
+            ))
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+    assert_eq!(
+        s(&doc, "/token_endpoint"),
+        format!("{authority}/organizations/oauth2/v2.0/token")
+    );
+    assert_eq!(
+        s(&doc, "/device_authorization_endpoint"),
+        format!("{authority}/organizations/oauth2/v2.0/devicecode")
+    );
+    let unknown = client()
+        .get(format!(
+            "{authority}/nope.example/v2.0/.well-known/openid-configuration"
+        ))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(unknown.status(), 400);
+    sb.shutdown().await;
+}

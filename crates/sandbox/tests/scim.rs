@@ -161,6 +161,19 @@ async fn user_lifecycle_in_both_patch_dialects() {
     assert_eq!(after["active"], json!(true));
     assert_eq!(after["name"]["givenName"], "Renamed");
 
+    let cached = scim
+        .http
+        .get(format!("{}/Users/{id}", scim.base))
+        .bearer_auth(&scim.token)
+        .header("if-none-match", "W/\"3\"")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        cached.status(),
+        304,
+        "If-None-Match with the current version"
+    );
     let stale = scim
         .http
         .put(format!("{}/Users/{id}", scim.base))

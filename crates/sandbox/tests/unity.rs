@@ -286,3 +286,63 @@ async fn service_account_token_and_role_round_trip() {
     assert_eq!(st["serviceAccounts"].as_array().map(Vec::len), Some(3));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn consent_page_when_auto_consent_is_off() {
+    let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig {
+        users: 5,
+        auto_consent: false,
+        ..Default::default()
+    })
+    .await;
+    let auth = s(&profile, "/unity/auth");
+    let (_, challenge) = pkce();
+    let params = [
+        ("client_id", "scim-setup-sandbox"),
+        ("response_type", "code"),
+        ("redirect_uri", "http://127.0.0.1:9/callback"),
+        ("state", "st"),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    let page = client()
+        .get(format!("{auth}/v1/oauth2/authorize"))
+        .query(&params)
+        .send()
+        .await
+        .expect("answers");
+    assert!(page.text().await.expect("html").contains("Accept"));
+    let mut cancel: Vec<(&str, &str)> = params.to_vec();
+    cancel.push(("decision", "cancel"));
+    let r = client()
+        .post(format!("{auth}/v1/oauth2/authorize"))
+        .form(&cancel)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        query_param(&location(&r), "error").as_deref(),
+        Some("access_denied")
+    );
+    let mut accept: Vec<(&str, &str)> = params.to_vec();
+    accept.extend([("decision", "accept"), ("person", "1")]);
+    let r = client()
+        .post(format!("{auth}/v1/oauth2/authorize"))
+        .form(&accept)
+        .send()
+        .await
+        .expect("answers");
+    assert!(query_param(&location(&r), "code").is_some());
+    let unknown_client = client()
+        .get(format!("{auth}/v1/oauth2/authorize"))
+        .query(&[("client_id", "other")])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        unknown_client.status(),
+        400,
+        "never redirect for an unknown client"
+    );
+    sb.shutdown().await;
+}

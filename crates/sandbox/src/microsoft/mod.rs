@@ -36,6 +36,10 @@ pub(crate) fn routes() -> Router<SharedApp> {
             "/devicelogin",
             get(devicecode::page).post(devicecode::decide),
         )
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
 }
 
 #[derive(Debug)]
@@ -224,4 +228,32 @@ pub(crate) fn authenticate(app: &SharedApp, headers: &HeaderMap) -> Result<Calle
         .user(user)
         .ok_or_else(|| unauthorized("The user of this token no longer exists."))?;
     Ok(Caller { user, scopes })
+}
+
+/// OIDC discovery of the v2 endpoints, for clients that discover rather than build URLs.
+async fn openid_configuration(
+    axum::extract::State(app): axum::extract::State<SharedApp>,
+    axum::extract::Path(tenant): axum::extract::Path<String>,
+) -> Response {
+    if !known_tenant(&tenant) {
+        return unknown_tenant(&tenant);
+    }
+    let base = format!("{}/{tenant}", app.urls.microsoft);
+    crate::http::json_response(
+        StatusCode::OK,
+        serde_json::json!({
+        "issuer": format!("{}/{}/v2.0", app.urls.microsoft, seed::TENANT_ID),
+        "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
+        "token_endpoint": format!("{base}/oauth2/v2.0/token"),
+        "device_authorization_endpoint": format!("{base}/oauth2/v2.0/devicecode"),
+        "jwks_uri": format!("{base}/discovery/v2.0/keys"),
+        "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "scopes_supported": ["openid", "profile", "email", "offline_access"],
+        "subject_types_supported": ["pairwise"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        "code_challenge_methods_supported": ["plain", "S256"],
+        "tenant_region_scope": "NA", "cloud_instance_name": "microsoftonline.com"}),
+    )
 }
