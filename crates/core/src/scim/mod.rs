@@ -10,11 +10,13 @@ mod explain;
 mod network;
 mod pagination;
 mod probe;
+mod redact;
 mod report;
 mod test_connection;
 mod to_problem;
 mod url_shape;
 mod write_checks;
+mod write_cleanup;
 mod write_groups;
 mod write_patch;
 

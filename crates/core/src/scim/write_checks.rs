@@ -12,6 +12,7 @@ use super::diagnose::Runner;
 use super::explain::FailureKind;
 use super::probe::{common_failure, Auth, Exchange, Probe};
 use super::report::{Check, CheckResult};
+use super::write_cleanup::{delete_all, CleanupGuard, Created};
 use super::write_groups::{run_group_checks, GROUP_CHECKS};
 use super::write_patch::{run_patch_pairs, PATCH_CHECKS};
 
@@ -51,54 +52,6 @@ pub(crate) fn write_check_plan() -> Vec<Check> {
     plan.extend(GROUP_CHECKS);
     plan.extend([DELETE_USER, GET_DELETED, CLEANUP]);
     plan
-}
-
-/// What the checks created and have not deleted yet.
-#[derive(Default)]
-pub(crate) struct Created {
-    pub users: Vec<String>,
-    pub groups: Vec<String>,
-}
-
-/// Deletes what is left if the diagnosis future is dropped mid-way (a closed window).
-struct CleanupGuard {
-    probe: Arc<Probe>,
-    created: Arc<Mutex<Created>>,
-}
-
-impl Drop for CleanupGuard {
-    fn drop(&mut self) {
-        let leftovers = match self.created.lock() {
-            Ok(mut created) => std::mem::take(&mut *created),
-            Err(_) => return,
-        };
-        if leftovers.users.is_empty() && leftovers.groups.is_empty() {
-            return;
-        }
-        if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            let probe = self.probe.clone();
-            handle.spawn(async move {
-                delete_all(&probe, &leftovers).await;
-            });
-        }
-    }
-}
-
-async fn delete_all(probe: &Probe, created: &Created) -> Vec<String> {
-    let mut left = Vec::new();
-    for (kind, ids) in [("Groups", &created.groups), ("Users", &created.users)] {
-        for id in ids {
-            let url = probe.url(&format!("{kind}/{id}"), &[]);
-            let exchange = probe.send_for_cleanup(Method::DELETE, url).await;
-            if !exchange
-                .status
-                .is_some_and(|s| (200..300).contains(&s) || s == 404)
-            {
-                left.push(format!("{kind}/{id}"));
-            }
-        }
-    }
-    left
 }
 
 /// Shared state of one write run.
