@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use super::delete;
 use super::engine::{self, Verdict};
 use super::{groups, report, test_connection, Failure, Target};
 use crate::graph::ServicePrincipal;
@@ -219,7 +220,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
     }
     let mut deleted = Vec::new();
     for (user, scim_id) in &deletes {
-        let out = engine::delete_user(app, &target, user, scim_id).await;
+        let out = delete::delete_user(app, &target, user, scim_id).await;
         match out.verdict {
             Verdict::Failure => escrowed += 1,
             _ => exported += 1,

@@ -4,6 +4,7 @@
 //! one as the Tenant URL asks, and reports in Graph's shapes (unity-scim.md B6, entra-graph.md §3-§7).
 
 mod cycles;
+mod delete;
 pub(crate) mod engine;
 pub(crate) mod groups;
 mod mapping;

@@ -6,6 +6,7 @@ mod discovery;
 pub(crate) mod filter;
 pub(crate) mod patch;
 mod resources;
+mod search;
 mod validate;
 
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +33,7 @@ const BASE: &str = "/scim/v2/tenants/{org_id}";
 
 pub(crate) fn routes() -> Router<SharedApp> {
     use resources::*;
+    use search::*;
     Router::new()
         .route(&format!("{BASE}/Users"), get(list_users).post(create_user))
         .route(

@@ -16,7 +16,7 @@ use super::{etag, guard, patch, render, Kind, Stored, LIST_RESPONSE, MAX_RESULTS
 use crate::http::{scim_error, scim_json};
 use crate::state::SharedApp;
 
-type Params = HashMap<String, String>;
+pub(super) type Params = HashMap<String, String>;
 
 fn param<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
     q.iter()
@@ -58,7 +58,7 @@ fn select(mut resource: Value, q: &Params) -> Value {
     resource
 }
 
-fn list(app: &SharedApp, kinds: &[Kind], q: &Params) -> Response {
+pub(super) fn list(app: &SharedApp, kinds: &[Kind], q: &Params) -> Response {
     let parsed = match param(q, "filter").filter(|f| !f.trim().is_empty()) {
         Some(f) => match filter::parse(f) {
             Ok(parsed) => Some(parsed),
@@ -384,72 +384,3 @@ handlers!(
     delete_group,
     true
 );
-
-/// RFC 7644 §3.4.3 `POST .search`: the SearchRequest's members become query parameters.
-fn search(app: &SharedApp, kinds: &[Kind], body: &Bytes) -> Response {
-    let request = match parse_body(body) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let mut q = Params::new();
-    for name in [
-        "filter",
-        "sortBy",
-        "sortOrder",
-        "startIndex",
-        "count",
-        "attributes",
-        "excludedAttributes",
-    ] {
-        match get_ci(&request, name) {
-            Some(Value::String(v)) => {
-                q.insert(name.into(), v.clone());
-            }
-            Some(Value::Array(items)) => {
-                let joined: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-                q.insert(name.into(), joined.join(","));
-            }
-            Some(Value::Number(n)) => {
-                q.insert(name.into(), n.to_string());
-            }
-            _ => {}
-        }
-    }
-    list(app, kinds, &q)
-}
-
-pub(super) async fn search_users(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path(org): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = guard(&app, &headers, &org) {
-        return r;
-    }
-    search(&app, &[Kind::User], &body)
-}
-
-pub(super) async fn search_groups(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path(org): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = guard(&app, &headers, &org) {
-        return r;
-    }
-    search(&app, &[Kind::Group], &body)
-}
-
-pub(super) async fn search_all(
-    State(app): State<SharedApp>,
-    headers: HeaderMap,
-    Path(org): Path<String>,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = guard(&app, &headers, &org) {
-        return r;
-    }
-    search(&app, &[Kind::User, Kind::Group], &body)
-}
