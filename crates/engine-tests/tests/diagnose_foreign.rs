@@ -27,6 +27,7 @@ struct Quirks {
     conflict_on_create: bool,
     echo_token: bool,
     no_users: bool,
+    basic_only: bool,
 }
 
 struct Server {
@@ -85,6 +86,15 @@ impl Server {
         let expected = format!("Bearer {TOKEN}");
         match headers.get("authorization").and_then(|v| v.to_str().ok()) {
             Some(value) if value == expected => None,
+            _ if self.quirks.basic_only => {
+                let mut refused =
+                    self.error(StatusCode::UNAUTHORIZED, None, "bad credentials", headers);
+                refused.headers_mut().insert(
+                    "www-authenticate",
+                    axum::http::HeaderValue::from_static("Basic realm=\"scim\""),
+                );
+                Some(refused)
+            }
             _ => Some(self.error(StatusCode::UNAUTHORIZED, None, "bad token", headers)),
         }
     }
@@ -481,6 +491,31 @@ async fn a_token_echoed_back_never_reaches_the_report() {
     assert!(
         excerpts.iter().all(|b| b.contains("[redacted token]")),
         "{excerpts:?}"
+    );
+    foreign.stop();
+}
+
+#[tokio::test]
+async fn an_endpoint_that_wants_basic_auth_is_named() {
+    let foreign = Foreign::start(Quirks {
+        basic_only: true,
+        ..Quirks::default()
+    })
+    .await;
+    let mut request = foreign.request(false);
+    request.token = Secret::new("a-key-id-and-secret-pair-secret-part");
+    let report = run(request).await;
+    let accepted = check(&report, "auth-token-accepted");
+    assert_eq!(accepted.outcome, Outcome::Fail, "{}", report.to_text());
+    assert_eq!(accepted.failure, Some(FailureKind::BasicAuthOnly));
+    assert!(accepted
+        .fix
+        .as_deref()
+        .unwrap_or_default()
+        .contains("bearer token"));
+    assert_eq!(
+        accepted.evidence[0].www_authenticate.as_deref(),
+        Some("Basic realm=\"scim\"")
     );
     foreign.stop();
 }

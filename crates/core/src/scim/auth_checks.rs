@@ -113,6 +113,13 @@ pub(crate) async fn check_token_accepted(probe: &Probe, token: &Secret, guid: &s
                     )
                     .fail(FailureKind::BearerPrefixPasted, detail);
             }
+            let asks_basic = exchange.evidence.www_authenticate.as_deref().is_some_and(|w| {
+                let w = w.to_ascii_lowercase();
+                w.starts_with("basic") && !w.contains("bearer")
+            });
+            if asks_basic {
+                return result.fail(FailureKind::BasicAuthOnly, detail);
+            }
             let expired = jwt_expiry(token.expose())
                 .is_some_and(|exp| exp <= chrono::Utc::now().timestamp());
             let kind = if expired {

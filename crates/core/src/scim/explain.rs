@@ -33,6 +33,7 @@ pub enum FailureKind {
     TokenExpiresSoon,
     BearerPrefixPasted,
     TokenMalformed,
+    BasicAuthOnly,
     MissingRole,
     NoAuthRequired,
     Throttled,
@@ -166,6 +167,10 @@ pub fn explain(kind: FailureKind) -> Explanation {
         TokenMalformed => row(
             "The token contains spaces, quotes or line breaks, so it cannot be the token as issued (a copy-paste slip).",
             "Copy the token again from the Unity Dashboard and paste exactly that, without quotes or line breaks.",
+        ),
+        BasicAuthOnly => row(
+            "The endpoint refuses the token and asks for Basic authentication (WWW-Authenticate: Basic); Entra's non-gallery apps send only a bearer token.",
+            "Give Entra a long-lived bearer token (Unity Dashboard > Administration > Service accounts > the account > Bearer tokens), not a service-account key id and secret, which are for Basic authentication.",
         ),
         MissingRole => row(
             "The token is valid but not allowed to use SCIM (403): its service account lacks the organization role SCIM Authenticator, SCIM is not enabled for the organization, or the token belongs to another organization.",

@@ -267,6 +267,7 @@ impl Probe {
                         request_id,
                         retry_after: header("retry-after"),
                         location: header("location"),
+                        www_authenticate: header("www-authenticate"),
                         error: None,
                     },
                 }

@@ -35,6 +35,8 @@ pub struct Evidence {
     pub retry_after: Option<String>,
     /// Where a 3xx pointed.
     pub location: Option<String>,
+    /// The scheme a 401 asks for (`Bearer`, `Basic realm=…`).
+    pub www_authenticate: Option<String>,
     /// A transport failure (timeout, refused, reset, TLS) in words.
     pub error: Option<String>,
 }

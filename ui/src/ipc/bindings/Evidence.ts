@@ -21,6 +21,10 @@ requestId: string | null, retryAfter: string | null,
  */
 location: string | null, 
 /**
+ * The scheme a 401 asks for (`Bearer`, `Basic realm=…`).
+ */
+wwwAuthenticate: string | null, 
+/**
  * A transport failure (timeout, refused, reset, TLS) in words.
  */
 error: string | null, };
