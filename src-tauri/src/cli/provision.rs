@@ -1,9 +1,12 @@
-//! `scim-setup provision`: provision chosen users on demand.
+//! `scim-setup provision`: provision chosen users on demand through an app's existing job,
+//! a thin face over `wizard::run_provision`.
 
 use std::process::ExitCode;
 
 use clap::Args;
+use scim_core::wizard::{run_provision, MicrosoftSignInChoice};
 
+use super::setup::{cancel_on_ctrl_c, context, fail_early, finish, launcher, printer};
 use super::GlobalArgs;
 
 #[derive(Debug, Args)]
@@ -19,7 +22,26 @@ pub struct ProvisionArgs {
     pub json: bool,
 }
 
-pub async fn run(_global: &GlobalArgs, _args: ProvisionArgs) -> ExitCode {
-    eprintln!("provision is not built yet");
-    ExitCode::from(super::EXIT_FAILED)
+pub async fn run(global: &GlobalArgs, args: ProvisionArgs) -> ExitCode {
+    let ctx = match context(global) {
+        Ok(ctx) => ctx,
+        Err(exit) => return exit,
+    };
+    let launcher = match launcher(&ctx.profile) {
+        Ok(launcher) => launcher,
+        Err(problem) => return fail_early(&problem, args.json),
+    };
+    let cancel = cancel_on_ctrl_c();
+    let printer = printer(args.json);
+    let report = run_provision(
+        &ctx,
+        MicrosoftSignInChoice::DeviceCode,
+        &args.app,
+        &args.users,
+        launcher.as_ref(),
+        &printer,
+        &cancel,
+    )
+    .await;
+    finish("provision", &report, args.json)
 }

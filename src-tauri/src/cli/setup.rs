@@ -1,10 +1,23 @@
-//! `scim-setup setup`: the four steps headless.
+//! `scim-setup setup`: the four steps headless, a thin face over `wizard::run_setup`. Also
+//! the pieces `provision` shares: profile, data folder, keychain, browser, and printing.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
+use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
+use scim_core::progress::FnProgress;
+use scim_core::secrets::secret_store_from_env;
+use scim_core::wizard::{
+    default_data_dir, run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, StepOutcome,
+    UnityOptions, UnityRoad, WizardContext, WizardProgress,
+};
+use scim_core::{CloudProfile, Problem};
+use tokio_util::sync::CancellationToken;
 
-use super::GlobalArgs;
+use super::output::{read_secret, usage_error};
+use super::{GlobalArgs, EXIT_FAILED};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("guided").args(["scim_url"]).requires("token_env")))]
@@ -27,9 +40,178 @@ pub struct SetupArgs {
     /// Print one machine-readable JSON document.
     #[arg(long)]
     pub json: bool,
+    /// API road: the Unity organization ID, when your account belongs to several.
+    #[arg(long, value_name = "ID")]
+    pub unity_org: Option<String>,
 }
 
-pub async fn run(_global: &GlobalArgs, _args: SetupArgs) -> ExitCode {
-    eprintln!("setup is not built yet");
-    ExitCode::from(super::EXIT_FAILED)
+pub async fn run(global: &GlobalArgs, args: SetupArgs) -> ExitCode {
+    let ctx = match context(global) {
+        Ok(ctx) => ctx,
+        Err(exit) => return exit,
+    };
+    let road = match &args.scim_url {
+        Some(url) => match read_secret(args.token_env.as_deref(), false) {
+            Ok(token) => UnityRoad::Guided {
+                scim_url: url.clone(),
+                token,
+            },
+            Err(message) => return usage_error(&message),
+        },
+        None => UnityRoad::Api(UnityOptions {
+            org_id: args.unity_org.clone(),
+            service_account_name: None,
+        }),
+    };
+    let options = SetupOptions {
+        road,
+        // Headless: a code to type on any device; a sandbox approves it by itself.
+        microsoft: MicrosoftSignInChoice::DeviceCode,
+        app_name: args.app.clone().unwrap_or_else(|| "Unity".to_string()),
+        create_app: args.create_app,
+        provision: args.provision.clone(),
+    };
+    let launcher = match launcher(&ctx.profile) {
+        Ok(launcher) => launcher,
+        Err(problem) => return fail_early(&problem, args.json),
+    };
+    let cancel = cancel_on_ctrl_c();
+    let printer = printer(args.json);
+    let report = run_setup(&ctx, options, launcher.as_ref(), &printer, &cancel).await;
+    finish("setup", &report, args.json)
+}
+
+/// Profile (`--profile`, else `global`), data folder and keychain; bad usage exits 2.
+pub(super) fn context(global: &GlobalArgs) -> Result<WizardContext, ExitCode> {
+    let profile = match &global.profile {
+        Some(path) => {
+            CloudProfile::load(path).map_err(|problem| usage_error(&problem.to_string()))?
+        }
+        None => CloudProfile::global(),
+    };
+    let data_dir: PathBuf = match global.data_dir.clone().or_else(default_data_dir) {
+        Some(dir) => dir,
+        None => {
+            return Err(usage_error(
+                "no data folder: give --data-dir or set SCIM_SETUP_DATA_DIR",
+            ))
+        }
+    };
+    let secrets = secret_store_from_env().map_err(|problem| usage_error(&problem.to_string()))?;
+    WizardContext::new(profile, &data_dir, Arc::from(secrets)).map_err(|problem| {
+        eprintln!("error: {problem}");
+        ExitCode::from(EXIT_FAILED)
+    })
+}
+
+/// A sandbox consents by itself, so its redirects are followed here; a real cloud gets the
+/// system browser (the URL is printed too, for SSH sessions). `SCIM_SETUP_BROWSER=follow`
+/// forces the scripted launcher for other self-consenting test providers.
+pub(super) fn launcher(profile: &CloudProfile) -> Result<Box<dyn BrowserLauncher>, Problem> {
+    let forced = std::env::var("SCIM_SETUP_BROWSER").is_ok_and(|v| v == "follow");
+    if profile.is_sandbox() || forced {
+        Ok(Box::new(FollowRedirectsLauncher::new()?))
+    } else {
+        Ok(Box::new(SystemBrowser::xdg_open_or_print()))
+    }
+}
+
+pub(super) fn cancel_on_ctrl_c() -> CancellationToken {
+    let cancel = CancellationToken::new();
+    let trigger = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            trigger.cancel();
+        }
+    });
+    cancel
+}
+
+/// Human output: a line per step on stdout as it finishes; notes and the device code on
+/// stderr. With `--json` only the device code (someone must see it) goes to stderr.
+pub(super) fn printer(json: bool) -> FnProgress<impl Fn(WizardProgress) + Send + Sync> {
+    FnProgress(move |event: WizardProgress| match event {
+        WizardProgress::DeviceCode { prompt } => eprintln!("{}", prompt.message),
+        _ if json => {}
+        WizardProgress::StepStarted { .. } => {}
+        WizardProgress::Note { message, .. } => eprintln!("    {message}"),
+        WizardProgress::Waiting {
+            reason, seconds, ..
+        } => eprintln!("    {reason} ({seconds} s)"),
+        WizardProgress::UserProvisioned {
+            index,
+            total,
+            outcome,
+        } => {
+            println!(
+                "    [{index}/{total}] {}: {}",
+                outcome.subject.label, outcome.cause
+            );
+            if let Some(fix) = outcome.fix.as_ref().filter(|_| !outcome.is_good()) {
+                println!("          fix: {fix}");
+            }
+        }
+        WizardProgress::StepFinished { report } => {
+            let mark = match report.outcome {
+                StepOutcome::Created => "created",
+                StepOutcome::Reused => "reused",
+                StepOutcome::Passed => "ok",
+                StepOutcome::Skipped => "skipped",
+                StepOutcome::Failed => "FAILED",
+            };
+            let seconds = report.elapsed_ms as f64 / 1000.0;
+            match report.outcome {
+                StepOutcome::Failed => {
+                    println!(
+                        "[{mark}] {}: {}",
+                        report.title,
+                        report.cause.as_deref().unwrap_or(&report.summary)
+                    );
+                    if let Some(fix) = &report.fix {
+                        println!("         fix: {fix}");
+                    }
+                    for (key, value) in &report.evidence {
+                        println!("         {key}: {value}");
+                    }
+                }
+                _ => println!(
+                    "[{mark}] {}: {} ({seconds:.1} s)",
+                    report.title, report.summary
+                ),
+            }
+        }
+    })
+}
+
+/// Prints the JSON document (with `--json`) and maps the report to the exit code.
+pub(super) fn finish(command: &str, report: &SetupReport, json: bool) -> ExitCode {
+    if json {
+        let mut document =
+            serde_json::to_value(report).unwrap_or_else(|_| serde_json::json!({ "ok": report.ok }));
+        if let Some(object) = document.as_object_mut() {
+            object.insert("command".into(), serde_json::json!(command));
+        }
+        println!("{document}");
+    } else if report.ok {
+        println!("Done.");
+    } else {
+        println!("Stopped: fix the step marked FAILED and run the same command again; finished steps are reused.");
+    }
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    }
+}
+
+pub(super) fn fail_early(problem: &Problem, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "ok": false, "steps": [], "problem": problem })
+        );
+    } else {
+        eprintln!("error: {problem}");
+    }
+    ExitCode::from(EXIT_FAILED)
 }
