@@ -36,7 +36,7 @@ pub struct Env {
 pub fn fast_tuning() -> WizardTuning {
     WizardTuning {
         replication_delay: Duration::from_millis(50),
-        replication_attempts: 4,
+        replication_attempts: 8,
         on_demand: RateLimit {
             calls: 5,
             window: Duration::from_secs(2),
