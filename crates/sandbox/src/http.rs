@@ -260,3 +260,23 @@ pub(crate) async fn problem_fallback(uri: axum::http::Uri) -> Response {
         &format!("No resource at {}.", uri.path()),
     )
 }
+
+/// A form body, read whatever the Content-Type says: identity providers answer a malformed
+/// request with their own error body, never with a framework's 415.
+pub(crate) struct FormBody(pub std::collections::HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormBody {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self(
+            url::form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}

@@ -213,6 +213,21 @@ async fn token_failures_carry_the_real_error_and_aadsts_code() {
     )
     .await;
     assert_eq!(aadsts(&body), 90002);
+    let raw = client()
+        .post(format!(
+            "{}/organizations/oauth2/v2.0/token",
+            s(&profile, "/microsoft/authority")
+        ))
+        .body("{}")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        raw.status(),
+        400,
+        "no form content type is still answered in Entra's shape"
+    );
+    assert_eq!(aadsts(&json(raw).await), 900144);
     let (status, body) = redeem(
         &profile,
         "organizations",

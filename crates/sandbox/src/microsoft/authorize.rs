@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 
 use super::{known_client, known_tenant, AuthCode, Scopes};
 use crate::http::{html_escape, html_page, redirect_with};
@@ -163,7 +162,7 @@ pub(super) async fn authorize(
 pub(super) async fn consent(
     State(app): State<SharedApp>,
     Path(tenant): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     if let Err(r) = check_request(&tenant, &form) {
         return r;

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use rand::Rng;
 use serde_json::json;
 
@@ -33,7 +32,7 @@ fn user_code() -> String {
 pub(super) async fn devicecode(
     State(app): State<SharedApp>,
     Path(tenant): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     if !known_tenant(&tenant) {
@@ -152,7 +151,7 @@ pub(super) async fn page() -> Response {
 
 pub(super) async fn decide(
     State(app): State<SharedApp>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     let code = form
         .get("user_code")

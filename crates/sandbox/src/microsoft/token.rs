@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use serde_json::json;
 
 use super::{
@@ -28,7 +27,7 @@ fn bad(error: &str, code: u32, text: &str) -> Response {
 pub(super) async fn token(
     State(app): State<SharedApp>,
     Path(tenant): Path<String>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     if !known_tenant(&tenant) {

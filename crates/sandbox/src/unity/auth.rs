@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use serde_json::json;
 
 use super::{AccessGrant, AuthCode};
@@ -125,7 +125,7 @@ async fn authorize(
 
 async fn consent(
     State(app): State<SharedApp>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     let redirect_uri = form.get("redirect_uri").cloned().unwrap_or_default();
     if form.get("client_id").map(String::as_str) != Some(UNITY_CLIENT_ID)
@@ -175,7 +175,7 @@ fn issue_code(app: &SharedApp, q: &HashMap<String, String>, person: usize) -> Re
 
 async fn token(
     State(app): State<SharedApp>,
-    Form(form): Form<HashMap<String, String>>,
+    crate::http::FormBody(form): crate::http::FormBody,
 ) -> Response {
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
     if get("client_id") != UNITY_CLIENT_ID {
