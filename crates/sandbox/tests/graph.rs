@@ -205,6 +205,42 @@ async fn service_principals_instantiate_and_assignments() {
     assert!(created["application"]["appId"].is_string());
     let (status, _, _) = get(&token, &format!("{g}/servicePrincipals/{new_sp}"), false).await;
     assert_eq!(status, 404, "a just-created app is still replicating");
+    let early = http
+        .post(format!(
+            "{g}/servicePrincipals/{new_sp}/synchronization/jobs"
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"templateId": "scim"}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        early.status(),
+        401,
+        "the provisioning back end has not caught up yet"
+    );
+    let (_, _, templates) = get(
+        &token,
+        &format!("{g}/servicePrincipals/{new_sp}/synchronization/templates"),
+        false,
+    )
+    .await;
+    assert_eq!(templates["value"], json!([]));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let later = http
+        .post(format!(
+            "{g}/servicePrincipals/{new_sp}/synchronization/jobs"
+        ))
+        .bearer_auth(&token)
+        .json(&json!({"templateId": "scim"}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        later.status(),
+        201,
+        "after replication the job can be created"
+    );
 
     let by_app_id = client()
         .get(format!(
