@@ -82,6 +82,16 @@ async fn users_page_filter_search_select_and_count() {
     .await;
     assert_eq!(status, 200);
     assert!(found["@odata.count"].as_u64().is_some_and(|n| n > 0));
+    let (status, _, err) = get(&token, &format!("{g}/users?$top=1000"), false).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("Request_BadRequest"))
+    );
+    let (status, _, err) = get(&token, &format!("{g}/nothingHere"), false).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("BadRequest"))
+    );
     let upn = s(&profile, "/sandbox/sampleUserUpns/0");
     let (status, _, u) = get(&token, &format!("{g}/users/{upn}"), false).await;
     assert_eq!(

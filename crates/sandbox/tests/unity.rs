@@ -346,3 +346,77 @@ async fn consent_page_when_auto_consent_is_off() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn only_owners_and_managers_use_the_admin_api_and_expired_tokens_fail() {
+    let (sb, profile) = sandbox().await;
+    let auth = s(&profile, "/unity/auth");
+    let (verifier, challenge) = pkce();
+    let redirect = "http://127.0.0.1:8766/callback";
+    let r = client()
+        .get(format!("{auth}/v1/oauth2/authorize"))
+        .query(&[
+            ("client_id", "scim-setup-sandbox"),
+            ("response_type", "code"),
+            ("redirect_uri", redirect),
+            ("state", "a"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+            ("login_hint", "artist@contoso.com"),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    let code = query_param(&location(&r), "code").expect("code");
+    let tokens = json(
+        client()
+            .post(format!("{auth}/v1/oauth2/token"))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("code_verifier", verifier.as_str()),
+                ("redirect_uri", redirect),
+                ("client_id", "scim-setup-sandbox"),
+            ])
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+    let artist = s(&tokens, "/access_token");
+    let base = format!(
+        "{}/api/access/v1/organizations/{}/service-accounts",
+        s(&profile, "/unity/api"),
+        s(&profile, "/sandbox/unityOrgId")
+    );
+    let r = client()
+        .get(&base)
+        .bearer_auth(&artist)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(r.status(), 403);
+    assert_eq!(json(r).await["status"], 403);
+    add_fault(&profile, "expire-tokens").await;
+    let r = client()
+        .get(format!("{auth}/v1/users/current/openid"))
+        .bearer_auth(&artist)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(r.status(), 401);
+    assert_eq!(json(r).await["code"], "token_expired");
+    let unknown = client()
+        .get(format!("{}/api/nothing/here", s(&profile, "/unity/api")))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        (
+            unknown.status().as_u16(),
+            unknown.headers()["content-type"].to_str().ok()
+        ),
+        (404, Some("application/problem+json"))
+    );
+    sb.shutdown().await;
+}
