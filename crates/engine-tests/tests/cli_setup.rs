@@ -1,0 +1,219 @@
+//! The built `scim-setup setup`, headless, against a sandbox: from an empty data folder to a
+//! user provisioned on demand, then again, showing through `/_sandbox/state` that nothing
+//! was created twice. Both runs share a real Secret Service (gnome-keyring in a private
+//! D-Bus session, HOME and XDG_* in a temp folder), so the second run must find the bearer
+//! token and the refresh tokens in the keychain, as it would on an admin's desktop.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// Builds (a no-op when fresh) and locates the app binary in this workspace's target dir.
+fn scim_setup_binary() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "-p", "scim-setup", "--bin", "scim-setup"])
+        .current_dir(&workspace)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building scim-setup failed");
+    // The test executable lives in <target>/debug/deps/; the binary in <target>/debug/.
+    let exe = std::env::current_exe().expect("test exe");
+    let debug = exe.parent().and_then(Path::parent).expect("target/debug");
+    let binary = debug.join("scim-setup");
+    assert!(binary.exists(), "{} was built", binary.display());
+    binary
+}
+
+fn count(state: &Value, key: &str) -> usize {
+    match &state[key] {
+        Value::Array(items) => items.len(),
+        Value::Number(n) => n.as_u64().unwrap_or(0) as usize,
+        other => panic!("state.{key} is {other}"),
+    }
+}
+
+fn tokens(state: &Value) -> u64 {
+    state["serviceAccounts"]
+        .as_array()
+        .map(|a| a.iter().map(|sa| sa["tokens"].as_u64().unwrap_or(0)).sum())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
+    let binary = scim_setup_binary();
+    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig {
+        users: 40,
+        sync_interval: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox");
+    let profile = sandbox.profile();
+    let control = profile["sandbox"]["control"]
+        .as_str()
+        .expect("control")
+        .to_string();
+    let upn = profile["sandbox"]["sampleUserUpns"][1]
+        .as_str()
+        .expect("a sample user")
+        .to_string();
+    let temp = tempfile::tempdir().expect("tempdir");
+    let home = temp.path().join("home");
+    let data = temp.path().join("data");
+    let runtime = home.join("run");
+    std::fs::create_dir_all(&runtime).expect("runtime dir");
+    let profile_path = temp.path().join("profile.json");
+    std::fs::write(&profile_path, profile.to_string()).expect("profile written");
+    let state = || async {
+        reqwest::get(format!("{control}/state"))
+            .await
+            .expect("state")
+            .json::<Value>()
+            .await
+            .expect("state json")
+    };
+    let before = state().await;
+
+    let run = format!(
+        "{bin} --profile {profile} --data-dir {data} setup --provision {upn} --json",
+        bin = binary.display(),
+        profile = profile_path.display(),
+        data = data.display(),
+    );
+    // One D-Bus session for both runs, so the keychain outlives the first process.
+    let script = format!(
+        "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
+         {run} > {out1}; echo $? > {rc1}
+         {run} > {out2}; echo $? > {rc2}",
+        out1 = temp.path().join("run1.json").display(),
+        out2 = temp.path().join("run2.json").display(),
+        rc1 = temp.path().join("rc1").display(),
+        rc2 = temp.path().join("rc2").display(),
+    );
+    let binary_dir = binary.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut command = Command::new("dbus-run-session");
+    command
+        .args(["--", "bash", "-c", &script])
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("SCIM_SETUP_SECRET_STORE")
+        .env_remove("SCIM_SETUP_DATA_DIR")
+        .env_remove("DISPLAY")
+        .current_dir(&binary_dir);
+    // Blocking on purpose, off the runtime: the sandbox keeps serving meanwhile.
+    let child = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("dbus-run-session runs (packages dbus and gnome-keyring)");
+    let stderr = String::from_utf8_lossy(&child.stderr);
+    assert_ne!(
+        child.status.code(),
+        Some(90),
+        "gnome-keyring could not start: {stderr}"
+    );
+    let read = |name: &str| std::fs::read_to_string(temp.path().join(name)).unwrap_or_default();
+    assert_eq!(
+        read("rc1").trim(),
+        "0",
+        "first run exit code; stderr: {stderr}\n{}",
+        read("run1.json")
+    );
+    assert_eq!(
+        read("rc2").trim(),
+        "0",
+        "second run exit code; stderr: {stderr}\n{}",
+        read("run2.json")
+    );
+    let first: Value =
+        serde_json::from_str(&read("run1.json")).expect("first run printed one JSON document");
+    let second: Value =
+        serde_json::from_str(&read("run2.json")).expect("second run printed one JSON document");
+    assert_eq!(first["command"], "setup");
+    for doc in [&first, &second] {
+        assert_eq!(doc["ok"], true);
+        for step in doc["steps"].as_array().expect("steps") {
+            for key in ["id", "outcome", "evidence"] {
+                assert!(step.get(key).is_some(), "every step has {key}: {step}");
+            }
+        }
+        let verdict = doc["provisioned"][0]["verdict"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            verdict == "success" || verdict == "alreadyInSync",
+            "{verdict}"
+        );
+    }
+    let outcome = |doc: &Value, id: &str| -> String {
+        doc["steps"]
+            .as_array()
+            .and_then(|steps| steps.iter().find(|s| s["id"] == id))
+            .and_then(|s| s["outcome"].as_str())
+            .unwrap_or("missing")
+            .to_string()
+    };
+    assert_eq!(outcome(&first, "unityCredentials"), "created");
+    assert_eq!(outcome(&first, "provisioningJob"), "created");
+    for id in [
+        "signInUnity",
+        "unityCredentials",
+        "signInMicrosoft",
+        "enterpriseApp",
+        "provisioningJob",
+        "assignment",
+    ] {
+        assert_eq!(outcome(&second, id), "reused", "second run reuses {id}");
+    }
+    assert_eq!(second["provisioned"][0]["verdict"], "alreadyInSync");
+    // The device code appeared once: the second run signed in from the keychain.
+    assert_eq!(stderr.matches("enter the code").count(), 1, "{stderr}");
+
+    let after = state().await;
+    assert_eq!(
+        count(&after, "serviceAccounts"),
+        count(&before, "serviceAccounts") + 1,
+        "one service account made"
+    );
+    assert_eq!(
+        tokens(&after),
+        tokens(&before) + 1,
+        "one bearer token minted over both runs"
+    );
+    assert_eq!(
+        count(&after, "servicePrincipals"),
+        count(&before, "servicePrincipals"),
+        "the existing app reused"
+    );
+    assert_eq!(count(&after, "syncJobs"), 1, "one provisioning job");
+    assert!(
+        count(&after, "appRoleAssignments") <= count(&before, "appRoleAssignments") + 1,
+        "at most one assignment added"
+    );
+
+    // Secrets stayed in the keychain: nothing secret in the data folder or the JSON.
+    let journal = std::fs::read_to_string(data.join("journal.json")).expect("journal");
+    let token_key = first["journal"]["unity"]["tokenLastFour"]
+        .as_str()
+        .expect("last four")
+        .to_string();
+    assert_eq!(token_key.len(), 4);
+    for text in [&journal, &read("run1.json"), &read("run2.json")] {
+        assert!(
+            !text.contains("refresh_token") && !text.contains("Bearer "),
+            "no token leaked"
+        );
+    }
+    assert!(
+        home.join(".local/share/keyrings").exists(),
+        "the keychain lives in the test HOME"
+    );
+    sandbox.shutdown().await;
+}
