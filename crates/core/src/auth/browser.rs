@@ -109,9 +109,20 @@ impl BrowserLauncher for FollowRedirectsLauncher {
                     let status = response.status().as_u16();
                     let body = response.text().await.unwrap_or_default();
                     let text = strip_tags(&body);
+                    // Microsoft shows sign-in errors as a page, not a redirect: explain its AADSTS code.
+                    if let Some(start) = text.find("AADSTS") {
+                        return Err(super::errors::explain(
+                            super::Provider::Microsoft,
+                            "invalid_request",
+                            Some(&text[start..]),
+                        ));
+                    }
                     return Err(Problem::sign_in_failed(
                         action,
-                        format!("The sign-in page did not redirect (HTTP {status}); it says: \u{201c}{}\u{201d}", text.chars().take(300).collect::<String>()),
+                        format!(
+                            "The sign-in page did not redirect (HTTP {status}); it says: \u{201c}{}\u{201d}",
+                            text.chars().take(300).collect::<String>()
+                        ),
                         "Scripted sign-in only works against a provider that consents by itself (a sandbox). Sign in interactively instead.",
                     ));
                 }
