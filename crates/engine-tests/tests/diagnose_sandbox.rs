@@ -565,3 +565,28 @@ async fn cancelling_mid_write_still_cleans_up() {
     );
     env.shutdown().await;
 }
+
+/// One 429 is passing trouble: it fails the check that met it, and the rest still runs.
+#[tokio::test]
+async fn a_single_throttled_call_does_not_stop_the_run() {
+    let env = Env::start(&["status:429@/scim/v2/*#1"]).await;
+    let report = env.run(env.request()).await;
+    let throttled: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.failure == Some(FailureKind::Throttled))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(
+        throttled.contains(&"response-times"),
+        "{}",
+        report.to_text()
+    );
+    assert_eq!(
+        outcome(&report, "pagination-first-page"),
+        Outcome::Pass,
+        "{}",
+        report.to_text()
+    );
+    env.shutdown().await;
+}

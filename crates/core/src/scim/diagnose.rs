@@ -296,15 +296,24 @@ async fn run_checks(
         PAGINATION_COUNT_ZERO,
         UNKNOWN_USER_404,
     ];
-    let blocker = if accepted.is_fail() {
+    let accepted_blocks = accepted.is_fail()
+        && !matches!(
+            accepted.failure,
+            Some(FailureKind::Throttled | FailureKind::ServerError)
+        );
+    let blocker = if accepted_blocks {
         Some(AUTH_TOKEN_ACCEPTED.id)
     } else if users.is_fail()
         && !matches!(
             users.failure,
+            // Findings about the query itself, or passing trouble (a throttle, a 5xx): the
+            // other checks still have something to say.
             Some(
                 FailureKind::FilterRejected
                     | FailureKind::TestUserFound
                     | FailureKind::UnexpectedStatus
+                    | FailureKind::Throttled
+                    | FailureKind::ServerError
             )
         )
     {

@@ -93,7 +93,7 @@ pub fn explain(kind: FailureKind) -> Explanation {
             "Remove the trailing /Users from the Tenant URL: it must end at the tenant, e.g. …/scim/v2/tenants/<organization id>.",
         ),
         NotUnityTenantPath => row(
-            "The URL points at Unity's SCIM host but its path is not /scim/v2/tenants/<organization id>, so Entra's calls would land on a wrong path (404).",
+            "The URL's path is not Unity's /scim/v2/tenants/<organization id>, so Entra's calls would land on a wrong path (404).",
             "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM) instead of typing it.",
         ),
         UnknownQueryString => row(

@@ -28,13 +28,7 @@ pub(crate) async fn check_users(probe: &Probe, guid: &str) -> CheckResult {
         return result.fail(kind, with_scim_detail(&detail, &exchange));
     }
     match exchange.status {
-        Some(404) => result.fail(
-            FailureKind::WrongBaseUrl,
-            format!(
-                "(GET {{Tenant URL}}/Users answered 404 at {})",
-                exchange.evidence.request
-            ),
-        ),
+        Some(404) => result.fail(FailureKind::WrongBaseUrl, "(HTTP 404)"),
         Some(400) => result.fail(
             FailureKind::FilterRejected,
             with_scim_detail("(HTTP 400)", &exchange),

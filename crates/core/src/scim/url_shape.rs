@@ -102,6 +102,12 @@ fn check_path(url: &Url) -> CheckResult {
             );
         }
     }
+    if last.eq_ignore_ascii_case("tenants") {
+        return result.fail(
+            FailureKind::NotUnityTenantPath,
+            "(the path ends at /tenants: the organization id is missing)",
+        );
+    }
     let on_unity = url
         .host_str()
         .is_some_and(|h| h.eq_ignore_ascii_case(UNITY_SCIM_HOST));
@@ -209,6 +215,10 @@ mod tests {
         );
         assert_eq!(
             outcome("https://services.api.unity.com/scim/v2/1234", "url-path").1,
+            Some(FailureKind::NotUnityTenantPath)
+        );
+        assert_eq!(
+            outcome("http://127.0.0.1:9/scim/v2/tenants/", "url-path").1,
             Some(FailureKind::NotUnityTenantPath)
         );
     }
