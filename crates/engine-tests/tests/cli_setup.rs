@@ -88,7 +88,16 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
     let script = format!(
         "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
          {run} > {out1}; echo $? > {rc1}
-         {run} > {out2}; echo $? > {rc2}",
+         {run} > {out2}; echo $? > {rc2}
+         {provision} > {out3}; echo $? > {rc3}",
+        provision = format!(
+            "{bin} --profile {profile} --data-dir {data} provision --app Unity --user {upn} --json",
+            bin = binary.display(),
+            profile = profile_path.display(),
+            data = data.display(),
+        ),
+        out3 = temp.path().join("run3.json").display(),
+        rc3 = temp.path().join("rc3").display(),
         out1 = temp.path().join("run1.json").display(),
         out2 = temp.path().join("run2.json").display(),
         rc1 = temp.path().join("rc1").display(),
@@ -173,6 +182,17 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
         assert_eq!(outcome(&second, id), "reused", "second run reuses {id}");
     }
     assert_eq!(second["provisioned"][0]["verdict"], "alreadyInSync");
+    // `provision` reuses the same keychain sign-in and the job setup made.
+    assert_eq!(
+        read("rc3").trim(),
+        "0",
+        "provision exit code; {}",
+        read("run3.json")
+    );
+    let third: Value =
+        serde_json::from_str(&read("run3.json")).expect("provision printed one JSON document");
+    assert_eq!(third["command"], "provision");
+    assert_eq!(third["provisioned"][0]["verdict"], "alreadyInSync");
     // The device code appeared once: the second run signed in from the keychain.
     assert_eq!(stderr.matches("enter the code").count(), 1, "{stderr}");
 
@@ -216,4 +236,89 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
         "the keychain lives in the test HOME"
     );
     sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_usage_exits_2_and_a_missing_keychain_names_the_fix() {
+    let binary = scim_setup_binary();
+    let temp = tempfile::tempdir().expect("tempdir");
+    let missing = Command::new(&binary)
+        .args(["--profile", "/nonexistent/profile.json", "setup", "--json"])
+        .env("SCIM_SETUP_DATA_DIR", temp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "a profile that cannot be read is bad usage"
+    );
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/profile.json"));
+
+    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig {
+        users: 20,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox");
+    let profile_path = temp.path().join("profile.json");
+    std::fs::write(&profile_path, sandbox.profile().to_string()).expect("profile");
+    let home = temp.path().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let mut command = Command::new(&binary);
+    command
+        .args(["--profile"])
+        .arg(&profile_path)
+        .args(["--data-dir"])
+        .arg(temp.path().join("data"))
+        .args(["setup", "--json"])
+        // No D-Bus session at all: the keychain is unavailable and nothing may fall back to a file.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("SCIM_SETUP_SECRET_STORE")
+        .env_remove("DISPLAY")
+        .env("HOME", &home)
+        .env("XDG_RUNTIME_DIR", &home);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let document: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    let failed = document["steps"]
+        .as_array()
+        .and_then(|s| s.last())
+        .expect("a failed step")
+        .clone();
+    assert_eq!(failed["outcome"], "failed");
+    assert_eq!(failed["problem"]["kind"], "secretStore", "{failed}");
+    assert!(
+        failed["fix"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("gnome-keyring"),
+        "{failed}"
+    );
+    let leftovers: Vec<_> = walk(&home);
+    assert!(
+        leftovers.is_empty(),
+        "nothing written in HOME: {leftovers:?}"
+    );
+    sandbox.shutdown().await;
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }
