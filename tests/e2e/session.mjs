@@ -8,9 +8,12 @@ import { remote } from 'webdriverio';
 const app = process.env.SCIM_SETUP_E2E_APP;
 export const artifacts = process.env.SCIM_SETUP_E2E_ARTIFACTS ?? path.resolve('artifacts');
 
-export async function openApp(extraArgs = []) {
+// `options.sandbox: false` leaves out --sandbox (pass --profile FILE in extraArgs instead);
+// `options.dataDir` reuses a data folder, so a relaunch finds the journal of the last run.
+export async function openApp(extraArgs = [], options = {}) {
   if (!app) throw new Error('SCIM_SETUP_E2E_APP must name the app binary (scripts/e2e.sh sets it)');
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'scim-setup-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'scim-setup-e2e-'));
+  const modeArgs = options.sandbox === false ? [] : ['--sandbox'];
   const browser = await remote({
     hostname: '127.0.0.1',
     port: 4444,
@@ -19,7 +22,7 @@ export async function openApp(extraArgs = []) {
     connectionRetryCount: 1,
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: app, args: ['--sandbox', '--data-dir', dataDir, ...extraArgs] },
+      'tauri:options': { application: app, args: [...modeArgs, '--data-dir', dataDir, ...extraArgs] },
     },
   });
   return { browser, dataDir };

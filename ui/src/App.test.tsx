@@ -80,7 +80,7 @@ describe('the frame', () => {
     await user.click(screen.getByTestId('nav-entra'));
     expect(currentView()).toHaveAttribute('data-testid', 'view-entra');
     expect(screen.getByText('Step 3 of 4')).toBeInTheDocument();
-    expect(screen.getByText('This step is being built')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 2, name: 'Sign in to Microsoft' })).toBeInTheDocument();
   });
 
   it('moves with the arrow keys and opens the focused item with Enter or Space', async () => {

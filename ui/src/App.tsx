@@ -3,7 +3,9 @@ import { FluentProvider, makeStyles, mergeClasses } from '@fluentui/react-compon
 import { useCallback, useLayoutEffect, useRef, useState, type ReactElement } from 'react';
 import { AppFrame } from './frame/AppFrame';
 import { EngineUnreachable } from './frame/EngineUnreachable';
-import { NO_PROGRESS, VIEW_PANEL_ID, type SectionId } from './frame/sections';
+import { stepStatusFrom, useWizardData, WizardDataProvider } from './frame/journal';
+import { VIEW_PANEL_ID, type SectionId } from './frame/sections';
+import type { AppInfoState } from './frame/useAppInfo';
 import { useAppInfo } from './frame/useAppInfo';
 import { useSystemTheme } from './frame/useSystemTheme';
 import { SectionView } from './views/SectionView';
@@ -44,11 +46,35 @@ export function App(): ReactElement {
       theme={theme}
       className={mergeClasses(styles.provider, dark ? styles.dark : styles.light)}
     >
+      <WizardDataProvider appInfo={info}>
+        <WizardFrame
+          appInfo={appInfo}
+          section={section}
+          onSelectSection={setSection}
+          onNavigate={navigateFromContent}
+        />
+      </WizardDataProvider>
+    </FluentProvider>
+  );
+}
+
+interface WizardFrameProps {
+  appInfo: AppInfoState;
+  section: SectionId;
+  onSelectSection: (section: SectionId) => void;
+  onNavigate: (section: SectionId) => void;
+}
+
+/** The frame with the step status the journal gives. */
+function WizardFrame({ appInfo, section, onSelectSection, onNavigate }: WizardFrameProps): ReactElement {
+  const { journal } = useWizardData();
+  const info = appInfo.status === 'ready' ? appInfo.info : undefined;
+  return (
       <AppFrame
         appInfo={appInfo}
         section={section}
-        stepStatus={NO_PROGRESS}
-        onSelectSection={setSection}
+        stepStatus={stepStatusFrom(journal)}
+        onSelectSection={onSelectSection}
         notice={
           appInfo.status === 'failed' && (
             <EngineUnreachable
@@ -59,8 +85,7 @@ export function App(): ReactElement {
           )
         }
       >
-        <SectionView section={section} appInfo={info} onNavigate={navigateFromContent} />
+        <SectionView section={section} appInfo={info} onNavigate={onNavigate} />
       </AppFrame>
-    </FluentProvider>
   );
 }

@@ -1,91 +1,133 @@
-//! Which clouds the window talks to: a profile file, the embedded sandbox, or the public
-//! clouds. Every base URL the engine uses comes from here.
+//! Which clouds the window talks to: the embedded sandbox, a profile file, or the profile
+//! chosen in Settings (a built-in cloud or a custom file). Every base URL the engine uses
+//! comes from here, and so does where secrets go: memory for the embedded sandbox (its
+//! clouds vanish at exit), the OS keychain otherwise.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde_json::Value;
+use scim_core::profile::CloudProfile;
+use scim_core::secrets::{KeyringStore, MemoryStore, SecretStore};
+use scim_core::Problem;
 
-use super::{AppInfo, ProfileSummary};
+use super::settings_file::{ProfileChoice, WindowSettings};
 use crate::cli::GlobalArgs;
 
 pub struct ActiveCloud {
-    profile: Value,
+    pub profile: CloudProfile,
     /// Kept alive for the window's lifetime; dropping it would stop the simulated clouds.
     _sandbox: Option<scim_sandbox::Sandbox>,
-    data_dir: PathBuf,
+    /// Where the journal, settings and reports live.
+    pub data_dir: PathBuf,
+    pub settings: WindowSettings,
+    /// `--sandbox` or `--profile` chose the profile, not Settings.
+    pub overridden: bool,
 }
 
 impl ActiveCloud {
-    pub async fn resolve(global: &GlobalArgs) -> Result<Self, String> {
-        if global.sandbox {
-            let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig::default())
-                .await
-                .map_err(|err| format!("the embedded sandbox could not start: {err}"))?;
-            return Ok(Self {
-                profile: sandbox.profile(),
-                _sandbox: Some(sandbox),
-                data_dir: PathBuf::new(),
-            });
-        }
-        let profile = match &global.profile {
-            Some(path) => read_profile_file(path)?,
-            None => global_profile(),
+    pub async fn resolve(global: &GlobalArgs) -> Result<Self, Problem> {
+        let data_dir = match &global.data_dir {
+            Some(dir) => dir.clone(),
+            None => scim_core::wizard::default_data_dir().ok_or_else(|| {
+                Problem::storage(
+                    "Finding the app's data folder",
+                    "This system names no data folder for the current user.",
+                    "Start the app with --data-dir DIR (or set SCIM_SETUP_DATA_DIR).",
+                )
+            })?,
         };
+        let settings = WindowSettings::load(&data_dir);
+        // The command line wins over Settings: `--sandbox`, then `--profile FILE`.
+        let choice = if global.sandbox {
+            ProfileChoice::Sandbox
+        } else if let Some(path) = &global.profile {
+            ProfileChoice::Custom(path.clone())
+        } else {
+            settings.choice()
+        };
+        let (mut profile, sandbox) = match choice {
+            ProfileChoice::Sandbox => {
+                let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig::default())
+                    .await
+                    .map_err(|err| {
+                        Problem::server(
+                            "Starting the embedded sandbox",
+                            format!("The simulated clouds could not start: {err}."),
+                            "Close other copies of the app and try again.",
+                        )
+                    })?;
+                let profile: CloudProfile =
+                    serde_json::from_value(sandbox.profile()).map_err(|err| {
+                        Problem::server(
+                            "Starting the embedded sandbox",
+                            format!(
+                                "The sandbox published a profile of an unexpected shape: {err}."
+                            ),
+                            "Report this.",
+                        )
+                    })?;
+                (profile, Some(sandbox))
+            }
+            ProfileChoice::Custom(path) => (CloudProfile::load(&path)?, None),
+            ProfileChoice::BuiltIn(name) => (
+                CloudProfile::built_in(&name).unwrap_or_else(CloudProfile::global),
+                None,
+            ),
+        };
+        settings.apply_client_ids(&mut profile);
         Ok(Self {
             profile,
-            _sandbox: None,
-            data_dir: PathBuf::new(),
+            _sandbox: sandbox,
+            data_dir,
+            overridden: global.sandbox || global.profile.is_some(),
+            settings,
         })
     }
 
-    pub fn with_data_dir(mut self, data_dir: PathBuf) -> Self {
-        self.data_dir = data_dir;
-        self
+    /// The embedded sandbox: state vanishes at exit, so secrets live in memory and the
+    /// journal starts fresh each launch.
+    pub fn is_embedded_sandbox(&self) -> bool {
+        self._sandbox.is_some()
     }
 
-    pub fn app_info(&self) -> AppInfo {
-        let text = |pointer: &str| {
-            self.profile
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        AppInfo {
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            profile: ProfileSummary {
-                name: text("/name"),
-                microsoft_authority: text("/microsoft/authority"),
-                graph: text("/microsoft/graph"),
-                unity_auth: text("/unity/auth"),
-                unity_api: text("/unity/api"),
-                unity_scim: text("/unity/scim"),
-                scim_base_url: self
-                    .profile
-                    .pointer("/sandbox/scimBaseUrl")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            },
-            sandbox: self._sandbox.is_some(),
-            data_dir: self.data_dir.display().to_string(),
+    /// Any simulated cloud (embedded, or a sandbox's profile file): sign-ins are scripted.
+    pub fn is_simulated(&self) -> bool {
+        self.is_embedded_sandbox() || self.profile.is_sandbox() || self.profile.name == "sandbox"
+    }
+
+    pub fn secret_store(&self) -> Arc<dyn SecretStore> {
+        if self.is_embedded_sandbox() {
+            Arc::new(MemoryStore::new())
+        } else {
+            Arc::new(KeyringStore::new())
         }
     }
+
+    /// The journal's folder. The embedded sandbox gets its own, emptied at each launch, so
+    /// its throwaway ids never overwrite the journal of a real setup in the same data folder.
+    pub fn journal_dir(&self) -> Result<PathBuf, Problem> {
+        if !self.is_embedded_sandbox() {
+            return Ok(self.data_dir.clone());
+        }
+        let dir = self.data_dir.join("embedded-sandbox");
+        let journal = dir.join(scim_core::wizard::JournalStore::FILE_NAME);
+        match std::fs::remove_file(&journal) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(storage("Starting a fresh sandbox journal", &journal, err)),
+        }
+        Ok(dir)
+    }
+
+    pub fn reports_dir(&self) -> PathBuf {
+        self.data_dir.join("reports")
+    }
 }
 
-fn read_profile_file(path: &std::path::Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("could not read the profile {}: {err}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|err| format!("the profile {} is not valid JSON: {err}", path.display()))
-}
-
-fn global_profile() -> Value {
-    serde_json::json!({
-        "name": "global",
-        "microsoft": {"authority": "https://login.microsoftonline.com",
-                      "graph": "https://graph.microsoft.com/v1.0",
-                      "clientId": "14d82eec-204b-4c2f-b7e8-296a70dab67e"},
-        "unity": {"auth": "https://api.unity.com", "api": "https://services.api.unity.com",
-                  "scim": "https://services.api.unity.com/scim/v2"}
-    })
+pub fn storage(action: &str, path: &Path, err: std::io::Error) -> Problem {
+    Problem::storage(
+        action,
+        format!("{}: {err}.", path.display()),
+        "Check that the data folder exists and is writable (or choose another with --data-dir).",
+    )
 }

@@ -1,7 +1,8 @@
-//! Facts about the running app the window shows in its header and status bar. The
-//! TypeScript twins in ui/src/ipc/bindings are generated from these (ts-rs).
+//! Facts about the running app the window shows in its header, status bar and Settings. The
+//! TypeScript twins in ui/src/ipc/bindings are generated from these (ts-rs). No secrets.
 
-use serde::Serialize;
+use scim_core::profile::CloudProfile;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -12,7 +13,12 @@ pub struct AppInfo {
     pub profile: ProfileSummary,
     /// True when the window runs against the embedded simulated clouds.
     pub sandbox: bool,
+    /// True for any simulated cloud: sign-ins consent by themselves, no browser opens.
+    pub simulated_sign_in: bool,
+    /// Where secrets are kept: "the OS keychain" or "memory (this run only)".
+    pub secret_store: String,
     pub data_dir: String,
+    pub reports_dir: String,
 }
 
 /// The active cloud profile's endpoints, for Settings and the status bar. No secrets.
@@ -23,9 +29,41 @@ pub struct ProfileSummary {
     pub name: String,
     pub microsoft_authority: String,
     pub graph: String,
+    pub microsoft_client_id: String,
     pub unity_auth: String,
     pub unity_api: String,
     pub unity_scim: String,
+    #[ts(optional = nullable)]
+    pub unity_client_id: Option<String>,
     /// The sandbox's SCIM base connector URL; absent for real clouds.
     pub scim_base_url: Option<String>,
+}
+
+impl ProfileSummary {
+    pub fn of(profile: &CloudProfile) -> Self {
+        Self {
+            name: profile.name.clone(),
+            microsoft_authority: profile.microsoft.authority.clone(),
+            graph: profile.microsoft.graph.clone(),
+            microsoft_client_id: profile.microsoft.client_id.clone(),
+            unity_auth: profile.unity.auth.clone(),
+            unity_api: profile.unity.api.clone(),
+            unity_scim: profile.unity.scim.clone(),
+            unity_client_id: profile.unity.client_id.clone(),
+            scim_base_url: profile.sandbox.as_ref().map(|s| s.scim_base_url.clone()),
+        }
+    }
+}
+
+/// Who is signed in to Microsoft, and in which tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EntraAccount {
+    #[ts(optional = nullable)]
+    pub tenant_id: Option<String>,
+    #[ts(optional = nullable)]
+    pub account: Option<String>,
+    /// Signed in quietly with the saved session.
+    pub resumed: bool,
 }

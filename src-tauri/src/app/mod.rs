@@ -4,42 +4,70 @@
 mod cloud;
 mod commands;
 mod info;
+mod report;
+mod settings_file;
+mod state;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use crate::cli::GlobalArgs;
-
-pub use info::{AppInfo, ProfileSummary};
-
-/// What every command can reach: the active cloud and where the journal lives.
-pub struct AppState {
-    pub cloud: cloud::ActiveCloud,
-}
 
 pub fn run(global: GlobalArgs) -> ExitCode {
     let cloud = match tauri::async_runtime::block_on(cloud::ActiveCloud::resolve(&global)) {
         Ok(cloud) => cloud,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(problem) => {
+            eprintln!("error: {problem}");
             return ExitCode::from(crate::cli::EXIT_FAILED);
         }
     };
-    let data_dir_override = global.data_dir.clone();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             use tauri::Manager;
-            let data_dir = match data_dir_override {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
-            std::fs::create_dir_all(&data_dir)?;
-            app.manage(AppState {
-                cloud: cloud.with_data_dir(data_dir),
+            use tauri_plugin_opener::OpenerExt;
+            let handle = app.handle().clone();
+            let opener: state::Opener = Arc::new(move |url: &str| {
+                handle
+                    .opener()
+                    .open_url(url, None::<&str>)
+                    .map_err(|err| err.to_string())
             });
+            let state =
+                state::AppState::new(cloud, opener).map_err(|problem| problem.to_string())?;
+            app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::cancel_operation,
+            commands::journal::journal_state,
+            commands::journal::check_prerequisites,
+            commands::unity::unity_sign_in,
+            commands::unity::unity_ensure_credentials,
+            commands::unity::unity_accept_pasted,
+            commands::unity::unity_dashboard_links,
+            commands::unity::open_dashboard_page,
+            commands::connector::connector_resolve,
+            commands::entra::entra_sign_in,
+            commands::entra::entra_account,
+            commands::entra::entra_search_apps,
+            commands::entra::entra_use_app,
+            commands::entra::entra_test_connection,
+            commands::entra::entra_save_and_start,
+            commands::entra::entra_job_status,
+            commands::provision::directory_search,
+            commands::provision::list_assigned,
+            commands::provision::assign_principals,
+            commands::provision::provision_now,
+            commands::diagnose::run_diagnosis,
+            commands::diagnose::diagnose_job,
+            commands::diagnose::diagnose_logs,
+            commands::diagnose::export_report,
+            commands::settings::settings_get,
+            commands::settings::settings_save,
+            commands::settings::sign_out,
+        ])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,11 +5,16 @@ import type { AppInfo } from './bindings/AppInfo';
 export const previewAppInfo: AppInfo = {
   version: '0.1.0-preview',
   sandbox: true,
+  simulatedSignIn: true,
+  secretStore: 'memory (this run only)',
+  reportsDir: '/home/admin/.local/share/com.unity.scim-setup/reports',
   dataDir: '/home/admin/.local/share/com.unity.scim-setup',
   profile: {
     name: 'sandbox',
     microsoftAuthority: 'http://127.0.0.1:41001',
     graph: 'http://127.0.0.1:41001/v1.0',
+    microsoftClientId: 'sandbox-client',
+    unityClientId: 'sandbox-unity-client',
     unityAuth: 'http://127.0.0.1:41002',
     unityApi: 'http://127.0.0.1:41002',
     unityScim: 'http://127.0.0.1:41002/scim/v2',

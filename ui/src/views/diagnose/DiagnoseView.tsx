@@ -1,9 +1,72 @@
 // Diagnose, for support staff: why does provisioning into Unity not work, and what fixes it.
-import type { ReactElement } from 'react';
-import { BeingBuiltNotice } from '../common/BeingBuiltNotice';
+// Probe a URL and token (or the configured ones) check by check, read the job and its recent
+// provisioning logs for a person, and export a redacted report for a ticket.
+import {
+  Body1,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  makeStyles,
+  Radio,
+  RadioGroup,
+  tokens,
+} from '@fluentui/react-components';
+import { useState, type ReactElement } from 'react';
+import {
+  diagnoseJob,
+  diagnoseLogs,
+  exportReport,
+  runDiagnosis,
+  type DiagnoseReport,
+  type ExportedReport,
+  type ProvisioningLogEntry,
+} from '../../ipc';
+import { CheckList } from '../common/CheckList';
+import { CopyButton } from '../common/CopyButton';
+import { JobCard } from '../common/JobCard';
+import { Panel } from '../common/Panel';
+import { ProblemBar } from '../common/ProblemBar';
+import { summaryLine } from '../common/ReplayPanel';
+import { SuccessBar } from '../common/SuccessBar';
+import { useChecks } from '../common/useChecks';
+import { useOperation } from '../common/useOperation';
 import { ViewPage } from '../common/ViewPage';
 
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
+  row: { display: 'flex', alignItems: 'flex-end', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  grow: { flexGrow: 1, minWidth: '280px' },
+  table: {
+    borderCollapse: 'collapse',
+    width: '100%',
+    fontSize: tokens.fontSizeBase200,
+    '& th, & td': { textAlign: 'start', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, verticalAlign: 'top', borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
+  },
+  path: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+});
+
+type Source = 'pasted' | 'configured';
+
 export function DiagnoseView(): ReactElement {
+  const styles = useStyles();
+  const [source, setSource] = useState<Source>('pasted');
+  const [url, setUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [writeChecks, setWriteChecks] = useState(false);
+  const checks = useChecks();
+  const run = useOperation<DiagnoseReport>('Diagnosing the SCIM endpoint');
+  const [showJob, setShowJob] = useState(false);
+  const [user, setUser] = useState('');
+  const logs = useOperation<ProvisioningLogEntry[]>('Reading the provisioning logs');
+  const exported = useOperation<ExportedReport>('Exporting the report');
+
+  const start = async () => {
+    checks.reset();
+    const target = source === 'configured' ? ({ source: 'configured' } as const) : ({ source: 'pasted', url, token } as const);
+    await run.run((id) => runDiagnosis(id, target, writeChecks, checks.onEvent));
+  };
+
   return (
     <ViewPage
       id="diagnose"
@@ -17,11 +80,123 @@ export function DiagnoseView(): ReactElement {
         </>
       }
     >
-      <BeingBuiltNotice title="Diagnose is being built">
-        Coming next: a URL and token or the configured app, the check list with live results, the
-        job’s recent provisioning log for a person, and the report export (HTML for people, JSON
-        for tickets).
-      </BeingBuiltNotice>
+      <Panel title="Endpoint checks">
+        <form
+          className={styles.form}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void start();
+          }}
+        >
+          <RadioGroup value={source} onChange={(_e, data) => setSource(data.value as Source)} layout="horizontal" aria-label="What to diagnose">
+            <Radio value="pasted" label="A URL and token" data-testid="diagnose-source-pasted" />
+            <Radio value="configured" label="The configured app (steps 1–3)" data-testid="diagnose-source-configured" />
+          </RadioGroup>
+          {source === 'pasted' && (
+            <div className={styles.row}>
+              <Field label="SCIM base URL (Entra’s Tenant URL)" required className={styles.grow}>
+                <Input value={url} onChange={(_e, data) => setUrl(data.value)} data-testid="diagnose-url" />
+              </Field>
+              <Field label="Bearer token (Entra’s Secret Token)" required className={styles.grow}>
+                <Input type="password" autoComplete="off" value={token} onChange={(_e, data) => setToken(data.value)} data-testid="diagnose-token" />
+              </Field>
+            </div>
+          )}
+          <Checkbox
+            checked={writeChecks}
+            onChange={(_e, data) => setWriteChecks(Boolean(data.checked))}
+            label="Also create, change and delete a test user and group (always cleaned up)"
+          />
+          <div className={styles.row}>
+            <Button
+              type="submit"
+              appearance="primary"
+              disabled={run.running || (source === 'pasted' && (!url.trim() || !token.trim()))}
+              data-testid="diagnose-run"
+            >
+              Run the checks
+            </Button>
+            {run.running && (
+              <Button onClick={run.cancel} data-testid="diagnose-cancel">
+                Cancel
+              </Button>
+            )}
+          </div>
+        </form>
+        {checks.rows.length > 0 && <CheckList rows={checks.rows} label="Diagnosis checks" testId="diagnose-checklist" />}
+        {run.result && <Body1 data-testid="diagnose-summary">{summaryLine(run.result)}</Body1>}
+        {run.problem && <ProblemBar problem={run.problem} />}
+      </Panel>
+
+      <Panel title="The provisioning job and its logs" intro="For the app set up in step 3: its state and quarantine, and what Entra logged for a person.">
+        {showJob ? (
+          <JobCard load={diagnoseJob} refreshEvery={0} />
+        ) : (
+          <div>
+            <Button onClick={() => setShowJob(true)} data-testid="diagnose-read-job">
+              Read the job
+            </Button>
+          </div>
+        )}
+        <form
+          className={styles.row}
+          onSubmit={(event) => {
+            event.preventDefault();
+            void logs.run((id) => diagnoseLogs(id, user));
+          }}
+        >
+          <Field label="Person (name or user principal name; empty for everyone)" className={styles.grow}>
+            <Input value={user} onChange={(_e, data) => setUser(data.value)} data-testid="diagnose-log-user" />
+          </Field>
+          <Button type="submit" disabled={logs.running} data-testid="diagnose-read-logs">
+            Read recent logs
+          </Button>
+        </form>
+        {logs.result && logs.result.length === 0 && <Body1>No provisioning log entries{user.trim() ? ` for “${user.trim()}”` : ''} yet.</Body1>}
+        {logs.result && logs.result.length > 0 && (
+          <table className={styles.table} data-testid="diagnose-logs">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Status</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {logs.result.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{new Date(entry.activityDateTime).toLocaleString()}</td>
+                  <td>{entry.sourceDisplayName ?? ''}</td>
+                  <td>{entry.provisioningAction ?? ''}</td>
+                  <td>{entry.status ?? ''}</td>
+                  <td>{[entry.errorCode, entry.reason].filter(Boolean).join(': ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {logs.problem && <ProblemBar problem={logs.problem} testId="logs-problem" />}
+      </Panel>
+
+      <Panel title="Report for a ticket" intro="HTML for people and JSON for tickets, with the app version, profile, timings and request ids. Tokens appear only as their last four characters.">
+        <div>
+          <Button onClick={() => void exported.run(() => exportReport())} disabled={exported.running} data-testid="diagnose-export">
+            Export the report
+          </Button>
+        </div>
+        {exported.result && (
+          <SuccessBar title="Report written" testId="diagnose-export-paths">
+            <div className={styles.path}>{exported.result.htmlPath}</div>
+            <div className={styles.path}>{exported.result.jsonPath}</div>
+            <CopyButton text={exported.result.jsonPath} label="Copy the JSON report’s path" size="small">
+              Copy path
+            </CopyButton>
+          </SuccessBar>
+        )}
+        {exported.problem && <ProblemBar problem={exported.problem} testId="export-problem" />}
+      </Panel>
     </ViewPage>
   );
 }

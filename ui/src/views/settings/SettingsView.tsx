@@ -1,16 +1,35 @@
-// Settings: for now, the active cloud profile's endpoints, read-only. Choosing a profile, client
-// IDs, the request timeout and sign-out grow in here later.
+// Settings: the active cloud profile's endpoints; choosing the profile (applied at the next
+// launch), the client IDs and the request timeout; and signing out, which clears the keychain.
 import {
   Body1,
+  Button,
+  Field,
+  Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
+  Radio,
+  RadioGroup,
+  SpinButton,
   Subtitle2,
   tokens,
 } from '@fluentui/react-components';
-import { Fragment, type ReactElement } from 'react';
-import type { AppInfo } from '../../ipc';
-import { BeingBuiltNotice } from '../common/BeingBuiltNotice';
+import { Fragment, useEffect, useState, type ReactElement } from 'react';
+import { useWizardData } from '../../frame/journal';
+import {
+  getSettings,
+  saveSettings,
+  signOut,
+  toProblem,
+  type AppInfo,
+  type Problem,
+  type SettingsView as Settings,
+  type SignOutOutcome,
+  type WindowSettings,
+} from '../../ipc';
+import { Panel } from '../common/Panel';
+import { ProblemBar } from '../common/ProblemBar';
+import { SuccessBar } from '../common/SuccessBar';
 import { ViewPage } from '../common/ViewPage';
 
 const useStyles = makeStyles({
@@ -66,8 +85,8 @@ export function SettingsView({ appInfo }: SettingsViewProps): ReactElement {
       title="Settings"
       summary={
         <>
-          The cloud profile decides which Microsoft and Unity services this app talks to. These
-          values come from the profile the app was started with, and are read-only for now.
+          The cloud profile decides which Microsoft and Unity services this app talks to. Changes
+          apply when the app next starts; signing out removes this app’s entries from the keychain.
         </>
       }
     >
@@ -83,10 +102,8 @@ export function SettingsView({ appInfo }: SettingsViewProps): ReactElement {
           </MessageBar>
         )}
       </section>
-      <BeingBuiltNotice title="Changing settings is being built">
-        Coming next: choosing the profile (Global, US Gov, China, Sandbox or a custom file), the
-        Microsoft and Unity client IDs, the request timeout, and signing out.
-      </BeingBuiltNotice>
+      {appInfo && <SettingsForm />}
+      {appInfo && <SignOutPanel />}
     </ViewPage>
   );
 }
@@ -101,8 +118,12 @@ function ProfileFacts({ appInfo }: { appInfo: AppInfo }): ReactElement {
     ['Unity sign-in', profile.unityAuth],
     ['Unity admin API', profile.unityApi],
     ['Unity SCIM', profile.unityScim],
+    ['Microsoft client ID', profile.microsoftClientId],
+    ['Unity client ID', profile.unityClientId ?? 'none'],
+    ['Secrets kept in', appInfo.secretStore],
     ['SCIM connector URL', profile.scimBaseUrl],
     ['Data folder', appInfo.dataDir],
+    ['Reports folder', appInfo.reportsDir],
     ['App version', appInfo.version],
   ];
   return (
@@ -116,5 +137,145 @@ function ProfileFacts({ appInfo }: { appInfo: AppInfo }): ReactElement {
         </Fragment>
       ))}
     </dl>
+  );
+}
+
+const PROFILES: { value: string; label: string }[] = [
+  { value: 'global', label: 'Global (public clouds)' },
+  { value: 'usgov', label: 'US Government' },
+  { value: 'china', label: 'China (21Vianet)' },
+  { value: 'sandbox', label: 'Sandbox (simulated clouds, nothing real is touched)' },
+  { value: 'custom', label: 'A custom profile file' },
+];
+
+const useFormStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
+  row: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalM },
+});
+
+function SettingsForm(): ReactElement {
+  const styles = useFormStyles();
+  const [view, setView] = useState<Settings | undefined>();
+  const [draft, setDraft] = useState<WindowSettings>({});
+  const [problem, setProblem] = useState<Problem | undefined>();
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    getSettings().then(
+      (loaded) => {
+        if (!current) return;
+        setView(loaded);
+        setDraft(loaded.saved);
+      },
+      (error: unknown) => current && setProblem(toProblem(error, 'Reading the settings')),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  const update = (change: Partial<WindowSettings>) => {
+    setSaved(false);
+    setDraft((current) => ({ ...current, ...change }));
+  };
+
+  const save = async () => {
+    try {
+      setView(await saveSettings(draft));
+      setProblem(undefined);
+      setSaved(true);
+    } catch (error) {
+      setProblem(toProblem(error, 'Saving the settings'));
+    }
+  };
+
+  return (
+    <Panel title="Change the settings" intro="Saved in the data folder and applied when the app next starts.">
+      {view?.overriddenByCommandLine && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            This run uses “{view.activeProfile}” because the app was started with --sandbox or --profile; that wins over the saved choice.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <RadioGroup
+          aria-label="Cloud profile"
+          value={draft.profile ?? 'global'}
+          onChange={(_e, data) => update({ profile: data.value })}
+          data-testid="settings-profile-choice"
+        >
+          {PROFILES.map((profile) => (
+            <Radio key={profile.value} value={profile.value} label={profile.label} />
+          ))}
+        </RadioGroup>
+        {draft.profile === 'custom' && (
+          <Field label="Profile file (JSON)" required>
+            <Input value={draft.customProfilePath ?? ''} onChange={(_e, data) => update({ customProfilePath: data.value })} />
+          </Field>
+        )}
+        <Field label="Microsoft client (application) ID" hint="Leave empty for the profile’s default public client.">
+          <Input value={draft.microsoftClientId ?? ''} onChange={(_e, data) => update({ microsoftClientId: data.value || null })} />
+        </Field>
+        <Field label="Unity client ID" hint="Needed to sign in to Unity (the API road of step 1).">
+          <Input value={draft.unityClientId ?? ''} onChange={(_e, data) => update({ unityClientId: data.value || null })} />
+        </Field>
+        <Field label="Request timeout (seconds)">
+          <SpinButton
+            min={5}
+            max={600}
+            value={draft.requestTimeoutSeconds ?? 60}
+            onChange={(_e, data) => {
+              const value = data.value ?? Number(data.displayValue);
+              if (Number.isFinite(value)) update({ requestTimeoutSeconds: value });
+            }}
+          />
+        </Field>
+        <div className={styles.row}>
+          <Button type="submit" appearance="primary" data-testid="settings-save">
+            Save
+          </Button>
+        </div>
+      </form>
+      {saved && <SuccessBar title="Saved" testId="settings-saved">Restart the app to use the new settings.</SuccessBar>}
+      {problem && <ProblemBar problem={problem} testId="settings-problem" />}
+    </Panel>
+  );
+}
+
+function SignOutPanel(): ReactElement {
+  const { refreshJournal } = useWizardData();
+  const [outcome, setOutcome] = useState<SignOutOutcome | undefined>();
+  const [problem, setProblem] = useState<Problem | undefined>();
+  const run = async () => {
+    try {
+      setOutcome(await signOut());
+      setProblem(undefined);
+      await refreshJournal();
+    } catch (error) {
+      setProblem(toProblem(error, 'Signing out'));
+    }
+  };
+  return (
+    <Panel title="Sign out" intro="Forgets the Microsoft and Unity sign-ins and the SCIM bearer token kept for this profile.">
+      <div>
+        <Button onClick={() => void run()} data-testid="settings-sign-out">
+          Sign out and clear the keychain
+        </Button>
+      </div>
+      {outcome && (
+        <SuccessBar title="Signed out" testId="sign-out-result">
+          {outcome.removed.length ? `Removed from ${outcome.store}: ${outcome.removed.join(', ')}.` : `Nothing was stored in ${outcome.store}.`}
+        </SuccessBar>
+      )}
+      {problem && <ProblemBar problem={problem} />}
+    </Panel>
   );
 }

@@ -1,16 +1,30 @@
-// The first thing an admin sees: what the four steps will do, in plain words, and what must
-// already be true before starting.
+// The first thing an admin sees: what the four steps will do, in plain words, what must
+// already be true before starting (checked live once signed in), the active cloud profile,
+// and, after a restart, a way back to where the journal says the admin stopped.
 import {
   Body1,
   Body1Strong,
   Button,
   makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
   Subtitle2,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowRightRegular, CheckmarkCircleRegular } from '@fluentui/react-icons';
-import type { ReactElement } from 'react';
-import { STEPS, type SectionId } from '../../frame/sections';
+import {
+  ArrowRightRegular,
+  CheckmarkCircleFilled,
+  CheckmarkCircleRegular,
+  QuestionCircleRegular,
+  WarningFilled,
+} from '@fluentui/react-icons';
+import { useEffect, useState, type ReactElement } from 'react';
+import { useWizardData } from '../../frame/journal';
+import { STEPS, stepById, type SectionId, type StepId } from '../../frame/sections';
+import { checkPrerequisites, newOperationId, type PrerequisiteCheck } from '../../ipc';
 import { ViewPage } from '../common/ViewPage';
 
 const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
@@ -96,6 +110,8 @@ const useStyles = makeStyles({
     fontSize: '20px',
     color: tokens.colorNeutralForeground3,
   },
+  ok: { fontSize: '20px', color: tokens.colorPaletteGreenForeground1 },
+  missing: { fontSize: '20px', color: tokens.colorPaletteRedForeground1 },
   muted: {
     color: tokens.colorNeutralForeground2,
   },
@@ -114,6 +130,31 @@ export interface StartViewProps {
 
 export function StartView({ profileName, onNavigate }: StartViewProps): ReactElement {
   const styles = useStyles();
+  const { journal, appInfo } = useWizardData();
+  const resumeAt = journal?.resumeAt as StepId | null | undefined;
+  const [checks, setChecks] = useState<PrerequisiteCheck[] | undefined>();
+  const [checking, setChecking] = useState(false);
+
+  useEffect(() => {
+    if (!appInfo) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      setChecking(true);
+      checkPrerequisites(newOperationId('prereq')).then(
+        (found) => {
+          if (!current) return;
+          setChecks(found);
+          setChecking(false);
+        },
+        () => current && setChecking(false),
+      );
+    }, 0);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [appInfo]);
+
   return (
     <ViewPage
       id="start"
@@ -126,6 +167,22 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
         </>
       }
     >
+      {resumeAt && (
+        <MessageBar intent="info" layout="multiline" data-testid="start-resume-bar">
+          <MessageBarBody>
+            <MessageBarTitle>Resume where you left off</MessageBarTitle>
+            <div>
+              Last time you got as far as step {stepById(resumeAt).number}: {stepById(resumeAt).label}. What was
+              already done is kept, and nothing will be created twice.
+            </div>
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="primary" onClick={() => onNavigate(resumeAt)} data-testid="start-resume">
+              Resume at step {stepById(resumeAt).number}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       <section className={styles.section} aria-labelledby="start-steps">
         <Subtitle2 as="h2" id="start-steps" className={styles.heading}>
           What will happen
@@ -147,8 +204,28 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
         <Subtitle2 as="h2" id="start-prerequisites" className={styles.heading}>
           Before you begin
         </Subtitle2>
+        {checking && <Spinner size="tiny" label="Checking what can be checked…" />}
+        {checks && (
+          <ul className={styles.prerequisites} data-testid="start-prerequisites-live">
+            {checks.map((check) => (
+              <li key={check.id} className={styles.prerequisite} data-state={check.state}>
+                {check.state === 'ok' ? (
+                  <CheckmarkCircleFilled className={styles.ok} aria-label="Met" />
+                ) : check.state === 'missing' ? (
+                  <WarningFilled className={styles.missing} aria-label="Not met" />
+                ) : (
+                  <QuestionCircleRegular className={styles.prerequisiteIcon} aria-label="Not checked yet" />
+                )}
+                <span className={styles.stepText}>
+                  <Body1Strong>{check.title}</Body1Strong>
+                  <Body1 className={styles.muted}>{check.detail}</Body1>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
         <ul className={styles.prerequisites}>
-          {PREREQUISITES.map((item) => (
+          {PREREQUISITES.filter((item) => !checks || item.title === 'Entra: an admin role').map((item) => (
             <li key={item.title} className={styles.prerequisite}>
               <CheckmarkCircleRegular className={styles.prerequisiteIcon} aria-hidden="true" />
               <span className={styles.stepText}>
@@ -168,7 +245,7 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
           iconPosition="after"
           onClick={() => onNavigate('unity')}
         >
-          Begin
+          {resumeAt ? 'Start from step 1' : 'Begin'}
         </Button>
         {profileName && <Body1 className={styles.muted}>Cloud profile: {profileName}</Body1>}
       </div>

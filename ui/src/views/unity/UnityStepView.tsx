@@ -1,13 +1,62 @@
 // Step 1: a Unity service account with the SCIM Authenticator role and a bearer token for it.
-import type { ReactElement } from 'react';
+// Two roads: sign in and let the app make everything (each call reported live), or open the
+// Dashboard pages and paste the token and connector URL, which are checked at once.
+import {
+  Body1,
+  Button,
+  Dropdown,
+  Field,
+  Input,
+  makeStyles,
+  Option,
+  Radio,
+  RadioGroup,
+  tokens,
+} from '@fluentui/react-components';
+import { OpenRegular } from '@fluentui/react-icons';
+import { useEffect, useState, type ReactElement } from 'react';
+import { useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
+import {
+  openDashboardPage,
+  toProblem,
+  unityAcceptPasted,
+  unityDashboardLinks,
+  unityEnsureCredentials,
+  unitySignIn,
+  type ConnectorUrlOutcome,
+  type DashboardLinks,
+  type DashboardPage,
+  type Problem,
+  type UnityCredentialsOutcome,
+  type UnitySignInOutcome,
+  type WizardProgress,
+} from '../../ipc';
+import { Panel } from '../common/Panel';
+import { ProblemBar } from '../common/ProblemBar';
+import { ProgressNotes } from '../common/ProgressNotes';
+import { SimulatedNote } from '../common/SimulatedNote';
 import { StepView } from '../common/StepView';
+import { SuccessBar } from '../common/SuccessBar';
+import { useOperation } from '../common/useOperation';
+
+const useStyles = makeStyles({
+  row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
+});
+
+type Road = 'api' | 'guided';
 
 export interface UnityStepViewProps {
   onNavigate: (section: SectionId) => void;
 }
 
 export function UnityStepView({ onNavigate }: UnityStepViewProps): ReactElement {
+  const { appInfo, journal } = useWizardData();
+  const canSignIn = Boolean(appInfo?.profile.unityClientId);
+  const [road, setRoad] = useState<Road | undefined>();
+  const chosen: Road = road ?? (canSignIn ? 'api' : 'guided');
+  const stored = journal?.journal.unity;
   return (
     <StepView
       step="unity"
@@ -19,12 +68,205 @@ export function UnityStepView({ onNavigate }: UnityStepViewProps): ReactElement 
           both, or open the Unity Dashboard pages yourself and paste the token here.
         </>
       }
-      notBuiltYet={
-        <>
-          Coming next: Unity sign-in in your browser, choosing the organization, the guided road
-          with a paste box and an immediate check, and the token stored in the system keychain.
-        </>
-      }
-    />
+    >
+      {stored?.tokenLastFour && (
+        <SuccessBar title="A bearer token is set up" testId="unity-token-fact">
+          Token stored in {journal?.tokenStoredIn}, ends in …{stored.tokenLastFour}
+          {stored.orgName ? ` (organization ${stored.orgName})` : ''}.
+        </SuccessBar>
+      )}
+      <RadioGroup
+        layout="horizontal"
+        value={chosen}
+        onChange={(_event, data) => setRoad(data.value as Road)}
+        aria-label="How to get the token"
+      >
+        <Radio value="api" label="Sign in to Unity and let the app set it up" disabled={!canSignIn} data-testid="unity-road-api" />
+        <Radio value="guided" label="Paste a token from the Unity Dashboard" data-testid="unity-road-guided" />
+      </RadioGroup>
+      {!canSignIn && (
+        <Body1>
+          This cloud profile has no Unity client ID, so signing in to Unity is not available: use the
+          Dashboard road, or add a Unity client ID in Settings.
+        </Body1>
+      )}
+      {chosen === 'api' ? <ApiRoad simulated={Boolean(appInfo?.simulatedSignIn)} /> : <GuidedRoad orgId={stored?.orgId ?? null} />}
+    </StepView>
+  );
+}
+
+function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
+  const styles = useStyles();
+  const { refreshJournal, journal } = useWizardData();
+  const signIn = useOperation<UnitySignInOutcome>('Signing in to Unity');
+  const ensure = useOperation<UnityCredentialsOutcome>('Setting up the service account and token');
+  const [events, setEvents] = useState<WizardProgress[]>([]);
+  const [orgId, setOrgId] = useState<string | undefined>();
+  const orgs = signIn.result?.organizations ?? [];
+  const chosenOrg = orgId ?? journal?.journal.unity.orgId ?? (orgs.length === 1 ? orgs[0]?.id : undefined);
+
+  const setUp = async () => {
+    setEvents([]);
+    const done = await ensure.run((id) =>
+      unityEnsureCredentials(id, chosenOrg ?? null, (event) => setEvents((current) => [...current, event])),
+    );
+    if (done) await refreshJournal();
+  };
+
+  return (
+    <>
+      <Panel title="Sign in to Unity" intro="Your browser opens Unity’s sign-in page; come back here when it says you are done.">
+        {simulated && <SimulatedNote what="Unity sign-in" />}
+        <div className={styles.row}>
+          <Button
+            appearance="primary"
+            disabled={signIn.running}
+            onClick={() => void signIn.run((id) => unitySignIn(id)).then(() => refreshJournal())}
+            data-testid="unity-sign-in"
+          >
+            {signIn.result ? 'Sign in again' : 'Sign in to Unity'}
+          </Button>
+          {signIn.running && <Button onClick={signIn.cancel}>Cancel</Button>}
+          {signIn.result && (
+            <Body1 data-testid="unity-signed-in">
+              Signed in{signIn.result.account ? ` as ${signIn.result.account}` : ''}
+              {signIn.result.resumed ? ' (saved session)' : ''}.
+            </Body1>
+          )}
+        </div>
+        {signIn.problem && <ProblemBar problem={signIn.problem} />}
+        {orgs.length > 1 && (
+          <Field label="Organization">
+            <Dropdown
+              placeholder="Choose the organization"
+              value={orgs.find((org) => org.id === chosenOrg)?.name ?? ''}
+              selectedOptions={chosenOrg ? [chosenOrg] : []}
+              onOptionSelect={(_event, data) => setOrgId(data.optionValue)}
+            >
+              {orgs.map((org) => (
+                <Option key={org.id} value={org.id} text={org.name}>
+                  {`${org.name} (${org.id})`}
+                </Option>
+              ))}
+            </Dropdown>
+          </Field>
+        )}
+        {orgs.length === 1 && <Body1>Organization: {orgs[0]?.name}</Body1>}
+      </Panel>
+      <Panel
+        title="Service account, role and token"
+        intro="Finds or creates the service account “Entra ID provisioning (scim-setup)”, gives it the SCIM Authenticator role, and creates a bearer token that goes straight into the keychain."
+      >
+        <div className={styles.row}>
+          <Button
+            appearance="primary"
+            disabled={!signIn.result || ensure.running || (orgs.length > 1 && !chosenOrg)}
+            onClick={() => void setUp()}
+            data-testid="unity-ensure"
+          >
+            Set up the service account and token
+          </Button>
+          {ensure.running && <Button onClick={ensure.cancel}>Cancel</Button>}
+        </div>
+        <ProgressNotes events={events} running={ensure.running} label="Unity set-up progress" />
+        {ensure.result && (
+          <SuccessBar title="Service account ready" testId="unity-result">
+            “{ensure.result.serviceAccountName}” {ensure.result.serviceAccountCreated ? 'created' : 'found'}
+            {ensure.result.roleAdded ? ', SCIM Authenticator role added' : ', already a SCIM Authenticator'}. Token stored in{' '}
+            {ensure.result.tokenStoredIn}, ends in …{ensure.result.tokenLastFour}.
+          </SuccessBar>
+        )}
+        {ensure.problem && <ProblemBar problem={ensure.problem} />}
+      </Panel>
+    </>
+  );
+}
+
+const PAGES: { page: DashboardPage; label: string; key: keyof DashboardLinks }[] = [
+  { page: 'organization', label: 'Organization (find its ID)', key: 'organization' },
+  { page: 'serviceAccounts', label: 'Service accounts (create one, add the SCIM Authenticator role, create a bearer token)', key: 'serviceAccounts' },
+  { page: 'singleSignOn', label: 'Single sign-on (the SCIM base connector URL)', key: 'singleSignOn' },
+];
+
+function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
+  const styles = useStyles();
+  const { refreshJournal } = useWizardData();
+  const [links, setLinks] = useState<DashboardLinks | null | undefined>();
+  const [connector, setConnector] = useState('');
+  const [token, setToken] = useState('');
+  const [openProblem, setOpenProblem] = useState<Problem | undefined>();
+  const check = useOperation<ConnectorUrlOutcome>('Checking the pasted token');
+
+  useEffect(() => {
+    let current = true;
+    unityDashboardLinks(orgId).then(
+      (found) => current && setLinks(found),
+      () => current && setLinks(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [orgId]);
+
+  const submit = async () => {
+    const pasted = token;
+    // The token leaves the page's state as soon as it is handed to Rust.
+    setToken('');
+    const done = await check.run((id) => unityAcceptPasted(id, connector, pasted));
+    if (done) await refreshJournal();
+  };
+
+  return (
+    <Panel
+      title="Paste from the Unity Dashboard"
+      intro="In the Dashboard, create a service account, give it the SCIM Authenticator organization role, and create a bearer token for it. Copy the token (it is shown once) and your SCIM base connector URL, then paste both here."
+    >
+      {links ? (
+        <div className={styles.form}>
+          {PAGES.map(({ page, label }) => (
+            <div key={page}>
+              <Button
+                appearance="transparent"
+                icon={<OpenRegular />}
+                onClick={() => openDashboardPage(page, orgId).catch((error: unknown) => setOpenProblem(toProblem(error, 'Opening the Unity Dashboard')))}
+              >
+                {label}
+              </Button>
+            </div>
+          ))}
+        </div>
+      ) : (
+        links === null && <Body1>This cloud profile has no Unity Dashboard to open; paste the values you have.</Body1>
+      )}
+      {openProblem && <ProblemBar problem={openProblem} testId="open-problem" />}
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <Field label="SCIM base connector URL, or your organization ID" required>
+          <Input value={connector} onChange={(_e, data) => setConnector(data.value)} data-testid="guided-connector" />
+        </Field>
+        <Field label="Bearer token" required hint="Sent only to this app’s engine and the keychain; it is never shown again.">
+          <Input type="password" value={token} onChange={(_e, data) => setToken(data.value)} data-testid="guided-token" autoComplete="off" />
+        </Field>
+        <div className={styles.row}>
+          <Button type="submit" appearance="primary" disabled={check.running || !connector.trim() || !token.trim()} data-testid="guided-submit">
+            Check and save
+          </Button>
+          {check.running && <Button onClick={check.cancel}>Cancel</Button>}
+        </div>
+      </form>
+      {check.running && <ProgressNotes events={[]} running label="Checking the token" />}
+      {check.result && (
+        <SuccessBar title="The token works" testId="guided-result">
+          {check.result.url} answered Entra’s test query (HTTP {check.result.check.status}, {check.result.check.elapsedMs} ms). Token
+          stored, ends in …{check.result.tokenLastFour}.
+        </SuccessBar>
+      )}
+      {check.problem && <ProblemBar problem={check.problem} testId="guided-problem" />}
+    </Panel>
   );
 }

@@ -1,0 +1,31 @@
+//! Step 2, the SCIM base connector URL on the API road: fetched from Unity's SSO settings
+//! (or derived from the org ID) and checked with the stored token. The live replay of
+//! Entra's calls is `run_diagnosis` with the configured target.
+
+use scim_core::wizard::{ensure_connector_url, ConnectorUrlOutcome, StepId, WizardProgress};
+use scim_core::Problem;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::channel_sink;
+use crate::app::state::AppState;
+
+#[tauri::command]
+pub async fn connector_resolve(
+    state: State<'_, AppState>,
+    operation_id: String,
+    on_progress: Channel<WizardProgress>,
+) -> Result<ConnectorUrlOutcome, Problem> {
+    let op = state.operations.begin(&operation_id);
+    let unity = state.unity_admin(&op.token).await?.ok_or_else(|| {
+        Problem::sign_in_required(
+            "Finding the SCIM connector URL",
+            "You are not signed in to Unity.",
+            "Sign in to Unity in step 1, or paste the connector URL on the guided road.",
+        )
+    })?;
+    let sink = channel_sink(on_progress);
+    let outcome = ensure_connector_url(&state.ctx, &unity, &sink, &op.token).await?;
+    state.ctx.journal.mark_done(StepId::ConnectorUrl.as_str())?;
+    Ok(outcome)
+}

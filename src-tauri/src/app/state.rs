@@ -1,0 +1,304 @@
+//! What every command can reach: the active cloud, the engine's wizard context, the
+//! signed-in sessions, the cancellation registry and the last diagnosis (for the export).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use scim_core::auth::providers::{microsoft_endpoints, unity_endpoints};
+use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, OAuthSession, SystemBrowser};
+use scim_core::entra::GraphClient;
+use scim_core::scim::DiagnoseReport;
+use scim_core::secrets::keys;
+use scim_core::unity::UnityAdminClient;
+use scim_core::wizard::WizardContext;
+use scim_core::{Problem, Secret};
+use tokio_util::sync::CancellationToken;
+
+use super::cloud::ActiveCloud;
+use super::info::EntraAccount;
+
+pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+pub struct AppState {
+    pub cloud: ActiveCloud,
+    /// Opens a URL in the system browser (tauri-plugin-opener, from Rust only).
+    pub opener: Opener,
+    pub ctx: WizardContext,
+    pub launcher: Arc<dyn BrowserLauncher>,
+    pub operations: Operations,
+    pub sessions: Sessions,
+    pub last_diagnosis: Mutex<Option<DiagnosisRecord>>,
+}
+
+/// What Diagnose last found, kept so "Export report" writes exactly what is on screen.
+#[derive(Default, Clone)]
+pub struct DiagnosisRecord {
+    pub report: Option<DiagnoseReport>,
+    pub job: Option<scim_core::entra::JobStatus>,
+    pub logs: Vec<scim_core::entra::types::ProvisioningLogEntry>,
+    /// Tokens used, to scrub from the export once more (belt and braces).
+    pub secrets: Vec<Secret>,
+}
+
+impl AppState {
+    pub fn new(cloud: ActiveCloud, opener: Opener) -> Result<Self, Problem> {
+        let secrets = cloud.secret_store();
+        let http = scim_core::http::HttpConfig {
+            total_timeout: cloud.settings.request_timeout(),
+            ..scim_core::http::HttpConfig::default()
+        };
+        let ctx = WizardContext::with_config(
+            cloud.profile.clone(),
+            &cloud.journal_dir()?,
+            secrets,
+            http,
+            scim_core::wizard::WizardTuning::default(),
+        )?;
+        // A simulated cloud consents by itself, so its sign-in pages are followed here
+        // instead of opening a browser; real clouds get the system browser, from Rust.
+        let launcher: Arc<dyn BrowserLauncher> = if cloud.is_simulated() {
+            Arc::new(FollowRedirectsLauncher::new()?)
+        } else {
+            let open = opener.clone();
+            Arc::new(SystemBrowser::new(move |url| open(url)))
+        };
+        Ok(Self {
+            cloud,
+            opener,
+            ctx,
+            launcher,
+            operations: Operations::default(),
+            sessions: Sessions::default(),
+            last_diagnosis: Mutex::new(None),
+        })
+    }
+
+    /// Graph as the signed-in admin: this run's session, else a quiet resume from the
+    /// keychain's refresh token, else "sign in first".
+    pub async fn graph(&self, cancel: &CancellationToken) -> Result<GraphClient, Problem> {
+        let session = self.microsoft_session(cancel).await?.ok_or_else(|| {
+            Problem::sign_in_required(
+                "Calling Microsoft Graph",
+                "You are not signed in to Microsoft.",
+                "Sign in to Microsoft in step 3 (Entra provisioning).",
+            )
+        })?;
+        Ok(GraphClient::new(
+            self.ctx.http.clone(),
+            self.ctx.profile.graph_base(),
+            session,
+        ))
+    }
+
+    pub async fn microsoft_session(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<Option<Arc<OAuthSession>>, Problem> {
+        if let Some((session, _)) = self.sessions.microsoft() {
+            return Ok(Some(session));
+        }
+        let profile = &self.ctx.profile;
+        let key =
+            keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
+        let resumed = OAuthSession::resume(
+            self.ctx.http.clone(),
+            microsoft_endpoints(profile, "organizations"),
+            self.ctx.secrets.clone(),
+            key.clone(),
+            cancel,
+        )
+        .await?;
+        let Some((_, tokens)) = resumed else {
+            return Ok(None);
+        };
+        let account = EntraAccount {
+            tenant_id: tokens.claim("tid"),
+            account: tokens.claim("preferred_username"),
+            resumed: true,
+        };
+        // Later refreshes name the tenant, as the engine's own sign-in does.
+        let endpoints = microsoft_endpoints(
+            profile,
+            account.tenant_id.as_deref().unwrap_or("organizations"),
+        );
+        let session = Arc::new(OAuthSession::start(
+            self.ctx.http.clone(),
+            endpoints,
+            self.ctx.secrets.clone(),
+            key,
+            tokens,
+        )?);
+        self.sessions.set_microsoft(session.clone(), account);
+        Ok(Some(session))
+    }
+
+    pub async fn unity_admin(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<Option<UnityAdminClient>, Problem> {
+        let profile = &self.ctx.profile;
+        let session = match self.sessions.unity() {
+            Some(session) => session,
+            None => {
+                let Ok(endpoints) = unity_endpoints(profile) else {
+                    return Ok(None);
+                };
+                let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
+                match OAuthSession::resume(
+                    self.ctx.http.clone(),
+                    endpoints,
+                    self.ctx.secrets.clone(),
+                    key,
+                    cancel,
+                )
+                .await?
+                {
+                    Some((session, _)) => {
+                        let session = Arc::new(session);
+                        self.sessions.set_unity(session.clone());
+                        session
+                    }
+                    None => return Ok(None),
+                }
+            }
+        };
+        Ok(Some(self.unity_client(session)))
+    }
+
+    pub fn unity_client(&self, session: Arc<OAuthSession>) -> UnityAdminClient {
+        UnityAdminClient::new(
+            self.ctx.http.clone(),
+            &self.ctx.profile.unity.auth,
+            &self.ctx.profile.unity.api,
+            session,
+        )
+    }
+}
+
+/// Long commands register a token under the UI's operation id; `cancel_operation` fires it.
+#[derive(Default)]
+pub struct Operations {
+    running: Mutex<HashMap<String, (u64, CancellationToken)>>,
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl Operations {
+    pub fn begin(&self, id: &str) -> OperationGuard<'_> {
+        let token = CancellationToken::new();
+        let generation = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut running = lock(&self.running);
+        // The same id twice means the UI retried: the older run is abandoned.
+        if let Some((_, old)) = running.insert(id.to_string(), (generation, token.clone())) {
+            old.cancel();
+        }
+        OperationGuard {
+            operations: self,
+            id: id.to_string(),
+            generation,
+            token,
+        }
+    }
+
+    /// True when something was running under that id.
+    pub fn cancel(&self, id: &str) -> bool {
+        match lock(&self.running).get(id) {
+            Some((_, token)) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[cfg(test)]
+    pub fn count(&self) -> usize {
+        lock(&self.running).len()
+    }
+}
+
+pub struct OperationGuard<'a> {
+    operations: &'a Operations,
+    id: String,
+    generation: u64,
+    pub token: CancellationToken,
+}
+
+impl Drop for OperationGuard<'_> {
+    fn drop(&mut self) {
+        let mut running = lock(&self.operations.running);
+        // Only our own entry: a newer run under the same id stays registered.
+        if running
+            .get(&self.id)
+            .is_some_and(|(generation, _)| *generation == self.generation)
+        {
+            running.remove(&self.id);
+        }
+    }
+}
+
+/// The signed-in sessions of this run (refresh tokens themselves live in the SecretStore).
+#[derive(Default)]
+pub struct Sessions {
+    microsoft: Mutex<Option<(Arc<OAuthSession>, EntraAccount)>>,
+    unity: Mutex<Option<Arc<OAuthSession>>>,
+}
+
+impl Sessions {
+    pub fn microsoft(&self) -> Option<(Arc<OAuthSession>, EntraAccount)> {
+        lock(&self.microsoft).clone()
+    }
+
+    pub fn set_microsoft(&self, session: Arc<OAuthSession>, account: EntraAccount) {
+        *lock(&self.microsoft) = Some((session, account));
+    }
+
+    pub fn unity(&self) -> Option<Arc<OAuthSession>> {
+        lock(&self.unity).clone()
+    }
+
+    pub fn set_unity(&self, session: Arc<OAuthSession>) {
+        *lock(&self.unity) = Some(session);
+    }
+
+    pub fn clear(&self) {
+        *lock(&self.microsoft) = None;
+        *lock(&self.unity) = None;
+    }
+}
+
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancelling_fires_the_registered_token_and_ends_with_the_guard() {
+        let operations = Operations::default();
+        let guard = operations.begin("op-1");
+        assert_eq!(operations.count(), 1);
+        assert!(operations.cancel("op-1"));
+        assert!(guard.token.is_cancelled());
+        drop(guard);
+        assert_eq!(operations.count(), 0);
+        assert!(!operations.cancel("op-1"), "nothing left to cancel");
+    }
+
+    #[test]
+    fn a_retry_under_the_same_id_abandons_the_older_run() {
+        let operations = Operations::default();
+        let first = operations.begin("op");
+        let second = operations.begin("op");
+        assert!(first.token.is_cancelled());
+        assert!(!second.token.is_cancelled());
+        drop(second);
+        assert_eq!(operations.count(), 0);
+        drop(first);
+        assert_eq!(operations.count(), 0);
+    }
+}

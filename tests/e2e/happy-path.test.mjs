@@ -1,0 +1,51 @@
+// Journey: from an empty data folder to a user provisioned on demand, every step in the real
+// window against a sandbox, sign-ins included (the sandbox consents by itself).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startSandbox } from './sandbox.mjs';
+import { byTestId, openApp, screenshot } from './session.mjs';
+import { click, connectorStep, entraSignInAndApp, entraTestAndStart, text, typeInto, unityStep, waitFor } from './steps.mjs';
+
+let browser;
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+  ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
+});
+after(async () => {
+  await browser?.deleteSession();
+  sandbox?.stop();
+});
+
+test('an admin gets from nothing to a user provisioned on demand', { timeout: 420_000 }, async () => {
+  await waitFor(browser, 'view-start');
+  await screenshot(browser, 'happy-01-start');
+
+  await unityStep(browser);
+  await screenshot(browser, 'happy-02-unity');
+
+  await connectorStep(browser);
+  await screenshot(browser, 'happy-03-connector');
+
+  assert.match(await entraSignInAndApp(browser), /Provisioning job/);
+  await entraTestAndStart(browser);
+  await screenshot(browser, 'happy-04-entra');
+
+  const upn = sandbox.profile.sandbox.sampleUserUpns[0];
+  await click(browser, 'nav-provision');
+  await typeInto(browser, 'picker-search', upn.split('@')[0]);
+  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
+  await option.waitForDisplayed({ timeout: 60_000 });
+  await option.click();
+  await waitFor(browser, 'picker-selected');
+  await click(browser, 'provision-run');
+  const summary = await text(browser, 'provision-summary', 180_000);
+  assert.match(summary, /1 created|1 updated|1 already in sync/, summary);
+  assert.match(summary, /0 failed/, summary);
+  const verdict = await browser.$(`${byTestId('timeline')}`);
+  assert.match(await verdict.getAttribute('data-verdict'), /success|alreadyInSync/);
+  await screenshot(browser, 'happy-05-provisioned');
+
+  const state = await sandbox.state();
+  assert.ok(state.scimUsers >= 1 || (Array.isArray(state.scimUsers) && state.scimUsers.length >= 1), 'the user arrived in Unity');
+});

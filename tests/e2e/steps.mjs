@@ -1,0 +1,71 @@
+// The wizard's steps as a person takes them in the real window, shared by the journeys.
+import assert from 'node:assert/strict';
+import { byTestId } from './session.mjs';
+
+const LONG = 60_000;
+
+export async function click(browser, id) {
+  const element = await browser.$(byTestId(id));
+  await element.waitForClickable({ timeout: LONG });
+  await element.click();
+}
+
+export async function waitFor(browser, id, timeout = LONG) {
+  const element = await browser.$(byTestId(id));
+  await element.waitForDisplayed({ timeout });
+  return element;
+}
+
+export async function text(browser, id, timeout = LONG) {
+  return (await waitFor(browser, id, timeout)).getText();
+}
+
+export async function typeInto(browser, id, value) {
+  const element = await browser.$(byTestId(id));
+  await element.waitForDisplayed({ timeout: LONG });
+  await element.setValue(value);
+}
+
+/** Step 1 on the API road: sign in (simulated), then the service account and token. */
+export async function unityStep(browser) {
+  await click(browser, 'nav-unity');
+  await click(browser, 'unity-sign-in');
+  await waitFor(browser, 'unity-signed-in');
+  await click(browser, 'unity-ensure');
+  assert.match(await text(browser, 'unity-result'), /ends in …\S{4}/);
+}
+
+/** Step 2: fetch the URL from Unity and replay Entra's calls. */
+export async function connectorStep(browser) {
+  await click(browser, 'nav-connector');
+  await click(browser, 'connector-resolve');
+  const url = await browser.$(byTestId('connector-url'));
+  await browser.waitUntil(async () => (await url.getValue()).startsWith('http'), { timeout: LONG });
+  await click(browser, 'connector-test');
+  assert.match(await text(browser, 'connector-checks-summary'), /0 failed/);
+}
+
+/** Step 3 up to the app and its job: sign in (simulated browser), find or create the app. */
+export async function entraSignInAndApp(browser) {
+  await click(browser, 'nav-entra');
+  await click(browser, 'entra-sign-in-browser');
+  await waitFor(browser, 'entra-account');
+  await click(browser, 'entra-use-app');
+  // A new tenant has no app of that name: accept the offer to create it.
+  await browser.waitUntil(
+    async () =>
+      (await (await browser.$(byTestId('entra-app-result'))).isDisplayed()) ||
+      (await (await browser.$(byTestId('entra-create-app'))).isDisplayed()),
+    { timeout: LONG },
+  );
+  if (await (await browser.$(byTestId('entra-create-app'))).isDisplayed()) await click(browser, 'entra-create-app');
+  return text(browser, 'entra-app-result', 120_000);
+}
+
+export async function entraTestAndStart(browser) {
+  await click(browser, 'entra-test');
+  await waitFor(browser, 'entra-verdict', 120_000);
+  await click(browser, 'entra-save-start');
+  await waitFor(browser, 'entra-started');
+  await waitFor(browser, 'job-state');
+}

@@ -1,0 +1,33 @@
+// Journey: the guided road with a wrong Unity token: the window explains why and what to do.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startSandbox } from './sandbox.mjs';
+import { openApp, screenshot } from './session.mjs';
+import { click, text, typeInto, waitFor } from './steps.mjs';
+
+let browser;
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+  ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
+});
+after(async () => {
+  await browser?.deleteSession();
+  sandbox?.stop();
+});
+
+test('a wrong token on the guided road is explained on screen', { timeout: 120_000 }, async () => {
+  await click(browser, 'nav-unity');
+  await click(browser, 'unity-road-guided');
+  await typeInto(browser, 'guided-connector', sandbox.profile.sandbox.scimBaseUrl);
+  await typeInto(browser, 'guided-token', 'not-the-right-token-0000');
+  await click(browser, 'guided-submit');
+  await waitFor(browser, 'guided-problem');
+  const cause = await text(browser, 'guided-problem-cause');
+  const fix = await text(browser, 'guided-problem-fix');
+  assert.match(cause, /401|token/i, cause);
+  assert.ok(fix.length > 10, fix);
+  await screenshot(browser, 'wrong-token');
+  // Nothing secret is echoed, and nothing was stored.
+  assert.doesNotMatch(await (await browser.$('body')).getText(), /not-the-right-token/);
+});

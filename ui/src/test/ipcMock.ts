@@ -1,0 +1,19 @@
+// The ipc seam with every command replaced by a mock; the pure helpers stay real. Use it as
+//   vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+const KEEP = new Set(['asProblem', 'toProblem', 'describeIpcError', 'newOperationId', 'NotInAppError']);
+
+export function mockedIpc<T extends Record<string, unknown>>(actual: T): T {
+  const mocked: Record<string, unknown> = { ...actual };
+  for (const [name, value] of Object.entries(actual)) {
+    if (typeof value === 'function' && !KEEP.has(name)) mocked[name] = vi.fn();
+  }
+  (mocked.cancelOperation as ReturnType<typeof vi.fn>).mockResolvedValue(true);
+  // Views start background reads; by default they find nothing.
+  (mocked.checkPrerequisites as ReturnType<typeof vi.fn>).mockResolvedValue([]);
+  (mocked.entraAccount as ReturnType<typeof vi.fn>).mockResolvedValue(null);
+  (mocked.unityDashboardLinks as ReturnType<typeof vi.fn>).mockResolvedValue(null);
+  (mocked.entraSearchApps as ReturnType<typeof vi.fn>).mockResolvedValue([]);
+  (mocked.directorySearch as ReturnType<typeof vi.fn>).mockResolvedValue([]);
+  (mocked.listAssigned as ReturnType<typeof vi.fn>).mockResolvedValue([]);
+  return mocked as T;
+}

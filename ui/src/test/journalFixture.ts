@@ -1,0 +1,26 @@
+// JournalView values for component tests: an empty journal, with the parts a test needs.
+import type { JournalView } from '../ipc';
+
+type Parts = {
+  done?: string[];
+  unity?: Partial<JournalView['journal']['unity']>;
+  entra?: Partial<JournalView['journal']['entra']>;
+  resumeAt?: string | null;
+};
+
+export function journalFixture(parts: Parts = {}): JournalView {
+  return {
+    resumeAt: parts.resumeAt ?? null,
+    tokenStoredIn: 'memory (this run only)',
+    journal: {
+      version: 1,
+      profileName: 'sandbox',
+      graphBase: 'http://127.0.0.1:41001/v1.0',
+      unityApi: 'http://127.0.0.1:41002',
+      unity: { ...parts.unity },
+      entra: { appCreatedByUs: false, ...parts.entra },
+      stepsDone: Object.fromEntries((parts.done ?? []).map((id) => [id, '2026-11-28T22:00:00Z'])),
+      updatedAt: null,
+    },
+  };
+}

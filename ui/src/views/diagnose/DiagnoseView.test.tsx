@@ -1,0 +1,93 @@
+// Diagnose: the checks of a pasted URL and token live, a failure with its fix, Cancel, the
+// token never echoed, the job and logs, and the exported report's paths.
+import { act, screen } from '@testing-library/react';
+import {
+  cancelOperation,
+  diagnoseLogs,
+  exportReport,
+  runDiagnosis,
+  type DiagnoseProgress,
+  type DiagnoseReport,
+} from '../../ipc';
+import { seriousAxeViolations } from '../../test/axe';
+import { deferred, problem, renderView } from '../../test/renderView';
+import { DiagnoseView } from './DiagnoseView';
+
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+
+const URL = 'https://scim.example.test/scim/v2/tenants/42';
+
+describe('Diagnose', () => {
+  it('runs the checks on a pasted URL and token, live, with the failure’s cause and fix', async () => {
+    const pending = deferred<DiagnoseReport>();
+    let send: (event: DiagnoseProgress) => void = () => undefined;
+    vi.mocked(runDiagnosis).mockImplementation((_id, target, _write, onProgress) => {
+      expect(target).toEqual({ source: 'pasted', url: URL, token: 'tok-1234567' });
+      send = onProgress;
+      return pending.promise;
+    });
+    const { user } = await renderView(<DiagnoseView />);
+    await user.type(screen.getByTestId('diagnose-url'), URL);
+    await user.type(screen.getByTestId('diagnose-token'), 'tok-1234567');
+    await user.click(screen.getByTestId('diagnose-run'));
+
+    act(() => send({ event: 'planned', checks: [{ id: 'tcp-connect', title: 'The server accepts a connection' }] }));
+    expect(screen.getByTestId('check-tcp-connect')).toHaveAttribute('data-outcome', 'pending');
+    await user.click(screen.getByTestId('diagnose-cancel'));
+    expect(cancelOperation).toHaveBeenCalled();
+    act(() =>
+      send({
+        event: 'checkFinished',
+        result: {
+          id: 'tcp-connect',
+          title: 'The server accepts a connection',
+          outcome: 'fail',
+          failure: 'unreachable-host',
+          cause: 'Nothing answers on scim.example.test:443.',
+          fix: 'Check the URL; if it is right, ask whether a firewall blocks it.',
+          evidence: [],
+          facts: [],
+          elapsedMs: 5,
+        },
+      }),
+    );
+    await act(async () =>
+      pending.resolve({
+        url: URL,
+        tokenHint: '…4567',
+        writeChecks: false,
+        startedAt: '',
+        elapsedMs: 40,
+        cancelled: false,
+        summary: { passed: 0, warned: 0, failed: 1, skipped: 20 },
+        checks: [],
+      }),
+    );
+    expect(screen.getByTestId('check-tcp-connect-cause')).toHaveTextContent('Nothing answers');
+    expect(screen.getByTestId('check-tcp-connect-fix')).toHaveTextContent('firewall');
+    expect(screen.getByTestId('diagnose-summary')).toHaveTextContent('0 passed, 0 warnings, 1 failed, 20 skipped');
+    expect(document.body).not.toHaveTextContent('tok-1234567');
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('reads logs for a person, explains a failure, and shows where the report was written', async () => {
+    vi.mocked(diagnoseLogs).mockRejectedValueOnce(
+      problem('signInRequired', 'You are not signed in to Microsoft.', 'Sign in to Microsoft in step 3 (Entra provisioning).', 'Calling Microsoft Graph'),
+    );
+    vi.mocked(exportReport).mockResolvedValue({
+      htmlPath: '/data/reports/scim-diagnosis-1.html',
+      jsonPath: '/data/reports/scim-diagnosis-1.json',
+    });
+    const { user } = await renderView(<DiagnoseView />);
+    await user.type(screen.getByTestId('diagnose-log-user'), 'ada');
+    await user.click(screen.getByTestId('diagnose-read-logs'));
+    expect(diagnoseLogs).toHaveBeenCalledWith(expect.any(String), 'ada');
+    expect(await screen.findByTestId('logs-problem-fix')).toHaveTextContent('Sign in to Microsoft in step 3');
+
+    await user.click(screen.getByTestId('diagnose-export'));
+    const paths = await screen.findByTestId('diagnose-export-paths');
+    expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.html');
+    expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.json');
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+});

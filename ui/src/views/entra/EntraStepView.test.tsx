@@ -1,0 +1,121 @@
+// Step 3: the device code shown large with a copy button, an app that does not exist offered
+// for creation, Test Connection with Entra's verdict, and the job card with its quarantine.
+import { act, screen, waitFor } from '@testing-library/react';
+import {
+  entraJobStatus,
+  entraSignIn,
+  entraTestConnection,
+  entraUseApp,
+  entraAccount,
+  runDiagnosis,
+  type JobStatus,
+  type WizardProgress,
+} from '../../ipc';
+import { seriousAxeViolations } from '../../test/axe';
+import { journalFixture } from '../../test/journalFixture';
+import { deferred, problem, renderView } from '../../test/renderView';
+import { EntraStepView } from './EntraStepView';
+
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+
+const noop = () => undefined;
+const ACCOUNT = { tenantId: 'tenant-1', account: 'admin@contoso.com', resumed: false };
+
+function job(overrides: Partial<JobStatus> = {}): JobStatus {
+  return {
+    jobId: 'scim.abc',
+    code: 'Active',
+    scheduleState: 'Active',
+    interval: 'PT40M',
+    steadyStateReached: true,
+    entryCounts: {},
+    summary: 'Active: Entra provisions changes about every 40 minutes.',
+    lastExecution: { state: 'Succeeded', timeBegan: '2026-11-28T22:00:00Z', timeEnded: '2026-11-28T22:01:00Z' },
+    ...overrides,
+  };
+}
+
+describe('step 3', () => {
+  it('shows a device code large, with a copy button, until the sign-in ends', async () => {
+    const pending = deferred<typeof ACCOUNT>();
+    let send: (event: WizardProgress) => void = noop;
+    vi.mocked(entraSignIn).mockImplementation((_id, method, onProgress) => {
+      expect(method).toBe('deviceCode');
+      send = onProgress;
+      return pending.promise;
+    });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    await user.click(screen.getByTestId('entra-sign-in-device'));
+    act(() =>
+      send({
+        type: 'deviceCode',
+        prompt: { userCode: 'GH7-K2P', verificationUri: 'https://login.example.test/device', expiresInSecs: 900, message: '' },
+      }),
+    );
+    expect(await screen.findByTestId('device-code')).toHaveTextContent('GH7-K2P');
+    expect(screen.getByTestId('device-code-copy')).toHaveTextContent('Copy code');
+    expect(screen.getByText('https://login.example.test/device')).toBeInTheDocument();
+    expect(await seriousAxeViolations()).toEqual([]);
+
+    await act(async () => pending.resolve(ACCOUNT));
+    expect(await screen.findByTestId('entra-account')).toHaveTextContent('admin@contoso.com');
+    expect(screen.getByTestId('entra-account')).toHaveTextContent('tenant-1');
+    expect(screen.queryByTestId('device-code')).not.toBeInTheDocument();
+  });
+
+  it('offers to create the app when none has the name, and reports the job', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraUseApp)
+      .mockRejectedValueOnce(
+        problem('notFound', 'No enterprise app named “Unity” exists in this tenant.', 'Check the name, or let the app create one.', 'Looking for the enterprise app “Unity”'),
+      )
+      .mockResolvedValueOnce({
+        app: { servicePrincipalId: 'sp-1', appId: 'app-1', displayName: 'Unity', created: true, fromTemplate: true },
+        job: { jobId: 'scim.abc', templateId: 'scim', created: true, status: job({ code: 'NotConfigured' }) },
+      });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    await screen.findByTestId('entra-account');
+    await user.click(screen.getByTestId('entra-use-app'));
+    expect(await screen.findByText('No enterprise app named “Unity” exists in this tenant.')).toBeInTheDocument();
+    await user.click(screen.getByTestId('entra-create-app'));
+    expect(entraUseApp).toHaveBeenLastCalledWith(expect.any(String), 'Unity', true, expect.any(Function));
+    expect(await screen.findByTestId('entra-app-result')).toHaveTextContent('“Unity” created');
+    expect(screen.getByTestId('entra-app-result')).toHaveTextContent('Provisioning job scim.abc created');
+  });
+
+  it('shows our replay and then Entra’s own verdict, and the job card with a quarantine and its fix', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(runDiagnosis).mockResolvedValue({
+      url: 'u',
+      tokenHint: '…7Q2a',
+      writeChecks: false,
+      startedAt: '',
+      elapsedMs: 90,
+      cancelled: false,
+      summary: { passed: 12, warned: 0, failed: 0, skipped: 0 },
+      checks: [],
+    });
+    vi.mocked(entraTestConnection).mockRejectedValue(
+      problem('credentialsRejected', 'Entra could not reach the endpoint with the token.', 'Save a new token and test again.', 'Entra’s Test Connection'),
+    );
+    vi.mocked(entraJobStatus).mockResolvedValue(
+      job({
+        code: 'Quarantine',
+        summary: 'In quarantine (EncounteredQuarantineException): the token was refused.',
+        quarantine: { reason: 'EncounteredQuarantineException', cause: 'The SCIM endpoint refused the token.', fix: 'Create a new bearer token and save it.' },
+      }),
+    );
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />, {
+      journal: journalFixture({ done: ['unityCredentials', 'connectorUrl', 'provisioningJob'], entra: { jobId: 'scim.abc', appName: 'Unity' } }),
+    });
+    await screen.findByTestId('entra-account');
+    await user.click(screen.getByTestId('entra-test'));
+    expect(await screen.findByTestId('entra-replay-summary')).toHaveTextContent('12 passed');
+    expect(await screen.findByTestId('entra-verdict-problem')).toHaveTextContent('Entra could not reach the endpoint');
+
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Quarantine'));
+    expect(screen.getByTestId('job-quarantine')).toHaveTextContent('Create a new bearer token and save it.');
+    expect(screen.getByText('Active, every 40 minutes')).toBeInTheDocument();
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+// The directory picker: search users and groups as you type (debounced), move with the
+// keyboard, select several, see the choice as removable tags.
+import {
+  Body1,
+  Caption1,
+  Field,
+  makeStyles,
+  mergeClasses,
+  SearchBox,
+  Spinner,
+  Tag,
+  TagGroup,
+  tokens,
+} from '@fluentui/react-components';
+import { CheckboxCheckedRegular, CheckboxUncheckedRegular, PeopleRegular, PersonRegular } from '@fluentui/react-icons';
+import { useEffect, useState, type ReactElement } from 'react';
+import { directorySearch, newOperationId, toProblem, type DirectoryEntry, type Problem } from '../../ipc';
+import { ProblemBar } from '../common/ProblemBar';
+import { useDebounced } from '../common/useDebounced';
+import { VirtualList } from './VirtualList';
+
+const ROW_HEIGHT = 44;
+
+const useStyles = makeStyles({
+  row: {
+    display: 'grid',
+    gridTemplateColumns: '20px 20px minmax(0, 1fr)',
+    columnGap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+    height: '100%',
+    paddingInline: tokens.spacingHorizontalM,
+    cursor: 'pointer',
+    ':hover': { backgroundColor: tokens.colorNeutralBackground1Hover },
+  },
+  active: {
+    backgroundColor: tokens.colorNeutralBackground1Selected,
+    boxShadow: `inset 3px 0 0 ${tokens.colorBrandStroke1}`,
+  },
+  text: { display: 'flex', flexDirection: 'column', minWidth: 0 },
+  ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  checked: { color: tokens.colorBrandForeground1 },
+});
+
+export interface DirectoryPickerProps {
+  selected: DirectoryEntry[];
+  onChange: (selected: DirectoryEntry[]) => void;
+  /** How many of each (users, groups) to fetch per search. */
+  top?: number;
+}
+
+export function DirectoryPicker({ selected, onChange, top = 999 }: DirectoryPickerProps): ReactElement {
+  const styles = useStyles();
+  const [search, setSearch] = useState('');
+  const text = useDebounced(search.trim(), 300);
+  const [results, setResults] = useState<DirectoryEntry[]>([]);
+  const [searching, setSearching] = useState(false);
+  const [problem, setProblem] = useState<Problem | undefined>();
+
+  useEffect(() => {
+    if (!text) return;
+    let current = true;
+    const timer = window.setTimeout(() => {
+      setSearching(true);
+      directorySearch(newOperationId('directory'), text, top).then(
+        (found) => {
+          if (!current) return;
+          setResults(found);
+          setProblem(undefined);
+          setSearching(false);
+        },
+        (error: unknown) => {
+          if (!current) return;
+          setProblem(toProblem(error, 'Searching the directory'));
+          setSearching(false);
+        },
+      );
+    }, 0);
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [text, top]);
+
+  const selectedIds = new Set(selected.map((entry) => entry.id));
+  const toggle = (entry: DirectoryEntry) =>
+    onChange(selectedIds.has(entry.id) ? selected.filter((other) => other.id !== entry.id) : [...selected, entry]);
+
+  return (
+    <>
+      <Field label="Search users and groups" hint="Name, user principal name or e-mail. Arrow keys move, Space selects.">
+        <SearchBox value={search} onChange={(_e, data) => setSearch(data.value)} data-testid="picker-search" />
+      </Field>
+      {searching && <Spinner size="tiny" label="Searching…" />}
+      {problem && <ProblemBar problem={problem} testId="picker-problem" />}
+      {text && !searching && results.length === 0 && !problem && <Body1>Nobody matches “{text}”.</Body1>}
+      {results.length > 0 && (
+        <>
+          <Caption1 className={styles.muted} data-testid="picker-count">
+            {results.length.toLocaleString()} found
+          </Caption1>
+          <VirtualList
+            items={results}
+            rowHeight={ROW_HEIGHT}
+            height={Math.min(6, results.length) * ROW_HEIGHT + 2}
+            label="Search results"
+            idOf={(entry) => `${entry.kind}-${entry.id}`}
+            isSelected={(entry) => selectedIds.has(entry.id)}
+            onToggle={toggle}
+            testId="picker-results"
+            renderRow={(entry, state) => (
+              <div className={mergeClasses(styles.row, state.active && styles.active)}>
+                {state.selected ? (
+                  <CheckboxCheckedRegular className={styles.checked} aria-hidden="true" />
+                ) : (
+                  <CheckboxUncheckedRegular aria-hidden="true" />
+                )}
+                {entry.kind === 'group' ? <PeopleRegular aria-label="Group" /> : <PersonRegular aria-label="User" />}
+                <span className={styles.text}>
+                  <Body1 className={styles.ellipsis}>{entry.displayName}</Body1>
+                  <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)}>{entry.detail}</Caption1>
+                </span>
+              </div>
+            )}
+          />
+        </>
+      )}
+      {selected.length > 0 && (
+        <TagGroup
+          aria-label="Chosen users and groups"
+          onDismiss={(_e, data) => onChange(selected.filter((entry) => entry.id !== data.value))}
+          data-testid="picker-selected"
+        >
+          {selected.map((entry) => (
+            <Tag
+              key={entry.id}
+              value={entry.id}
+              dismissible
+              dismissIcon={{ 'aria-label': `Remove ${entry.displayName}` }}
+              icon={entry.kind === 'group' ? <PeopleRegular /> : <PersonRegular />}
+            >
+              {entry.displayName}
+            </Tag>
+          ))}
+        </TagGroup>
+      )}
+    </>
+  );
+}

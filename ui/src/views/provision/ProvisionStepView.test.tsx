@@ -1,0 +1,127 @@
+// Step 4: the picker (debounced search, keyboard selection, a 100,000-row result that stays
+// small in the DOM) and provisioning on demand with its live per-person timeline and summary.
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  directorySearch,
+  listAssigned,
+  provisionNow,
+  type DirectoryEntry,
+  type ProvisionOnDemandOutcome,
+  type WizardProgress,
+} from '../../ipc';
+import { seriousAxeViolations } from '../../test/axe';
+import { journalFixture } from '../../test/journalFixture';
+import { deferred, renderView } from '../../test/renderView';
+import { ProvisionStepView } from './ProvisionStepView';
+
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+
+const READY = journalFixture({ done: ['startProvisioning'], entra: { jobId: 'scim.abc', servicePrincipalId: 'sp-1' } });
+
+function users(count: number): DirectoryEntry[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `u-${i}`,
+    kind: 'user' as const,
+    displayName: `User ${i}`,
+    detail: `user${i}@contoso.com`,
+  }));
+}
+
+const created: ProvisionOnDemandOutcome = {
+  subject: { objectId: 'u-0', kind: 'user', label: 'user0@contoso.com', members: [] },
+  verdict: 'success',
+  action: 'Create',
+  changeId: 'c-1',
+  steps: [
+    { name: 'EntryImport', stepType: 'Import', status: 'Success', description: 'Read the user from Entra ID', details: {} },
+    { name: 'EntrySynchronizationScoping', stepType: 'Scoping', status: 'Success', description: 'In scope', details: { Assigned: 'True' } },
+    { name: 'EntryExportAdd', stepType: 'Export', status: 'Success', description: 'Created in Unity', details: {} },
+  ],
+  cause: 'user0@contoso.com was provisioned into the target (Create).',
+};
+
+const skipped: ProvisionOnDemandOutcome = {
+  subject: { objectId: 'u-1', kind: 'user', label: 'user1@contoso.com', members: [] },
+  verdict: 'skipped',
+  steps: [{ name: 'EntrySynchronizationScoping', stepType: 'Scoping', status: 'Skipped', description: 'Not assigned', details: { Assigned: 'False' } }],
+  cause: 'user1@contoso.com is not assigned to the app (or the assignment has not replicated yet).',
+  fix: 'Assign the user or a group they are a direct member of, wait a few minutes, then try again.',
+};
+
+describe('step 4', () => {
+  beforeEach(() => {
+    vi.mocked(listAssigned).mockResolvedValue([
+      { id: 'a-1', appRoleId: 'r', principalId: 'g-1', principalDisplayName: 'Unity users', principalType: 'Group', resourceId: 'sp-1' },
+    ]);
+  });
+
+  it('lists who is assigned, searches as you type, and selects with the keyboard', async () => {
+    vi.mocked(directorySearch).mockResolvedValue(users(3));
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    expect(await screen.findByTestId('assigned-list')).toHaveTextContent('Unity users');
+
+    await user.type(screen.getByTestId('picker-search'), 'user');
+    // One search for the whole word, after the typing stopped.
+    await waitFor(() => expect(directorySearch).toHaveBeenCalledTimes(1));
+    expect(directorySearch).toHaveBeenCalledWith(expect.any(String), 'user', 999);
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    list.focus();
+    await user.keyboard('{ArrowDown}{ }');
+    const options = within(list).getAllByRole('option');
+    expect(options[1]).toHaveAttribute('aria-selected', 'true');
+    expect(list).toHaveAttribute('aria-activedescendant', options[1]?.id);
+    expect(screen.getByTestId('picker-selected')).toHaveTextContent('User 1');
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('keeps 100,000 results to a handful of rows in the page', async () => {
+    vi.mocked(directorySearch).mockResolvedValue(users(100_000));
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await user.type(screen.getByTestId('picker-search'), 'u');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(screen.getByTestId('picker-count')).toHaveTextContent('100,000 found');
+    expect(within(list).getAllByRole('option').length).toBeLessThan(40);
+    list.focus();
+    await user.keyboard('{End}');
+    const last = within(list).getAllByRole('option').at(-1);
+    expect(last).toHaveAttribute('aria-posinset', '100000');
+    fireEvent.keyDown(list, { key: ' ' });
+    expect(screen.getByTestId('picker-selected')).toHaveTextContent('User 99999');
+  });
+
+  it('streams each person’s timeline, coloured by outcome, then a summary with reasons and fixes', async () => {
+    vi.mocked(directorySearch).mockResolvedValue(users(2));
+    const pending = deferred<ProvisionOnDemandOutcome[]>();
+    let send: (event: WizardProgress) => void = () => undefined;
+    vi.mocked(provisionNow).mockImplementation((_id, subjects, onProgress) => {
+      expect(subjects.map((s) => s.label)).toEqual(['user0@contoso.com', 'user1@contoso.com']);
+      send = onProgress;
+      return pending.promise;
+    });
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await user.type(screen.getByTestId('picker-search'), 'user');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    const options = within(list).getAllByRole('option');
+    await user.click(options[0] as HTMLElement);
+    await user.click(options[1] as HTMLElement);
+    await user.click(screen.getByTestId('provision-run'));
+
+    act(() => send({ type: 'userProvisioned', index: 1, total: 2, outcome: created }));
+    const first = await screen.findByRole('article', { name: 'user0@contoso.com: Provisioned' });
+    const steps = within(first).getAllByTestId('timeline-step');
+    expect(steps.map((step) => step.dataset.tone)).toEqual(['good', 'good', 'good']);
+    expect(steps[0]).toHaveTextContent('Import: Success');
+    expect(screen.getByTestId('provision-cancel')).toBeInTheDocument();
+    expect(within(first).getByText('Raw JSON')).toBeInTheDocument();
+
+    act(() => send({ type: 'userProvisioned', index: 2, total: 2, outcome: skipped }));
+    await act(async () => pending.resolve([created, skipped]));
+    const summary = await screen.findByTestId('provision-summary');
+    expect(summary).toHaveTextContent('1 created, 0 updated, 0 already in sync, 1 skipped, 0 failed');
+    expect(summary).toHaveTextContent('Skipped user1@contoso.com: user1@contoso.com is not assigned');
+    const second = screen.getByRole('article', { name: 'user1@contoso.com: Skipped' });
+    expect(within(second).getByTestId('timeline-step').dataset.tone).toBe('warn');
+    expect(within(second).getByTestId('timeline-fix')).toHaveTextContent('Assign the user');
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+});

@@ -1,0 +1,187 @@
+// One person's provisioning on demand as Entra reports it: each step (import, scoping,
+// matching, action, export) coloured by how it ended, the verdict in plain words with the fix,
+// and the step details and the raw answer one click away.
+import {
+  Badge,
+  Body1,
+  Body1Strong,
+  Caption1,
+  makeStyles,
+  mergeClasses,
+  shorthands,
+  tokens,
+} from '@fluentui/react-components';
+import type { ReactElement } from 'react';
+import type { OnDemandStep, ProvisionOnDemandOutcome } from '../../ipc';
+
+const useStyles = makeStyles({
+  card: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  header: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalM },
+  steps: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexWrap: 'wrap', alignItems: 'center', rowGap: tokens.spacingVerticalXS },
+  step: {
+    display: 'flex',
+    alignItems: 'center',
+    columnGap: tokens.spacingHorizontalXS,
+    paddingBlock: tokens.spacingVerticalXXS,
+    paddingInline: tokens.spacingHorizontalS,
+    borderRadius: tokens.borderRadiusCircular,
+    border: `${tokens.strokeWidthThin} solid`,
+    fontSize: tokens.fontSizeBase200,
+  },
+  arrow: { color: tokens.colorNeutralForeground3, paddingInline: tokens.spacingHorizontalXS },
+  good: { ...shorthands.borderColor(tokens.colorPaletteGreenBorder2), color: tokens.colorPaletteGreenForeground1, backgroundColor: tokens.colorPaletteGreenBackground1 },
+  warn: { ...shorthands.borderColor(tokens.colorPaletteMarigoldBorder2), color: tokens.colorPaletteMarigoldForeground1, backgroundColor: tokens.colorPaletteMarigoldBackground1 },
+  bad: { ...shorthands.borderColor(tokens.colorPaletteRedBorder2), color: tokens.colorPaletteRedForeground1, backgroundColor: tokens.colorPaletteRedBackground1 },
+  neutral: { ...shorthands.borderColor(tokens.colorNeutralStroke1), color: tokens.colorNeutralForeground2 },
+  fail: { color: tokens.colorPaletteRedForeground1 },
+  summary: {
+    cursor: 'pointer',
+    color: tokens.colorBrandForegroundLink,
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusSmall },
+  },
+  pre: {
+    margin: 0,
+    padding: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+    maxHeight: '280px',
+    overflowY: 'auto',
+  },
+  table: { borderCollapse: 'collapse', fontSize: tokens.fontSizeBase200, '& td, & th': { textAlign: 'start', paddingInline: tokens.spacingHorizontalS, verticalAlign: 'top' } },
+});
+
+type Tone = 'good' | 'warn' | 'bad' | 'neutral';
+
+export function stepTone(status: string): Tone {
+  const s = status.toLowerCase();
+  if (s.startsWith('success')) return 'good';
+  if (s.startsWith('fail') || s.startsWith('error')) return 'bad';
+  if (s.startsWith('skip') || s.startsWith('warn')) return 'warn';
+  return 'neutral';
+}
+
+const VERDICT: Record<ProvisionOnDemandOutcome['verdict'], { label: string; color: 'success' | 'warning' | 'danger' | 'informative' }> = {
+  success: { label: 'Provisioned', color: 'success' },
+  alreadyInSync: { label: 'Already in sync', color: 'success' },
+  skipped: { label: 'Skipped', color: 'warning' },
+  failure: { label: 'Failed', color: 'danger' },
+  unknown: { label: 'Unknown', color: 'informative' },
+};
+
+export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome; index: number }): ReactElement {
+  const styles = useStyles();
+  const verdict = VERDICT[outcome.verdict];
+  const bad = outcome.verdict === 'failure' || outcome.verdict === 'skipped';
+  return (
+    <article className={styles.card} data-testid="timeline" data-verdict={outcome.verdict} aria-label={`${outcome.subject.label}: ${verdict.label}`}>
+      <div className={styles.header}>
+        <Body1Strong>{outcome.subject.label}</Body1Strong>
+        <Badge appearance="filled" color={verdict.color} data-testid="timeline-verdict">
+          {verdict.label}
+        </Badge>
+        {outcome.action && <Caption1>{outcome.action}</Caption1>}
+      </div>
+      {outcome.steps.length > 0 && (
+        <ol className={styles.steps} aria-label="Entra’s steps">
+          {outcome.steps.map((step, stepIndex) => (
+            <StepChip key={`${index}-${stepIndex}`} step={step} first={stepIndex === 0} />
+          ))}
+        </ol>
+      )}
+      <Body1 className={bad ? styles.fail : undefined} data-testid="timeline-cause">
+        {outcome.cause}
+      </Body1>
+      {outcome.fix && (
+        <Body1 data-testid="timeline-fix">
+          <strong>Fix:</strong> {outcome.fix}
+        </Body1>
+      )}
+      {outcome.steps.length > 0 && (
+        <details>
+          <summary className={styles.summary}>Details of each step</summary>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Step</th>
+                <th scope="col">Status</th>
+                <th scope="col">What Entra did</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outcome.steps.map((step, stepIndex) => (
+                <tr key={stepIndex}>
+                  <td>{step.stepType || step.name}</td>
+                  <td>{step.status}</td>
+                  <td>
+                    {step.description}
+                    {Object.entries(step.details).map(([key, value]) => (
+                      <div key={key}>
+                        <Caption1>
+                          {key}: {value}
+                        </Caption1>
+                      </div>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+      <details>
+        <summary className={styles.summary}>Raw JSON</summary>
+        <pre className={styles.pre}>{JSON.stringify(outcome, null, 2)}</pre>
+      </details>
+      {outcome.changeId && <Caption1>Change ID for Microsoft support: {outcome.changeId}</Caption1>}
+    </article>
+  );
+}
+
+function StepChip({ step, first }: { step: OnDemandStep; first: boolean }): ReactElement {
+  const styles = useStyles();
+  const tone = stepTone(step.status);
+  return (
+    <li className={styles.header} data-testid="timeline-step" data-tone={tone}>
+      {!first && (
+        <span className={styles.arrow} aria-hidden="true">
+          →
+        </span>
+      )}
+      <span className={mergeClasses(styles.step, styles[tone])} title={step.description}>
+        {step.stepType || step.name}: {step.status}
+      </span>
+    </li>
+  );
+}
+
+export interface ProvisionTally {
+  created: number;
+  updated: number;
+  inSync: number;
+  skipped: ProvisionOnDemandOutcome[];
+  failed: ProvisionOnDemandOutcome[];
+}
+
+export function tally(outcomes: ProvisionOnDemandOutcome[]): ProvisionTally {
+  const result: ProvisionTally = { created: 0, updated: 0, inSync: 0, skipped: [], failed: [] };
+  for (const outcome of outcomes) {
+    if (outcome.verdict === 'success') {
+      if ((outcome.action ?? '').toLowerCase().includes('create')) result.created += 1;
+      else result.updated += 1;
+    } else if (outcome.verdict === 'alreadyInSync') result.inSync += 1;
+    else if (outcome.verdict === 'skipped') result.skipped.push(outcome);
+    else result.failed.push(outcome);
+  }
+  return result;
+}

@@ -1,0 +1,43 @@
+// Settings: choosing another profile is saved for the next launch; a bad choice is explained;
+// signing out says what was removed from the keychain.
+import { screen } from '@testing-library/react';
+import { getSettings, saveSettings, signOut, type SettingsView as Settings } from '../../ipc';
+import { seriousAxeViolations } from '../../test/axe';
+import { appInfoFixture } from '../../test/appInfoFixture';
+import { problem, renderView } from '../../test/renderView';
+import { SettingsView } from './SettingsView';
+
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+
+const VIEW: Settings = { saved: {}, activeProfile: 'global', overriddenByCommandLine: false, settingsPath: '/data/settings.json' };
+
+describe('Settings', () => {
+  it('saves a profile choice for the next launch and signs out', async () => {
+    vi.mocked(getSettings).mockResolvedValue(VIEW);
+    vi.mocked(saveSettings).mockResolvedValue({ ...VIEW, saved: { profile: 'usgov' } });
+    vi.mocked(signOut).mockResolvedValue({ removed: ['Microsoft sign-in', 'SCIM bearer token …7Q2a'], store: 'the OS keychain' });
+    const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
+    await user.click(await screen.findByRole('radio', { name: 'US Government' }));
+    await user.click(screen.getByTestId('settings-save'));
+    expect(saveSettings).toHaveBeenCalledWith(expect.objectContaining({ profile: 'usgov' }));
+    expect(await screen.findByTestId('settings-saved')).toHaveTextContent('Restart the app');
+
+    await user.click(screen.getByTestId('settings-sign-out'));
+    expect(await screen.findByTestId('sign-out-result')).toHaveTextContent(
+      'Removed from the OS keychain: Microsoft sign-in, SCIM bearer token …7Q2a.',
+    );
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('explains a custom profile file that cannot be used', async () => {
+    vi.mocked(getSettings).mockResolvedValue(VIEW);
+    vi.mocked(saveSettings).mockRejectedValue(
+      problem('badInput', 'Could not read /nowhere.json: No such file.', 'Check the path given.', 'Reading the cloud profile'),
+    );
+    const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
+    await user.click(await screen.findByRole('radio', { name: 'A custom profile file' }));
+    await user.type(screen.getByRole('textbox', { name: /Profile file/ }), '/nowhere.json');
+    await user.click(screen.getByTestId('settings-save'));
+    expect(await screen.findByTestId('settings-problem-cause')).toHaveTextContent('Could not read /nowhere.json');
+  });
+});
