@@ -84,24 +84,24 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
         profile = profile_path.display(),
         data = data.display(),
     );
-    // One D-Bus session for both runs, so the keychain outlives the first process.
+    let provision = format!(
+        "{bin} --profile {profile} --data-dir {data} provision --app Unity --user {upn} --json",
+        bin = binary.display(),
+        profile = profile_path.display(),
+        data = data.display(),
+    );
+    // One D-Bus session for all runs, so the keychain outlives each process.
     let script = format!(
         "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
          {run} > {out1}; echo $? > {rc1}
          {run} > {out2}; echo $? > {rc2}
          {provision} > {out3}; echo $? > {rc3}",
-        provision = format!(
-            "{bin} --profile {profile} --data-dir {data} provision --app Unity --user {upn} --json",
-            bin = binary.display(),
-            profile = profile_path.display(),
-            data = data.display(),
-        ),
-        out3 = temp.path().join("run3.json").display(),
-        rc3 = temp.path().join("rc3").display(),
         out1 = temp.path().join("run1.json").display(),
         out2 = temp.path().join("run2.json").display(),
+        out3 = temp.path().join("run3.json").display(),
         rc1 = temp.path().join("rc1").display(),
         rc2 = temp.path().join("rc2").display(),
+        rc3 = temp.path().join("rc3").display(),
     );
     let binary_dir = binary.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut command = Command::new("dbus-run-session");
