@@ -45,3 +45,6 @@ echo "bindings up to date"
 
 step "End to end: the real window under Xvfb, over WebDriver"
 scripts/e2e.sh
+
+step "Third-party SCIM compliance suite against the sandbox's SCIM server"
+scripts/scim-compliance.sh tests/artifacts/scim-setup-e2e
