@@ -477,6 +477,18 @@ async fn a_token_echoed_back_never_reaches_the_report() {
     .await;
     let mut request = foreign.request(false);
     request.token = Secret::new(format!("Bearer {TOKEN}"));
+    // Progress events carry check results too: they must be as clean as the report.
+    let sink = scim_core::progress::CollectProgress::<scim_core::scim::DiagnoseProgress>::default();
+    let _ = diagnose(request.clone(), &sink, CancellationToken::new()).await;
+    let events = serde_json::to_string(&sink.events()).expect("events serialize");
+    assert!(
+        events.contains("seenAuthorization"),
+        "the server echoed the header"
+    );
+    assert!(
+        !events.contains("secret-part"),
+        "the token leaked into a progress event"
+    );
     // `run` asserts the token is absent from the JSON and the text.
     let report = run(request).await;
     let excerpts: Vec<&str> = report
