@@ -2,6 +2,7 @@
 //! SecretStore, journal), and `run_setup`, which runs them in order for the CLI and the window.
 
 pub mod assignments;
+pub mod connect;
 pub mod entra_steps;
 pub mod journal;
 pub mod on_demand;
@@ -25,6 +26,7 @@ use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
 pub use assignments::{ensure_assignment, list_assignments, AssignmentOutcome};
+pub use connect::{connect_microsoft, connect_unity, SignedIn};
 pub use entra_steps::{
     ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
