@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
 import { byTestId, openApp, screenshot } from './session.mjs';
-import { click, text, typeInto, waitFor } from './steps.mjs';
+import { click, settle, text, typeInto } from './steps.mjs';
 
 let browser;
 let sandbox;
@@ -31,6 +31,8 @@ test('a broken endpoint shows the right failure and its fix', { timeout: 180_000
   const words = await failed.getText();
   assert.match(words, /403/, words);
   assert.match(words, /SCIM Authenticator/, words);
+  await failed.scrollIntoView({ block: 'center' });
+  await settle(browser);
   await screenshot(browser, 'diagnose-broken');
 
   await click(browser, 'diagnose-export');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
 import { byTestId, openApp, screenshot } from './session.mjs';
-import { click, connectorStep, entraSignInAndApp, entraTestAndStart, text, typeInto, unityStep, waitFor } from './steps.mjs';
+import { click, connectorStep, entraSignInAndApp, entraTestAndStart, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
 
 let browser;
 let sandbox;
@@ -22,13 +22,16 @@ test('an admin gets from nothing to a user provisioned on demand', { timeout: 42
   await screenshot(browser, 'happy-01-start');
 
   await unityStep(browser);
+  await show(browser, 'unity-result');
   await screenshot(browser, 'happy-02-unity');
 
   await connectorStep(browser);
+  await show(browser, 'connector-checks-summary');
   await screenshot(browser, 'happy-03-connector');
 
   assert.match(await entraSignInAndApp(browser), /Provisioning job/);
   await entraTestAndStart(browser);
+  await show(browser, 'entra-started');
   await screenshot(browser, 'happy-04-entra');
 
   const upn = sandbox.profile.sandbox.sampleUserUpns[0];
@@ -44,6 +47,7 @@ test('an admin gets from nothing to a user provisioned on demand', { timeout: 42
   assert.match(summary, /0 failed/, summary);
   const verdict = await browser.$(`${byTestId('timeline')}`);
   assert.match(await verdict.getAttribute('data-verdict'), /success|alreadyInSync/);
+  await show(browser, 'provision-summary');
   await screenshot(browser, 'happy-05-provisioned');
 
   const state = await sandbox.state();

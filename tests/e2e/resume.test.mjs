@@ -37,7 +37,7 @@ test('quitting during step 3 and relaunching resumes there, creating nothing twi
   browser = undefined;
 
   ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false, dataDir: first.dataDir }));
-  assert.match(await text(browser, 'start-resume'), /step 3/);
+  assert.match(await text(browser, 'start-resume-bar'), /step 3/);
   await screenshot(browser, 'resume-01-start');
   await click(browser, 'start-resume');
   await waitFor(browser, 'view-entra');

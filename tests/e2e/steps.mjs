@@ -20,6 +20,26 @@ export async function text(browser, id, timeout = LONG) {
   return (await waitFor(browser, id, timeout)).getText();
 }
 
+/** Fluent draws its own radio over a hidden input: choose it by its label, as a person does. */
+export async function chooseRadio(browser, label) {
+  const element = await browser.$(`label=${label}`);
+  await element.waitForClickable({ timeout: LONG });
+  await element.click();
+}
+
+/** Lets the webview paint what the DOM already holds (two animation frames). */
+export async function settle(browser) {
+  await browser.execute(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/** Scrolls a result into view before a screenshot, so the picture shows it. */
+export async function show(browser, id) {
+  const element = await waitFor(browser, id);
+  await element.scrollIntoView({ block: 'center' });
+  await settle(browser);
+  return element;
+}
+
 export async function typeInto(browser, id, value) {
   const element = await browser.$(byTestId(id));
   await element.waitForDisplayed({ timeout: LONG });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
 import { openApp, screenshot } from './session.mjs';
-import { click, text, typeInto, waitFor } from './steps.mjs';
+import { chooseRadio, click, show, text, typeInto, waitFor } from './steps.mjs';
 
 let browser;
 let sandbox;
@@ -18,7 +18,7 @@ after(async () => {
 
 test('a wrong token on the guided road is explained on screen', { timeout: 120_000 }, async () => {
   await click(browser, 'nav-unity');
-  await click(browser, 'unity-road-guided');
+  await chooseRadio(browser, 'Paste a token from the Unity Dashboard');
   await typeInto(browser, 'guided-connector', sandbox.profile.sandbox.scimBaseUrl);
   await typeInto(browser, 'guided-token', 'not-the-right-token-0000');
   await click(browser, 'guided-submit');
@@ -27,6 +27,7 @@ test('a wrong token on the guided road is explained on screen', { timeout: 120_0
   const fix = await text(browser, 'guided-problem-fix');
   assert.match(cause, /401|token/i, cause);
   assert.ok(fix.length > 10, fix);
+  await show(browser, 'guided-problem');
   await screenshot(browser, 'wrong-token');
   // Nothing secret is echoed, and nothing was stored.
   assert.doesNotMatch(await (await browser.$('body')).getText(), /not-the-right-token/);

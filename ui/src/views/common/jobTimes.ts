@@ -6,7 +6,9 @@ export function durationSeconds(duration: string | null | undefined): number | u
   const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
   if (!match) return undefined;
   const [, d, h, m, s] = match;
-  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  const seconds = Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+  // Graph writes the largest duration there is for "never" (a disabled schedule).
+  return seconds > 366 * 86400 ? undefined : seconds;
 }
 
 /** "every 40 minutes" for PT40M. */

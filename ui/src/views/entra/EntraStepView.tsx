@@ -74,7 +74,8 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
       <AppPanel enabled={Boolean(account)} />
       <TestPanel enabled={Boolean(account && entra?.jobId)} />
       <StartPanel enabled={Boolean(account && entra?.jobId)} />
-      {account && entra?.jobId && <JobCard load={entraJobStatus} />}
+      {/* Read again whenever a step changes the job (saved, started). */}
+      {account && entra?.jobId && <JobCard key={journal?.journal.updatedAt ?? ''} load={entraJobStatus} />}
     </StepView>
   );
 }
