@@ -1,0 +1,126 @@
+//! A finished exchange and the transport failures, both mapped to `Problem`s with the
+//! status, ids and timing kept for support.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+use crate::problem::{Problem, ProblemDetail};
+
+/// A finished exchange, whatever its status: API clients map non-2xx to a `Problem` with
+/// their own error envelope.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+    pub client_request_id: String,
+    pub elapsed: Duration,
+    pub attempts: u32,
+    pub request: String,
+}
+
+impl Response {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or("")
+    }
+
+    /// Status, ids and timing for a Problem's detail.
+    pub fn detail(&self) -> ProblemDetail {
+        ProblemDetail {
+            status: Some(self.status),
+            request_id: self.request_id.clone(),
+            client_request_id: Some(self.client_request_id.clone()),
+            elapsed_ms: Some(self.elapsed.as_millis() as u64),
+            request: Some(self.request.clone()),
+            ..ProblemDetail::default()
+        }
+    }
+
+    /// A reply that should have been JSON and was not: say what came back instead.
+    pub fn unreadable(&self, action: &str, what: &str) -> Problem {
+        let looks_html =
+            self.content_type().contains("html") || self.text().trim_start().starts_with('<');
+        let cause = if looks_html {
+            format!(
+                "The service answered with a web page instead of {what} (HTTP {}).",
+                self.status
+            )
+        } else {
+            format!(
+                "The service's answer could not be read as {what} (HTTP {}).",
+                self.status
+            )
+        };
+        Problem::server(
+            action,
+            cause,
+            "Check that the profile's URLs point at the right service; if they do, try again later.",
+        )
+        .with_detail(self.detail())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpError {
+    #[error("the request timed out after {0:?}")]
+    Timeout(Duration),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("the connection failed: {0}")]
+    Transport(String),
+    #[error("cancelled")]
+    Cancelled,
+    #[error("invalid request: {0}")]
+    Invalid(String),
+}
+
+impl HttpError {
+    pub fn into_problem(self, action: &str, request: &str) -> Problem {
+        let detail = ProblemDetail {
+            request: Some(request.to_string()),
+            ..ProblemDetail::default()
+        };
+        let problem = match self {
+            HttpError::Timeout(after) => Problem::timeout(
+                action,
+                format!("The service did not answer within {} s.", after.as_secs()),
+                "Check the network connection and try again; a proxy or firewall may be holding the request.",
+            ),
+            HttpError::Connect(why) => Problem::unreachable(
+                action,
+                format!("Could not connect to the service: {why}."),
+                "Check the network connection, proxy and firewall, and that the profile's URLs are right.",
+            ),
+            HttpError::Transport(why) => Problem::unreachable(
+                action,
+                format!("The connection failed: {why}."),
+                "Try again; if it keeps happening, check the network, proxy or TLS inspection.",
+            ),
+            HttpError::Cancelled => Problem::cancelled_while(action),
+            HttpError::Invalid(why) => Problem::bad_input(
+                action,
+                format!("The request could not be built: {why}."),
+                "Check the URL in the profile or the value you entered.",
+            ),
+        };
+        problem.with_detail(detail)
+    }
+}
