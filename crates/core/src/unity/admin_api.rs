@@ -1,13 +1,12 @@
 //! The API road's ONE adapter (unity-admin-contract.md). Unity has not published this API;
-//! the sandbox implements the same contract. When Unity publishes one, only this file changes.
+//! the sandbox implements the same contract. When Unity publishes one, only this adapter
+//! (this file and its bodies in `admin_types.rs`) changes.
 
 use std::sync::Arc;
 
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
-use ts_rs::TS;
 
 use crate::auth::AccessTokenSource;
 use crate::entra::segment;
@@ -15,146 +14,11 @@ use crate::http::{Http, Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
 
-/// The organization role Entra's service account needs ("SCIM Authenticator").
-pub const SCIM_AUTHENTICATOR_ROLE: &str = "scim-authenticator";
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct UnityUser {
-    pub sub: String,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct UnityOrganization {
-    pub id: String,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub genesis_id: Option<String>,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub role: Option<String>,
-}
-
-impl UnityOrganization {
-    /// The id SCIM URLs use ("Genesis ID of the organization").
-    pub fn scim_id(&self) -> &str {
-        self.genesis_id.as_deref().unwrap_or(&self.id)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SsoSettings {
-    #[serde(default)]
-    pub sso_enabled: bool,
-    #[serde(default)]
-    pub domains: Vec<SsoDomain>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub scim: Option<ScimSettings>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SsoDomain {
-    pub domain: String,
-    #[serde(default)]
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ScimSettings {
-    #[serde(default)]
-    pub enabled: bool,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub base_connector_url: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ServiceAccount {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub description: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub created_at: Option<String>,
-}
-
-/// A listed bearer token: facts only, never the token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct BearerTokenInfo {
-    pub id: String,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub created_at: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub expires_at: Option<String>,
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub last_four: Option<String>,
-}
-
-/// A token just minted: the only moment its value is known. Not serializable on purpose.
-#[derive(Debug, Clone)]
-pub struct NewBearerToken {
-    pub info: BearerTokenInfo,
-    pub token: Secret,
-}
-
-#[derive(Deserialize)]
-struct Results<T> {
-    #[serde(default = "Vec::new")]
-    results: Vec<T>,
-    #[serde(default)]
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Roles {
-    #[serde(default)]
-    roles: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreatedToken {
-    id: String,
-    token: String,
-    #[serde(default)]
-    created_at: Option<String>,
-    #[serde(default)]
-    expires_at: Option<String>,
-}
-
-/// RFC 9457 problem details, as the contract says Unity answers errors.
-#[derive(Debug, Default, Deserialize)]
-struct UnityProblem {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    detail: Option<String>,
-    #[serde(default)]
-    code: Option<serde_json::Value>,
-}
+pub use super::admin_types::{
+    BearerTokenInfo, NewBearerToken, ScimSettings, ServiceAccount, SsoDomain, SsoSettings,
+    UnityOrganization, UnityUser, SCIM_AUTHENTICATOR_ROLE,
+};
+use super::admin_types::{CreatedToken, Results, Roles, UnityProblem};
 
 #[derive(Clone)]
 pub struct UnityAdminClient {

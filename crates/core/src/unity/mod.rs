@@ -2,6 +2,7 @@
 //! road (Dashboard deep links, pasted values checked at once).
 
 pub mod admin_api;
+mod admin_types;
 pub mod guided;
 
 pub use admin_api::{
