@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use scim_core::profile::CloudProfile;
-use scim_core::secrets::{KeyringStore, MemoryStore, SecretStore};
+use scim_core::secrets::{secret_store_from_env, MemoryStore, SecretStore};
 use scim_core::Problem;
 
 use super::settings_file::{ProfileChoice, WindowSettings};
@@ -95,12 +95,13 @@ impl ActiveCloud {
         self.is_embedded_sandbox() || self.profile.is_sandbox() || self.profile.name == "sandbox"
     }
 
-    pub fn secret_store(&self) -> Arc<dyn SecretStore> {
+    /// The OS keychain, unless `SCIM_SETUP_SECRET_STORE=memory` asks for memory explicitly
+    /// (scripted runs); never a silent fallback.
+    pub fn secret_store(&self) -> Result<Arc<dyn SecretStore>, Problem> {
         if self.is_embedded_sandbox() {
-            Arc::new(MemoryStore::new())
-        } else {
-            Arc::new(KeyringStore::new())
+            return Ok(Arc::new(MemoryStore::new()));
         }
+        Ok(Arc::from(secret_store_from_env()?))
     }
 
     /// The journal's folder. The embedded sandbox gets its own, emptied at each launch, so

@@ -77,3 +77,44 @@ pub fn run(global: GlobalArgs) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every command declared in build.rs is granted to the window and explained in
+    /// capabilities/README.md; nothing is granted that is not declared.
+    #[test]
+    fn every_command_is_declared_granted_and_explained() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build = std::fs::read_to_string(root.join("build.rs")).expect("build.rs");
+        let start = build.find("commands(&[").expect("a command list");
+        let end = start + build[start..].find("])").expect("its end");
+        let declared: Vec<String> = build[start..end]
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|name| format!("allow-{}", name.replace('_', "-")))
+            .collect();
+        assert!(declared.len() > 20, "{declared:?}");
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("capabilities/main.json")).expect("main.json"),
+        )
+        .expect("json");
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.starts_with("allow-"))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(granted, declared);
+        let readme =
+            std::fs::read_to_string(root.join("capabilities/README.md")).expect("README.md");
+        for permission in &declared {
+            assert!(
+                readme.contains(&format!("`{permission}`")),
+                "{permission} is not explained in capabilities/README.md"
+            );
+        }
+    }
+}

@@ -42,7 +42,7 @@ pub struct DiagnosisRecord {
 
 impl AppState {
     pub fn new(cloud: ActiveCloud, opener: Opener) -> Result<Self, Problem> {
-        let secrets = cloud.secret_store();
+        let secrets = cloud.secret_store()?;
         let http = scim_core::http::HttpConfig {
             total_timeout: cloud.settings.request_timeout(),
             ..scim_core::http::HttpConfig::default()
