@@ -144,3 +144,24 @@ pub fn export_report(state: State<'_, AppState>) -> Result<ExportedReport, Probl
     }
     write_support_report(&state.cloud.reports_dir(), &meta, &record, &secrets)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, who: &str) -> ProvisioningLogEntry {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "activityDateTime": "2026-11-28T22:00:00Z", "sourceDisplayName": who
+        }))
+        .expect("entry")
+    }
+
+    #[test]
+    fn logs_are_filtered_by_person_case_insensitively() {
+        let all = vec![entry("1", "Adele Vance"), entry("2", "Alex Wilber")];
+        let ids = |v: Vec<ProvisioningLogEntry>| v.into_iter().map(|e| e.id).collect::<Vec<_>>();
+        assert_eq!(ids(filter_logs(all.clone(), "adele")), vec!["1"]);
+        assert_eq!(ids(filter_logs(all.clone(), "  ")), vec!["1", "2"]);
+        assert!(filter_logs(all, "nobody").is_empty());
+    }
+}

@@ -95,7 +95,7 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
       {outcome.steps.length > 0 && (
         <ol className={styles.steps} aria-label="Entra’s steps">
           {outcome.steps.map((step, stepIndex) => (
-            <StepChip key={`${index}-${stepIndex}`} step={step} first={stepIndex === 0} />
+            <StepChip key={`${index}-${stepIndex}`} step={step} first={stepIndex === 0} inSync={outcome.verdict === 'alreadyInSync'} />
           ))}
         </ol>
       )}
@@ -148,9 +148,10 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
   );
 }
 
-function StepChip({ step, first }: { step: OnDemandStep; first: boolean }): ReactElement {
+function StepChip({ step, first, inSync }: { step: OnDemandStep; first: boolean; inSync: boolean }): ReactElement {
   const styles = useStyles();
-  const tone = stepTone(step.status);
+  // An export skipped because both sides already agree is good news, not a warning.
+  const tone = inSync && stepTone(step.status) === 'warn' ? 'neutral' : stepTone(step.status);
   return (
     <li className={styles.header} data-testid="timeline-step" data-tone={tone}>
       {!first && (
