@@ -61,7 +61,10 @@ pub enum Command {
 
 /// Runs a subcommand on a tokio runtime; never touches GTK, so it works with no display.
 pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: could not start the async runtime: {err}");
