@@ -14,7 +14,7 @@ vi.mock('./ipc', async (importOriginal) => ({
 
 const mockedGetAppInfo = vi.mocked(getAppInfo);
 
-async function renderApp(options: { sandbox?: boolean; profileName?: string } = {}) {
+async function renderApp(options: { sandbox?: boolean; simulatedSignIn?: boolean; profileName?: string } = {}) {
   mockedGetAppInfo.mockResolvedValue(appInfoFixture(options));
   const user = userEvent.setup();
   render(<App />);
@@ -125,6 +125,11 @@ describe('the frame', () => {
     expect(
       screen.getByText('Simulated clouds on this computer — nothing reaches Microsoft or Unity'),
     ).toBeVisible();
+  });
+
+  it("shows the Sandbox warning for a sandbox's profile file too, not only the embedded one", async () => {
+    await renderApp({ sandbox: false, simulatedSignIn: true, profileName: 'sandbox' });
+    expect(screen.getByTestId('sandbox-badge')).toHaveTextContent('Sandbox');
   });
 
   it('shows no Sandbox warning against the real clouds', async () => {

@@ -58,7 +58,8 @@ export function AppFrame({
   children,
 }: AppFrameProps): ReactElement {
   const styles = useStyles();
-  const sandbox = appInfo.status === 'ready' && appInfo.info.sandbox;
+  // Any simulated cloud earns the banner: the embedded sandbox or a sandbox's profile file.
+  const sandbox = appInfo.status === 'ready' && (appInfo.info.sandbox || appInfo.info.simulatedSignIn);
   return (
     <div className={styles.frame}>
       <div className={styles.header}>

@@ -2,14 +2,14 @@
 import type { AppInfo } from '../ipc';
 
 export function appInfoFixture(
-  overrides: { sandbox?: boolean; profileName?: string; unityClientId?: string | null } = {},
+  overrides: { sandbox?: boolean; simulatedSignIn?: boolean; profileName?: string; unityClientId?: string | null } = {},
 ): AppInfo {
   const sandbox = overrides.sandbox ?? true;
   const name = overrides.profileName ?? (sandbox ? 'sandbox' : 'global');
   return {
     version: '0.1.0',
     sandbox,
-    simulatedSignIn: sandbox,
+    simulatedSignIn: overrides.simulatedSignIn ?? sandbox,
     secretStore: sandbox ? 'memory (this run only)' : 'the OS keychain',
     dataDir: '/tmp/scim-setup-test/data',
     reportsDir: '/tmp/scim-setup-test/data/reports',

@@ -44,6 +44,7 @@ export interface EntraStepViewProps {
 export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement {
   const { journal } = useWizardData();
   const [account, setAccount] = useState<EntraAccount | undefined>();
+  const [jobVersion, setJobVersion] = useState(0);
   const entra = journal?.journal.entra;
 
   // After a relaunch the saved session signs in quietly.
@@ -73,9 +74,12 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
       <SignInPanel account={account} onSignedIn={setAccount} />
       <AppPanel enabled={Boolean(account)} />
       <TestPanel enabled={Boolean(account && entra?.jobId)} />
-      <StartPanel enabled={Boolean(account && entra?.jobId)} />
-      {/* Read again whenever a step changes the job (saved, started). */}
-      {account && entra?.jobId && <JobCard key={journal?.journal.updatedAt ?? ''} load={entraJobStatus} />}
+      <StartPanel enabled={Boolean(account && entra?.jobId)} onJobChanged={() => setJobVersion((v) => v + 1)} />
+      {/* Read again whenever a step changes the job (saved, started): the journal's time has
+          one-second resolution, so a counter bumped by Start makes sure the card reloads. */}
+      {account && entra?.jobId && (
+        <JobCard key={`${journal?.journal.updatedAt ?? ''}#${jobVersion}`} load={entraJobStatus} />
+      )}
     </StepView>
   );
 }
@@ -230,7 +234,7 @@ function TestPanel({ enabled }: { enabled: boolean }): ReactElement {
   );
 }
 
-function StartPanel({ enabled }: { enabled: boolean }): ReactElement {
+function StartPanel({ enabled, onJobChanged }: { enabled: boolean; onJobChanged: () => void }): ReactElement {
   const styles = useStyles();
   const { refreshJournal } = useWizardData();
   const [events, setEvents] = useState<WizardProgress[]>([]);
@@ -240,6 +244,7 @@ function StartPanel({ enabled }: { enabled: boolean }): ReactElement {
     setEvents([]);
     if (await start.run((id) => entraSaveAndStart(id, (event) => setEvents((current) => [...current, event])))) {
       await refreshJournal();
+      onJobChanged();
     }
   };
 
