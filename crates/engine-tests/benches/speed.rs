@@ -14,7 +14,10 @@ type BenchResult = Result<(), Box<dyn std::error::Error>>;
 
 #[tokio::main]
 async fn main() -> BenchResult {
-    println!("scim-setup speed ({} cores)", std::thread::available_parallelism()?.get());
+    println!(
+        "scim-setup speed ({} cores)",
+        std::thread::available_parallelism()?.get()
+    );
     sandbox_start().await?;
     diagnose_read_only().await?;
     scim_filter_lookup().await?;
