@@ -36,6 +36,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "==> installing Node.js and npm"
   sudo_if_needed apt-get install -y -qq --no-install-recommends nodejs npm
 fi
+# Vite 8 and the pinned UI tool chain need Node.js 20 or later (Debian 12 ships 18).
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 20)); then
+  echo "error: Node.js $(node --version) is too old; install Node.js 20 or later and run this again" >&2
+  exit 1
+fi
 
 # tauri-driver bridges WebDriver clients to WebKitWebDriver and the app.
 if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-driver" ]]; then
