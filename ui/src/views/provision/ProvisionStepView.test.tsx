@@ -60,7 +60,7 @@ describe('step 4', () => {
     const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
     expect(await screen.findByTestId('assigned-list')).toHaveTextContent('Unity users');
 
-    await user.type(screen.getByTestId('picker-search'), 'user');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'user');
     // One search for the whole word, after the typing stopped.
     await waitFor(() => expect(directorySearch).toHaveBeenCalledTimes(1));
     expect(directorySearch).toHaveBeenCalledWith(expect.any(String), 'user', 999);
@@ -77,7 +77,7 @@ describe('step 4', () => {
   it('keeps 100,000 results to a handful of rows in the page', async () => {
     vi.mocked(directorySearch).mockResolvedValue(users(100_000));
     const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
-    await user.type(screen.getByTestId('picker-search'), 'u');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'u');
     const list = await screen.findByRole('listbox', { name: 'Search results' });
     expect(screen.getByTestId('picker-count')).toHaveTextContent('100,000 found');
     expect(within(list).getAllByRole('option').length).toBeLessThan(40);
@@ -99,7 +99,7 @@ describe('step 4', () => {
       return pending.promise;
     });
     const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
-    await user.type(screen.getByTestId('picker-search'), 'user');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'user');
     const list = await screen.findByRole('listbox', { name: 'Search results' });
     const options = within(list).getAllByRole('option');
     await user.click(options[0] as HTMLElement);
