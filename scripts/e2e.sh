@@ -31,10 +31,12 @@ export DISPLAY=$display
 for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start on $display" >&2; exit 1; }
 
-tauri-driver --port 4444 --native-port 4445 --native-driver /usr/bin/WebKitWebDriver \
+driver_port=${SCIM_SETUP_E2E_PORT:-4444}
+export SCIM_SETUP_E2E_PORT=$driver_port
+tauri-driver --port "$driver_port" --native-port $((driver_port + 1)) --native-driver /usr/bin/WebKitWebDriver \
   >"$artifacts/tauri-driver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$driver_port) 2>/dev/null && break; sleep 0.1; done
 
 export SCIM_SETUP_E2E_APP="$artifacts/scim-setup-e2e"
 export SCIM_SETUP_E2E_ARTIFACTS="$artifacts"

@@ -16,7 +16,7 @@ export async function openApp(extraArgs = [], options = {}) {
   const modeArgs = options.sandbox === false ? [] : ['--sandbox'];
   const browser = await remote({
     hostname: '127.0.0.1',
-    port: 4444,
+    port: Number(process.env.SCIM_SETUP_E2E_PORT ?? 4444),
     logLevel: 'warn',
     connectionRetryTimeout: 30_000,
     connectionRetryCount: 1,
