@@ -1,12 +1,17 @@
 //! The one error shape that crosses every boundary (IPC, CLI JSON, reports): what was being
 //! done, the cause in plain words, the fix, and the technical detail. Modules keep their own
-//! `thiserror` enums and map them here at the edge. Never put a secret in a Problem.
+//! `thiserror` enums and map them here at the edge. Never put a secret in a Problem: and
+//! because a cause often quotes a server, every text passes the redactor (`crate::redact`)
+//! when a Problem is built, changed, serialized or displayed.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What was being done, why it failed and what to do; the same for every kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+use crate::redact::{redact_owned, redact_text};
+
+/// What was being done, why it failed and what to do; the same for every kind. Serialized
+/// by hand (below) so each text is redacted on its way out, whoever set it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ProblemInfo {
@@ -55,6 +60,18 @@ pub struct ProblemDetail {
     pub request: Option<String>,
 }
 
+impl Serialize for ProblemInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut map = serializer.serialize_struct("ProblemInfo", 4)?;
+        map.serialize_field("action", &redact_text(&self.action))?;
+        map.serialize_field("cause", &redact_text(&self.cause))?;
+        map.serialize_field("fix", &redact_text(&self.fix))?;
+        map.serialize_field("detail", &self.detail)?;
+        map.end()
+    }
+}
+
 impl Serialize for ProblemDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -73,14 +90,14 @@ impl Serialize for ProblemDetail {
         }
         for (key, value) in texts {
             if let Some(value) = value {
-                map.serialize_entry(key, value)?;
+                map.serialize_entry(key, &redact_text(value))?;
             }
         }
         if let Some(elapsed) = self.elapsed_ms {
             map.serialize_entry("elapsedMs", &elapsed)?;
         }
         if let Some(request) = &self.request {
-            map.serialize_entry("request", request)?;
+            map.serialize_entry("request", &redact_text(request))?;
         }
         map.end()
     }
@@ -117,9 +134,9 @@ macro_rules! problem_kinds {
                     fix: impl Into<String>,
                 ) -> Self {
                     Problem::$variant(ProblemInfo {
-                        action: action.into(),
-                        cause: cause.into(),
-                        fix: fix.into(),
+                        action: redact_owned(action),
+                        cause: redact_owned(cause),
+                        fix: redact_owned(fix),
                         detail: Box::default(),
                     })
                 }
@@ -168,7 +185,7 @@ impl Problem {
 
     /// Replaces the action with the caller's, more specific, wording.
     pub fn during(mut self, action: impl Into<String>) -> Self {
-        self.info_mut().action = action.into();
+        self.info_mut().action = redact_owned(action);
         self
     }
 
@@ -184,7 +201,13 @@ impl Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let info = self.info();
-        write!(f, "{}: {} Fix: {}", info.action, info.cause, info.fix)
+        write!(
+            f,
+            "{}: {} Fix: {}",
+            redact_text(&info.action),
+            redact_text(&info.cause),
+            redact_text(&info.fix)
+        )
     }
 }
 
@@ -245,6 +268,35 @@ mod tests {
                            "clientRequestId": "c-1", "elapsedMs": 1200}
             })
         );
+    }
+
+    #[test]
+    fn a_cause_that_quotes_a_token_is_redacted_in_the_json_and_the_text() {
+        let token = crate::Secret::new("problem-token-3f9e1d7c5b7Q2a");
+        let mut problem = Problem::credentials_rejected(
+            "Testing the connection in Entra",
+            format!(
+                "Entra said: Response Content: {{\"detail\":\"Bearer {} is not valid\"}}",
+                token.expose()
+            ),
+            "Create a new token.",
+        );
+        let expected = json!({
+            "kind": "credentialsRejected",
+            "action": "Testing the connection in Entra",
+            "cause": "Entra said: Response Content: {\"detail\":\"Bearer [redacted] is not valid\"}",
+            "fix": "Create a new token.",
+            "detail": {}
+        });
+        assert_eq!(
+            serde_json::to_value(&problem).expect("serializes"),
+            expected
+        );
+        // Set after construction, it is still redacted on the way out.
+        problem.info_mut().fix = format!("Not {}", token.expose());
+        let json = serde_json::to_string(&problem).expect("serializes");
+        assert!(!json.contains(token.expose()), "{json}");
+        assert!(!problem.to_string().contains(token.expose()));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `Secret` keeps tokens out of logs, reports and the UI by construction: it prints only
-//! its last four characters and does not implement `Serialize`.
+//! its last four characters and does not implement `Serialize`. Every value is registered
+//! with the redactor (`crate::redact`) as it is created, so a server that quotes it back
+//! cannot carry it into a message either.
 
 use std::fmt;
 
@@ -13,8 +15,12 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps `value` and registers it with [`crate::redact`], so every text the engine
+    /// quotes from a server is cleaned of it from now on.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        let value = value.into();
+        crate::redact::register(&value);
+        Self(value)
     }
 
     /// The whole value, for the one place that must send or store it.
@@ -48,7 +54,7 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 

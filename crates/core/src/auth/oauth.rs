@@ -164,6 +164,8 @@ pub async fn sign_in_with_browser(
     .set_redirect_uri(redirect);
 
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    // The verifier and the code are secrets too: an error page that quotes them is redacted.
+    crate::redact::register(verifier.secret());
     let mut request = client
         .authorize_url(CsrfToken::new_random)
         .add_scopes(endpoints.scopes.iter().cloned().map(Scope::new))
@@ -185,6 +187,7 @@ pub async fn sign_in_with_browser(
             waiting.await?
         }
     };
+    crate::redact::register(&code);
     let reply = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
@@ -244,6 +247,7 @@ pub async fn sign_in_with_device_code(
             .add_scopes(endpoints.scopes.iter().cloned().map(Scope::new))
             .request_async(http.client()) => details.map_err(|err| token_problem(provider, err))?,
     };
+    crate::redact::register(details.device_code().secret());
     let uri = details.verification_uri().to_string();
     let code = details.user_code().secret().clone();
     on_prompt(DeviceCodePrompt {

@@ -1,57 +1,36 @@
 //! Keeps the bearer token out of everything a diagnosis produces: every string of a report or
-//! a progress event passes through `Redactor`, whatever field it sits in, so a server that
-//! echoes the token back in a body cannot leak it.
+//! a progress event passes through the engine's one redactor (`crate::redact`), whatever
+//! field it sits in, so a server that echoes the token back in a body cannot leak it.
 
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Serialize};
 
+use crate::redact::{redact_owned, redact_serde};
 use crate::Secret;
 
-/// Replaces every form of the token (as given, without a pasted `Bearer ` prefix, JSON-escaped
-/// and percent-encoded) with `…last4`. Holds the token, so it is neither `Debug` nor `Serialize`.
+/// A value that can be shown with all its quoted text dropped, for when redaction cannot
+/// vouch for it (fail closed).
+pub(crate) trait Withhold {
+    fn withheld(self) -> Self;
+}
+
+/// The diagnosis' handle on the redactor: names the token by its last four (`hint`) and
+/// redacts every string of a check or report. Holds no copy of the token.
 pub(crate) struct Redactor {
-    needles: Vec<String>,
     hint: String,
 }
 
 impl Redactor {
+    /// `token` is registered with the engine's redactor (a `Secret` is on creation; again
+    /// here so the diagnosis never depends on how its token was made).
     pub(crate) fn new(token: &Secret) -> Self {
-        let raw = token.expose().trim();
-        let mut needles = Vec::new();
-        let mut add = |value: &str| {
-            // Very short values would shred ordinary text; a real token is never that short.
-            if value.len() >= 6 && !needles.iter().any(|n: &String| n == value) {
-                needles.push(value.to_string());
-            }
-        };
-        add(raw);
-        let bare = super::auth_checks::strip_bearer(raw);
-        add(bare);
-        for value in [raw, bare] {
-            if let Ok(escaped) = serde_json::to_string(value) {
-                let escaped = escaped.trim_matches('"');
-                add(escaped);
-                // Some servers (PHP, .NET) also escape "/" in JSON strings.
-                add(&escaped.replace('/', "\\/"));
-            }
-            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
-            add(&encoded);
-        }
-        // Longest first, so a prefix form never leaves the tail of a longer one behind.
-        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        crate::redact::register(token.expose());
         Self {
-            needles,
             hint: token.to_string(),
         }
     }
 
     pub(crate) fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = out.replace(needle.as_str(), "[redacted token]");
-            }
-        }
-        out
+        redact_owned(text)
     }
 
     pub(crate) fn hint(&self) -> &str {
@@ -59,21 +38,12 @@ impl Redactor {
     }
 
     /// The last line of defence: every string anywhere in a report or a progress event goes
-    /// through `redact`, whichever field it sits in.
-    pub(crate) fn redact_all<T: Serialize + serde::de::DeserializeOwned>(&self, item: T) -> T {
-        let Ok(mut value) = serde_json::to_value(&item) else {
-            return item;
-        };
-        self.redact_value(&mut value);
-        serde_json::from_value(value).unwrap_or(item)
-    }
-
-    fn redact_value(&self, value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::String(text) => *text = self.redact(text),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.redact_value(v)),
-            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.redact_value(v)),
-            _ => {}
+    /// through the redactor, whichever field it sits in. When that cannot be done, the item's
+    /// quoted text is dropped ([`Withhold`]), never passed through.
+    pub(crate) fn redact_all<T: Serialize + DeserializeOwned + Withhold>(&self, item: T) -> T {
+        match redact_serde(&item) {
+            Ok(clean) => clean,
+            Err(_) => item.withheld(),
         }
     }
 }

@@ -6,6 +6,8 @@ use ts_rs::TS;
 
 use super::explain::{explain, FailureKind};
 pub(crate) use super::redact::Redactor;
+use super::redact::Withhold;
+use crate::redact::{redact_owned, WITHHELD};
 
 /// How a check ended. Serialized flat into its check: `"outcome": "skipped", "reason": "…"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -142,6 +144,37 @@ impl CheckResult {
 
     pub fn is_fail(&self) -> bool {
         self.outcome == Outcome::Fail
+    }
+}
+
+impl Withhold for CheckResult {
+    /// Keeps what the engine wrote (id, title, outcome, catalogue entry) and drops every text
+    /// that may quote a server.
+    fn withheld(self) -> Self {
+        let outcome = match self.outcome {
+            Outcome::Skipped { .. } => Outcome::Skipped {
+                reason: WITHHELD.to_string(),
+            },
+            other => other,
+        };
+        Self {
+            outcome,
+            cause: self.cause.map(|_| WITHHELD.to_string()),
+            fix: self.fix.map(|_| WITHHELD.to_string()),
+            evidence: Vec::new(),
+            facts: Vec::new(),
+            ..self
+        }
+    }
+}
+
+impl Withhold for DiagnoseReport {
+    fn withheld(self) -> Self {
+        Self {
+            url: redact_owned(self.url),
+            checks: self.checks.into_iter().map(Withhold::withheld).collect(),
+            ..self
+        }
     }
 }
 

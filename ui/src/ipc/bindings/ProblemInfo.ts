@@ -2,7 +2,8 @@
 import type { ProblemDetail } from "./ProblemDetail";
 
 /**
- * What was being done, why it failed and what to do; the same for every kind.
+ * What was being done, why it failed and what to do; the same for every kind. Serialized
+ * by hand (below) so each text is redacted on its way out, whoever set it.
  */
 export type ProblemInfo = { 
 /**
