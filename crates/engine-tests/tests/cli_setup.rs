@@ -10,22 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// Builds (a no-op when fresh) and locates the app binary in this workspace's target dir.
-fn scim_setup_binary() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "-p", "scim-setup", "--bin", "scim-setup"])
-        .current_dir(&workspace)
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building scim-setup failed");
-    // The test executable lives in <target>/debug/deps/; the binary in <target>/debug/.
-    let exe = std::env::current_exe().expect("test exe");
-    let debug = exe.parent().and_then(Path::parent).expect("target/debug");
-    let binary = debug.join("scim-setup");
-    assert!(binary.exists(), "{} was built", binary.display());
-    binary
-}
+mod cli_support;
+use cli_support::scim_setup_binary;
 
 fn count(state: &Value, key: &str) -> usize {
     match &state[key] {

@@ -73,9 +73,11 @@ async fn consent_missing_is_named_at_sign_in_and_at_graph() {
     .expect("narrow sign-in");
     let full = microsoft_endpoints(&env.profile, "organizations");
     let refresh_token = tokens.refresh_token.clone().expect("refresh token");
-    let problem = refresh(&env.ctx.http, &full, &refresh_token, &env.cancel)
+    let failure = refresh(&env.ctx.http, &full, &refresh_token, &env.cancel)
         .await
         .expect_err("65001");
+    assert!(failure.grant_ended(), "invalid_grant ends the grant");
+    let problem = failure.into_problem(full.provider);
     assert_problem(
         &problem,
         "consentRequired",

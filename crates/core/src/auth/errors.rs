@@ -11,10 +11,19 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// The action a sign-in Problem names, e.g. "Signing in to Microsoft".
     pub fn action(self) -> &'static str {
         match self {
             Provider::Microsoft => "Signing in to Microsoft",
             Provider::Unity => "Signing in to Unity",
+        }
+    }
+
+    /// The service in a sentence: "Microsoft sign-in service".
+    pub fn sign_in_service(self) -> &'static str {
+        match self {
+            Provider::Microsoft => "Microsoft sign-in service",
+            Provider::Unity => "Unity sign-in service",
         }
     }
 }

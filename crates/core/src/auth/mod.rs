@@ -7,6 +7,7 @@ pub mod loopback;
 pub mod oauth;
 pub mod providers;
 pub mod session;
+pub mod token_endpoint;
 mod token_source;
 
 pub use browser::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};

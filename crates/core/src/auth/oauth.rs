@@ -1,5 +1,6 @@
-//! The OAuth legs with the `oauth2` crate: authorization code + PKCE (S256) through the
-//! loopback listener, device code, and refresh. Provider-neutral: the endpoints, client ID
+//! The OAuth legs: authorization code + PKCE (S256) through the loopback listener (the
+//! `oauth2` crate builds the authorize URL and PKCE pair), device code, and refresh; every
+//! token call goes through `token_endpoint` and so through the shared, logged HTTP client. Provider-neutral: the endpoints, client ID
 //! and scopes come from the profile through `OAuthEndpoints`.
 
 use std::time::{Duration, Instant};
@@ -10,9 +11,8 @@ use oauth2::basic::{
     BasicTokenType,
 };
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, CsrfToken, DeviceAuthorizationUrl, ExtraTokenFields,
-    PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardErrorResponse,
-    StandardRevocableToken, StandardTokenResponse, TokenResponse, TokenUrl,
+    AuthUrl, ClientId, CsrfToken, ExtraTokenFields, PkceCodeChallenge, RedirectUrl, Scope,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -20,7 +20,8 @@ use tokio_util::sync::CancellationToken;
 use super::browser::BrowserLauncher;
 use super::errors::{explain, Provider};
 use super::loopback::LoopbackListener;
-use crate::http::Http;
+use super::token_endpoint::{post_form, TokenFailure};
+use crate::http::{Http, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
 
@@ -102,37 +103,6 @@ fn config_problem(provider: Provider, what: &str, value: &str) -> Problem {
     )
 }
 
-fn token_problem<
-    RE: std::error::Error + 'static,
-    T: oauth2::ErrorResponseType + AsRef<str> + std::fmt::Display + 'static,
->(
-    provider: Provider,
-    err: RequestTokenError<RE, StandardErrorResponse<T>>,
-) -> Problem {
-    let action = provider.action();
-    match err {
-        RequestTokenError::ServerResponse(response) => explain(
-            provider,
-            response.error().as_ref(),
-            response.error_description().map(String::as_str),
-        ),
-        RequestTokenError::Request(inner) => Problem::unreachable(
-            action,
-            format!("Could not reach the sign-in service: {inner}."),
-            "Check the network connection and the profile's sign-in URL.",
-        ),
-        // The raw body is never shown: a half-readable success reply would contain tokens.
-        RequestTokenError::Parse(_, _) => Problem::server(
-            action,
-            "The sign-in service answered in a shape the app cannot read.",
-            "Check that the profile's sign-in URL points at the right service.",
-        ),
-        RequestTokenError::Other(why) => {
-            Problem::server(action, format!("The sign-in failed: {why}."), "Try again.")
-        }
-    }
-}
-
 /// Authorization code + PKCE through the loopback listener and the given browser.
 pub async fn sign_in_with_browser(
     http: &Http,
@@ -144,7 +114,8 @@ pub async fn sign_in_with_browser(
 ) -> Result<TokenSet, Problem> {
     let provider = endpoints.provider;
     let listener = LoopbackListener::bind(&endpoints.redirect_template).await?;
-    let redirect = RedirectUrl::new(listener.redirect_uri().to_string())
+    let listener_redirect = listener.redirect_uri().to_string();
+    let redirect = RedirectUrl::new(listener_redirect.clone())
         .map_err(|_| config_problem(provider, "redirect URI", listener.redirect_uri()))?;
     let client = oauth2::Client::<
         BasicErrorResponse,
@@ -156,10 +127,6 @@ pub async fn sign_in_with_browser(
     .set_auth_uri(
         AuthUrl::new(endpoints.authorize_url.clone())
             .map_err(|_| config_problem(provider, "authorize URL", &endpoints.authorize_url))?,
-    )
-    .set_token_uri(
-        TokenUrl::new(endpoints.token_url.clone())
-            .map_err(|_| config_problem(provider, "token URL", &endpoints.token_url))?,
     )
     .set_redirect_uri(redirect);
 
@@ -188,12 +155,25 @@ pub async fn sign_in_with_browser(
         }
     };
     crate::redact::register(&code);
-    let reply = client
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(verifier)
-        .request_async(http.client())
-        .await
-        .map_err(|err| token_problem(provider, err))?;
+    let form = vec![
+        ("grant_type".to_string(), "authorization_code".to_string()),
+        ("code".to_string(), code),
+        ("redirect_uri".to_string(), listener_redirect),
+        ("client_id".to_string(), endpoints.client_id.clone()),
+        ("code_verifier".to_string(), verifier.secret().clone()),
+    ];
+    // A 429 or a connection that never opened did not use the code: those go again.
+    let reply: Reply = post_form(
+        http,
+        provider,
+        &endpoints.token_url,
+        form,
+        Retry::ThrottleOnly,
+        cancel,
+    )
+    .await
+    .map_err(|failure| failure.into_problem(provider))?;
+    tracing::info!(provider = provider.action(), "signed in in the browser");
     Ok(TokenSet::from_reply(&reply))
 }
 
@@ -210,7 +190,11 @@ pub struct DeviceCodePrompt {
     pub message: String,
 }
 
-/// Device code (RFC 8628): `on_prompt` shows the code; polling honours `interval`.
+/// Device code (RFC 8628): `on_prompt` shows the code, then the token endpoint is polled at
+/// the service's `interval` until the person finishes, declines or the code expires. A poll
+/// that fails on the way (timeout, reset, 429, 5xx, a proxy's page) is retried after the
+/// shared client's backoff; after `max_attempts` failed polls in a row the sign-in ends with
+/// the network cause instead of polling an unreachable service for minutes.
 pub async fn sign_in_with_device_code(
     http: &Http,
     endpoints: &OAuthEndpoints,
@@ -225,73 +209,153 @@ pub async fn sign_in_with_device_code(
             "Sign in with the browser instead.",
         ));
     };
-    let client = oauth2::Client::<
-        BasicErrorResponse,
-        Reply,
-        BasicTokenIntrospectionResponse,
-        StandardRevocableToken,
-        BasicRevocationErrorResponse,
-    >::new(ClientId::new(endpoints.client_id.clone()))
-    .set_token_uri(
-        TokenUrl::new(endpoints.token_url.clone())
-            .map_err(|_| config_problem(provider, "token URL", &endpoints.token_url))?,
+    let form = vec![
+        ("client_id".to_string(), endpoints.client_id.clone()),
+        ("scope".to_string(), endpoints.scopes.join(" ")),
+    ];
+    let details: DeviceAuthorization = post_form(
+        http,
+        provider,
+        &device_url,
+        form,
+        Retry::ThrottleOnly,
+        cancel,
     )
-    .set_device_authorization_url(
-        DeviceAuthorizationUrl::new(device_url.clone())
-            .map_err(|_| config_problem(provider, "device-code URL", &device_url))?,
-    );
-    let details: oauth2::StandardDeviceAuthorizationResponse = tokio::select! {
-        _ = cancel.cancelled() => return Err(Problem::cancelled_while(provider.action())),
-        details = client
-            .exchange_device_code()
-            .add_scopes(endpoints.scopes.iter().cloned().map(Scope::new))
-            .request_async(http.client()) => details.map_err(|err| token_problem(provider, err))?,
-    };
-    crate::redact::register(details.device_code().secret());
-    let uri = details.verification_uri().to_string();
-    let code = details.user_code().secret().clone();
+    .await
+    .map_err(|failure| failure.into_problem(provider))?;
+    crate::redact::register(&details.device_code);
+    let uri = details.verification_uri.clone();
+    let code = details.user_code.clone();
     on_prompt(DeviceCodePrompt {
         message: format!("To sign in, open {uri} and enter the code {code}."),
         user_code: code,
         verification_uri: uri,
-        expires_in_secs: details.expires_in().as_secs(),
+        expires_in_secs: details.expires_in,
     });
-    let reply = tokio::select! {
-        _ = cancel.cancelled() => return Err(Problem::cancelled_while(provider.action())),
-        reply = client
-            .exchange_device_access_token(&details)
-            .request_async(http.client(), tokio::time::sleep, None) => reply.map_err(|err| token_problem(provider, err))?,
-    };
+    tracing::info!(provider = provider.action(), "device-code sign-in started");
+    let reply = poll_device_code(http, endpoints, &details, cancel).await?;
+    tracing::info!(provider = provider.action(), "signed in with a device code");
     Ok(TokenSet::from_reply(&reply))
 }
 
+/// The device authorization reply (RFC 8628 §3.2). The device code is the secret half.
+#[derive(Deserialize)]
+struct DeviceAuthorization {
+    /// Never logged: `DeviceAuthorization` has no `Debug`.
+    device_code: String,
+    user_code: String,
+    #[serde(alias = "verification_url")]
+    verification_uri: String,
+    expires_in: u64,
+    #[serde(default)]
+    interval: Option<u64>,
+}
+
+/// RFC 8628 §3.4–3.5: `authorization_pending` polls again, `slow_down` adds 5 s, anything
+/// else the provider says ends the sign-in; network trouble is retried a bounded number of
+/// times.
+async fn poll_device_code(
+    http: &Http,
+    endpoints: &OAuthEndpoints,
+    details: &DeviceAuthorization,
+    cancel: &CancellationToken,
+) -> Result<Reply, Problem> {
+    let provider = endpoints.provider;
+    let deadline = Instant::now() + Duration::from_secs(details.expires_in);
+    let mut interval = Duration::from_secs(details.interval.unwrap_or(5).max(1));
+    let mut failed_polls = 0u32;
+    let mut wait = interval;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return Err(Problem::cancelled_while(provider.action())),
+            _ = tokio::time::sleep(wait) => {}
+        }
+        if Instant::now() > deadline {
+            return Err(explain(provider, "expired_token", None));
+        }
+        let form = vec![
+            (
+                "grant_type".to_string(),
+                "urn:ietf:params:oauth:grant-type:device_code".to_string(),
+            ),
+            ("device_code".to_string(), details.device_code.clone()),
+            ("client_id".to_string(), endpoints.client_id.clone()),
+        ];
+        let failure = match post_form::<Reply>(
+            http,
+            provider,
+            &endpoints.token_url,
+            form,
+            Retry::Never,
+            cancel,
+        )
+        .await
+        {
+            Ok(reply) => return Ok(reply),
+            Err(failure) => failure,
+        };
+        wait = interval;
+        match failure {
+            TokenFailure::Refused(reply) if reply.error == "authorization_pending" => {
+                failed_polls = 0;
+            }
+            TokenFailure::Refused(reply) if reply.error == "slow_down" => {
+                failed_polls = 0;
+                interval += Duration::from_secs(5);
+                wait = interval;
+            }
+            TokenFailure::Trouble(problem) if problem.kind_name() != "cancelled" => {
+                failed_polls += 1;
+                tracing::warn!(
+                    provider = provider.action(),
+                    failed_polls,
+                    cause = %problem.info().cause,
+                    "a device-code poll failed"
+                );
+                if failed_polls >= http.config().max_attempts {
+                    let mut problem = problem;
+                    problem.info_mut().cause.push_str(&format!(
+                        " The app gave up after {failed_polls} failed attempts to finish the sign-in."
+                    ));
+                    return Err(problem);
+                }
+                // RFC 8628 §3.5: back off when the connection fails.
+                wait = interval.max(http.backoff(failed_polls));
+            }
+            failure => return Err(failure.into_problem(provider)),
+        }
+    }
+}
+
 /// Redeems a refresh token. Providers rotate them: store the new one from the reply.
+/// Errors: [`TokenFailure::grant_ended`] says whether the provider ended the grant (then
+/// delete the saved token) or the network or service was in the way (keep it).
 pub async fn refresh(
     http: &Http,
     endpoints: &OAuthEndpoints,
     refresh_token: &Secret,
     cancel: &CancellationToken,
-) -> Result<TokenSet, Problem> {
-    let provider = endpoints.provider;
-    let client = oauth2::Client::<
-        BasicErrorResponse,
-        Reply,
-        BasicTokenIntrospectionResponse,
-        StandardRevocableToken,
-        BasicRevocationErrorResponse,
-    >::new(ClientId::new(endpoints.client_id.clone()))
-    .set_token_uri(
-        TokenUrl::new(endpoints.token_url.clone())
-            .map_err(|_| config_problem(provider, "token URL", &endpoints.token_url))?,
-    );
-    let token = RefreshToken::new(refresh_token.expose().to_string());
-    let request = client
-        .exchange_refresh_token(&token)
-        .add_scopes(endpoints.scopes.iter().cloned().map(Scope::new));
-    let reply = tokio::select! {
-        _ = cancel.cancelled() => return Err(Problem::cancelled_while(provider.action())),
-        reply = request.request_async(http.client()) => reply.map_err(|err| token_problem(provider, err))?,
-    };
+) -> Result<TokenSet, TokenFailure> {
+    let mut form = vec![
+        ("grant_type".to_string(), "refresh_token".to_string()),
+        (
+            "refresh_token".to_string(),
+            refresh_token.expose().to_string(),
+        ),
+        ("client_id".to_string(), endpoints.client_id.clone()),
+    ];
+    if !endpoints.scopes.is_empty() {
+        form.push(("scope".to_string(), endpoints.scopes.join(" ")));
+    }
+    let reply: Reply = post_form(
+        http,
+        endpoints.provider,
+        &endpoints.token_url,
+        form,
+        Retry::ThrottleOnly,
+        cancel,
+    )
+    .await?;
     let mut tokens = TokenSet::from_reply(&reply);
     if tokens.refresh_token.is_none() {
         tokens.refresh_token = Some(refresh_token.clone());

@@ -47,8 +47,11 @@ impl OAuthSession {
         })
     }
 
-    /// Signs in quietly with a stored refresh token; `None` when there is none or it no
-    /// longer works (then the stale entry is removed and an interactive sign-in follows).
+    /// Signs in quietly with a stored refresh token. `Ok(None)` when there is none, or when
+    /// the provider said the grant ended (`invalid_grant`, `interaction_required`, …): then
+    /// the dead entry is removed and an interactive sign-in follows. Any other failure (a
+    /// timeout, a refused or reset connection, 429, 5xx, a proxy's web page) keeps the saved
+    /// token and ends with a Problem naming the network or service as the cause.
     pub async fn resume(
         http: Http,
         endpoints: OAuthEndpoints,
@@ -59,19 +62,31 @@ impl OAuthSession {
         let Some(saved) = store.get(&store_key)? else {
             return Ok(None);
         };
+        let provider = endpoints.provider;
         match refresh(&http, &endpoints, &saved, cancel).await {
             Ok(tokens) => {
+                tracing::info!(provider = provider.action(), "resumed the saved sign-in");
                 let session = Self::start(http, endpoints, store, store_key, tokens.clone())?;
                 Ok(Some((session, tokens)))
             }
-            Err(problem) if problem.kind_name() == "cancelled" => Err(problem),
-            Err(problem) => {
+            Err(failure) if failure.grant_ended() => {
+                let problem = failure.into_problem(provider);
                 tracing::info!(
-                    kind = problem.kind_name(),
-                    "the saved sign-in no longer works; signing in again"
+                    provider = provider.action(),
+                    cause = %problem.info().cause,
+                    "the provider ended the saved sign-in; removing it and signing in again"
                 );
                 store.delete(&store_key)?;
                 Ok(None)
+            }
+            Err(failure) => {
+                let problem = failure.into_problem_keeping_sign_in(provider);
+                tracing::warn!(
+                    provider = provider.action(),
+                    cause = %problem.info().cause,
+                    "could not renew the saved sign-in; it is kept"
+                );
+                Err(problem)
             }
         }
     }
@@ -100,20 +115,29 @@ impl AccessTokenSource for OAuthSession {
                 "Sign in again.",
             ));
         };
+        let provider = self.endpoints.provider;
         match refresh(&self.http, &self.endpoints, &refresh_token, cancel).await {
             Ok(fresh) => {
                 if let Some(rotated) = &fresh.refresh_token {
                     self.store.set(&self.store_key, rotated)?;
                 }
+                tracing::info!(provider = provider.action(), "renewed the access token");
                 *tokens = fresh;
                 Ok(tokens.access_token.clone())
             }
-            Err(problem) => {
-                if problem.kind_name() == "signInRequired" {
-                    let _ = self.store.delete(&self.store_key);
+            Err(failure) if failure.grant_ended() => {
+                let problem = failure.into_problem(provider);
+                tracing::info!(
+                    provider = provider.action(),
+                    cause = %problem.info().cause,
+                    "the provider ended the sign-in; removing the saved one"
+                );
+                if let Err(err) = self.store.delete(&self.store_key) {
+                    tracing::warn!(cause = %err.info().cause, "could not remove the ended sign-in");
                 }
                 Err(problem)
             }
+            Err(failure) => Err(failure.into_problem_keeping_sign_in(provider)),
         }
     }
 

@@ -195,7 +195,8 @@ impl Http {
         Ok((status, headers, body.to_vec()))
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
+    /// The wait before try `attempt + 1`: exponential from `base_backoff`, capped, with jitter.
+    pub fn backoff(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(16);
         let base = self.config.base_backoff.saturating_mul(1u32 << exponent);
         let capped = base.min(self.config.max_backoff);

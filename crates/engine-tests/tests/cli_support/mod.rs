@@ -1,0 +1,95 @@
+//! Shared set-up for the tests that run the built `scim-setup` binary: build and locate it,
+//! and run it in a private HOME with a real Secret Service (gnome-keyring in its own D-Bus
+//! session), the way it runs on an admin's desktop. The keyring file lives in that HOME, so
+//! it outlives each session and each run.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Builds (a no-op when fresh) and locates the app binary in this workspace's target dir.
+pub fn scim_setup_binary() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "-p", "scim-setup", "--bin", "scim-setup"])
+        .current_dir(&workspace)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building scim-setup failed");
+    // The test executable lives in <target>/debug/deps/; the binary in <target>/debug/.
+    let exe = std::env::current_exe().expect("test exe");
+    let debug = exe.parent().and_then(Path::parent).expect("target/debug");
+    let binary = debug.join("scim-setup");
+    assert!(binary.exists(), "{} was built", binary.display());
+    binary
+}
+
+/// A private HOME and data folder, a profile file, and the binary to run there.
+pub struct Desktop {
+    pub binary: PathBuf,
+    pub temp: tempfile::TempDir,
+    pub home: PathBuf,
+    pub data: PathBuf,
+    pub profile_path: PathBuf,
+}
+
+impl Desktop {
+    pub fn new(profile: &serde_json::Value) -> Self {
+        let binary = scim_setup_binary();
+        let temp = tempfile::tempdir().expect("tempdir");
+        let home = temp.path().join("home");
+        let data = temp.path().join("data");
+        std::fs::create_dir_all(home.join("run")).expect("runtime dir");
+        let profile_path = temp.path().join("profile.json");
+        std::fs::write(&profile_path, profile.to_string()).expect("profile written");
+        Self {
+            binary,
+            temp,
+            home,
+            data,
+            profile_path,
+        }
+    }
+
+    /// Runs `scim-setup --profile P --data-dir D ARGS…` in its own D-Bus session with an
+    /// unlocked keyring; blocking, off the runtime, so a sandbox in this process keeps serving.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut line = format!(
+            "{} --profile {} --data-dir {}",
+            self.binary.display(),
+            self.profile_path.display(),
+            self.data.display()
+        );
+        for arg in args {
+            line.push(' ');
+            line.push_str(arg);
+        }
+        let script = format!(
+            "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
+             exec {line}"
+        );
+        let mut command = Command::new("dbus-run-session");
+        command
+            .args(["--", "bash", "-c", &script])
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", self.home.join("run"))
+            .env_remove("SCIM_SETUP_SECRET_STORE")
+            .env_remove("SCIM_SETUP_DATA_DIR")
+            .env_remove("SCIM_SETUP_LOG")
+            .env_remove("DISPLAY");
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("join")
+            .expect("dbus-run-session runs (packages dbus and gnome-keyring)");
+        assert_ne!(
+            output.status.code(),
+            Some(90),
+            "gnome-keyring could not start: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+}
