@@ -36,24 +36,29 @@ fn assert_no_token(output: &Output, token: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn diagnose_json_exit_codes_and_no_token() {
+/// One of the facts a sandbox's profile lists for scripts (`sandbox.scimBaseUrl`, …).
+fn fact(profile: &Value, name: &str) -> String {
+    profile["sandbox"][name]
+        .as_str()
+        .unwrap_or_else(|| panic!("the profile lists sandbox.{name}"))
+        .to_string()
+}
+
+/// A sandbox, its profile, and the SCIM URL and bearer token it serves.
+async fn sandbox_target() -> (scim_sandbox::Sandbox, Value, String, String) {
     let sandbox = scim_sandbox::start(Default::default())
         .await
         .expect("sandbox");
     let profile = sandbox.profile();
-    let url = profile["sandbox"]["scimBaseUrl"]
-        .as_str()
-        .expect("url")
-        .to_string();
-    let token = profile["sandbox"]["scimBearerToken"]
-        .as_str()
-        .expect("token")
-        .to_string();
-    let domain = profile["sandbox"]["validatedDomain"]
-        .as_str()
-        .expect("domain")
-        .to_string();
+    let url = fact(&profile, "scimBaseUrl");
+    let token = fact(&profile, "scimBearerToken");
+    (sandbox, profile, url, token)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn diagnose_json_exit_codes_and_no_token() {
+    let (sandbox, profile, url, token) = sandbox_target().await;
+    let domain = fact(&profile, "validatedDomain");
 
     // Healthy, with the write checks: one JSON document, exit 0.
     let (u, t, d) = (url.clone(), token.clone(), domain.clone());
@@ -112,5 +117,52 @@ async fn diagnose_json_exit_codes_and_no_token() {
         .expect("joins");
     assert_eq!(output.status.code(), Some(2));
 
+    sandbox.shutdown().await;
+}
+
+/// `--report FILE` writes the support report the window exports: HTML for `.html`, JSON for
+/// `.json`, the token in neither; any other extension is bad usage (exit 2).
+#[tokio::test(flavor = "multi_thread")]
+async fn diagnose_report_writes_html_and_json_without_the_token() {
+    let (sandbox, _, url, token) = sandbox_target().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("out.html");
+    let json = dir.path().join("out.json");
+
+    for path in [&html, &json] {
+        let (u, t, p) = (url.clone(), token.clone(), path.display().to_string());
+        let output =
+            tokio::task::spawn_blocking(move || run_diagnose(&u, Some(&t), &["--report", &p]))
+                .await
+                .expect("joins");
+        assert_no_token(&output, &token);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = std::fs::read_to_string(path).expect("the report is written");
+        assert!(!text.contains(&token), "{} holds the token", path.display());
+        assert!(text.contains("test-connection-users"), "{text}");
+    }
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    let document: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parses");
+    assert_eq!(document["diagnosis"]["url"], url.as_str());
+    let hint = format!("…{}", &token[token.len() - 4..]);
+    assert_eq!(document["diagnosis"]["tokenHint"], hint.as_str());
+
+    let (u, t, p) = (
+        url.clone(),
+        token.clone(),
+        dir.path().join("out.txt").display().to_string(),
+    );
+    let output = tokio::task::spawn_blocking(move || run_diagnose(&u, Some(&t), &["--report", &p]))
+        .await
+        .expect("joins");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!dir.path().join("out.txt").exists());
     sandbox.shutdown().await;
 }

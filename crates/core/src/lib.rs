@@ -8,6 +8,7 @@ pub mod problem;
 pub mod profile;
 pub mod progress;
 pub mod redact;
+pub mod report;
 pub mod scim;
 pub mod secret;
 pub mod secrets;

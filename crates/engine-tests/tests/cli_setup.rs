@@ -4,14 +4,14 @@
 //! D-Bus session, HOME and XDG_* in a temp folder), so the second run must find the bearer
 //! token and the refresh tokens in the keychain, as it would on an admin's desktop.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
 mod cli_support;
-use cli_support::scim_setup_binary;
+use cli_support::{files_under, scim_setup_binary};
 
 fn count(state: &Value, key: &str) -> usize {
     match &state[key] {
@@ -288,23 +288,10 @@ async fn bad_usage_exits_2_and_a_missing_keychain_names_the_fix() {
             .contains("gnome-keyring"),
         "{failed}"
     );
-    let leftovers: Vec<_> = walk(&home);
+    let leftovers: Vec<_> = files_under(&home);
     assert!(
         leftovers.is_empty(),
         "nothing written in HOME: {leftovers:?}"
     );
     sandbox.shutdown().await;
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }

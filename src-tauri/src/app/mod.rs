@@ -4,7 +4,6 @@
 mod cloud;
 mod commands;
 mod info;
-mod report;
 mod settings_file;
 mod state;
 

@@ -11,7 +11,7 @@ use scim_core::scim::DiagnoseReport;
 use scim_core::secrets::keys;
 use scim_core::unity::UnityAdminClient;
 use scim_core::wizard::WizardContext;
-use scim_core::{Problem, Secret};
+use scim_core::Problem;
 use tokio_util::sync::CancellationToken;
 
 use super::cloud::ActiveCloud;
@@ -36,8 +36,6 @@ pub struct DiagnosisRecord {
     pub report: Option<DiagnoseReport>,
     pub job: Option<scim_core::entra::JobStatus>,
     pub logs: Vec<scim_core::entra::types::ProvisioningLogEntry>,
-    /// Tokens used, to scrub from the export once more (belt and braces).
-    pub secrets: Vec<Secret>,
 }
 
 impl AppState {

@@ -1,12 +1,17 @@
 //! `scim-setup diagnose`: probe a SCIM endpoint the way Entra calls it. A thin face over
 //! `scim_core::scim::diagnose`: read the token, run, print the report, map it to an exit code.
+//! `--report FILE` writes the same support report the window exports (`scim_core::report`).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
 use scim_core::progress::NoProgress;
-use scim_core::scim::{diagnose, DiagnoseRequest};
+use scim_core::report::{ReportFormat, SupportReport};
+use scim_core::scim::{diagnose, DiagnoseReport, DiagnoseRequest};
+use scim_core::wizard::Journal;
+use scim_core::CloudProfile;
 use tokio_util::sync::CancellationToken;
 
 use super::output::{read_secret, usage_error};
@@ -37,6 +42,10 @@ pub struct DiagnoseArgs {
     /// Seconds each call may take before it counts as hanging.
     #[arg(long, value_name = "SECS", default_value_t = 5.0)]
     pub timeout: f64,
+    /// Also write the support report the window exports to FILE: HTML when FILE ends in
+    /// .html, JSON when it ends in .json. The token is redacted everywhere in it.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
@@ -46,6 +55,11 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
     };
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
         return usage_error("--timeout must be a number of seconds between 0 and 600");
+    }
+    if let Some(path) = &args.report {
+        if ReportFormat::from_path(path).is_none() {
+            return usage_error("--report must name a file ending in .html or .json");
+        }
     }
     let mut request = DiagnoseRequest::new(args.url, token);
     request.write_checks = args.write_checks;
@@ -72,11 +86,35 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
     } else {
         print!("{}", report.to_text());
     }
+    if let Some(path) = &args.report {
+        if let Err(problem) = write_report(global, &report, path) {
+            eprintln!("error: {problem}");
+            return ExitCode::from(super::EXIT_FAILED);
+        }
+        eprintln!("Report written to {}", path.display());
+    }
     if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(super::EXIT_FAILED)
     }
+}
+
+/// The support report of this diagnosis, about the `--profile` cloud (the public clouds
+/// when there is none or it cannot be read: the endpoint was probed either way).
+fn write_report(
+    global: &GlobalArgs,
+    diagnosis: &DiagnoseReport,
+    path: &std::path::Path,
+) -> Result<(), scim_core::Problem> {
+    let profile = global
+        .profile
+        .as_deref()
+        .and_then(|file| CloudProfile::load(file).ok())
+        .unwrap_or_else(CloudProfile::global);
+    let mut report = SupportReport::new(env!("CARGO_PKG_VERSION"), &profile, Journal::default());
+    report.diagnosis = Some(diagnosis.clone());
+    report.write_to(path)
 }
 
 /// `sandbox.validatedDomain` of the `--profile` file, when there is one.

@@ -72,7 +72,9 @@ impl GraphClient {
                 self.tokens.invalidate().await;
                 continue;
             }
-            return Ok(response);
+            // Graph quotes SCIM servers (Test Connection, provisionOnDemand, job errors,
+            // provisioning logs) and never sends a secret of ours back: redact at the door.
+            return Ok(response.redacted());
         }
     }
 

@@ -30,6 +30,26 @@ impl Response {
         serde_json::from_slice(&self.body)
     }
 
+    /// This response with every secret the engine holds redacted from its body (and from
+    /// any string inside it, when it is JSON). For services that never legitimately send a
+    /// secret back, such as Graph, whose messages quote what a SCIM server said. A body that
+    /// cannot be proven clean is dropped (fail closed), so it then reads as unreadable.
+    pub fn redacted(mut self) -> Self {
+        let Ok(text) = std::str::from_utf8(&self.body) else {
+            self.body = crate::redact::redact_owned(String::from_utf8_lossy(&self.body)).into();
+            return self;
+        };
+        if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
+            crate::redact::redact_json(&mut value);
+            if let Ok(clean) = serde_json::to_vec(&value) {
+                self.body = clean;
+                return self;
+            }
+        }
+        self.body = crate::redact::redact_owned(text).into_bytes();
+        self
+    }
+
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
@@ -122,5 +142,41 @@ impl HttpError {
             ),
         };
         problem.with_detail(detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> Response {
+        Response {
+            status: 400,
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            request_id: None,
+            client_request_id: "c-1".into(),
+            elapsed: Duration::from_millis(5),
+            attempts: 1,
+            request: "POST https://graph.example.test/v1.0/x".into(),
+        }
+    }
+
+    #[test]
+    fn a_graph_body_that_quotes_a_secret_is_redacted_and_stays_json() {
+        let token = crate::Secret::new("graph-quoted-token/1A1b+cd");
+        let body = serde_json::json!({"error": {"code": "BadRequest",
+            "message": format!("Response Content: {{\"detail\":\"Bearer {}\"}}", token.expose())}})
+        .to_string();
+        let clean = response(&body).redacted();
+        let value: serde_json::Value = clean.json().expect("still JSON");
+        assert_eq!(
+            value["error"]["message"],
+            "Response Content: {\"detail\":\"Bearer [redacted]\"}"
+        );
+        let text = response(&format!("<p>{}</p>", token.expose()))
+            .redacted()
+            .text();
+        assert_eq!(text, "<p>[redacted]</p>");
     }
 }

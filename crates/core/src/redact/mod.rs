@@ -113,11 +113,7 @@ pub fn redact_owned(text: impl Into<String>) -> String {
 /// Redacts every string inside a JSON value in place, keys included.
 pub fn redact_json(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(text) => {
-            if let Cow::Owned(clean) = redact_text(text) {
-                *text = clean;
-            }
-        }
+        serde_json::Value::String(text) => *text = redact_owned(std::mem::take(text)),
         serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
         serde_json::Value::Object(map) => {
             let entries = std::mem::take(map);

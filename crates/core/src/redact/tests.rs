@@ -133,3 +133,11 @@ fn a_structure_that_does_not_survive_the_round_trip_is_withheld() {
     register("tag-9Y9r-abcdefgh");
     assert_eq!(redact_serde(&Tag::Only).map(|_| ()), Err(Withheld));
 }
+
+#[test]
+fn a_withheld_text_replaces_the_string_inside_a_structure() {
+    registered("nested-withheld-0Z0q-abcdef");
+    let mut value = serde_json::json!({"m": "nested%2dwithheld-0Z0q-abcdef"});
+    redact_json(&mut value);
+    assert_eq!(value, serde_json::json!({"m": WITHHELD}));
+}

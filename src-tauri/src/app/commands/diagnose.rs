@@ -15,8 +15,8 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::channel_sink;
-use crate::app::report::{write_support_report, ExportedReport, ReportMeta};
 use crate::app::state::{lock, AppState, DiagnosisRecord};
+use scim_core::report::{ExportedReport, SupportReport};
 
 /// What to probe. The pasted token goes UI → Rust only and is never sent back.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -53,7 +53,7 @@ pub async fn run_diagnosis(
         }
         DiagnoseTarget::Pasted { url, token } => (url, parse_pasted_token(&token)?),
     };
-    let mut request = DiagnoseRequest::new(url, token.clone());
+    let mut request = DiagnoseRequest::new(url, token);
     request.write_checks = write_checks;
     request.test_domain = state
         .ctx
@@ -67,7 +67,6 @@ pub async fn run_diagnosis(
     let mut record = lock(&state.last_diagnosis);
     let record = record.get_or_insert_with(DiagnosisRecord::default);
     record.report = Some(report.clone());
-    record.secrets.push(token);
     Ok(report)
 }
 
@@ -126,23 +125,16 @@ pub fn filter_logs(entries: Vec<ProvisioningLogEntry>, user: &str) -> Vec<Provis
         .collect()
 }
 
-/// Writes what Diagnose shows as HTML and JSON into the data folder's `reports/`.
+/// Writes what Diagnose shows as HTML and JSON into the data folder's `reports/`
+/// (`scim_core::report`, the same report `scim-setup diagnose --report` writes).
 #[tauri::command]
 pub fn export_report(state: State<'_, AppState>) -> Result<ExportedReport, Problem> {
     let record = lock(&state.last_diagnosis).clone().unwrap_or_default();
-    let meta = ReportMeta {
-        app_version: env!("CARGO_PKG_VERSION").to_string(),
-        profile: state.ctx.profile.name.clone(),
-        graph: state.ctx.profile.graph_base().to_string(),
-        unity_api: state.ctx.profile.unity.api.clone(),
-        journal: state.ctx.journal.snapshot(),
-    };
-    // Tokens in the keychain are scrubbed too, should any have slipped into a message.
-    let mut secrets = record.secrets.clone();
-    if let Ok(token) = stored_scim_token(&state.ctx) {
-        secrets.push(token);
-    }
-    write_support_report(&state.cloud.reports_dir(), &meta, &record, &secrets)
+    let mut report = SupportReport::for_context(env!("CARGO_PKG_VERSION"), &state.ctx);
+    report.diagnosis = record.report;
+    report.job = record.job;
+    report.provisioning_logs = record.logs;
+    report.export_into(&state.cloud.reports_dir())
 }
 
 #[cfg(test)]
