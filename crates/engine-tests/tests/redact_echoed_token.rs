@@ -25,9 +25,9 @@ use serde_json::json;
 /// Holds `/` and `+`, so its JSON-escaped, URL-encoded and base64 forms all differ.
 const TOKEN: &str = "echo-token/3c7d+91ab-Authz-5Fp8=";
 
-/// Answers our replay like a healthy, empty SCIM server; answers Entra with a 401 that quotes
-/// the header in several encodings.
-async fn echo(headers: HeaderMap) -> Response {
+/// Under `/entra/` answers our replay like a healthy, empty SCIM server and Entra with a 401
+/// that quotes the header in several encodings; under `/everyone/` quotes it to every caller.
+async fn echo(uri: axum::http::Uri, headers: HeaderMap) -> Response {
     let header = |name: &str| {
         headers
             .get(name)
@@ -36,7 +36,8 @@ async fn echo(headers: HeaderMap) -> Response {
             .to_string()
     };
     let authorization = header("authorization");
-    if header("user-agent").starts_with("Microsoft Azure AD SCIM client") {
+    let from_entra = header("user-agent").starts_with("Microsoft Azure AD SCIM client");
+    if from_entra || uri.path().starts_with("/everyone/") {
         let bare = authorization.trim_start_matches("Bearer ");
         let detail = format!(
             "Invalid credentials. You sent Authorization: {authorization} \
@@ -78,6 +79,7 @@ fn scim(status: StatusCode, body: serde_json::Value) -> Response {
         .into_response()
 }
 
+/// The echo server's base: `…/entra/scim/v2` (echoes to Entra only) and `…/everyone/scim/v2`.
 async fn start_echo_server() -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -87,7 +89,7 @@ async fn start_echo_server() -> (String, tokio::task::JoinHandle<()>) {
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    (format!("http://{address}/scim/v2"), server)
+    (format!("http://{address}"), server)
 }
 
 /// Every form of the token a leak could take.
@@ -129,12 +131,21 @@ fn assert_folder_clean(dir: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_echoed_token_reaches_no_problem_output_file_or_report_through_the_engine() {
-    let (url, server) = start_echo_server().await;
+    let (base, server) = start_echo_server().await;
+    for who in ["entra", "everyone"] {
+        setup_leaks_nothing(&format!("{base}/{who}/scim/v2"), who == "entra").await;
+    }
+    server.abort();
+}
+
+/// Runs the four steps on the guided road against `url`; `entra_only` says whether our own
+/// replay passes (only Entra's Test Connection is echoed the token) or fails first.
+async fn setup_leaks_nothing(url: &str, entra_only: bool) {
     let env = engine_support::start().await;
     let launcher = FollowRedirectsLauncher::new().expect("launcher");
     let options = SetupOptions {
         road: UnityRoad::Guided {
-            scim_url: url,
+            scim_url: url.to_string(),
             token: Secret::new(format!("Bearer {TOKEN}")),
         },
         microsoft: MicrosoftSignInChoice::DeviceCode,
@@ -143,11 +154,17 @@ async fn an_echoed_token_reaches_no_problem_output_file_or_report_through_the_en
         provision: vec![],
     };
     let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
-    assert!(!report.ok, "Entra's Test Connection must fail: {report:#?}");
+    assert!(!report.ok, "the connection test must fail: {report:#?}");
+    if entra_only {
+        assert!(
+            report.journal.unity.scim_url.is_some(),
+            "our own replay passed, so Entra was asked: {report:#?}"
+        );
+    }
     let json = serde_json::to_string(&report).expect("serializes");
     assert_clean("the setup report", &json);
     assert!(
-        json.contains("[redacted]") || json.contains(scim_core::redact::WITHHELD),
+        !entra_only || json.contains("[redacted]") || json.contains(scim_core::redact::WITHHELD),
         "Entra's message (which quoted the token) reaches the report, redacted: {json}"
     );
     for event in env.progress.events() {
@@ -170,13 +187,13 @@ async fn an_echoed_token_reaches_no_problem_output_file_or_report_through_the_en
     assert_clean("the JSON report", &support.to_json().expect("json"));
     assert_folder_clean(env.dir.path());
     env.shutdown().await;
-    server.abort();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_echoed_token_reaches_no_output_or_file_through_the_cli() {
     let binary = cli_support::scim_setup_binary();
-    let (url, server) = start_echo_server().await;
+    let (base, server) = start_echo_server().await;
+    let url = format!("{base}/entra/scim/v2");
     let sandbox = scim_sandbox::start(engine_support::config())
         .await
         .expect("sandbox");
