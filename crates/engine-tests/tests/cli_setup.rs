@@ -205,7 +205,10 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
     );
 
     // Secrets stayed in the keychain: nothing secret in the data folder or the JSON.
-    let journal = std::fs::read_to_string(data.join("journal.json")).expect("journal");
+    let profile = scim_core::CloudProfile::from_json(&profile.to_string()).expect("profile");
+    let journal =
+        std::fs::read_to_string(scim_core::wizard::JournalStore::path_for(&data, &profile))
+            .expect("journal");
     let token_key = first["journal"]["unity"]["tokenLastFour"]
         .as_str()
         .expect("last four")
@@ -294,4 +297,53 @@ async fn bad_usage_exits_2_and_a_missing_keychain_names_the_fix() {
         "nothing written in HOME: {leftovers:?}"
     );
     sandbox.shutdown().await;
+}
+
+#[test]
+fn a_corrupt_journal_is_set_aside_and_named_with_exit_2() {
+    let binary = scim_setup_binary();
+    let temp = tempfile::tempdir().expect("tempdir");
+    let journal =
+        scim_core::wizard::JournalStore::path_for(temp.path(), &scim_core::CloudProfile::global());
+    std::fs::create_dir_all(journal.parent().expect("folder")).expect("folder");
+    std::fs::write(&journal, "{\"version\": 1, \"entra\": {").expect("torn journal");
+    let run = || {
+        Command::new(&binary)
+            .args(["--data-dir"])
+            .arg(temp.path())
+            .args([
+                "provision",
+                "--app",
+                "Unity",
+                "--user",
+                "a@contoso.com",
+                "--json",
+            ])
+            .env("SCIM_SETUP_SECRET_STORE", "memory")
+            .env_remove("SCIM_SETUP_DATA_DIR")
+            .output()
+            .expect("runs")
+    };
+    let first = run();
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("could not be read") && stderr.contains("journal.corrupt-"),
+        "{stderr}"
+    );
+    let copies = std::fs::read_dir(journal.parent().expect("folder"))
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("journal.corrupt-")
+        })
+        .count();
+    assert_eq!(copies, 1, "the corrupt journal was kept aside");
+    // Told once: the next run starts from a new journal.
+    assert!(
+        !journal.exists(),
+        "the corrupt file is no longer in the way"
+    );
 }

@@ -89,8 +89,7 @@ async fn setup_runs_end_to_end_and_a_second_run_creates_nothing() {
     );
     let journal = first.journal.clone();
     assert!(journal.unity.token_last_four.is_some() && journal.entra.job_id.is_some());
-    let journal_text =
-        std::fs::read_to_string(env.dir.path().join("journal.json")).expect("journal written");
+    let journal_text = std::fs::read_to_string(env.ctx.journal.path()).expect("journal written");
     let token = env.secrets.keys();
     assert!(
         token.iter().any(|k| k.starts_with("unity-scim-token:")),

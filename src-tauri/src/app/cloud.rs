@@ -111,11 +111,10 @@ impl ActiveCloud {
             return Ok(self.data_dir.clone());
         }
         let dir = self.data_dir.join("embedded-sandbox");
-        let journal = dir.join(scim_core::wizard::JournalStore::FILE_NAME);
-        match std::fs::remove_file(&journal) {
+        match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(err) => return Err(storage("Starting a fresh sandbox journal", &journal, err)),
+            Err(err) => return Err(storage("Starting a fresh sandbox journal", &dir, err)),
         }
         Ok(dir)
     }

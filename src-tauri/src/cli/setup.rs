@@ -98,10 +98,18 @@ pub(super) fn context(global: &GlobalArgs) -> Result<WizardContext, ExitCode> {
         }
     };
     let secrets = secret_store_from_env().map_err(|problem| usage_error(&problem.to_string()))?;
-    WizardContext::new(profile, &data_dir, Arc::from(secrets)).map_err(|problem| {
+    let ctx = WizardContext::new(profile, &data_dir, Arc::from(secrets)).map_err(|problem| {
         eprintln!("error: {problem}");
         ExitCode::from(EXIT_FAILED)
-    })
+    })?;
+    // A corrupt journal was set aside: say so and stop once, rather than carry on silently.
+    if let Some(recovery) = ctx.journal.recovery() {
+        return Err(usage_error(&format!(
+            "{} Fix: run the command again to continue with the new journal.",
+            recovery.message
+        )));
+    }
+    Ok(ctx)
 }
 
 /// A sandbox consents by itself, so its redirects are followed here; a real cloud gets the

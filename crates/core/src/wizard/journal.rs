@@ -95,20 +95,71 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The journal on disk plus the copy in memory; every update is written before it returns.
+/// A journal that could not be read when it was opened: where its copy went and why, so
+/// the window and the CLI can tell the person (the steps are found again by looking them
+/// up, so nothing is created twice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct JournalRecovery {
+    /// The corrupt file's new name, e.g. `…/journal.corrupt-20261130T061500Z.json`.
+    pub set_aside: String,
+    /// Why it could not be read, in plain words (the parser's message).
+    pub cause: String,
+    /// One sentence for a person: what happened and what it means.
+    pub message: String,
+}
+
+/// The journal on disk plus the copy in memory; every update is written before it returns,
+/// and the lock is held across the write so two writers never interleave.
 pub struct JournalStore {
     path: PathBuf,
     journal: Mutex<Journal>,
+    recovery: Option<JournalRecovery>,
 }
 
 impl JournalStore {
     pub const FILE_NAME: &'static str = "journal.json";
 
-    /// Opens (or starts) the journal for `profile` in `data_dir`, creating the folder.
+    /// Where `profile`'s journal lives under `data_dir`: one folder per cloud profile
+    /// (`journals/<name>-<hash of its Graph and Unity URLs>/journal.json`), so switching
+    /// profile keeps both journals.
+    pub fn path_for(data_dir: &Path, profile: &CloudProfile) -> PathBuf {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        hash.update(profile.graph_base().as_bytes());
+        hash.update(b"\n");
+        hash.update(profile.unity.api.as_bytes());
+        let digest = hash.finalize();
+        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let name: String = profile
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .take(40)
+            .collect();
+        data_dir
+            .join("journals")
+            .join(format!("{name}-{short}"))
+            .join(Self::FILE_NAME)
+    }
+
+    /// Opens (or starts) the journal for `profile` in `data_dir`, creating its folder. A
+    /// journal of this profile left at the old place (`data_dir/journal.json`) moves in. A
+    /// file that cannot be read is moved aside (never over an earlier copy) and reported by
+    /// [`JournalStore::recovery`]. Errors: `storage` when the folder cannot be made or read.
     pub fn open(data_dir: &Path, profile: &CloudProfile) -> Result<Self, Problem> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|err| storage_problem("Opening the data folder", data_dir, err))?;
-        let path = data_dir.join(Self::FILE_NAME);
+        let path = Self::path_for(data_dir, profile);
+        let folder = path.parent().unwrap_or(data_dir);
+        std::fs::create_dir_all(folder)
+            .map_err(|err| storage_problem("Opening the data folder", folder, err))?;
+        adopt_legacy_journal(data_dir, &path, profile);
         let fresh = || Journal {
             version: JOURNAL_VERSION,
             profile_name: profile.name.clone(),
@@ -116,19 +167,28 @@ impl JournalStore {
             unity_api: profile.unity.api.clone(),
             ..Journal::default()
         };
+        let mut recovery = None;
         let journal = match std::fs::read_to_string(&path) {
             Ok(text) => match serde_json::from_str::<Journal>(&text) {
-                Ok(journal)
-                    if journal.graph_base == profile.graph_base()
-                        && journal.unity_api == profile.unity.api =>
-                {
-                    journal
-                }
+                Ok(journal) if belongs_to(&journal, profile) => journal,
                 Ok(_) => fresh(),
                 Err(err) => {
-                    // A torn or hand-edited file: keep it aside for support, start over.
-                    tracing::warn!("the journal could not be read ({err}); starting a new one");
-                    let _ = std::fs::rename(&path, path.with_extension("json.unreadable"));
+                    let set_aside = set_aside(&path)?;
+                    let cause = format!("it is not valid JSON ({err})");
+                    tracing::warn!(
+                        journal = %path.display(),
+                        set_aside = %set_aside.display(),
+                        %cause,
+                        "the journal could not be read; it was set aside and a new one started"
+                    );
+                    recovery = Some(JournalRecovery {
+                        message: format!(
+                            "The record of earlier progress could not be read ({cause}), so it was kept as {} and a new one started. Steps already done are found again by looking them up; nothing is created twice.",
+                            set_aside.display()
+                        ),
+                        set_aside: set_aside.display().to_string(),
+                        cause,
+                    });
                     fresh()
                 }
             },
@@ -138,13 +198,21 @@ impl JournalStore {
         Ok(Self {
             path,
             journal: Mutex::new(journal),
+            recovery,
         })
     }
 
+    /// The journal file of this profile.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// Set when the journal on disk was corrupt at open: tell the person.
+    pub fn recovery(&self) -> Option<&JournalRecovery> {
+        self.recovery.as_ref()
+    }
+
+    /// A copy of the journal as it is now.
     pub fn snapshot(&self) -> Journal {
         match self.journal.lock() {
             Ok(journal) => journal.clone(),
@@ -152,27 +220,99 @@ impl JournalStore {
         }
     }
 
-    /// Applies `change` and writes the result atomically (temp file, fsync, rename).
+    /// Applies `change` and writes the result atomically (a temp file of its own, fsync,
+    /// rename), holding the lock until the file is in place, so writers go one at a time
+    /// and the file always holds the latest journal. On a failed write the copy in memory
+    /// is left as it was. Errors: `storage` when the data folder is not writable.
     pub fn update(&self, change: impl FnOnce(&mut Journal)) -> Result<Journal, Problem> {
-        let snapshot = {
-            let mut journal = match self.journal.lock() {
-                Ok(journal) => journal,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            change(&mut journal);
-            journal.updated_at = Some(now());
-            journal.clone()
+        let mut journal = match self.journal.lock() {
+            Ok(journal) => journal,
+            Err(poisoned) => poisoned.into_inner(),
         };
-        write_atomically(&self.path, &snapshot)?;
-        Ok(snapshot)
+        let mut next = journal.clone();
+        change(&mut next);
+        next.updated_at = Some(now());
+        write_atomically(&self.path, &next)?;
+        *journal = next.clone();
+        drop(journal);
+        tracing::debug!(journal = %self.path.display(), "journal written");
+        Ok(next)
     }
 
+    /// Records that `step` finished now.
     pub fn mark_done(&self, step: &str) -> Result<Journal, Problem> {
         let step = step.to_string();
         self.update(move |journal| {
             journal.steps_done.insert(step, now());
         })
     }
+}
+
+fn belongs_to(journal: &Journal, profile: &CloudProfile) -> bool {
+    journal.graph_base == profile.graph_base() && journal.unity_api == profile.unity.api
+}
+
+/// Moves a journal of this profile from the single-journal place of earlier versions into
+/// the profile's folder; a journal of another cloud stays where it is.
+fn adopt_legacy_journal(data_dir: &Path, path: &Path, profile: &CloudProfile) {
+    let legacy = data_dir.join(JournalStore::FILE_NAME);
+    if path.exists() || !legacy.exists() {
+        return;
+    }
+    let Ok(text) = std::fs::read_to_string(&legacy) else {
+        return;
+    };
+    match serde_json::from_str::<Journal>(&text) {
+        Ok(journal) if belongs_to(&journal, profile) => {
+            if let Err(err) = std::fs::rename(&legacy, path) {
+                tracing::warn!(%err, "could not move the journal into its profile's folder");
+            } else {
+                tracing::info!(journal = %path.display(), "moved the journal into its profile's folder");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Moves a corrupt journal to `journal.corrupt-<UTC time>.json` beside it, adding `-2`,
+/// `-3`, … when that name is taken: a hard link fails rather than replace, so an earlier
+/// copy is never overwritten.
+fn set_aside(path: &Path) -> Result<PathBuf, Problem> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    for n in 1..1000u32 {
+        let name = if n == 1 {
+            format!("journal.corrupt-{stamp}.json")
+        } else {
+            format!("journal.corrupt-{stamp}-{n}.json")
+        };
+        let target = folder.join(name);
+        match std::fs::hard_link(path, &target) {
+            Ok(()) => {
+                std::fs::remove_file(path).map_err(|err| {
+                    storage_problem("Setting the unreadable journal aside", path, err)
+                })?;
+                return Ok(target);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: check, then rename.
+            Err(_) if !target.exists() => {
+                std::fs::rename(path, &target).map_err(|err| {
+                    storage_problem("Setting the unreadable journal aside", path, err)
+                })?;
+                return Ok(target);
+            }
+            Err(_) => continue,
+        }
+    }
+    Err(Problem::storage(
+        "Setting the unreadable journal aside",
+        format!(
+            "{} holds too many copies of unreadable journals.",
+            folder.display()
+        ),
+        "Remove the old journal.corrupt-*.json files (after sending them to support if asked).",
+    ))
 }
 
 fn write_atomically(path: &Path, journal: &Journal) -> Result<(), Problem> {
@@ -183,12 +323,26 @@ fn write_atomically(path: &Path, journal: &Journal) -> Result<(), Problem> {
             "Report this.",
         )
     })?;
-    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
+    // A name of its own per write, so no two writers (threads or processes) share a temp file.
+    let temp = path.with_extension(format!(
+        "json.tmp-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
     let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)
+        std::fs::rename(&temp, path)?;
+        // The rename itself is durable only once the folder is synced (POSIX).
+        #[cfg(unix)]
+        if let Some(folder) = path.parent() {
+            std::fs::File::open(folder)?.sync_all()?;
+        }
+        Ok(())
     };
     write().map_err(|err| {
         let _ = std::fs::remove_file(&temp);
@@ -208,8 +362,18 @@ fn storage_problem(action: &str, path: &Path, err: std::io::Error) -> Problem {
 mod tests {
     use super::*;
 
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
-    fn survives_a_restart_and_ignores_another_cloud() {
+    fn survives_a_restart() {
         let dir = tempfile::tempdir().expect("tempdir");
         let profile = CloudProfile::global();
         let store = JournalStore::open(dir.path(), &profile).expect("open");
@@ -217,34 +381,127 @@ mod tests {
             .update(|j| j.entra.job_id = Some("scim.t.j".into()))
             .expect("update");
         store.mark_done("provisioningJob").expect("mark");
-        let again = JournalStore::open(dir.path(), &profile)
-            .expect("reopen")
-            .snapshot();
+        let again = JournalStore::open(dir.path(), &profile).expect("reopen");
+        assert!(again.recovery().is_none());
+        let again = again.snapshot();
         assert_eq!(again.entra.job_id.as_deref(), Some("scim.t.j"));
         assert!(again.steps_done.contains_key("provisioningJob"));
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(leftovers, vec!["journal.json"], "no temp files left behind");
-
-        let other = JournalStore::open(dir.path(), &CloudProfile::usgov())
-            .expect("other cloud")
-            .snapshot();
-        assert!(other.entra.job_id.is_none());
+        let folder = store.path().parent().expect("folder");
+        assert_eq!(
+            files(folder),
+            vec!["journal.json"],
+            "no temp files left behind"
+        );
     }
 
     #[test]
-    fn a_torn_file_is_set_aside() {
+    fn switching_profile_back_and_forth_keeps_both_journals() {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("journal.json"),
-            "{\"version\": 1, \"entra\": {",
-        )
-        .expect("write");
-        let store = JournalStore::open(dir.path(), &CloudProfile::global()).expect("open");
-        assert!(store.snapshot().entra.job_id.is_none());
-        assert!(dir.path().join("journal.json.unreadable").exists());
+        let (global, usgov) = (CloudProfile::global(), CloudProfile::usgov());
+        for round in 0..2 {
+            let store = JournalStore::open(dir.path(), &global).expect("global");
+            if round == 0 {
+                store
+                    .update(|j| j.entra.job_id = Some("global-job".into()))
+                    .expect("write");
+            }
+            assert_eq!(store.snapshot().entra.job_id.as_deref(), Some("global-job"));
+            let other = JournalStore::open(dir.path(), &usgov).expect("usgov");
+            if round == 0 {
+                assert!(other.snapshot().entra.job_id.is_none(), "starts its own");
+                other
+                    .update(|j| j.entra.job_id = Some("usgov-job".into()))
+                    .expect("write");
+            }
+            assert_eq!(other.snapshot().entra.job_id.as_deref(), Some("usgov-job"));
+            assert_ne!(store.path(), other.path());
+        }
+    }
+
+    #[test]
+    fn an_earlier_single_journal_moves_into_its_profile_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = CloudProfile::global();
+        let old = Journal {
+            version: JOURNAL_VERSION,
+            graph_base: profile.graph_base().to_string(),
+            unity_api: profile.unity.api.clone(),
+            entra: EntraJournal {
+                job_id: Some("old-job".into()),
+                ..EntraJournal::default()
+            },
+            ..Journal::default()
+        };
+        let legacy = dir.path().join("journal.json");
+        std::fs::write(&legacy, serde_json::to_string(&old).expect("json")).expect("write");
+        let store = JournalStore::open(dir.path(), &profile).expect("open");
+        assert_eq!(store.snapshot().entra.job_id.as_deref(), Some("old-job"));
+        assert!(!legacy.exists());
+        // Another cloud's old journal stays where it was.
+        std::fs::write(&legacy, serde_json::to_string(&old).expect("json")).expect("write");
+        let other = JournalStore::open(dir.path(), &CloudProfile::usgov()).expect("open");
+        assert!(other.snapshot().entra.job_id.is_none());
+        assert!(legacy.exists());
+    }
+
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = CloudProfile::global();
+        let store = std::sync::Arc::new(JournalStore::open(dir.path(), &profile).expect("open"));
+        let writers: Vec<_> = (0..8)
+            .map(|writer| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    for step in 0..25 {
+                        store
+                            .mark_done(&format!("w{writer}-s{step}"))
+                            .expect("write");
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().expect("writer");
+        }
+        let on_disk = JournalStore::open(dir.path(), &profile).expect("reopen");
+        assert!(on_disk.recovery().is_none(), "never torn");
+        assert_eq!(
+            on_disk.snapshot().steps_done.len(),
+            8 * 25,
+            "every write kept"
+        );
+        let folder = store.path().parent().expect("folder");
+        assert_eq!(
+            files(folder),
+            vec!["journal.json"],
+            "no temp files left behind"
+        );
+    }
+
+    #[test]
+    fn a_corrupt_file_is_set_aside_without_overwriting_an_earlier_copy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let profile = CloudProfile::global();
+        let path = JournalStore::path_for(dir.path(), &profile);
+        let folder = path.parent().expect("folder").to_path_buf();
+        std::fs::create_dir_all(&folder).expect("folder");
+        let mut copies = Vec::new();
+        for torn in ["{\"version\": 1, \"entra\": {", "not json at all"] {
+            std::fs::write(&path, torn).expect("write");
+            let store = JournalStore::open(dir.path(), &profile).expect("open");
+            assert!(store.snapshot().entra.job_id.is_none());
+            let recovery = store.recovery().expect("the person is told").clone();
+            assert!(
+                recovery.message.contains(&recovery.set_aside),
+                "{recovery:?}"
+            );
+            assert!(recovery.set_aside.contains("journal.corrupt-"));
+            let kept = std::fs::read_to_string(&recovery.set_aside).expect("copy kept");
+            assert_eq!(kept, torn, "the copy is the corrupt file, byte for byte");
+            copies.push(recovery.set_aside);
+        }
+        assert_ne!(copies[0], copies[1], "a second corruption has its own copy");
+        assert_eq!(files(&folder).len(), 2, "{:?}", files(&folder));
     }
 }

@@ -32,7 +32,7 @@ pub use entra_steps::{
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
     ProvisioningJobOutcome, TestConnectionOutcome,
 };
-pub use journal::{Journal, JournalStore};
+pub use journal::{Journal, JournalRecovery, JournalStore};
 pub use on_demand::{
     provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
 };
