@@ -33,6 +33,10 @@ pub(super) fn render(report: &SupportReport) -> String {
                 @if let Some(diagnosis) = &report.diagnosis { (diagnosis_section(diagnosis)) }
                 @if let Some(job) = &report.job { (job_section(job)) }
                 @if !report.provisioning_logs.is_empty() { (logs_section(&report.provisioning_logs)) }
+                @if !report.log_tail.is_empty() {
+                    h2 { "The app's log (newest lines)" }
+                    pre { @for line in &report.log_tail { (line) "\n" } }
+                }
                 p { "No secret is included in this report: tokens appear only as their last four characters." }
             }
         }

@@ -38,6 +38,10 @@ pub struct SupportReport {
     pub diagnosis: Option<DiagnoseReport>,
     pub job: Option<JobStatus>,
     pub provisioning_logs: Vec<ProvisioningLogEntry>,
+    /// The newest lines of the app's log, oldest first, for support (the caller reads them;
+    /// they are redacted like every other string here).
+    #[serde(default)]
+    pub log_tail: Vec<String>,
 }
 
 /// Where the window's export wrote its two files.
@@ -81,6 +85,7 @@ impl SupportReport {
             diagnosis: None,
             job: None,
             provisioning_logs: Vec::new(),
+            log_tail: Vec::new(),
         }
     }
 

@@ -44,7 +44,8 @@ fn report_that_quotes(text: &str) -> SupportReport {
 #[test]
 fn the_exported_report_holds_no_secret_and_keeps_the_evidence() {
     let token = Secret::new(TOKEN);
-    let report = report_that_quotes(&format!("Authorization: Bearer {}", token.expose()));
+    let mut report = report_that_quotes(&format!("Authorization: Bearer {}", token.expose()));
+    report.log_tail = vec![format!("GET /Users authorization={}", token.expose())];
     let dir = tempfile::tempdir().expect("tempdir");
     let exported = report.export_into(dir.path()).expect("export");
     for path in [&exported.json_path, &exported.html_path] {
@@ -68,6 +69,7 @@ fn the_exported_report_holds_no_secret_and_keeps_the_evidence() {
     assert_eq!(json["appVersion"], "0.1.0");
     assert_eq!(json["profile"], "global");
     assert_eq!(json["diagnosis"]["checks"][0]["evidence"][0]["status"], 401);
+    assert_eq!(json["logTail"][0], "GET /Users authorization=[redacted]");
     // A second export in the same second does not overwrite the first.
     let again = report.export_into(dir.path()).expect("export again");
     assert_ne!(again.json_path, exported.json_path);
