@@ -10,6 +10,12 @@ export async function click(browser, id) {
   await element.click();
 }
 
+/** Clicks a button that asks first (a lasting change in a tenant), and confirms. */
+export async function clickAndConfirm(browser, id) {
+  await click(browser, id);
+  await click(browser, `${id}-confirm`);
+}
+
 export async function waitFor(browser, id, timeout = LONG) {
   const element = await browser.$(byTestId(id));
   await element.waitForDisplayed({ timeout });
@@ -78,7 +84,7 @@ export async function entraSignInAndApp(browser) {
       (await (await browser.$(byTestId('entra-create-app'))).isDisplayed()),
     { timeout: LONG },
   );
-  if (await (await browser.$(byTestId('entra-create-app'))).isDisplayed()) await click(browser, 'entra-create-app');
+  if (await (await browser.$(byTestId('entra-create-app'))).isDisplayed()) await clickAndConfirm(browser, 'entra-create-app');
   return text(browser, 'entra-app-result', 120_000);
 }
 

@@ -75,7 +75,7 @@ describe('the frame', () => {
 
     await user.click(screen.getByTestId('nav-diagnose'));
     expect(currentView()).toHaveAttribute('data-testid', 'view-diagnose');
-    expect(screen.getByRole('heading', { level: 1, name: 'Diagnose a connection' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'Diagnose a connection' })).toHaveFocus();
 
     await user.click(screen.getByTestId('nav-entra'));
     expect(currentView()).toHaveAttribute('data-testid', 'view-entra');
@@ -98,7 +98,10 @@ describe('the frame', () => {
     await waitFor(() => expect(screen.getByTestId('nav-connector')).toHaveFocus());
     await user.keyboard('{Enter}');
     expect(currentView()).toHaveAttribute('data-testid', 'view-connector');
+    // The opened view starts at its heading, so reading starts where the new content does.
+    expect(screen.getByRole('heading', { level: 1, name: 'SCIM connector URL' })).toHaveFocus();
 
+    await user.click(screen.getByTestId('nav-connector'));
     await user.keyboard('{End}');
     await waitFor(() => expect(screen.getByTestId('nav-settings')).toHaveFocus());
     await user.keyboard('{ArrowUp}');

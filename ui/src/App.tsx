@@ -1,6 +1,6 @@
 // The window: theme, the app's facts, which section is open, and the frame around the view.
 import { FluentProvider, makeStyles, mergeClasses } from '@fluentui/react-components';
-import { useCallback, useLayoutEffect, useRef, useState, type ReactElement } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactElement } from 'react';
 import { AppFrame } from './frame/AppFrame';
 import { EngineUnreachable } from './frame/EngineUnreachable';
 import { stepStatusFrom, useWizardData, WizardDataProvider } from './frame/journal';
@@ -23,20 +23,20 @@ export function App(): ReactElement {
   const { dark, theme } = useSystemTheme();
   const appInfo = useAppInfo();
   const [section, setSection] = useState<SectionId>('start');
-  const focusHeadingNext = useRef(false);
+  const opened = useRef(false);
 
-  // Moving from a button inside a view (Begin, Next) puts focus on the new view's heading, so a
-  // keyboard or screen-reader user starts reading where the new content starts. Choosing from
-  // the navigation leaves focus in the navigation.
-  const navigateFromContent = useCallback((next: SectionId) => {
-    focusHeadingNext.current = true;
-    setSection(next);
-  }, []);
-
+  // Every view opens at its top with focus on its heading, whether it was opened from the
+  // navigation or from a button inside a view (Begin, Next): a keyboard or screen-reader user
+  // starts reading where the new content starts, and nobody lands halfway down a page because
+  // the previous one was scrolled. The very first view keeps the window's natural focus.
   useLayoutEffect(() => {
-    if (!focusHeadingNext.current) return;
-    focusHeadingNext.current = false;
-    document.getElementById(VIEW_PANEL_ID)?.querySelector<HTMLElement>('[data-view-heading]')?.focus();
+    const panel = document.getElementById(VIEW_PANEL_ID);
+    if (panel?.parentElement) panel.parentElement.scrollTop = 0;
+    if (!opened.current) {
+      opened.current = true;
+      return;
+    }
+    panel?.querySelector<HTMLElement>('[data-view-heading]')?.focus({ preventScroll: true });
   }, [section]);
 
   const info = appInfo.status === 'ready' ? appInfo.info : undefined;
@@ -51,7 +51,7 @@ export function App(): ReactElement {
           appInfo={appInfo}
           section={section}
           onSelectSection={setSection}
-          onNavigate={navigateFromContent}
+          onNavigate={setSection}
         />
       </WizardDataProvider>
     </FluentProvider>
@@ -67,13 +67,13 @@ interface WizardFrameProps {
 
 /** The frame with the step status the journal gives. */
 function WizardFrame({ appInfo, section, onSelectSection, onNavigate }: WizardFrameProps): ReactElement {
-  const { journal } = useWizardData();
+  const { journal, session } = useWizardData();
   const info = appInfo.status === 'ready' ? appInfo.info : undefined;
   return (
       <AppFrame
         appInfo={appInfo}
         section={section}
-        stepStatus={stepStatusFrom(journal)}
+        stepStatus={stepStatusFrom(journal, session)}
         onSelectSection={onSelectSection}
         notice={
           appInfo.status === 'failed' && (

@@ -1,5 +1,7 @@
 //! A provisioning job's state as the window shows it, with quarantine explained in plain
-//! words (entra-graph.md §3.2 and §10 rows 10–14).
+//! words (entra-graph.md §3.2 and §10 rows 10–14): the state and schedule in words, when the
+//! next cycle is due, and (filled in from the provisioning logs by the wizard) what the last
+//! cycle did and which scope the job provisions.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +35,83 @@ pub struct JobStatus {
     pub troubleshooting_url: Option<String>,
     /// One sentence for the status line.
     pub summary: String,
+    /// The state in plain words, as the portal's Overview says it ("Running", "Paused").
+    #[serde(default)]
+    pub state_label: String,
+    /// The schedule in plain words ("Every 40 minutes", "Off until provisioning starts").
+    #[serde(default)]
+    pub schedule_label: String,
+    /// When the next cycle is due (RFC 3339, UTC): the last cycle's start plus the interval.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub next_run: Option<String>,
+    /// Said instead of, or beside, a time: "Starts within a few minutes", "Not while paused".
+    #[serde(default)]
+    pub next_run_label: String,
+    /// What the last cycle did, counted from its provisioning log entries.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub last_cycle: Option<CycleCounts>,
+    /// Who the job provisions, as this app last set it; unknown for a job set up elsewhere.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub scope: Option<ProvisioningScope>,
+    /// The tenant's display name, when read (the portal shows the name, not the id).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_name: Option<String>,
+}
+
+/// Who a job provisions: the portal's "Sync only assigned users and groups" or "Sync all
+/// users and groups" (the `SyncAll` synchronization secret, entra-graph.md §3.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum ProvisioningScope {
+    AssignedOnly,
+    AllUsers,
+}
+
+impl ProvisioningScope {
+    /// The `SyncAll` secret's value for this scope: `"false"` or `"true"`.
+    pub fn sync_all_value(self) -> &'static str {
+        match self {
+            ProvisioningScope::AssignedOnly => "false",
+            ProvisioningScope::AllUsers => "true",
+        }
+    }
+
+    /// The portal's words for the scope.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProvisioningScope::AssignedOnly => "Only assigned users and groups",
+            ProvisioningScope::AllUsers => "All users and groups in the directory",
+        }
+    }
+}
+
+/// Counts for one kind of object in one cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct EntryTally {
+    pub created: u32,
+    pub updated: u32,
+    /// Disabled or deleted in the target (left scope, or deleted in Entra).
+    pub removed: u32,
+    pub skipped: u32,
+    pub failed: u32,
+}
+
+/// What one cycle did, by users and groups, from its provisioning log entries (§7).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CycleCounts {
+    #[ts(optional = nullable)]
+    pub cycle_id: Option<String>,
+    pub users: EntryTally,
+    pub groups: EntryTally,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -69,7 +148,13 @@ pub struct QuarantineSummary {
 const NEVER: &str = "0001-01-01T00:00:00Z";
 
 impl JobStatus {
+    /// The job as Graph returned it, read at the current time.
     pub fn from_job(job: &SyncJob) -> Self {
+        Self::from_job_at(job, chrono::Utc::now())
+    }
+
+    /// The job as Graph returned it, with the next run judged against `now`.
+    pub fn from_job_at(job: &SyncJob, now: chrono::DateTime<chrono::Utc>) -> Self {
         let status = job.status.clone().unwrap_or_default();
         let schedule = job.schedule.clone().unwrap_or_default();
         let code = status.code.clone().unwrap_or_else(|| "Unknown".to_string());
@@ -100,18 +185,81 @@ impl JobStatus {
             .state
             .clone()
             .unwrap_or_else(|| "Unknown".to_string());
+        let interval_seconds = schedule.interval.as_deref().and_then(duration_seconds);
+        let schedule_on = schedule_state == "Active";
+        let every = interval_seconds.map(describe_every);
+        let ran = last_execution.as_ref().is_some_and(|e| {
+            e.time_began
+                .as_deref()
+                .is_some_and(|t| !t.starts_with("0001"))
+        });
+        let last_words = last_execution
+            .as_ref()
+            .map(|e| {
+                match e.state.as_str() {
+                    "Succeeded" => "the last cycle succeeded",
+                    "EntryLevelErrors" => "the last cycle finished with errors for some people",
+                    "Failed" => "the last cycle failed",
+                    _ => "a cycle is running",
+                }
+                .to_string()
+            })
+            .unwrap_or_default();
+        let paused = code == "Paused" || schedule_state == "Paused";
+        let state_label = match (code.as_str(), &quarantine) {
+            (_, Some(_)) | ("Quarantine", _) => "In quarantine",
+            _ if paused => "Paused",
+            ("NotConfigured", _) => "Not configured",
+            _ if !schedule_on => "Stopped",
+            (_, _) if !ran => "Starting",
+            (_, _) if !steady_state_reached => "Running its first cycle",
+            _ => "Running",
+        }
+        .to_string();
+        let schedule_label = match (&every, schedule_on, paused) {
+            (_, _, true) => "Paused: no cycles until it is started again".to_string(),
+            (Some(every), true, _) => capitalise(every),
+            _ => "Off: no cycles until provisioning is started".to_string(),
+        };
+        let next_run = match (schedule_on && !paused, interval_seconds, &last_execution) {
+            (true, Some(seconds), Some(e)) => e
+                .time_began
+                .as_deref()
+                .filter(|t| !t.starts_with("0001"))
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|began| {
+                    began.with_timezone(&chrono::Utc) + chrono::Duration::seconds(seconds)
+                }),
+            _ => None,
+        };
+        let next_run_label = if quarantine.is_some() {
+            "Entra retries a quarantined job less often (up to once a day) until it is fixed and restarted".to_string()
+        } else if paused {
+            "Not while paused".to_string()
+        } else if !schedule_on {
+            "Not scheduled".to_string()
+        } else if !ran {
+            "The first cycle starts within a few minutes".to_string()
+        } else if next_run.is_some_and(|next| next <= now) {
+            "Due now: the next cycle starts shortly".to_string()
+        } else {
+            String::new()
+        };
         let summary = match (code.as_str(), &quarantine) {
             (_, Some(q)) => format!("In quarantine ({}): {}", q.reason, q.cause),
             ("NotConfigured", _) => {
                 "Not configured yet: save the tenant URL and token, then start.".to_string()
             }
-            ("NotRun", _) => "Configured; the first cycle has not finished yet.".to_string(),
-            ("Paused", _) => "Paused: start it to resume provisioning.".to_string(),
-            ("Active", _) if !steady_state_reached => {
-                "Running the initial cycle; this can take from minutes to hours.".to_string()
-            }
-            ("Active", _) => "Active: Entra provisions changes about every 40 minutes.".to_string(),
-            (other, _) => format!("Job state: {other}."),
+            _ if paused => "Paused: start it to resume provisioning.".to_string(),
+            _ if !schedule_on => "Saved but not started: start provisioning to run cycles.".to_string(),
+            _ if !ran => "Started; the first cycle has not begun yet.".to_string(),
+            _ if !steady_state_reached => format!(
+                "Running the initial cycle, which goes through everyone in scope once; {last_words}."
+            ),
+            _ => format!(
+                "Running: Entra provisions changes {}; {last_words}.",
+                every.as_deref().unwrap_or("on its schedule")
+            ),
         };
         Self {
             job_id: job.id.clone(),
@@ -129,6 +277,13 @@ impl JobStatus {
                 .collect(),
             troubleshooting_url: status.troubleshooting_url.clone(),
             summary,
+            state_label,
+            schedule_label,
+            next_run: next_run.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            next_run_label,
+            last_cycle: None,
+            scope: None,
+            tenant_name: None,
         }
     }
 
@@ -142,6 +297,57 @@ impl JobStatus {
             || matches!(self.code.as_str(), "NotConfigured" | "Paused")
             || !matches!(self.schedule_state.as_str(), "Active")
     }
+}
+
+/// Seconds in an ISO 8601 duration such as `PT40M`, `PT2S` or `P1DT2H`; `None` when it cannot
+/// be read or is Graph's "never" (the largest duration, written for a disabled schedule).
+pub fn duration_seconds(duration: &str) -> Option<i64> {
+    let rest = duration.strip_prefix('P')?;
+    let (days, time) = match rest.split_once('T') {
+        Some((days, time)) => (days, time),
+        None => (rest, ""),
+    };
+    let mut seconds = 0f64;
+    let mut take = |part: &str, units: &[(char, f64)]| -> Option<()> {
+        let mut number = String::new();
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+            } else {
+                let scale = units.iter().find(|(u, _)| *u == c)?.1;
+                seconds += number.parse::<f64>().ok()? * scale;
+                number.clear();
+            }
+        }
+        number.is_empty().then_some(())
+    };
+    take(days, &[('D', 86_400.0)])?;
+    take(time, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
+    (seconds > 0.0 && seconds <= 366.0 * 86_400.0).then_some(seconds.round() as i64)
+}
+
+/// "every 40 minutes", "every 2 seconds", "every hour".
+fn describe_every(seconds: i64) -> String {
+    let (n, unit) = if seconds % 3600 == 0 {
+        (seconds / 3600, "hour")
+    } else if seconds % 60 == 0 {
+        (seconds / 60, "minute")
+    } else {
+        (seconds, "second")
+    };
+    if n == 1 {
+        format!("every {unit}")
+    } else {
+        format!("every {n} {unit}s")
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Plain words for each `quarantineReason` (§3.2, §10).
@@ -189,6 +395,92 @@ pub fn explain_quarantine(reason: &str, error: Option<&SyncError>) -> (String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn job(value: serde_json::Value) -> SyncJob {
+        serde_json::from_value(value).expect("job")
+    }
+
+    fn at(time: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(time)
+            .expect("time")
+            .with_timezone(&chrono::Utc)
+    }
+
+    #[test]
+    fn reads_intervals_in_words_and_seconds() {
+        assert_eq!(duration_seconds("PT40M"), Some(2400));
+        assert_eq!(duration_seconds("PT2S"), Some(2));
+        assert_eq!(duration_seconds("P1DT2H"), Some(93_600));
+        assert_eq!(duration_seconds("P10675199DT2H48M5.4775807S"), None);
+        assert_eq!(duration_seconds("40 minutes"), None);
+        assert_eq!(describe_every(2400), "every 40 minutes");
+        assert_eq!(describe_every(3600), "every hour");
+        assert_eq!(describe_every(2), "every 2 seconds");
+    }
+
+    #[test]
+    fn a_started_job_says_its_schedule_next_run_and_last_cycle_without_contradiction() {
+        let status = JobStatus::from_job_at(
+            &job(serde_json::json!({"id": "scim.t.j",
+                "schedule": {"interval": "PT40M", "state": "Active"},
+                "status": {"code": "NotRun", "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+                    "lastExecution": {"state": "Succeeded", "timeBegan": "2026-11-30T10:00:00Z", "timeEnded": "2026-11-30T10:00:05Z"}}})),
+            at("2026-11-30T10:10:00Z"),
+        );
+        assert_eq!(status.state_label, "Running its first cycle");
+        assert_eq!(status.schedule_label, "Every 40 minutes");
+        assert_eq!(status.next_run.as_deref(), Some("2026-11-30T10:40:00Z"));
+        assert_eq!(status.next_run_label, "");
+        assert!(
+            status.summary.contains("the last cycle succeeded"),
+            "{}",
+            status.summary
+        );
+        assert!(
+            !status.summary.contains("not finished"),
+            "{}",
+            status.summary
+        );
+    }
+
+    #[test]
+    fn a_just_started_job_says_when_its_first_cycle_comes_and_a_paused_one_has_no_next_run() {
+        let started = JobStatus::from_job_at(
+            &job(
+                serde_json::json!({"id": "j", "schedule": {"interval": "PT40M", "state": "Active"},
+                "status": {"code": "NotRun", "lastExecution": null}}),
+            ),
+            at("2026-11-30T10:10:00Z"),
+        );
+        assert_eq!(started.state_label, "Starting");
+        assert_eq!(started.next_run, None);
+        assert_eq!(
+            started.next_run_label,
+            "The first cycle starts within a few minutes"
+        );
+        let paused = JobStatus::from_job_at(
+            &job(
+                serde_json::json!({"id": "j", "schedule": {"interval": "PT40M", "state": "Paused"},
+                "status": {"code": "Paused", "lastExecution": {"state": "Succeeded", "timeBegan": "2026-11-30T10:00:00Z"}}}),
+            ),
+            at("2026-11-30T10:10:00Z"),
+        );
+        assert_eq!(paused.state_label, "Paused");
+        assert_eq!(paused.next_run, None);
+        assert_eq!(paused.next_run_label, "Not while paused");
+        let never = JobStatus::from_job_at(
+            &job(
+                serde_json::json!({"id": "j", "schedule": {"interval": "P10675199DT2H48M5.4775807S", "state": "Disabled"},
+                "status": {"code": "NotConfigured"}}),
+            ),
+            at("2026-11-30T10:10:00Z"),
+        );
+        assert_eq!(never.state_label, "Not configured");
+        assert_eq!(
+            never.schedule_label,
+            "Off: no cycles until provisioning is started"
+        );
+    }
 
     #[test]
     fn the_documented_quarantine_reads_as_a_url_problem() {

@@ -5,7 +5,7 @@
 mod directory;
 mod errors;
 pub mod job_status;
-mod logs;
+pub mod logs;
 pub mod on_demand;
 mod sync;
 pub mod types;
@@ -23,7 +23,8 @@ use crate::problem::Problem;
 
 pub use directory::{Me, Organization};
 pub use errors::{graph_problem, GraphError};
-pub use job_status::JobStatus;
+pub use job_status::{CycleCounts, EntryTally, JobStatus, ProvisioningScope};
+pub use logs::{LogGroup, LogWindow, ProvisioningLogPage, ProvisioningLogQuery};
 pub use sync::{parse_test_connection_failure, TestConnectionFailure};
 
 /// The non-gallery ("Create your own application") template (entra-graph.md §2.2).

@@ -7,7 +7,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::types::{SyncJob, SyncSchema, SyncTemplate};
-use super::{graph_problem, segment, GraphClient, GraphError};
+use super::{graph_problem, segment, GraphClient, GraphError, ProvisioningScope};
 use crate::http::{Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
@@ -187,19 +187,21 @@ impl GraphClient {
     }
 
     /// Saves the tenant URL and token. Every key we want kept is sent, because whether PUT
-    /// replaces the whole set is unconfirmed (§3.4). `SyncAll=false`: only assigned users.
+    /// replaces the whole set is unconfirmed (§3.4). `SyncAll` follows `scope`: `false` for
+    /// only assigned users and groups (the portal's default), `true` for everyone.
     pub async fn put_sync_secrets(
         &self,
         sp_id: &str,
         base_address: &str,
         token: &Secret,
+        scope: ProvisioningScope,
         cancel: &CancellationToken,
     ) -> Result<(), Problem> {
         let body = json!({ "value": [
             { "key": "BaseAddress", "value": base_address },
             { "key": "SecretToken", "value": token.expose() },
             { "key": "SyncNotificationSettings", "value": "{\"Enabled\":false,\"DeleteThresholdEnabled\":false}" },
-            { "key": "SyncAll", "value": "false" },
+            { "key": "SyncAll", "value": scope.sync_all_value() },
         ]});
         let request = Request::new(Method::PUT, self.url(&sync_path(sp_id, "/secrets"))).json(body);
         self.send_ok(request, "Saving the tenant URL and token in Entra", cancel)

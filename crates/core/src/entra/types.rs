@@ -351,6 +351,17 @@ pub struct ProvisioningLogEntry {
     pub target_id: Option<String>,
     #[serde(default)]
     pub steps: Vec<LogStep>,
+    /// The Entra object's id (`sourceIdentity.id`).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub source_id: Option<String>,
+    /// `User` or `Group` (`sourceIdentity.identityType`).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub identity_type: Option<String>,
+    /// True for a person's Provision on demand (started by an admin, not by a cycle).
+    #[serde(default)]
+    pub on_demand: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

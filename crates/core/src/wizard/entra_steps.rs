@@ -11,7 +11,7 @@ use super::progress::{StepId, WizardProgress};
 use super::unity_steps::stored_scim_token;
 use super::WizardContext;
 use crate::entra::types::{ServicePrincipal, SyncJob, SyncTemplate};
-use crate::entra::{graph_problem, GraphClient, JobStatus};
+use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 
@@ -357,7 +357,15 @@ pub async fn save_credentials(
     let sp_id = journal_sp_id(ctx)?;
     let url = scim_url(ctx)?;
     let token = stored_scim_token(ctx)?;
-    graph.put_sync_secrets(&sp_id, &url, &token, cancel).await?;
+    let scope = ctx
+        .journal
+        .snapshot()
+        .entra
+        .scope
+        .unwrap_or(ProvisioningScope::AssignedOnly);
+    graph
+        .put_sync_secrets(&sp_id, &url, &token, scope, cancel)
+        .await?;
     let saved_at = now();
     ctx.journal
         .update(|j| j.entra.secrets_saved_at = Some(saved_at.clone()))?;

@@ -89,6 +89,17 @@ pub struct EntraJournal {
     pub secrets_saved_at: Option<String>,
     #[ts(optional = nullable)]
     pub started_at: Option<String>,
+    /// When the admin last paused the job from this app, and restarted it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub paused_at: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub restarted_at: Option<String>,
+    /// Who the job provisions, as this app last saved it (`SyncAll`); none until then.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub scope: Option<crate::entra::ProvisioningScope>,
 }
 
 pub fn now() -> String {

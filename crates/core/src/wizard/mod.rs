@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod connect;
 pub mod entra_steps;
+pub mod job_control;
 pub mod journal;
 pub mod on_demand;
 pub mod progress;

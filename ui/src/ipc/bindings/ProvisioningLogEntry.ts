@@ -4,4 +4,16 @@ import type { LogStep } from "./LogStep";
 /**
  * One row of `/auditLogs/provisioning`, trimmed to what an admin reads.
  */
-export type ProvisioningLogEntry = { id: string, activityDateTime: string, jobId?: string | null, cycleId?: string | null, changeId?: string | null, provisioningAction?: string | null, status?: string | null, errorCode?: string | null, reason?: string | null, sourceDisplayName?: string | null, targetId?: string | null, steps: Array<LogStep>, };
+export type ProvisioningLogEntry = { id: string, activityDateTime: string, jobId?: string | null, cycleId?: string | null, changeId?: string | null, provisioningAction?: string | null, status?: string | null, errorCode?: string | null, reason?: string | null, sourceDisplayName?: string | null, targetId?: string | null, steps: Array<LogStep>, 
+/**
+ * The Entra object's id (`sourceIdentity.id`).
+ */
+sourceId?: string | null, 
+/**
+ * `User` or `Group` (`sourceIdentity.identityType`).
+ */
+identityType?: string | null, 
+/**
+ * True for a person's Provision on demand (started by an admin, not by a cycle).
+ */
+onDemand: boolean, };

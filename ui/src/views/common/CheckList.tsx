@@ -1,5 +1,7 @@
 // A diagnosis check by check as it runs: a spinner while a check runs, then pass, warning,
-// failure (with cause, fix and the evidence one click away) or skipped with the reason.
+// failure (with cause, fix and the evidence one click away) or skipped with the reason. Once
+// every check has finished, the verdict comes first, the failures and warnings follow, and the
+// passed and skipped checks fold away under one line.
 import {
   Body1,
   Body1Strong,
@@ -16,7 +18,8 @@ import {
   SubtractCircleRegular,
   WarningFilled,
 } from '@fluentui/react-icons';
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
+import { EvidenceList } from './Evidence';
 import type { CheckRow } from './useChecks';
 
 const useStyles = makeStyles({
@@ -29,18 +32,6 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   text: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS, minWidth: 0 },
   details: { marginTop: tokens.spacingVerticalXXS },
-  pre: {
-    margin: 0,
-    padding: tokens.spacingHorizontalS,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderRadius: tokens.borderRadiusMedium,
-    fontFamily: tokens.fontFamilyMonospace,
-    fontSize: tokens.fontSizeBase200,
-    whiteSpace: 'pre-wrap',
-    wordBreak: 'break-all',
-    maxHeight: '240px',
-    overflowY: 'auto',
-  },
   summary: {
     cursor: 'pointer',
     color: tokens.colorBrandForegroundLink,
@@ -52,16 +43,54 @@ export interface CheckListProps {
   rows: CheckRow[];
   label: string;
   testId?: string;
+  /** The verdict, shown above the checks once they have all finished. */
+  verdict?: ReactNode;
 }
 
-export function CheckList({ rows, label, testId = 'checklist' }: CheckListProps): ReactElement {
+/** Passed and skipped checks, which need no attention, in words: "19 passed and 2 skipped". */
+export function quietCount(rows: CheckRow[]): string {
+  const passed = rows.filter((row) => outcomeOf(row) === 'pass').length;
+  const skipped = rows.filter((row) => outcomeOf(row) === 'skipped').length;
+  return [passed ? `${passed} passed` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(' and ');
+}
+
+export function CheckList({ rows, label, testId = 'checklist', verdict }: CheckListProps): ReactElement {
   const styles = useStyles();
+  // A verdict means the run is over, even if a check never reported its end (cancelled).
+  const finished = rows.length > 0 && (verdict !== undefined || rows.every((row) => row.state === 'finished'));
+  if (!finished) {
+    return (
+      <ul className={styles.list} aria-label={label} aria-live="polite" data-testid={testId}>
+        {rows.map((row) => (
+          <CheckLine key={row.id} row={row} styles={styles} />
+        ))}
+      </ul>
+    );
+  }
+  const quiet = (row: CheckRow) => ['pass', 'skipped'].includes(outcomeOf(row));
+  const loud = rows.filter((row) => !quiet(row));
+  const calm = rows.filter(quiet);
   return (
-    <ul className={styles.list} aria-label={label} aria-live="polite" data-testid={testId}>
-      {rows.map((row) => (
-        <CheckLine key={row.id} row={row} styles={styles} />
-      ))}
-    </ul>
+    <div className={styles.list} data-testid={testId}>
+      {verdict}
+      {loud.length > 0 && (
+        <ul className={styles.list} aria-label={`${label}: needs attention`}>
+          {loud.map((row) => (
+            <CheckLine key={row.id} row={row} styles={styles} />
+          ))}
+        </ul>
+      )}
+      {calm.length > 0 && (
+        <details data-testid={`${testId}-quiet`}>
+          <summary className={styles.summary}>Show the {quietCount(calm)} checks</summary>
+          <ul className={styles.list} aria-label={`${label}: passed and skipped`}>
+            {calm.map((row) => (
+              <CheckLine key={row.id} row={row} styles={styles} />
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
   );
 }
 
@@ -105,8 +134,8 @@ function CheckLine({ row, styles }: { row: CheckRow; styles: ReturnType<typeof u
         )}
         {result && (result.evidence.length > 0 || result.facts.length > 0) && (
           <details className={styles.details}>
-            <summary className={styles.summary}>Evidence</summary>
-            <pre className={styles.pre}>{JSON.stringify({ facts: result.facts, evidence: result.evidence }, null, 2)}</pre>
+            <summary className={styles.summary}>Evidence: the request and the response</summary>
+            <EvidenceList facts={result.facts} evidence={result.evidence} />
           </details>
         )}
       </span>

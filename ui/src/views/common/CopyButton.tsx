@@ -12,9 +12,11 @@ export interface CopyButtonProps {
   appearance?: ButtonProps['appearance'];
   size?: ButtonProps['size'];
   testId?: string;
+  /** Nothing to copy yet: the button cannot claim "Copied". */
+  disabled?: boolean;
 }
 
-export function CopyButton({ text, label, children, appearance = 'secondary', size, testId }: CopyButtonProps): ReactElement {
+export function CopyButton({ text, label, children, appearance = 'secondary', size, testId, disabled }: CopyButtonProps): ReactElement {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -28,7 +30,9 @@ export function CopyButton({ text, label, children, appearance = 'secondary', si
       icon={copied ? <CheckmarkRegular /> : <CopyRegular />}
       aria-label={children ? undefined : label}
       data-testid={testId}
+      disabled={disabled || !text}
       onClick={() => {
+        if (!text) return;
         void copyText(text).then(setCopied);
       }}
     >

@@ -53,9 +53,10 @@ export function ConnectorStepView({ onNavigate }: ConnectorStepViewProps): React
       <Panel title="Your SCIM base connector URL">
         <div className={styles.row}>
           <Field label="SCIM base connector URL (Entra’s Tenant URL)" className={styles.url}>
-            <Input readOnly value={url} placeholder="Not known yet" data-testid="connector-url" />
+            {/* Read-only, and looks it: a filled field with no border to type into. */}
+            <Input readOnly appearance="filled-darker" value={url} placeholder="Not known yet" data-testid="connector-url" />
           </Field>
-          <CopyButton text={url} label="Copy the connector URL" testId="connector-copy">
+          <CopyButton text={url} label="Copy the connector URL" testId="connector-copy" disabled={!url}>
             Copy
           </CopyButton>
         </div>

@@ -27,10 +27,11 @@ import { CopyButton } from '../common/CopyButton';
 import { JobCard } from '../common/JobCard';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
-import { summaryLine } from '../common/ReplayPanel';
+import { ReplayVerdict } from '../common/ReplayPanel';
 import { SuccessBar } from '../common/SuccessBar';
 import { useChecks } from '../common/useChecks';
 import { useOperation } from '../common/useOperation';
+import { useReveal } from '../common/useReveal';
 import { ViewPage } from '../common/ViewPage';
 
 const useStyles = makeStyles({
@@ -43,6 +44,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase200,
     '& th, & td': { textAlign: 'start', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, verticalAlign: 'top', borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   },
+  results: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
   path: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
 });
 
@@ -60,6 +62,16 @@ export function DiagnoseView(): ReactElement {
   const [user, setUser] = useState('');
   const logs = useOperation<ProvisioningLogEntry[]>('Reading the provisioning logs');
   const exported = useOperation<ExportedReport>('Exporting the report');
+
+  const reveal = useReveal<HTMLDivElement>(run.result ?? run.problem);
+  // Results belong to the target they were about: changing the target clears them.
+  const changeTarget = (change: () => void) => {
+    change();
+    if (!run.running) {
+      run.reset();
+      checks.reset();
+    }
+  };
 
   const start = async () => {
     checks.reset();
@@ -88,23 +100,23 @@ export function DiagnoseView(): ReactElement {
             void start();
           }}
         >
-          <RadioGroup value={source} onChange={(_e, data) => setSource(data.value as Source)} layout="horizontal" aria-label="What to diagnose">
+          <RadioGroup value={source} onChange={(_e, data) => changeTarget(() => setSource(data.value as Source))} layout="horizontal" aria-label="What to diagnose">
             <Radio value="pasted" label="A URL and token" data-testid="diagnose-source-pasted" />
             <Radio value="configured" label="The configured app (steps 1–3)" data-testid="diagnose-source-configured" />
           </RadioGroup>
           {source === 'pasted' && (
             <div className={styles.row}>
               <Field label="SCIM base URL (Entra’s Tenant URL)" required className={styles.grow}>
-                <Input value={url} onChange={(_e, data) => setUrl(data.value)} data-testid="diagnose-url" />
+                <Input value={url} onChange={(_e, data) => changeTarget(() => setUrl(data.value))} data-testid="diagnose-url" />
               </Field>
               <Field label="Bearer token (Entra’s Secret Token)" required className={styles.grow}>
-                <Input type="password" autoComplete="off" value={token} onChange={(_e, data) => setToken(data.value)} data-testid="diagnose-token" />
+                <Input type="password" autoComplete="off" value={token} onChange={(_e, data) => changeTarget(() => setToken(data.value))} data-testid="diagnose-token" />
               </Field>
             </div>
           )}
           <Checkbox
             checked={writeChecks}
-            onChange={(_e, data) => setWriteChecks(Boolean(data.checked))}
+            onChange={(_e, data) => changeTarget(() => setWriteChecks(Boolean(data.checked)))}
             label="Also create, change and delete a test user and group (always cleaned up)"
           />
           <div className={styles.row}>
@@ -123,9 +135,18 @@ export function DiagnoseView(): ReactElement {
             )}
           </div>
         </form>
-        {checks.rows.length > 0 && <CheckList rows={checks.rows} label="Diagnosis checks" testId="diagnose-checklist" />}
-        {run.result && <Body1 data-testid="diagnose-summary">{summaryLine(run.result)}</Body1>}
-        {run.problem && <ProblemBar problem={run.problem} />}
+        <div ref={reveal} className={styles.results}>
+          {run.problem && <ProblemBar problem={run.problem} />}
+          {run.result && checks.rows.length === 0 && <ReplayVerdict report={run.result} testId="diagnose" />}
+          {checks.rows.length > 0 && (
+            <CheckList
+              rows={checks.rows}
+              label="Diagnosis checks"
+              testId="diagnose-checklist"
+              verdict={run.result ? <ReplayVerdict report={run.result} testId="diagnose" /> : undefined}
+            />
+          )}
+        </div>
       </Panel>
 
       <Panel title="The provisioning job and its logs" intro="For the app set up in step 3: its state and quarantine, and what Entra logged for a person.">

@@ -1,7 +1,7 @@
 // Choosing the Unity enterprise app: search as you type, pick one, or create a new
 // non-gallery app of the typed name when none fits.
 import { Body1, Caption1, makeStyles, Radio, RadioGroup, SearchBox, Spinner, tokens, Field } from '@fluentui/react-components';
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useState, type ReactElement, type ReactNode } from 'react';
 import { entraSearchApps, newOperationId, toProblem, type Problem, type ServicePrincipal } from '../../ipc';
 import { ProblemBar } from '../common/ProblemBar';
 import { useDebounced } from '../common/useDebounced';
@@ -9,6 +9,7 @@ import { useDebounced } from '../common/useDebounced';
 const useStyles = makeStyles({
   list: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXXS },
   muted: { color: tokens.colorNeutralForeground3 },
+  none: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
 });
 
 export interface AppPickerProps {
@@ -16,9 +17,11 @@ export interface AppPickerProps {
   onSearch: (text: string) => void;
   selected?: string;
   onSelect: (app: ServicePrincipal) => void;
+  /** Offered beside "No enterprise app matches": creating one of the searched name. */
+  createAction?: (text: string) => ReactNode;
 }
 
-export function AppPicker({ search, onSearch, selected, onSelect }: AppPickerProps): ReactElement {
+export function AppPicker({ search, onSearch, selected, onSelect, createAction }: AppPickerProps): ReactElement {
   const styles = useStyles();
   const text = useDebounced(search.trim(), 300);
   const [apps, setApps] = useState<ServicePrincipal[] | undefined>();
@@ -85,7 +88,12 @@ export function AppPicker({ search, onSearch, selected, onSelect }: AppPickerPro
           ))}
         </RadioGroup>
       )}
-      {apps && apps.length === 0 && text && <Body1 data-testid="entra-app-none">No enterprise app matches “{text}”.</Body1>}
+      {apps && apps.length === 0 && text && text === search.trim() && !searching && (
+        <div className={styles.none}>
+          <Body1 data-testid="entra-app-none">No enterprise app matches “{text}”.</Body1>
+          {createAction?.(text)}
+        </div>
+      )}
     </>
   );
 }

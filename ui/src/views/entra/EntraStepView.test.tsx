@@ -5,13 +5,14 @@ import {
   entraJobStatus,
   entraSignIn,
   entraTestConnection,
+  entraSearchApps,
   entraUseApp,
   entraAccount,
   runDiagnosis,
-  type JobStatus,
   type WizardProgress,
 } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
+import { jobFixture } from '../../test/jobFixture';
 import { journalFixture } from '../../test/journalFixture';
 import { deferred, problem, renderView } from '../../test/renderView';
 import { EntraStepView } from './EntraStepView';
@@ -21,19 +22,7 @@ vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mo
 const noop = () => undefined;
 const ACCOUNT = { tenantId: 'tenant-1', account: 'admin@contoso.com', resumed: false };
 
-function job(overrides: Partial<JobStatus> = {}): JobStatus {
-  return {
-    jobId: 'scim.abc',
-    code: 'Active',
-    scheduleState: 'Active',
-    interval: 'PT40M',
-    steadyStateReached: true,
-    entryCounts: {},
-    summary: 'Active: Entra provisions changes about every 40 minutes.',
-    lastExecution: { state: 'Succeeded', timeBegan: '2026-11-28T22:00:00Z', timeEnded: '2026-11-28T22:01:00Z' },
-    ...overrides,
-  };
-}
+const job = jobFixture;
 
 describe('step 3', () => {
   it('shows a device code large, with a copy button, until the sign-in ends', async () => {
@@ -78,9 +67,51 @@ describe('step 3', () => {
     await user.click(screen.getByTestId('entra-use-app'));
     expect(await screen.findByText('No enterprise app named “Unity” exists in this tenant.')).toBeInTheDocument();
     await user.click(screen.getByTestId('entra-create-app'));
+    // Creating an app in the tenant is confirmed first.
+    expect(await screen.findByTestId('entra-create-app-dialog')).toHaveTextContent('non-gallery enterprise app named “Unity”');
+    expect(entraUseApp).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByTestId('entra-create-app-confirm'));
     expect(entraUseApp).toHaveBeenLastCalledWith(expect.any(String), 'Unity', true, expect.any(Function));
     expect(await screen.findByTestId('entra-app-result')).toHaveTextContent('“Unity” created');
-    expect(screen.getByTestId('entra-app-result')).toHaveTextContent('Provisioning job scim.abc created');
+    expect(screen.getByTestId('entra-app-result')).toHaveTextContent('provisioning job was created');
+  });
+
+  it('keeps a failed app choice bound to its name and clears it when the search changes', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraUseApp).mockRejectedValueOnce(
+      problem('notFound', 'No enterprise app named “Zebra Payroll” exists in this tenant.', 'Check the name.', 'Looking for the enterprise app “Zebra Payroll”'),
+    );
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    await screen.findByTestId('entra-account');
+    const search = screen.getByTestId('entra-app-search');
+    await user.clear(search);
+    await user.type(search, 'Zebra Payroll');
+    await user.click(screen.getByTestId('entra-use-app'));
+    expect(await screen.findByTestId('entra-create-app')).toHaveTextContent('Create “Zebra Payroll”');
+    await user.clear(search);
+    await user.type(search, 'uni');
+    // The error was about Zebra Payroll: it goes with its button, and nothing offers to create “uni”.
+    expect(screen.queryByTestId('entra-app-problem')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('entra-create-app')).not.toBeInTheDocument();
+  });
+
+  it('offers Create directly, confirmed, when no app matches the search', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraSearchApps).mockResolvedValue([]);
+    vi.mocked(entraUseApp).mockResolvedValueOnce({
+      app: { servicePrincipalId: 'sp-1', appId: 'app-1', displayName: 'Unity SSO', created: true, fromTemplate: true },
+      job: { jobId: 'scim.abc', templateId: 'scim', created: true, status: job({ code: 'NotConfigured' }) },
+    });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    await screen.findByTestId('entra-account');
+    const search = screen.getByTestId('entra-app-search');
+    await user.clear(search);
+    await user.type(search, 'Unity SSO');
+    expect(await screen.findByTestId('entra-app-none', {}, { timeout: 5000 })).toHaveTextContent('No enterprise app matches “Unity SSO”');
+    await user.click(screen.getByTestId('entra-create-app-direct'));
+    await user.click(await screen.findByTestId('entra-create-app-direct-confirm'));
+    expect(entraUseApp).toHaveBeenLastCalledWith(expect.any(String), 'Unity SSO', true, expect.any(Function));
+    expect(await screen.findByTestId('entra-app-result')).toHaveTextContent('“Unity SSO” created');
   });
 
   it('shows our replay and then Entra’s own verdict, and the job card with a quarantine and its fix', async () => {
@@ -101,6 +132,7 @@ describe('step 3', () => {
     vi.mocked(entraJobStatus).mockResolvedValue(
       job({
         code: 'Quarantine',
+        stateLabel: 'In quarantine',
         summary: 'In quarantine (EncounteredQuarantineException): the token was refused.',
         quarantine: { reason: 'EncounteredQuarantineException', cause: 'The SCIM endpoint refused the token.', fix: 'Create a new bearer token and save it.' },
       }),
@@ -113,9 +145,9 @@ describe('step 3', () => {
     expect(await screen.findByTestId('entra-replay-summary')).toHaveTextContent('12 passed');
     expect(await screen.findByTestId('entra-verdict-problem')).toHaveTextContent('Entra could not reach the endpoint');
 
-    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Quarantine'));
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('In quarantine'));
     expect(screen.getByTestId('job-quarantine')).toHaveTextContent('Create a new bearer token and save it.');
-    expect(screen.getByText('Active, every 40 minutes')).toBeInTheDocument();
+    expect(screen.getByTestId('job-schedule')).toHaveTextContent('Every 40 minutes');
     expect(await seriousAxeViolations()).toEqual([]);
   });
 });

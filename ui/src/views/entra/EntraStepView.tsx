@@ -3,7 +3,7 @@
 // Entra's own verdict), Save and Start, and the job card that refreshes itself.
 import { Body1, Button, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type ReactElement } from 'react';
-import { useWizardData } from '../../frame/journal';
+import { currentReplay, useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
 import {
   entraAccount,
@@ -25,11 +25,13 @@ import { JobCard } from '../common/JobCard';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
 import { ProgressNotes } from '../common/ProgressNotes';
-import { ReplayResults, useReplay } from '../common/ReplayPanel';
+import { ConfirmButton } from '../common/ConfirmButton';
+import { ReplayResults, summaryLine, useReplay } from '../common/ReplayPanel';
 import { SimulatedNote } from '../common/SimulatedNote';
 import { StepView } from '../common/StepView';
 import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
+import { useReveal } from '../common/useReveal';
 import { AppPicker } from './AppPicker';
 import { DeviceCode } from './DeviceCode';
 
@@ -73,7 +75,7 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
     >
       <SignInPanel account={account} onSignedIn={setAccount} />
       <AppPanel enabled={Boolean(account)} />
-      <TestPanel enabled={Boolean(account && entra?.jobId)} />
+      <TestPanel enabled={Boolean(account && entra?.jobId)} onNavigate={onNavigate} />
       <StartPanel enabled={Boolean(account && entra?.jobId)} onJobChanged={() => setJobVersion((v) => v + 1)} />
       {/* Read again whenever a step changes the job (saved, started): the journal's time has
           one-second resolution, so a counter bumped by Start makes sure the card reloads. */}
@@ -135,17 +137,53 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
   const [search, setSearch] = useState<string | undefined>();
   const [selectedId, setSelectedId] = useState<string | undefined>();
   const [events, setEvents] = useState<WizardProgress[]>([]);
+  // The name the last Use or Create was about: its result and error speak of it, not of
+  // whatever the search box says now.
+  const [attempted, setAttempted] = useState<string | undefined>();
   const use = useOperation<EntraAppSetup>('Setting up the enterprise app');
   const saved = journal?.journal.entra;
   const name = search ?? saved?.appName ?? 'Unity';
   const notFound = use.problem?.kind === 'notFound' && use.problem.action.startsWith('Looking for the enterprise app');
+  const { reset } = use;
 
-  const go = async (create: boolean) => {
+  const go = async (appName: string, create: boolean) => {
     setEvents([]);
-    if (await use.run((id) => entraUseApp(id, name.trim(), create, (event) => setEvents((current) => [...current, event])))) {
+    setAttempted(appName);
+    if (await use.run((id) => entraUseApp(id, appName, create, (event) => setEvents((current) => [...current, event])))) {
+      setSearch(undefined);
       await refreshJournal();
     }
   };
+
+  const onSearch = (text: string) => {
+    setSearch(text);
+    setSelectedId(undefined);
+    // A new search makes the last answer about another name: it goes, and so does its button.
+    if (!use.running) {
+      reset();
+      setEvents([]);
+    }
+  };
+
+  const createButton = (appName: string, testId: string) => (
+    <ConfirmButton
+      appearance="primary"
+      size="small"
+      testId={testId}
+      title={`Create the enterprise app “${appName}”?`}
+      body={
+        <>
+          This creates a new non-gallery enterprise app named “{appName}” in your Entra tenant, with a provisioning
+          job for Unity. Your people will need to be assigned to it, and single sign-on set up on it if it is not the
+          app they already use for Unity.
+        </>
+      }
+      confirm={`Create “${appName}”`}
+      onConfirm={() => void go(appName, true)}
+    >
+      Create “{appName}”
+    </ConfirmButton>
+  );
 
   return (
     <Panel
@@ -158,15 +196,16 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
         <>
           <AppPicker
             search={name}
-            onSearch={setSearch}
+            onSearch={onSearch}
             selected={selectedId}
             onSelect={(app) => {
               setSelectedId(app.id);
-              setSearch(app.displayName);
+              onSearch(app.displayName);
             }}
+            createAction={(text) => (use.running ? undefined : createButton(text, 'entra-create-app-direct'))}
           />
           <div className={styles.row}>
-            <Button appearance="primary" disabled={use.running || !name.trim()} onClick={() => void go(false)} data-testid="entra-use-app">
+            <Button appearance="primary" disabled={use.running || !name.trim()} onClick={() => void go(name.trim(), false)} data-testid="entra-use-app">
               Use “{name.trim()}”
             </Button>
             {use.running && <Button onClick={use.cancel}>Cancel</Button>}
@@ -174,24 +213,19 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
           <ProgressNotes events={events} running={use.running} label="Enterprise app progress" />
           {use.result && (
             <SuccessBar title={`“${use.result.app.displayName}” ${use.result.app.created ? 'created' : 'found'}`} testId="entra-app-result">
-              Provisioning job {use.result.job.jobId} {use.result.job.created ? 'created' : 'found'} ({use.result.job.status.code}).
+              Its provisioning job {use.result.job.created ? 'was created' : 'was found'}: {use.result.job.status.summary}
             </SuccessBar>
           )}
           {!use.result && saved?.jobId && !use.problem && (
             <Body1 data-testid="entra-app-saved">
-              Using “{saved.appName}”, provisioning job {saved.jobId}.
+              Using “{saved.appName}” and its provisioning job.
             </Body1>
           )}
           {use.problem && (
             <ProblemBar
               problem={use.problem}
-              actions={
-                notFound ? (
-                  <Button appearance="primary" size="small" onClick={() => void go(true)} data-testid="entra-create-app">
-                    Create “{name.trim()}”
-                  </Button>
-                ) : undefined
-              }
+              testId="entra-app-problem"
+              actions={notFound && attempted ? createButton(attempted, 'entra-create-app') : undefined}
             />
           )}
         </>
@@ -200,36 +234,58 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
   );
 }
 
-function TestPanel({ enabled }: { enabled: boolean }): ReactElement {
+function TestPanel({ enabled, onNavigate }: { enabled: boolean; onNavigate: (section: SectionId) => void }): ReactElement {
   const styles = useStyles();
-  const { refreshJournal } = useWizardData();
+  const { refreshJournal, journal, session } = useWizardData();
   const replay = useReplay();
   const verdict = useOperation<TestConnectionOutcome>('Entra’s Test Connection');
+  const reveal = useReveal<HTMLDivElement>(verdict.result ?? verdict.problem);
+  // Step 2's replay of the same URL and token stands for this computer's half: shown by
+  // reference, not repeated check by check.
+  const earlier = currentReplay(journal, session);
+  const earlierPassed = earlier && !earlier.report.cancelled && earlier.report.summary.failed === 0;
+  const [ranHere, setRanHere] = useState(false);
 
   const test = async () => {
     verdict.reset();
-    await replay.start();
+    if (!earlierPassed) {
+      setRanHere(true);
+      const report = await replay.start();
+      if (!report || report.summary.failed > 0) return;
+    }
     if (await verdict.run((id) => entraTestConnection(id))) await refreshJournal();
   };
 
   return (
     <Panel
       title="Test Connection"
-      intro="First this computer replays Entra’s calls check by check, then Entra itself tries the URL and token (Test Connection in the Entra admin center)."
+      intro="This computer replays Entra’s calls first (step 2’s test), then Entra itself tries the URL and token (Test Connection in the Entra admin center)."
     >
       <div className={styles.row}>
         <Button appearance="primary" disabled={!enabled || replay.operation.running || verdict.running} onClick={() => void test()} data-testid="entra-test">
           Test Connection
         </Button>
       </div>
-      <ReplayResults replay={replay} testId="entra-replay" />
-      {verdict.running && <ProgressNotes events={[]} running label="Entra’s verdict" />}
-      {verdict.result && (
-        <SuccessBar title="Entra says: the connection works" testId="entra-verdict">
-          Entra reached {verdict.result.url} with token …{verdict.result.tokenLastFour}.
-        </SuccessBar>
+      {earlierPassed && !ranHere && earlier && (
+        <div className={styles.row} data-testid="entra-replay-reference">
+          <Body1>
+            This computer’s replay (step 2, {earlier.at.toLocaleTimeString()}): {summaryLine(earlier.report)}
+          </Body1>
+          <Button appearance="transparent" size="small" onClick={() => onNavigate('connector')}>
+            See the checks in step 2
+          </Button>
+        </div>
       )}
-      {verdict.problem && <ProblemBar problem={verdict.problem} testId="entra-verdict-problem" />}
+      {ranHere && <ReplayResults replay={replay} testId="entra-replay" />}
+      <div ref={reveal}>
+        {verdict.running && <ProgressNotes events={[]} running label="Entra’s verdict" />}
+        {verdict.result && (
+          <SuccessBar title="Entra says: the connection works" testId="entra-verdict">
+            Entra reached {verdict.result.url} with token …{verdict.result.tokenLastFour}.
+          </SuccessBar>
+        )}
+        {verdict.problem && <ProblemBar problem={verdict.problem} testId="entra-verdict-problem" />}
+      </div>
     </Panel>
   );
 }

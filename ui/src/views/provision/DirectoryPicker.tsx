@@ -1,6 +1,8 @@
 // The directory picker: search users and groups as you type (debounced), move with the
-// keyboard, select several, see the choice as removable tags.
+// keyboard (from the search box too), select several, see the choice as removable tags. Who is
+// already assigned to the app is marked, so assigning stays a choice the admin sees.
 import {
+  Badge,
   Body1,
   Caption1,
   Field,
@@ -13,18 +15,18 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { CheckboxCheckedRegular, CheckboxUncheckedRegular, PeopleRegular, PersonRegular } from '@fluentui/react-icons';
-import { useEffect, useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { directorySearch, newOperationId, toProblem, type DirectoryEntry, type Problem } from '../../ipc';
 import { ProblemBar } from '../common/ProblemBar';
 import { useDebounced } from '../common/useDebounced';
-import { VirtualList } from './VirtualList';
+import { VirtualList, type VirtualListHandle } from './VirtualList';
 
 const ROW_HEIGHT = 44;
 
 const useStyles = makeStyles({
   row: {
     display: 'grid',
-    gridTemplateColumns: '20px 20px minmax(0, 1fr)',
+    gridTemplateColumns: '20px 20px minmax(0, 1fr) auto',
     columnGap: tokens.spacingHorizontalS,
     alignItems: 'center',
     height: '100%',
@@ -47,10 +49,13 @@ export interface DirectoryPickerProps {
   onChange: (selected: DirectoryEntry[]) => void;
   /** How many of each (users, groups) to fetch per search. */
   top?: number;
+  /** Object ids of the users and groups already assigned to the app. */
+  assignedIds?: ReadonlySet<string>;
 }
 
-export function DirectoryPicker({ selected, onChange, top = 999 }: DirectoryPickerProps): ReactElement {
+export function DirectoryPicker({ selected, onChange, top = 999, assignedIds }: DirectoryPickerProps): ReactElement {
   const styles = useStyles();
+  const list = useRef<VirtualListHandle>(null);
   const [search, setSearch] = useState('');
   const text = useDebounced(search.trim(), 300);
   const [results, setResults] = useState<DirectoryEntry[]>([]);
@@ -88,8 +93,19 @@ export function DirectoryPicker({ selected, onChange, top = 999 }: DirectoryPick
 
   return (
     <>
-      <Field label="Search users and groups" hint="Name, user principal name or e-mail. Arrow keys move, Space selects.">
-        <SearchBox value={search} onChange={(_e, data) => setSearch(data.value)} data-testid="picker-search" />
+      <Field
+        label="Search users and groups"
+        hint="Name, user principal name or e-mail. Arrow keys move through the results, Enter selects (Space too, in the list)."
+      >
+        <SearchBox
+          value={search}
+          onChange={(_e, data) => setSearch(data.value)}
+          onKeyDown={(event) => {
+            list.current?.handleKey(event);
+          }}
+          aria-controls={results.length ? 'picker-results' : undefined}
+          data-testid="picker-search"
+        />
       </Field>
       {searching && <Spinner size="tiny" label="Searching…" />}
       {problem && <ProblemBar problem={problem} testId="picker-problem" />}
@@ -108,6 +124,7 @@ export function DirectoryPicker({ selected, onChange, top = 999 }: DirectoryPick
             isSelected={(entry) => selectedIds.has(entry.id)}
             onToggle={toggle}
             testId="picker-results"
+            handleRef={list}
             renderRow={(entry, state) => (
               <div className={mergeClasses(styles.row, state.active && styles.active)}>
                 {state.selected ? (
@@ -120,6 +137,13 @@ export function DirectoryPicker({ selected, onChange, top = 999 }: DirectoryPick
                   <Body1 className={styles.ellipsis}>{entry.displayName}</Body1>
                   <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)}>{entry.detail}</Caption1>
                 </span>
+                {assignedIds?.has(entry.id) ? (
+                  <Badge appearance="tint" color="informative" data-testid="picker-assigned">
+                    Assigned
+                  </Badge>
+                ) : (
+                  <span />
+                )}
               </div>
             )}
           />

@@ -74,6 +74,26 @@ describe('step 4', () => {
     expect(await seriousAxeViolations()).toEqual([]);
   });
 
+  it('moves through the results with the arrow keys from the search box, and marks who is assigned', async () => {
+    vi.mocked(directorySearch).mockResolvedValue([
+      ...users(3),
+      { id: 'g-1', kind: 'group', displayName: 'Unity users', detail: 'Group' },
+    ]);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await screen.findByTestId('assigned-list');
+    const search = await screen.findByTestId('picker-search', {}, { timeout: 10_000 });
+    await user.type(search, 'u');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(search).toHaveFocus();
+    await user.keyboard('{ArrowDown}{ArrowDown}{Enter}');
+    expect(search).toHaveFocus();
+    expect(screen.getByTestId('picker-selected')).toHaveTextContent('User 2');
+    expect(list).toHaveAttribute('aria-activedescendant', within(list).getAllByRole('option')[2]?.id);
+    const group = within(list).getAllByRole('option')[3] as HTMLElement;
+    expect(within(group).getByTestId('picker-assigned')).toHaveTextContent('Assigned');
+    expect(within(list).getAllByTestId('picker-assigned')).toHaveLength(1);
+  });
+
   it('keeps 100,000 results to a handful of rows in the page', async () => {
     vi.mocked(directorySearch).mockResolvedValue(users(100_000));
     const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
@@ -104,15 +124,20 @@ describe('step 4', () => {
     const options = within(list).getAllByRole('option');
     await user.click(options[0] as HTMLElement);
     await user.click(options[1] as HTMLElement);
+    // Neither is assigned yet: assigning is a lasting change, so it is said and confirmed first.
+    expect(screen.getByTestId('provision-unassigned-note')).toHaveTextContent('Not assigned to the app yet: User 0, User 1');
     await user.click(screen.getByTestId('provision-run'));
+    expect(provisionNow).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('provision-run-dialog')).toHaveTextContent('lasting change');
+    await user.click(screen.getByTestId('provision-run-confirm'));
 
     act(() => send({ type: 'userProvisioned', index: 1, total: 2, outcome: created }));
-    const first = await screen.findByRole('article', { name: 'user0@contoso.com: Provisioned' });
+    const first = await screen.findByRole('article', { name: 'user0@contoso.com: Created' });
     const steps = within(first).getAllByTestId('timeline-step');
     expect(steps.map((step) => step.dataset.tone)).toEqual(['good', 'good', 'good']);
-    expect(steps[0]).toHaveTextContent('Import: Success');
+    expect(steps[0]).toHaveTextContent('Import user: done');
     expect(screen.getByTestId('provision-cancel')).toBeInTheDocument();
-    expect(within(first).getByText('Raw JSON')).toBeInTheDocument();
+    expect(within(first).getByText(/Entra’s answer as it came/)).toBeInTheDocument();
 
     act(() => send({ type: 'userProvisioned', index: 2, total: 2, outcome: skipped }));
     await act(async () => pending.resolve([created, skipped]));

@@ -29,12 +29,14 @@ import {
   type ProvisionOnDemandOutcome,
   type WizardProgress,
 } from '../../ipc';
+import { ConfirmButton } from '../common/ConfirmButton';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
 import { ProgressNotes } from '../common/ProgressNotes';
 import { StepView } from '../common/StepView';
 import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
+import { useReveal } from '../common/useReveal';
 import { DirectoryPicker } from './DirectoryPicker';
 import { tally, Timeline } from './Timeline';
 
@@ -43,6 +45,7 @@ const useStyles = makeStyles({
   list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, maxHeight: '160px', overflowY: 'auto' },
   timelines: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
   muted: { color: tokens.colorNeutralForeground3 },
+  summaryLine: { cursor: 'pointer', paddingBlock: tokens.spacingVerticalXS },
 });
 
 export interface ProvisionStepViewProps {
@@ -55,7 +58,7 @@ function subjectOf(entry: DirectoryEntry): OnDemandSubject {
 
 export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): ReactElement {
   const styles = useStyles();
-  const { journal, refreshJournal } = useWizardData();
+  const { journal, refreshJournal, session, updateSession } = useWizardData();
   const ready = Boolean(journal?.journal.entra.jobId);
   const [assigned, setAssigned] = useState<AppRoleAssignment[] | undefined>();
   const [assignedProblem, setAssignedProblem] = useState<Problem | undefined>();
@@ -64,6 +67,8 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
   const [outcomes, setOutcomes] = useState<ProvisionOnDemandOutcome[]>([]);
   const assign = useOperation<AssignmentOutcome[]>('Assigning to the app');
   const provision = useOperation<ProvisionOnDemandOutcome[]>('Provisioning on demand');
+  const reveal = useReveal<HTMLDivElement>(provision.state.status === 'idle' ? undefined : provision.state.status);
+  const runs = session.provisionRuns ?? [];
 
   const loadAssigned = useCallback(async () => {
     try {
@@ -79,6 +84,9 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
     const timer = window.setTimeout(() => void loadAssigned(), 0);
     return () => window.clearTimeout(timer);
   }, [ready, loadAssigned]);
+
+  const assignedIds = new Set((assigned ?? []).map((assignment) => assignment.principalId));
+  const unassignedChosen = chosen.filter((entry) => !assignedIds.has(entry.id));
 
   const doAssign = async () => {
     if (await assign.run((id) => assignPrincipals(id, chosen.map(subjectOf)))) {
@@ -98,13 +106,21 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
     );
     if (done) {
       setOutcomes(done);
+      const result = tally(done);
+      updateSession({
+        provisionFailed: result.failed.length + result.skipped.length > 0,
+        provisionRuns: [{ at: new Date(), outcomes: done }, ...runs],
+      });
       await loadAssigned();
       await refreshJournal();
+    } else {
+      updateSession({ provisionFailed: true });
     }
   };
 
-  const summary = tally(outcomes);
   const finished = provision.state.status === 'done' || provision.state.status === 'failed';
+  const earlierRuns = finished && outcomes.length > 0 ? runs.slice(1) : runs;
+  const names = (entries: DirectoryEntry[]) => entries.map((entry) => entry.displayName).join(', ');
 
   return (
     <StepView
@@ -133,7 +149,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
               {assigned.map((assignment) => (
                 <li key={assignment.id}>
                   {assignment.principalDisplayName ?? assignment.principalId}{' '}
-                  <Caption1 className={styles.muted}>({assignment.principalType ?? 'principal'})</Caption1>
+                  <Caption1 className={styles.muted}>({assignment.principalType === 'Group' ? 'group' : (assignment.principalType ?? 'principal').toLowerCase()})</Caption1>
                 </li>
               ))}
             </ul>
@@ -146,15 +162,39 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
           </Button>
         </div>
       </Panel>
-      <Panel title="Choose people" intro="Search the directory, select users or groups (a group brings up to 50 of its members).">
-        {ready ? <DirectoryPicker selected={chosen} onChange={setChosen} /> : <Body1>Available after step 3.</Body1>}
+      <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
+        {ready ? <DirectoryPicker selected={chosen} onChange={setChosen} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
+        {unassignedChosen.length > 0 && (
+          <Caption1 className={styles.muted} data-testid="provision-unassigned-note">
+            Not assigned to the app yet: {names(unassignedChosen)}. Provisioning assigns them first; they stay assigned until you unassign them.
+          </Caption1>
+        )}
         <div className={styles.row}>
-          <Button disabled={!chosen.length || assign.running || provision.running} onClick={() => void doAssign()} data-testid="provision-assign">
+          <Button disabled={!unassignedChosen.length || assign.running || provision.running} onClick={() => void doAssign()} data-testid="provision-assign">
             Assign to the app
           </Button>
-          <Button appearance="primary" disabled={!chosen.length || provision.running} onClick={() => void doProvision()} data-testid="provision-run">
-            Provision on demand
-          </Button>
+          {unassignedChosen.length > 0 ? (
+            <ConfirmButton
+              appearance="primary"
+              disabled={provision.running}
+              testId="provision-run"
+              title={`Assign ${unassignedChosen.length === 1 ? 'one more' : `${unassignedChosen.length} more`} to the app and provision?`}
+              body={
+                <>
+                  {names(unassignedChosen)} {unassignedChosen.length === 1 ? 'is' : 'are'} not assigned to the app yet. Assigning is a
+                  lasting change: Entra keeps provisioning whoever is assigned on every cycle, until you unassign them.
+                </>
+              }
+              confirm="Assign and provision"
+            onConfirm={() => void doProvision()}
+            >
+              Assign and provision
+            </ConfirmButton>
+          ) : (
+            <Button appearance="primary" disabled={!chosen.length || provision.running} onClick={() => void doProvision()} data-testid="provision-run">
+              Provision on demand
+            </Button>
+          )}
           {provision.running && (
             <Button onClick={provision.cancel} data-testid="provision-cancel">
               Cancel
@@ -170,39 +210,60 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
       </Panel>
       {(provision.running || outcomes.length > 0 || provision.problem) && (
         <Panel title="Provisioning on demand" testId="provision-results">
-          <ProgressNotes events={events} running={provision.running} label="Provisioning progress" />
-          {finished && outcomes.length > 0 && (
-            <MessageBar
-              intent={summary.failed.length ? 'error' : summary.skipped.length ? 'warning' : 'success'}
-              layout="multiline"
-              data-testid="provision-summary"
-            >
-              <MessageBarBody>
-                <MessageBarTitle>
-                  {summary.created} created, {summary.updated} updated, {summary.inSync} already in sync, {summary.skipped.length} skipped,{' '}
-                  {summary.failed.length} failed
-                </MessageBarTitle>
-                {summary.skipped.map((outcome, index) => (
-                  <div key={`s${index}`}>
-                    Skipped {outcome.subject.label}: {outcome.cause}
-                  </div>
-                ))}
-                {summary.failed.map((outcome, index) => (
-                  <div key={`f${index}`}>
-                    Failed {outcome.subject.label}: {outcome.cause} {outcome.fix && <strong>Fix: {outcome.fix}</strong>}
-                  </div>
-                ))}
-              </MessageBarBody>
-            </MessageBar>
-          )}
-          <div className={styles.timelines}>
+          <div ref={reveal} className={styles.timelines}>
+            {finished && outcomes.length > 0 && <RunSummary outcomes={outcomes} testId="provision-summary" />}
+            {provision.problem && <ProblemBar problem={provision.problem} />}
+            <ProgressNotes events={events} running={provision.running} label="Provisioning progress" />
             {outcomes.map((outcome, index) => (
               <Timeline key={index} outcome={outcome} index={index} />
             ))}
           </div>
-          {provision.problem && <ProblemBar problem={provision.problem} />}
+        </Panel>
+      )}
+      {earlierRuns.length > 0 && (
+        <Panel title="Earlier runs in this session" testId="provision-history">
+          {earlierRuns.map((run, runIndex) => (
+            <details key={run.at.getTime()}>
+              <summary className={styles.summaryLine}>
+                {run.at.toLocaleTimeString()}: {tallyLine(tally(run.outcomes))}
+              </summary>
+              <div className={styles.timelines}>
+                {run.outcomes.map((outcome, index) => (
+                  <Timeline key={`${runIndex}-${index}`} outcome={outcome} index={index} />
+                ))}
+              </div>
+            </details>
+          ))}
         </Panel>
       )}
     </StepView>
+  );
+}
+
+/** "1 created, 0 updated, …": the same words the cards use, counted from the same outcomes. */
+export function tallyLine(summary: ReturnType<typeof tally>): string {
+  return `${summary.created} created, ${summary.updated} updated, ${summary.inSync} already in sync, ${summary.skipped.length} skipped, ${summary.failed.length} failed`;
+}
+
+function RunSummary({ outcomes, testId }: { outcomes: ProvisionOnDemandOutcome[]; testId: string }): ReactElement {
+  const summary = tally(outcomes);
+  return (
+    <MessageBar
+      intent={summary.failed.length ? 'error' : summary.skipped.length ? 'warning' : 'success'}
+      layout="multiline"
+      data-testid={testId}
+    >
+      <MessageBarBody>
+        <MessageBarTitle>{tallyLine(summary)}</MessageBarTitle>
+        {summary.skipped.map((outcome, index) => (
+          <div key={`s${index}`}>
+            Skipped {outcome.subject.label}: {outcome.cause}
+          </div>
+        ))}
+        {summary.failed.map((outcome, index) => (
+          <div key={`f${index}`}>Failed {outcome.subject.label}: see its card below for the cause and the fix.</div>
+        ))}
+      </MessageBarBody>
+    </MessageBar>
   );
 }

@@ -71,8 +71,36 @@ export function stepTone(status: string): Tone {
   return 'neutral';
 }
 
+/** Whether a successful outcome created the person in Unity (else it updated them). */
+export function wasCreated(outcome: ProvisionOnDemandOutcome): boolean {
+  return (outcome.action ?? '').toLowerCase().includes('create');
+}
+
+/** The portal's names for Entra's four steps ("Import user", "Perform action"). */
+export function stepTitle(step: OnDemandStep, kind: ProvisionOnDemandOutcome['subject']['kind']): string {
+  const noun = kind === 'group' ? 'group' : 'user';
+  switch ((step.stepType || step.name).toLowerCase()) {
+    case 'import':
+      return `Import ${noun}`;
+    case 'scoping':
+      return `Determine if ${noun} is in scope`;
+    case 'matching':
+      return `Match ${noun} between source and target system`;
+    case 'export':
+      return 'Perform action';
+    default:
+      return step.stepType || step.name;
+  }
+}
+
+/** A step's status in words: "Success" reads as done, "Skipped" as not needed. */
+function statusWord(status: string): string {
+  const tone = stepTone(status);
+  return tone === 'good' ? 'done' : tone === 'bad' ? 'failed' : tone === 'warn' ? 'skipped' : status.toLowerCase();
+}
+
 const VERDICT: Record<ProvisionOnDemandOutcome['verdict'], { label: string; color: 'success' | 'warning' | 'danger' | 'informative' }> = {
-  success: { label: 'Provisioned', color: 'success' },
+  success: { label: 'Updated', color: 'success' },
   alreadyInSync: { label: 'Already in sync', color: 'success' },
   skipped: { label: 'Skipped', color: 'warning' },
   failure: { label: 'Failed', color: 'danger' },
@@ -81,7 +109,8 @@ const VERDICT: Record<ProvisionOnDemandOutcome['verdict'], { label: string; colo
 
 export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome; index: number }): ReactElement {
   const styles = useStyles();
-  const verdict = VERDICT[outcome.verdict];
+  const verdict =
+    outcome.verdict === 'success' && wasCreated(outcome) ? { label: 'Created', color: 'success' as const } : VERDICT[outcome.verdict];
   const bad = outcome.verdict === 'failure' || outcome.verdict === 'skipped';
   return (
     <article className={styles.card} data-testid="timeline" data-verdict={outcome.verdict} aria-label={`${outcome.subject.label}: ${verdict.label}`}>
@@ -95,7 +124,13 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
       {outcome.steps.length > 0 && (
         <ol className={styles.steps} aria-label="Entra’s steps">
           {outcome.steps.map((step, stepIndex) => (
-            <StepChip key={`${index}-${stepIndex}`} step={step} first={stepIndex === 0} inSync={outcome.verdict === 'alreadyInSync'} />
+            <StepChip
+              key={`${index}-${stepIndex}`}
+              step={step}
+              title={stepTitle(step, outcome.subject.kind)}
+              first={stepIndex === 0}
+              inSync={outcome.verdict === 'alreadyInSync'}
+            />
           ))}
         </ol>
       )}
@@ -121,7 +156,7 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
             <tbody>
               {outcome.steps.map((step, stepIndex) => (
                 <tr key={stepIndex}>
-                  <td>{step.stepType || step.name}</td>
+                  <td>{stepTitle(step, outcome.subject.kind)}</td>
                   <td>{step.status}</td>
                   <td>
                     {step.description}
@@ -140,15 +175,15 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
         </details>
       )}
       <details>
-        <summary className={styles.summary}>Raw JSON</summary>
+        <summary className={styles.summary}>Entra’s answer as it came (for a support ticket)</summary>
         <pre className={styles.pre}>{JSON.stringify(outcome, null, 2)}</pre>
       </details>
-      {outcome.changeId && <Caption1>Change ID for Microsoft support: {outcome.changeId}</Caption1>}
+      {outcome.changeId && <Caption1 data-testid="timeline-change-id">Change ID (for Microsoft support): {outcome.changeId}</Caption1>}
     </article>
   );
 }
 
-function StepChip({ step, first, inSync }: { step: OnDemandStep; first: boolean; inSync: boolean }): ReactElement {
+function StepChip({ step, title, first, inSync }: { step: OnDemandStep; title: string; first: boolean; inSync: boolean }): ReactElement {
   const styles = useStyles();
   // An export skipped because both sides already agree is good news, not a warning.
   const tone = inSync && stepTone(step.status) === 'warn' ? 'neutral' : stepTone(step.status);
@@ -160,7 +195,7 @@ function StepChip({ step, first, inSync }: { step: OnDemandStep; first: boolean;
         </span>
       )}
       <span className={mergeClasses(styles.step, styles[tone])} title={step.description}>
-        {step.stepType || step.name}: {step.status}
+        {title}: {statusWord(step.status)}
       </span>
     </li>
   );
@@ -174,11 +209,12 @@ export interface ProvisionTally {
   failed: ProvisionOnDemandOutcome[];
 }
 
+/** Counts per outcome, decided exactly as each card's badge is, so both always agree. */
 export function tally(outcomes: ProvisionOnDemandOutcome[]): ProvisionTally {
   const result: ProvisionTally = { created: 0, updated: 0, inSync: 0, skipped: [], failed: [] };
   for (const outcome of outcomes) {
     if (outcome.verdict === 'success') {
-      if ((outcome.action ?? '').toLowerCase().includes('create')) result.created += 1;
+      if (wasCreated(outcome)) result.created += 1;
       else result.updated += 1;
     } else if (outcome.verdict === 'alreadyInSync') result.inSync += 1;
     else if (outcome.verdict === 'skipped') result.skipped.push(outcome);

@@ -1,8 +1,20 @@
 // A small windowing list: only the rows in view (plus a few) are in the DOM, so 100,000
 // results scroll as smoothly as 10. Rows have a fixed height. It is a listbox with
-// aria-activedescendant: the list keeps focus, arrows move the active row, Space toggles.
+// aria-activedescendant: the list keeps focus, arrows move the active row, Space toggles. A
+// search box above it can forward its arrow keys through `handleRef`, so the keyboard works
+// from where the admin is typing.
 import { makeStyles, tokens } from '@fluentui/react-components';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactElement,
+  type ReactNode,
+  type Ref,
+} from 'react';
 
 const useStyles = makeStyles({
   viewport: {
@@ -28,6 +40,15 @@ export interface VirtualListProps<T> {
   /** How many rows to render beyond the visible ones, each side. */
   overscan?: number;
   testId?: string;
+  /** For a search box that forwards its keys (arrows, Page Up/Down, Enter) to the list. */
+  handleRef?: Ref<VirtualListHandle>;
+}
+
+export interface VirtualListHandle {
+  /** Handles a key pressed elsewhere (the search box): true when the list used it. */
+  handleKey: (event: KeyboardEvent<HTMLElement>) => boolean;
+  /** The DOM id of the active row, for aria-activedescendant on the search box. */
+  activeId: () => string | undefined;
 }
 
 export function VirtualList<T>({
@@ -41,6 +62,7 @@ export function VirtualList<T>({
   renderRow,
   overscan = 6,
   testId,
+  handleRef,
 }: VirtualListProps<T>): ReactElement {
   const styles = useStyles();
   const viewport = useRef<HTMLDivElement>(null);
@@ -81,8 +103,10 @@ export function VirtualList<T>({
     reveal(next);
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (!count) return;
+  const rowId = (index: number) => `${testId ?? 'vlist'}-row-${index}`;
+
+  const handleKey = (event: KeyboardEvent<HTMLElement>, fromSearch: boolean): boolean => {
+    if (!count) return false;
     const page = Math.max(1, Math.floor(height / rowHeight) - 1);
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(activeIndex + 1),
@@ -100,12 +124,23 @@ export function VirtualList<T>({
         if (item !== undefined) onToggle(item);
       },
     };
+    // Typing in a search box keeps Space, Home and End for the text.
+    if (fromSearch && [' ', 'Home', 'End'].includes(event.key)) return false;
     const action = keys[event.key];
-    if (action) {
-      event.preventDefault();
-      action();
-    }
+    if (!action) return false;
+    event.preventDefault();
+    action();
+    return true;
   };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    handleKey(event, false);
+  };
+
+  useImperativeHandle(handleRef, () => ({
+    handleKey: (event) => handleKey(event, true),
+    activeId: () => (count ? rowId(activeIndex) : undefined),
+  }));
 
   const rows = Array.from({ length: Math.max(0, last - first) }, (_, offset) => first + offset).map((index) => {
     const item = items[index];
@@ -115,7 +150,7 @@ export function VirtualList<T>({
     return (
       <div
         key={idOf(item)}
-        id={`${testId ?? 'vlist'}-row-${index}`}
+        id={rowId(index)}
         role="option"
         aria-selected={selected}
         aria-setsize={count}
@@ -123,9 +158,11 @@ export function VirtualList<T>({
         className={styles.row}
         style={{ top: index * rowHeight, height: rowHeight }}
         onMouseDown={(event) => event.preventDefault()}
-        onClick={() => {
+        onClick={(event) => {
           setActive(index);
-          viewport.current?.focus();
+          // Focus without scrolling: a page that jumps under the pointer makes the next click
+          // land on the wrong person.
+          event.currentTarget.closest<HTMLElement>('[role="listbox"]')?.focus({ preventScroll: true });
           onToggle(item);
         }}
         data-testid="picker-option"
@@ -138,10 +175,11 @@ export function VirtualList<T>({
   return (
     <div
       ref={viewport}
+      id={testId ?? 'vlist'}
       role="listbox"
       aria-label={label}
       aria-multiselectable="true"
-      aria-activedescendant={count ? `${testId ?? 'vlist'}-row-${activeIndex}` : undefined}
+      aria-activedescendant={count ? rowId(activeIndex) : undefined}
       tabIndex={0}
       className={styles.viewport}
       style={{ height }}

@@ -86,7 +86,8 @@ export function SettingsView({ appInfo }: SettingsViewProps): ReactElement {
       summary={
         <>
           The cloud profile decides which Microsoft and Unity services this app talks to. Changes
-          apply when the app next starts; signing out removes this app’s entries from the keychain.
+          apply when the app next starts; signing out removes this app’s saved sign-ins and token
+          from {appInfo?.secretStore ?? 'its secret store'}.
         </>
       }
     >
@@ -251,23 +252,28 @@ function SettingsForm(): ReactElement {
 }
 
 function SignOutPanel(): ReactElement {
-  const { refreshJournal } = useWizardData();
+  const { refreshJournal, appInfo, updateSession } = useWizardData();
   const [outcome, setOutcome] = useState<SignOutOutcome | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const run = async () => {
     try {
       setOutcome(await signOut());
       setProblem(undefined);
+      // What this run checked with the forgotten token and sign-ins no longer stands.
+      updateSession({ replay: undefined, provisionFailed: undefined });
       await refreshJournal();
     } catch (error) {
       setProblem(toProblem(error, 'Signing out'));
     }
   };
   return (
-    <Panel title="Sign out" intro="Forgets the Microsoft and Unity sign-ins and the SCIM bearer token kept for this profile.">
+    <Panel
+      title="Sign out"
+      intro={`Forgets the Microsoft and Unity sign-ins and the SCIM bearer token kept in ${appInfo?.secretStore ?? 'the secret store'} for this profile. Steps 1 to 4 then wait for a new sign-in; what was set up in Entra and Unity stays.`}
+    >
       <div>
         <Button onClick={() => void run()} data-testid="settings-sign-out">
-          Sign out and clear the keychain
+          Sign out and forget the saved sign-ins
         </Button>
       </div>
       {outcome && (

@@ -106,7 +106,7 @@ describe('step 1, the API road', () => {
         tokenStoredIn: 'the OS keychain',
       }),
     );
-    await waitFor(() => expect(screen.getByTestId('unity-result')).toHaveTextContent('Token stored in the OS keychain, ends in …Zx9q'));
+    await waitFor(() => expect(screen.getByTestId('unity-result')).toHaveTextContent('Token kept in memory (this run only), ends in …Zx9q'));
     expect(await seriousAxeViolations()).toEqual([]);
   });
 });

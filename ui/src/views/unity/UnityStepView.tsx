@@ -71,7 +71,7 @@ export function UnityStepView({ onNavigate }: UnityStepViewProps): ReactElement 
     >
       {stored?.tokenLastFour && (
         <SuccessBar title="A bearer token is set up" testId="unity-token-fact">
-          Token stored in {journal?.tokenStoredIn}, ends in …{stored.tokenLastFour}
+          Token kept in {journal?.tokenStoredIn ?? appInfo?.secretStore}, ends in …{stored.tokenLastFour}
           {stored.orgName ? ` (organization ${stored.orgName})` : ''}.
         </SuccessBar>
       )}
@@ -97,7 +97,8 @@ export function UnityStepView({ onNavigate }: UnityStepViewProps): ReactElement 
 
 function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
   const styles = useStyles();
-  const { refreshJournal, journal } = useWizardData();
+  const { refreshJournal, journal, appInfo } = useWizardData();
+  const store = journal?.tokenStoredIn ?? appInfo?.secretStore ?? 'the app’s secret store';
   const signIn = useOperation<UnitySignInOutcome>('Signing in to Unity');
   const ensure = useOperation<UnityCredentialsOutcome>('Setting up the service account and token');
   const [events, setEvents] = useState<WizardProgress[]>([]);
@@ -155,7 +156,7 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
       </Panel>
       <Panel
         title="Service account, role and token"
-        intro="Finds or creates the service account “Entra ID provisioning (scim-setup)”, gives it the SCIM Authenticator role, and creates a bearer token that goes straight into the keychain."
+        intro={`Finds or creates the service account “Entra ID provisioning (scim-setup)”, gives it the SCIM Authenticator role, and creates a bearer token that goes straight into ${store}.`}
       >
         <div className={styles.row}>
           <Button
@@ -172,8 +173,8 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
         {ensure.result && (
           <SuccessBar title="Service account ready" testId="unity-result">
             “{ensure.result.serviceAccountName}” {ensure.result.serviceAccountCreated ? 'created' : 'found'}
-            {ensure.result.roleAdded ? ', SCIM Authenticator role added' : ', already a SCIM Authenticator'}. Token stored in{' '}
-            {ensure.result.tokenStoredIn}, ends in …{ensure.result.tokenLastFour}.
+            {ensure.result.roleAdded ? ', SCIM Authenticator role added' : ', already a SCIM Authenticator'}. Token kept in{' '}
+            {store}, ends in …{ensure.result.tokenLastFour}.
           </SuccessBar>
         )}
         {ensure.problem && <ProblemBar problem={ensure.problem} />}
@@ -190,7 +191,8 @@ const PAGES: { page: DashboardPage; label: string; key: keyof DashboardLinks }[]
 
 function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
   const styles = useStyles();
-  const { refreshJournal } = useWizardData();
+  const { refreshJournal, journal, appInfo } = useWizardData();
+  const store = journal?.tokenStoredIn ?? appInfo?.secretStore ?? 'the app’s secret store';
   const [links, setLinks] = useState<DashboardLinks | null | undefined>();
   const [connector, setConnector] = useState('');
   const [token, setToken] = useState('');
@@ -247,10 +249,27 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
         }}
       >
         <Field label="SCIM base connector URL, or your organization ID" required>
-          <Input value={connector} onChange={(_e, data) => setConnector(data.value)} data-testid="guided-connector" />
+          <Input
+            value={connector}
+            onChange={(_e, data) => {
+              setConnector(data.value);
+              // A new value makes the last check's verdict about something else: it goes.
+              if (!check.running) check.reset();
+            }}
+            data-testid="guided-connector"
+          />
         </Field>
-        <Field label="Bearer token" required hint="Sent only to this app’s engine and the keychain; it is never shown again.">
-          <Input type="password" value={token} onChange={(_e, data) => setToken(data.value)} data-testid="guided-token" autoComplete="off" />
+        <Field label="Bearer token" required hint={`Sent only to this app’s engine, which keeps it in ${store}; it is never shown again.`}>
+          <Input
+            type="password"
+            value={token}
+            onChange={(_e, data) => {
+              setToken(data.value);
+              if (!check.running) check.reset();
+            }}
+            data-testid="guided-token"
+            autoComplete="off"
+          />
         </Field>
         <div className={styles.row}>
           <Button type="submit" appearance="primary" disabled={check.running || !connector.trim() || !token.trim()} data-testid="guided-submit">

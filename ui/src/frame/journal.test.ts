@@ -1,0 +1,55 @@
+// A step is Done only when its own check passed, and goes back when its result is undone.
+import type { DiagnoseReport } from '../ipc';
+import { journalFixture } from '../test/journalFixture';
+import { replayTarget, stepStatusFrom } from './journal';
+
+const URL = 'http://127.0.0.1:41002/scim/v2/tenants/42';
+
+function replay(failed: number): DiagnoseReport {
+  return {
+    url: URL,
+    tokenHint: '…7Q2a',
+    writeChecks: false,
+    startedAt: '2026-11-28T22:00:00Z',
+    elapsedMs: 10,
+    cancelled: false,
+    summary: { passed: 20 - failed, warned: 0, failed, skipped: 1 },
+    checks: [],
+  };
+}
+
+describe('step status', () => {
+  const unity = { scimUrl: URL, tokenLastFour: '7Q2a' };
+
+  it('keeps step 2 in progress until its test has passed, and marks it failed when it fails', () => {
+    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity });
+    expect(stepStatusFrom(journal).connector).toBe('inProgress');
+    const target = replayTarget(journal);
+    expect(stepStatusFrom(journal, { replay: { report: replay(0), target, at: new Date() } }).connector).toBe('done');
+    expect(stepStatusFrom(journal, { replay: { report: replay(2), target, at: new Date() } }).connector).toBe('failed');
+  });
+
+  it('forgets a replay of another URL or token', () => {
+    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity });
+    const stale = { report: replay(0), target: `${URL}|old1`, at: new Date() };
+    expect(stepStatusFrom(journal, { replay: stale }).connector).toBe('inProgress');
+  });
+
+  it('counts Entra’s own Test Connection as step 2’s check after a restart', () => {
+    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl', 'testConnection'], unity });
+    expect(stepStatusFrom(journal).connector).toBe('done');
+  });
+
+  it('takes step 4 back from Done after a failed run', () => {
+    const journal = journalFixture({ done: ['signInMicrosoft', 'startProvisioning', 'provisionOnDemand'], unity });
+    expect(stepStatusFrom(journal).provision).toBe('done');
+    expect(stepStatusFrom(journal, { provisionFailed: true }).provision).toBe('failed');
+  });
+
+  it('takes steps 3 and 4 back from Done after signing out of Microsoft', () => {
+    const journal = journalFixture({ done: ['startProvisioning', 'provisionOnDemand'], unity });
+    const status = stepStatusFrom(journal);
+    expect(status.entra).toBe('inProgress');
+    expect(status.provision).toBe('inProgress');
+  });
+});

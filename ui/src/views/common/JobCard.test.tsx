@@ -1,0 +1,91 @@
+// The job card as the portal's Overview: plain words, the schedule and next cycle from the
+// engine, the last cycle's counts, and Pause/Start/Restart/scope, each confirmed first.
+import { FluentProvider, webLightTheme } from '@fluentui/react-components';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { JobStatus } from '../../ipc';
+import { jobFixture } from '../../test/jobFixture';
+import { JobCard, type JobActions } from './JobCard';
+
+vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
+
+function job(overrides: Partial<JobStatus> = {}): JobStatus {
+  return jobFixture({
+    lastCycle: {
+      cycleId: 'c-1',
+      users: { created: 3, updated: 1, removed: 1, skipped: 2, failed: 0 },
+      groups: { created: 1, updated: 0, removed: 0, skipped: 0, failed: 0 },
+    },
+    scope: 'assignedOnly',
+    tenantName: 'Contoso',
+    ...overrides,
+  });
+}
+
+describe('JobCard', () => {
+  it('says the state, schedule, next cycle, scope and last cycle in plain words', async () => {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => job()} refreshEvery={0} />
+      </FluentProvider>,
+    );
+    expect(await screen.findByTestId('job-state')).toHaveTextContent('Running');
+    expect(screen.getByTestId('job-schedule')).toHaveTextContent('Every 40 minutes');
+    expect(screen.getByTestId('job-next-run')).not.toHaveTextContent('—');
+    expect(screen.getByTestId('job-scope')).toHaveTextContent('Only assigned users and groups');
+    expect(screen.getByText('Contoso')).toBeInTheDocument();
+    const counts = screen.getByTestId('job-last-cycle');
+    expect(counts).toHaveTextContent('Users3112');
+    expect(screen.queryByText('NotRun')).not.toBeInTheDocument();
+  });
+
+  it('pauses only after the admin confirms, then offers Start', async () => {
+    const user = userEvent.setup();
+    const actions: JobActions = {
+      pause: vi.fn(async () => job({ code: 'Paused', scheduleState: 'Paused', stateLabel: 'Paused', nextRun: null, nextRunLabel: 'Not while paused' })),
+      start: vi.fn(async () => job()),
+      restart: vi.fn(async () => job()),
+      setScope: vi.fn(async () => job({ scope: 'allUsers' })),
+    };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => job()} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    await user.click(await screen.findByTestId('job-pause'));
+    expect(actions.pause).not.toHaveBeenCalled();
+    expect(await screen.findByTestId('job-pause-dialog')).toHaveTextContent('Nothing is changed or removed in Unity');
+    await user.click(screen.getByTestId('job-pause-confirm'));
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Paused'));
+    expect(screen.getByTestId('job-next-run')).toHaveTextContent('Not while paused');
+    expect(screen.getByTestId('job-action-done')).toHaveTextContent('Paused');
+    expect(screen.getByTestId('job-start')).toBeInTheDocument();
+    expect(screen.queryByTestId('job-pause')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('job-restart'));
+    expect(await screen.findByTestId('job-restart-dialog')).toHaveTextContent('watermark');
+    await user.click(screen.getByTestId('job-restart-confirm'));
+    await waitFor(() => expect(actions.restart).toHaveBeenCalled());
+  });
+
+  it('changes the scope only after a confirmation that says what happens in Unity', async () => {
+    const user = userEvent.setup();
+    const actions: JobActions = {
+      pause: vi.fn(),
+      start: vi.fn(),
+      restart: vi.fn(),
+      setScope: vi.fn(async () => job({ scope: 'allUsers' })),
+    };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => job()} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    await user.click(await screen.findByRole('radio', { name: 'All users and groups in the directory' }));
+    await user.click(screen.getByTestId('job-scope-save'));
+    expect(await screen.findByTestId('job-scope-save-dialog')).toHaveTextContent('every user and group in your directory');
+    await user.click(screen.getByTestId('job-scope-save-confirm'));
+    await waitFor(() => expect(actions.setScope).toHaveBeenCalledWith(expect.any(String), 'allUsers'));
+    await waitFor(() => expect(screen.getByTestId('job-scope')).toHaveTextContent('All users and groups'));
+  });
+});
