@@ -130,3 +130,37 @@ fn nothing_to_export_is_said_plainly() {
     let err = empty.export_into(dir.path()).expect_err("empty");
     assert_eq!(err.kind_name(), "badInput");
 }
+
+/// The job and the provisioning logs survive the redaction round trip (a report that could
+/// not would not be written), and a token Entra quoted in them is hidden.
+#[test]
+fn a_quarantined_job_and_its_logs_are_reported_with_the_quoted_token_hidden() {
+    let token = Secret::new("quarantine-quoted-token-4d3c2b1a");
+    let message = format!("Response Content: Bearer {} is not valid", token.expose());
+    let job: crate::entra::types::SyncJob = serde_json::from_value(serde_json::json!({
+        "id": "scim.t.j", "templateId": "scim",
+        "schedule": {"interval": "PT40M", "state": "Active"},
+        "status": {"code": "Quarantine", "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
+            "quarantine": {"currentBegan": "2021-05-24T21:45:54Z", "reason": "EncounteredQuarantineException",
+                "error": {"code": "SystemForCrossDomainIdentityManagementInvalidCredentials",
+                          "message": message, "tenantActionable": true}}}
+    }))
+    .expect("job");
+    let entry: ProvisioningLogEntry = serde_json::from_value(serde_json::json!({
+        "id": "log-1", "activityDateTime": "2026-11-30T10:00:00Z",
+        "sourceDisplayName": "Adele Vance", "status": "failure",
+        "errorCode": "SystemForCrossDomainIdentityManagementUnauthorized", "reason": message
+    }))
+    .expect("entry");
+    let mut report = SupportReport::new("0.1.0", &CloudProfile::global(), Journal::default());
+    report.job = Some(JobStatus::from_job(&job));
+    report.provisioning_logs = vec![entry];
+    for text in [
+        report.to_json().expect("json"),
+        report.to_html().expect("html"),
+    ] {
+        assert!(!text.contains(token.expose()), "{text}");
+        assert!(text.contains("Adele Vance"), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+}
