@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../icons"
 rsvg-convert -w 1024 -h 1024 icon.svg -o icon.png
-for size in 32 64 128 256; do
+for size in 32 64 128 256 512; do
   rsvg-convert -w "$size" -h "$size" icon.svg -o "${size}x${size}.png"
 done
 cp 256x256.png 128x128@2x.png

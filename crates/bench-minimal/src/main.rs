@@ -1,0 +1,32 @@
+//! The start-up benchmark's floor (`scripts/bench.sh`): an empty Tauri window built with the
+//! same Tauri, WebKitGTK and release profile as scim-setup. Its page sends the same
+//! `first_paint` mark as scim-setup's UI, so the two start-up figures compare like for like.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The page has painted: writes the wall-clock time (Unix milliseconds) to the file named by
+/// `SCIM_SETUP_BENCH_MARK`, as scim-setup's `first_paint` does; without it, does nothing.
+#[tauri::command]
+fn first_paint() {
+    if let Some(path) = std::env::var_os("SCIM_SETUP_BENCH_MARK") {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let _ = std::fs::write(path, format!("{:.3}\n", now.as_secs_f64() * 1000.0));
+    }
+}
+
+fn main() -> ExitCode {
+    let result = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![first_paint])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: the window could not start: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
