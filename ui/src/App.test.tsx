@@ -6,6 +6,7 @@ import { App } from './App';
 import { getAppInfo, NotInAppError, type Problem } from './ipc';
 import { seriousAxeViolations } from './test/axe';
 import { appInfoFixture } from './test/appInfoFixture';
+import { preloadViews } from './views/SectionView';
 
 vi.mock('./ipc', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./ipc')>()),
@@ -31,6 +32,12 @@ function currentView(): HTMLElement {
 }
 
 describe('the frame', () => {
+  // The views past Start are lazy chunks; loaded up front, a click shows its view at once, as in
+  // the window once Start has painted.
+  beforeAll(async () => {
+    await preloadViews();
+  });
+
   it('lists Start, the four steps in order, then Diagnose and Settings', async () => {
     await renderApp();
     const navigation = screen.getByRole('navigation', { name: 'Setup steps and tools' });

@@ -1,14 +1,24 @@
-// Picks the view for the selected section.
-import type { ReactElement } from 'react';
+// Picks the view for the selected section. Start is in the first bundle; the steps, Diagnose and
+// Settings are chunks of their own, fetched in the background once the first view has painted,
+// so the window's first paint loads only what Start shows.
+import { Spinner } from '@fluentui/react-components';
+import { Suspense, useEffect, type ReactElement } from 'react';
 import type { SectionId } from '../frame/sections';
 import type { AppInfo } from '../ipc';
-import { ConnectorStepView } from './connector/ConnectorStepView';
-import { DiagnoseView } from './diagnose/DiagnoseView';
-import { EntraStepView } from './entra/EntraStepView';
-import { ProvisionStepView } from './provision/ProvisionStepView';
-import { SettingsView } from './settings/SettingsView';
+import { lazyView } from './common/lazyView';
 import { StartView } from './start/StartView';
-import { UnityStepView } from './unity/UnityStepView';
+
+const Unity = lazyView(() => import('./unity/UnityStepView').then((m) => m.UnityStepView));
+const Connector = lazyView(() => import('./connector/ConnectorStepView').then((m) => m.ConnectorStepView));
+const Entra = lazyView(() => import('./entra/EntraStepView').then((m) => m.EntraStepView));
+const Provision = lazyView(() => import('./provision/ProvisionStepView').then((m) => m.ProvisionStepView));
+const Diagnose = lazyView(() => import('./diagnose/DiagnoseView').then((m) => m.DiagnoseView));
+const Settings = lazyView(() => import('./settings/SettingsView').then((m) => m.SettingsView));
+
+/** Fetches every view's chunk; resolves when all are loaded (tests await it). */
+export function preloadViews(): Promise<unknown> {
+  return Promise.all([Unity, Connector, Entra, Provision, Diagnose, Settings].map((view) => view.preload()));
+}
 
 export interface SectionViewProps {
   section: SectionId;
@@ -17,20 +27,40 @@ export interface SectionViewProps {
 }
 
 export function SectionView({ section, appInfo, onNavigate }: SectionViewProps): ReactElement {
+  useEffect(() => {
+    // After the first view's paint (the frame after this commit), load the others.
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => void preloadViews(), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      window.clearTimeout(timer);
+    };
+  }, []);
+
+  return (
+    <Suspense fallback={<Spinner label="Loading…" />}>
+      <Section section={section} appInfo={appInfo} onNavigate={onNavigate} />
+    </Suspense>
+  );
+}
+
+function Section({ section, appInfo, onNavigate }: SectionViewProps): ReactElement {
   switch (section) {
     case 'start':
       return <StartView profileName={appInfo?.profile.name} onNavigate={onNavigate} />;
     case 'unity':
-      return <UnityStepView onNavigate={onNavigate} />;
+      return <Unity.View onNavigate={onNavigate} />;
     case 'connector':
-      return <ConnectorStepView onNavigate={onNavigate} />;
+      return <Connector.View onNavigate={onNavigate} />;
     case 'entra':
-      return <EntraStepView onNavigate={onNavigate} />;
+      return <Entra.View onNavigate={onNavigate} />;
     case 'provision':
-      return <ProvisionStepView onNavigate={onNavigate} />;
+      return <Provision.View onNavigate={onNavigate} />;
     case 'diagnose':
-      return <DiagnoseView />;
+      return <Diagnose.View />;
     case 'settings':
-      return <SettingsView appInfo={appInfo} />;
+      return <Settings.View appInfo={appInfo} />;
   }
 }
