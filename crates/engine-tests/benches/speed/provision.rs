@@ -70,7 +70,8 @@ pub async fn on_demand_at_graphs_limit() -> BenchResult {
     save_credentials(&env.ctx, &graph, &env.cancel).await?;
 
     let (_, developer_members) = group_with_members(&env, &graph, "Unity Developers").await?;
-    let (engineering, engineering_members) = group_with_members(&env, &graph, "Engineering").await?;
+    let (engineering, engineering_members) =
+        group_with_members(&env, &graph, "Engineering").await?;
     let per_second = f64::from(CALLS_PER_WINDOW) / window.as_secs_f64();
 
     // One user per call: each assigned directly first.
