@@ -2,7 +2,7 @@
 //! TypeScript twins in ui/src/ipc/bindings are generated from these (ts-rs). No secrets.
 
 use scim_core::profile::CloudProfile;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -53,17 +53,4 @@ impl ProfileSummary {
             scim_base_url: profile.sandbox.as_ref().map(|s| s.scim_base_url.clone()),
         }
     }
-}
-
-/// Who is signed in to Microsoft, and in which tenant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct EntraAccount {
-    #[ts(optional = nullable)]
-    pub tenant_id: Option<String>,
-    #[ts(optional = nullable)]
-    pub account: Option<String>,
-    /// Signed in quietly with the saved session.
-    pub resumed: bool,
 }

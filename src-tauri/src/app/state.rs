@@ -1,21 +1,16 @@
-//! What every command can reach: the active cloud, the engine's wizard context, the
-//! signed-in sessions, the cancellation registry and the last diagnosis (for the export).
+//! What every command can reach: the active cloud, the engine's wizard context (which holds
+//! the signed-in sessions), the cancellation registry and the last diagnosis (for the export).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use scim_core::auth::providers::{microsoft_endpoints, unity_endpoints};
-use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, OAuthSession, SystemBrowser};
-use scim_core::entra::GraphClient;
+use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 use scim_core::scim::DiagnoseReport;
-use scim_core::secrets::keys;
-use scim_core::unity::UnityAdminClient;
 use scim_core::wizard::WizardContext;
 use scim_core::Problem;
 use tokio_util::sync::CancellationToken;
 
 use super::cloud::ActiveCloud;
-use super::info::EntraAccount;
 
 pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
@@ -26,7 +21,6 @@ pub struct AppState {
     pub ctx: WizardContext,
     pub launcher: Arc<dyn BrowserLauncher>,
     pub operations: Operations,
-    pub sessions: Sessions,
     pub last_diagnosis: Mutex<Option<DiagnosisRecord>>,
 }
 
@@ -66,110 +60,8 @@ impl AppState {
             ctx,
             launcher,
             operations: Operations::default(),
-            sessions: Sessions::default(),
             last_diagnosis: Mutex::new(None),
         })
-    }
-
-    /// Graph as the signed-in admin: this run's session, else a quiet resume from the
-    /// keychain's refresh token, else "sign in first".
-    pub async fn graph(&self, cancel: &CancellationToken) -> Result<GraphClient, Problem> {
-        let session = self.microsoft_session(cancel).await?.ok_or_else(|| {
-            Problem::sign_in_required(
-                "Calling Microsoft Graph",
-                "You are not signed in to Microsoft.",
-                "Sign in to Microsoft in step 3 (Entra provisioning).",
-            )
-        })?;
-        Ok(GraphClient::new(
-            self.ctx.http.clone(),
-            self.ctx.profile.graph_base(),
-            session,
-        ))
-    }
-
-    pub async fn microsoft_session(
-        &self,
-        cancel: &CancellationToken,
-    ) -> Result<Option<Arc<OAuthSession>>, Problem> {
-        if let Some((session, _)) = self.sessions.microsoft() {
-            return Ok(Some(session));
-        }
-        let profile = &self.ctx.profile;
-        let key =
-            keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
-        let resumed = OAuthSession::resume(
-            self.ctx.http.clone(),
-            microsoft_endpoints(profile, "organizations"),
-            self.ctx.secrets.clone(),
-            key.clone(),
-            cancel,
-        )
-        .await?;
-        let Some((_, tokens)) = resumed else {
-            return Ok(None);
-        };
-        let account = EntraAccount {
-            tenant_id: tokens.claim("tid"),
-            account: tokens.claim("preferred_username"),
-            resumed: true,
-        };
-        // Later refreshes name the tenant, as the engine's own sign-in does.
-        let endpoints = microsoft_endpoints(
-            profile,
-            account.tenant_id.as_deref().unwrap_or("organizations"),
-        );
-        let session = Arc::new(OAuthSession::start(
-            self.ctx.http.clone(),
-            endpoints,
-            self.ctx.secrets.clone(),
-            key,
-            tokens,
-        )?);
-        self.sessions.set_microsoft(session.clone(), account);
-        Ok(Some(session))
-    }
-
-    pub async fn unity_admin(
-        &self,
-        cancel: &CancellationToken,
-    ) -> Result<Option<UnityAdminClient>, Problem> {
-        let profile = &self.ctx.profile;
-        let session = match self.sessions.unity() {
-            Some(session) => session,
-            None => {
-                let Ok(endpoints) = unity_endpoints(profile) else {
-                    return Ok(None);
-                };
-                let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
-                match OAuthSession::resume(
-                    self.ctx.http.clone(),
-                    endpoints,
-                    self.ctx.secrets.clone(),
-                    key,
-                    cancel,
-                )
-                .await?
-                {
-                    Some((session, _)) => {
-                        let session = Arc::new(session);
-                        self.sessions.set_unity(session.clone());
-                        session
-                    }
-                    None => return Ok(None),
-                }
-            }
-        };
-        Ok(Some(self.unity_client(session)))
-    }
-
-    pub fn unity_client(&self, session: Arc<OAuthSession>) -> UnityAdminClient {
-        UnityAdminClient::new(
-            self.ctx.http.clone(),
-            &self.ctx.profile.unity.auth,
-            &self.ctx.profile.unity.api,
-            session,
-        )
     }
 }
 
@@ -231,36 +123,6 @@ impl Drop for OperationGuard<'_> {
         {
             running.remove(&self.id);
         }
-    }
-}
-
-/// The signed-in sessions of this run (refresh tokens themselves live in the SecretStore).
-#[derive(Default)]
-pub struct Sessions {
-    microsoft: Mutex<Option<(Arc<OAuthSession>, EntraAccount)>>,
-    unity: Mutex<Option<Arc<OAuthSession>>>,
-}
-
-impl Sessions {
-    pub fn microsoft(&self) -> Option<(Arc<OAuthSession>, EntraAccount)> {
-        lock(&self.microsoft).clone()
-    }
-
-    pub fn set_microsoft(&self, session: Arc<OAuthSession>, account: EntraAccount) {
-        *lock(&self.microsoft) = Some((session, account));
-    }
-
-    pub fn unity(&self) -> Option<Arc<OAuthSession>> {
-        lock(&self.unity).clone()
-    }
-
-    pub fn set_unity(&self, session: Arc<OAuthSession>) {
-        *lock(&self.unity) = Some(session);
-    }
-
-    pub fn clear(&self) {
-        *lock(&self.microsoft) = None;
-        *lock(&self.unity) = None;
     }
 }
 

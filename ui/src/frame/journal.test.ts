@@ -1,4 +1,5 @@
-// A step is Done only when its own check passed, and goes back when its result is undone.
+// The engine computes each step's status from the journal (crates/core/src/wizard/resume.rs);
+// this run's own checks refine it: step 2 by the last replay, step 4 by a failed run.
 import type { DiagnoseReport } from '../ipc';
 import { journalFixture } from '../test/journalFixture';
 import { replayTarget, stepStatusFrom } from './journal';
@@ -22,7 +23,7 @@ describe('step status', () => {
   const unity = { scimUrl: URL, tokenLastFour: '7Q2a' };
 
   it('keeps step 2 in progress until its test has passed, and marks it failed when it fails', () => {
-    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity });
+    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity, steps: { unity: 'done', connector: 'inProgress' } });
     expect(stepStatusFrom(journal).connector).toBe('inProgress');
     const target = replayTarget(journal);
     expect(stepStatusFrom(journal, { replay: { report: replay(0), target, at: new Date() } }).connector).toBe('done');
@@ -30,26 +31,18 @@ describe('step status', () => {
   });
 
   it('forgets a replay of another URL or token', () => {
-    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity });
+    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl'], unity, steps: { connector: 'inProgress' } });
     const stale = { report: replay(0), target: `${URL}|old1`, at: new Date() };
     expect(stepStatusFrom(journal, { replay: stale }).connector).toBe('inProgress');
   });
 
-  it('counts Entra’s own Test Connection as step 2’s check after a restart', () => {
-    const journal = journalFixture({ done: ['unityCredentials', 'connectorUrl', 'testConnection'], unity });
-    expect(stepStatusFrom(journal).connector).toBe('done');
-  });
-
   it('takes step 4 back from Done after a failed run', () => {
-    const journal = journalFixture({ done: ['signInMicrosoft', 'startProvisioning', 'provisionOnDemand'], unity });
+    const journal = journalFixture({
+      done: ['signInMicrosoft', 'startProvisioning', 'provisionOnDemand'],
+      unity,
+      steps: { entra: 'done', provision: 'done' },
+    });
     expect(stepStatusFrom(journal).provision).toBe('done');
     expect(stepStatusFrom(journal, { provisionFailed: true }).provision).toBe('failed');
-  });
-
-  it('takes steps 3 and 4 back from Done after signing out of Microsoft', () => {
-    const journal = journalFixture({ done: ['startProvisioning', 'provisionOnDemand'], unity });
-    const status = stepStatusFrom(journal);
-    expect(status.entra).toBe('inProgress');
-    expect(status.provision).toBe('inProgress');
   });
 });

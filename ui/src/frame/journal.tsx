@@ -1,8 +1,9 @@
 // The journal of non-secret progress, shared by every view: which org, app and job, which
-// steps are done. Views refresh it after a step succeeds; the navigation reads step status
-// from it, and Start offers to resume where it stopped. Beside it, what this run of the window
-// has seen and the journal does not keep: the last replay of Entra's calls (step 2's own check,
-// shown by reference in step 3) and whether the last on-demand run failed.
+// steps are done. Views refresh it after a step succeeds; the navigation shows each step's
+// status and Start offers to resume where it stopped, both computed by the engine. Beside it,
+// what this run of the window has seen and the journal does not keep: the last replay of
+// Entra's calls (step 2's own check, shown by reference in step 3) and whether the last
+// on-demand run failed; these refine the engine's statuses for this run only.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { getJournal, type AppInfo, type DiagnoseReport, type JournalView, type ProvisionOnDemandOutcome } from '../ipc';
 import { NO_PROGRESS, type StepId, type StepStatus } from './sections';
@@ -89,39 +90,17 @@ export function useWizardData(): WizardData {
 }
 
 /**
- * Each window step's status from the engine's finished steps and this run's own checks. A step
- * is Done only when its own check passed: step 2 when the URL is known and Entra's calls worked
- * (this run's replay, or Entra's Test Connection), step 4 when the last run had no failure.
+ * Each window step's status: the engine's (from the journal), refined by this run's own checks.
+ * A replay of Entra's calls against the configured URL and token decides step 2 (done or
+ * failed), and a failed on-demand run marks step 4 failed.
  */
 export function stepStatusFrom(journal: JournalView | undefined, session: SessionFacts = {}): Record<StepId, StepStatus> {
   if (!journal) return NO_PROGRESS;
-  const done = (id: string) => id in journal.journal.stepsDone;
-  const status = (finished: boolean, started: boolean): StepStatus =>
-    finished ? 'done' : started ? 'inProgress' : 'notStarted';
+  const steps: Record<StepId, StepStatus> = { ...journal.steps };
   const replay = currentReplay(journal, session);
-  const replayFailed = Boolean(replay && (replay.report.summary.failed > 0 || replay.report.cancelled));
-  const connectorTested = replay ? !replayFailed : done('testConnection');
-  const connector: StepStatus = !done('connectorUrl')
-    ? 'notStarted'
-    : replayFailed
-      ? 'failed'
-      : connectorTested
-        ? 'done'
-        : 'inProgress';
-  // Signing out of Microsoft undoes what steps 3 and 4 stand on: they wait for a new sign-in.
-  const signedIn = done('signInMicrosoft');
-  const provision: StepStatus = session.provisionFailed
-    ? 'failed'
-    : status(signedIn && done('provisionOnDemand'), done('assignment') || done('provisionOnDemand'));
-  return {
-    unity: status(done('unityCredentials'), done('signInUnity')),
-    connector,
-    entra: status(
-      signedIn && done('startProvisioning'),
-      ['signInMicrosoft', 'enterpriseApp', 'provisioningJob', 'testConnection', 'saveCredentials', 'startProvisioning'].some(
-        done,
-      ),
-    ),
-    provision,
-  };
+  if (replay && steps.connector !== 'notStarted') {
+    steps.connector = replay.report.summary.failed > 0 || replay.report.cancelled ? 'failed' : 'done';
+  }
+  if (session.provisionFailed) steps.provision = 'failed';
+  return steps;
 }

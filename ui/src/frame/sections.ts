@@ -1,7 +1,10 @@
 // The window's sections, in the order the navigation lists them. A section's id is also the
 // suffix of its stable test selectors: `nav-<id>` on the navigation item, `view-<id>` on the view.
 
-export type StepId = 'unity' | 'connector' | 'entra' | 'provision';
+import type { WindowStep } from '../ipc';
+
+/** A window step's id: the engine's `WindowStep`, generated from Rust. */
+export type StepId = WindowStep;
 export type SectionId = 'start' | StepId | 'diagnose' | 'settings';
 
 export type StepStatus = 'notStarted' | 'inProgress' | 'done' | 'failed';

@@ -28,6 +28,7 @@ import type { ProvisionOnDemandOutcome } from './bindings/ProvisionOnDemandOutco
 import type { ServicePrincipal } from './bindings/ServicePrincipal';
 import type { SettingsView } from './bindings/SettingsView';
 import type { SignOutOutcome } from './bindings/SignOutOutcome';
+import type { SignOutScope } from './bindings/SignOutScope';
 import type { TestConnectionOutcome } from './bindings/TestConnectionOutcome';
 import type { UnityCredentialsOutcome } from './bindings/UnityCredentialsOutcome';
 import type { UnitySignInOutcome } from './bindings/UnitySignInOutcome';
@@ -72,6 +73,12 @@ export type { ProvisionOnDemandOutcome } from './bindings/ProvisionOnDemandOutco
 export type { ServicePrincipal } from './bindings/ServicePrincipal';
 export type { SettingsView } from './bindings/SettingsView';
 export type { SignOutOutcome } from './bindings/SignOutOutcome';
+export type { SignOutScope } from './bindings/SignOutScope';
+export type { StepId } from './bindings/StepId';
+export type { WindowStep } from './bindings/WindowStep';
+export type { WindowStepStatus } from './bindings/WindowStepStatus';
+export type { PrerequisiteId } from './bindings/PrerequisiteId';
+export type { PrerequisiteState } from './bindings/PrerequisiteState';
 export type { TestConnectionOutcome } from './bindings/TestConnectionOutcome';
 export type { UnityCredentialsOutcome } from './bindings/UnityCredentialsOutcome';
 export type { UnityOrganization } from './bindings/UnityOrganization';
@@ -197,7 +204,7 @@ export const exportReport = () => call<ExportedReport>('export_report');
 // Settings
 export const getSettings = () => call<SettingsView>('settings_get');
 export const saveSettings = (settings: WindowSettings) => call<SettingsView>('settings_save', { settings });
-export const signOut = () => call<SignOutOutcome>('sign_out');
+export const signOut = (scope: SignOutScope = 'everything') => call<SignOutOutcome>('sign_out', { scope });
 
 /** The engine's Problem, if that is what a command rejected with. */
 export function asProblem(error: unknown): Problem | undefined {

@@ -1,16 +1,18 @@
 // JournalView values for component tests: an empty journal, with the parts a test needs.
-import type { JournalView } from '../ipc';
+import type { JournalView, StepId as StepIdOfEngine } from '../ipc';
 
 type Parts = {
-  done?: string[];
+  done?: StepIdOfEngine[];
   unity?: Partial<JournalView['journal']['unity']>;
   entra?: Partial<JournalView['journal']['entra']>;
-  resumeAt?: string | null;
+  resumeAt?: JournalView['resumeAt'];
+  steps?: Partial<JournalView['steps']>;
 };
 
 export function journalFixture(parts: Parts = {}): JournalView {
   return {
     resumeAt: parts.resumeAt ?? null,
+    steps: { unity: 'notStarted', connector: 'notStarted', entra: 'notStarted', provision: 'notStarted', ...parts.steps },
     tokenStoredIn: 'memory (this run only)',
     journal: {
       version: 1,

@@ -13,6 +13,9 @@ mod token_source;
 pub use browser::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 pub use errors::Provider;
 pub use oauth::{DeviceCodePrompt, OAuthEndpoints, TokenSet};
-pub use providers::{sign_in_microsoft, sign_in_unity, MicrosoftSignIn, SignInMethod, UnitySignIn};
+pub use providers::{
+    resume_microsoft, resume_unity, sign_in_microsoft, sign_in_unity, MicrosoftSignIn,
+    SignInMethod, UnitySignIn,
+};
 pub use session::OAuthSession;
 pub use token_source::{AccessTokenSource, StaticToken};

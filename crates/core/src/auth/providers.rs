@@ -89,14 +89,48 @@ pub enum SignInMethod<'a> {
     DeviceCode(&'a (dyn Fn(DeviceCodePrompt) + Send + Sync)),
 }
 
+/// A Microsoft sign-in: the session that hands out Graph tokens, and the facts to show.
 pub struct MicrosoftSignIn {
     pub session: Arc<OAuthSession>,
     pub tenant_id: Option<String>,
     pub account: Option<String>,
+    /// Directory role template ids of the signed-in account (the access token's `wids`
+    /// claim); empty when the token does not say.
+    pub directory_roles: Vec<String>,
     /// True when a saved refresh token was used and no one had to do anything.
     pub resumed: bool,
 }
 
+/// Signs in to Microsoft quietly with the refresh token saved in `store`.
+///
+/// Returns `None` when none is saved or it no longer works (the stale entry is removed).
+/// Errors: `cancelled`, or a `storage` Problem from the keychain.
+pub async fn resume_microsoft(
+    http: &Http,
+    profile: &CloudProfile,
+    store: Arc<dyn SecretStore>,
+    cancel: &CancellationToken,
+) -> Result<Option<MicrosoftSignIn>, Problem> {
+    let key = keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
+    let organizations = microsoft_endpoints(profile, "organizations");
+    match OAuthSession::resume(
+        http.clone(),
+        organizations,
+        store.clone(),
+        key.clone(),
+        cancel,
+    )
+    .await?
+    {
+        Some((_, tokens)) => finish_microsoft(http, profile, store, key, tokens, true).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Microsoft sign-in as every face does it: the saved session first, else `method`
+/// (browser with PKCE on loopback, or device code), always against `organizations`.
+///
+/// Errors: the provider's sign-in Problems (consent, cancelled, timeout), `storage`.
 pub async fn sign_in_microsoft(
     http: &Http,
     profile: &CloudProfile,
@@ -104,19 +138,11 @@ pub async fn sign_in_microsoft(
     method: SignInMethod<'_>,
     cancel: &CancellationToken,
 ) -> Result<MicrosoftSignIn, Problem> {
+    if let Some(resumed) = resume_microsoft(http, profile, store.clone(), cancel).await? {
+        return Ok(resumed);
+    }
     let key = keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
     let organizations = microsoft_endpoints(profile, "organizations");
-    if let Some((_, tokens)) = OAuthSession::resume(
-        http.clone(),
-        organizations.clone(),
-        store.clone(),
-        key.clone(),
-        cancel,
-    )
-    .await?
-    {
-        return finish_microsoft(http, profile, store, key, tokens, true);
-    }
     let tokens = match method {
         SignInMethod::Browser(launcher) => {
             sign_in_with_browser(
@@ -146,6 +172,10 @@ fn finish_microsoft(
 ) -> Result<MicrosoftSignIn, Problem> {
     let tenant_id = tokens.claim("tid");
     let account = tokens.claim("preferred_username");
+    let directory_roles = super::oauth::decode_claims(tokens.access_token.expose())
+        .and_then(|claims| claims.get("wids").cloned())
+        .and_then(|wids| serde_json::from_value::<Vec<String>>(wids).ok())
+        .unwrap_or_default();
     // Later refreshes name the tenant: a guest must, and it avoids a home-tenant detour.
     let endpoints = microsoft_endpoints(profile, tenant_id.as_deref().unwrap_or("organizations"));
     let session = OAuthSession::start(http.clone(), endpoints, store, key, tokens)?;
@@ -153,15 +183,47 @@ fn finish_microsoft(
         session: Arc::new(session),
         tenant_id,
         account,
+        directory_roles,
         resumed,
     })
 }
 
+/// A Unity sign-in (API road).
 pub struct UnitySignIn {
     pub session: Arc<OAuthSession>,
+    /// True when a saved refresh token was used.
     pub resumed: bool,
 }
 
+/// Signs in to Unity quietly with the saved refresh token; `None` when there is none, it no
+/// longer works, or the profile has no Unity client ID (then only the guided road exists).
+///
+/// Errors: `cancelled`, or a `storage` Problem from the keychain.
+pub async fn resume_unity(
+    http: &Http,
+    profile: &CloudProfile,
+    store: Arc<dyn SecretStore>,
+    cancel: &CancellationToken,
+) -> Result<Option<UnitySignIn>, Problem> {
+    let Ok(endpoints) = unity_endpoints(profile) else {
+        return Ok(None);
+    };
+    let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
+    Ok(
+        OAuthSession::resume(http.clone(), endpoints, store, key, cancel)
+            .await?
+            .map(|(session, _)| UnitySignIn {
+                session: Arc::new(session),
+                resumed: true,
+            }),
+    )
+}
+
+/// Unity sign-in (unity-admin-contract.md): the saved session first, else the browser with
+/// PKCE on a loopback redirect.
+///
+/// Errors: `badInput` when the profile has no Unity client ID; the provider's sign-in
+/// Problems; `storage`.
 pub async fn sign_in_unity(
     http: &Http,
     profile: &CloudProfile,
@@ -170,21 +232,10 @@ pub async fn sign_in_unity(
     cancel: &CancellationToken,
 ) -> Result<UnitySignIn, Problem> {
     let endpoints = unity_endpoints(profile)?;
-    let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
-    if let Some((session, _)) = OAuthSession::resume(
-        http.clone(),
-        endpoints.clone(),
-        store.clone(),
-        key.clone(),
-        cancel,
-    )
-    .await?
-    {
-        return Ok(UnitySignIn {
-            session: Arc::new(session),
-            resumed: true,
-        });
+    if let Some(resumed) = resume_unity(http, profile, store.clone(), cancel).await? {
+        return Ok(resumed);
     }
+    let key = keys::unity_refresh(&profile.unity.auth, &endpoints.client_id);
     let tokens = sign_in_with_browser(
         http,
         &endpoints,

@@ -91,11 +91,6 @@ impl OAuthSession {
         }
     }
 
-    /// Forgets the session here and in the keychain (sign out).
-    pub fn forget(&self) -> Result<(), Problem> {
-        self.store.delete(&self.store_key)
-    }
-
     pub fn endpoints(&self) -> &OAuthEndpoints {
         &self.endpoints
     }

@@ -179,7 +179,6 @@ impl Http {
             .headers(headers);
         builder = match &request.body {
             Some(Body::Json(value)) => builder.json(value),
-            Some(Body::Form(pairs)) => builder.form(pairs),
             None => builder,
         };
         let response = builder

@@ -18,7 +18,6 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub enum Body {
     Json(serde_json::Value),
-    Form(Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone)]

@@ -53,6 +53,17 @@ pub struct SsoSettings {
     pub scim: Option<ScimSettings>,
 }
 
+impl SsoSettings {
+    /// The domains Unity reports as `VALIDATED` (only their users can be provisioned).
+    pub fn validated_domains(&self) -> Vec<&str> {
+        self.domains
+            .iter()
+            .filter(|d| d.status.eq_ignore_ascii_case("VALIDATED"))
+            .map(|d| d.domain.as_str())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

@@ -40,6 +40,38 @@ pub fn dashboard_links(profile: &CloudProfile, org_id: Option<&str>) -> Option<D
     })
 }
 
+/// A Unity Dashboard page the guided road opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum DashboardPage {
+    Organization,
+    ServiceAccounts,
+    SingleSignOn,
+}
+
+/// The URL of one Dashboard page for the organization (its list when `org_id` is `None`).
+///
+/// Errors: `notFound` when the profile has no Unity Dashboard.
+pub fn dashboard_page_url(
+    profile: &CloudProfile,
+    page: DashboardPage,
+    org_id: Option<&str>,
+) -> Result<String, Problem> {
+    let links = dashboard_links(profile, org_id).ok_or_else(|| {
+        Problem::not_found(
+            "Opening the Unity Dashboard",
+            "This cloud profile has no Unity Dashboard.",
+            "Open the Dashboard yourself, or use a profile with unity.dashboard.",
+        )
+    })?;
+    Ok(match page {
+        DashboardPage::Organization => links.organization,
+        DashboardPage::ServiceAccounts => links.service_accounts,
+        DashboardPage::SingleSignOn => links.single_sign_on,
+    })
+}
+
 const TOKEN_ACTION: &str = "Reading the pasted bearer token";
 
 /// Trims whitespace and a leading `Bearer ` (people copy the whole header).

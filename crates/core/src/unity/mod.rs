@@ -10,6 +10,6 @@ pub use admin_api::{
     UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
 };
 pub use guided::{
-    check_scim_endpoint, dashboard_links, parse_connector_input, parse_pasted_token,
-    DashboardLinks, ScimEndpointCheck,
+    check_scim_endpoint, dashboard_links, dashboard_page_url, parse_connector_input,
+    parse_pasted_token, DashboardLinks, DashboardPage, ScimEndpointCheck,
 };

@@ -153,6 +153,7 @@ pub async fn ensure_enterprise_app(
         j.entra.service_principal_id = Some(sp.id.clone());
         j.entra.app_id = Some(sp.app_id.clone());
     })?;
+    ctx.journal.mark_done(step)?;
     Ok(EnterpriseAppOutcome {
         service_principal_id: sp.id,
         app_id: sp.app_id,
@@ -309,6 +310,7 @@ fn finish_job(
         j.entra.job_id = Some(job.id.clone());
         j.entra.template_id = Some(template_id.clone());
     })?;
+    ctx.journal.mark_done(StepId::ProvisioningJob)?;
     Ok(ProvisioningJobOutcome {
         job_id: job.id.clone(),
         template_id,
@@ -332,6 +334,7 @@ pub async fn test_connection(
     let checked_at = now();
     ctx.journal
         .update(|j| j.entra.tested_at = Some(checked_at.clone()))?;
+    ctx.journal.mark_done(StepId::TestConnection)?;
     Ok(TestConnectionOutcome {
         url,
         token_last_four: token.last_four(),
@@ -369,6 +372,7 @@ pub async fn save_credentials(
     let saved_at = now();
     ctx.journal
         .update(|j| j.entra.secrets_saved_at = Some(saved_at.clone()))?;
+    ctx.journal.mark_done(StepId::SaveCredentials)?;
     Ok(TestConnectionOutcome {
         url,
         token_last_four: token.last_four(),
@@ -387,6 +391,7 @@ pub async fn start_provisioning(
     let (sp_id, job_id) = journal_job_id(ctx)?;
     let before = JobStatus::from_job(&graph.get_sync_job(&sp_id, &job_id, cancel).await?);
     if !before.needs_start() {
+        ctx.journal.mark_done(StepId::StartProvisioning)?;
         return Ok((before, false));
     }
     if before.is_quarantined() {
@@ -402,6 +407,7 @@ pub async fn start_provisioning(
     graph.start_sync_job(&sp_id, &job_id, cancel).await?;
     ctx.journal.update(|j| j.entra.started_at = Some(now()))?;
     let after = JobStatus::from_job(&graph.get_sync_job(&sp_id, &job_id, cancel).await?);
+    ctx.journal.mark_done(StepId::StartProvisioning)?;
     Ok((after, true))
 }
 

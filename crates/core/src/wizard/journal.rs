@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::progress::StepId;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 
@@ -31,6 +32,20 @@ pub struct Journal {
     pub steps_done: BTreeMap<String, String>,
     #[ts(optional = nullable)]
     pub updated_at: Option<String>,
+}
+
+impl Journal {
+    /// True when `step` has finished successfully at least once.
+    pub fn is_done(&self, step: StepId) -> bool {
+        self.steps_done.contains_key(step.as_str())
+    }
+
+    /// Forgets that `steps` were done (sign-out), so the window and the CLI do them again.
+    pub fn forget_steps(&mut self, steps: &[StepId]) {
+        for step in steps {
+            self.steps_done.remove(step.as_str());
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -250,11 +265,12 @@ impl JournalStore {
         Ok(next)
     }
 
-    /// Records that `step` finished now.
-    pub fn mark_done(&self, step: &str) -> Result<Journal, Problem> {
-        let step = step.to_string();
+    /// Records that `step` finished successfully now, and writes the journal.
+    ///
+    /// Errors: a `storage` Problem when the journal cannot be written.
+    pub fn mark_done(&self, step: StepId) -> Result<Journal, Problem> {
         self.update(move |journal| {
-            journal.steps_done.insert(step, now());
+            journal.steps_done.insert(step.as_str().to_string(), now());
         })
     }
 }
@@ -391,7 +407,7 @@ mod tests {
         store
             .update(|j| j.entra.job_id = Some("scim.t.j".into()))
             .expect("update");
-        store.mark_done("provisioningJob").expect("mark");
+        store.mark_done(StepId::ProvisioningJob).expect("mark");
         let again = JournalStore::open(dir.path(), &profile).expect("reopen");
         assert!(again.recovery().is_none());
         let again = again.snapshot();
@@ -465,8 +481,11 @@ mod tests {
                 let store = store.clone();
                 std::thread::spawn(move || {
                     for step in 0..25 {
+                        let id = format!("w{writer}-s{step}");
                         store
-                            .mark_done(&format!("w{writer}-s{step}"))
+                            .update(move |j| {
+                                j.steps_done.insert(id, now());
+                            })
                             .expect("write");
                     }
                 })

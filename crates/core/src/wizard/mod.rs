@@ -1,16 +1,23 @@
 //! The four steps as idempotent `ensure_*` functions over a shared context (profile, HTTP,
-//! SecretStore, journal), and `run_setup`, which runs them in order for the CLI and the window.
+//! SecretStore, journal, sign-in sessions), and `run_setup`, which runs them in order for the
+//! CLI. The window's commands call the same functions one at a time; each marks its step
+//! done in the journal itself, so both faces resume alike.
 
 pub mod assignments;
-pub mod connect;
+pub mod diagnosis;
+pub mod directory_search;
 pub mod entra_steps;
 pub mod job_control;
 pub mod journal;
 pub mod on_demand;
+pub mod prerequisites;
 pub mod progress;
 pub mod provision_run;
 mod recorder;
+pub mod resume;
 pub mod run;
+pub mod sessions;
+pub mod sign_out;
 pub mod unity_steps;
 mod verdicts;
 
@@ -27,7 +34,8 @@ use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
 pub use assignments::{ensure_assignment, list_assignments, AssignmentOutcome};
-pub use connect::{connect_microsoft, connect_unity, SignedIn};
+pub use diagnosis::{recent_provisioning_logs, resolve_diagnose_target, DiagnoseTarget};
+pub use directory_search::{search_directory, DirectoryEntry};
 pub use entra_steps::{
     ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
@@ -37,9 +45,15 @@ pub use journal::{Journal, JournalRecovery, JournalStore};
 pub use on_demand::{
     provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
 };
+pub use prerequisites::{
+    check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
+};
 pub use progress::{StepId, StepOutcome, StepReport, WizardProgress};
-pub use provision_run::run_provision;
+pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};
+pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
 pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
+pub use sessions::{EntraAccount, SignInSessions, UnitySignInOutcome};
+pub use sign_out::{sign_out, SignOutOutcome, SignOutScope};
 pub use unity_steps::{
     accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
     UnityCredentialsOutcome, UnityOptions,
@@ -74,6 +88,8 @@ pub struct WizardContext {
     pub secrets: Arc<dyn SecretStore>,
     pub journal: JournalStore,
     pub tuning: WizardTuning,
+    /// This run's Microsoft and Unity sign-ins (see `sessions`).
+    pub sessions: SignInSessions,
 }
 
 impl WizardContext {
@@ -104,6 +120,7 @@ impl WizardContext {
             profile,
             secrets,
             tuning,
+            sessions: SignInSessions::default(),
         })
     }
 

@@ -1,21 +1,111 @@
 //! Step 4 (assign, then provision on demand) and `run_provision`, the CLI's `provision`:
 //! the app and its job must already exist; nothing but assignments is created.
 
+use std::time::{Duration, Instant};
+
 use tokio_util::sync::CancellationToken;
 
+use super::assignments::{ensure_assignment, AssignmentOutcome};
 use super::entra_steps;
 use super::on_demand::{self, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome};
 use super::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
 use super::recorder::{attempt, created_or_reused, StepRecorder};
 use super::run::{MicrosoftSignInChoice, SetupReport};
 use super::WizardContext;
-use crate::auth::{sign_in_microsoft, BrowserLauncher, DeviceCodePrompt, SignInMethod};
+use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
+use crate::entra::types::DirectoryMember;
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 
-/// Step 4 for a list of UPNs: look each up, assign it if needed, provision all on demand.
-/// `None` when a step failed (it is recorded in `steps`).
+/// Most members of one group provisioned with it on demand; Entra takes 5 per call, the
+/// engine splits them, and more than this is a job for the provisioning cycle.
+pub const MAX_GROUP_MEMBERS: usize = 50;
+
+/// What step 4 did: who was assigned (or already was), and each on-demand result.
+#[derive(Debug, Clone)]
+pub struct ProvisionRun {
+    pub assignments: Vec<AssignmentOutcome>,
+    pub provisioned: Vec<ProvisionOnDemandOutcome>,
+    /// How long the on-demand part took (the CLI times its two steps apart).
+    pub provisioning_time: Duration,
+}
+
+/// Assigns each principal to the app unless it already is (entra-graph.md §5), and marks
+/// `assignment` done.
+///
+/// Errors: Graph's Problems; `notFound` when the app is gone; `storage`.
+pub async fn assign_principals(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    principals: &[OnDemandSubject],
+    cancel: &CancellationToken,
+) -> Result<Vec<AssignmentOutcome>, Problem> {
+    let mut outcomes = Vec::with_capacity(principals.len());
+    for principal in principals {
+        outcomes.push(ensure_assignment(ctx, graph, &principal.object_id, cancel).await?);
+    }
+    ctx.journal.mark_done(StepId::Assignment)?;
+    Ok(outcomes)
+}
+
+/// Step 4, for the window's "Provision now" and `scim-setup provision` alike: assigns whoever
+/// is not assigned yet (a note per new assignment), expands a group without chosen members
+/// to its user members (at most [`MAX_GROUP_MEMBERS`]), then provisions every subject on
+/// demand within Graph's limits, each result streamed as it comes (entra-graph.md §4.2).
+/// Marks `assignment` done, and `provisionOnDemand` when every result is good.
+///
+/// Errors: Graph's Problems for assigning or listing members, and a call that could not be
+/// made at all; a rejected person is an outcome, not an error.
+pub async fn assign_then_provision(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    subjects: Vec<OnDemandSubject>,
+    progress: &dyn ProgressSink<WizardProgress>,
+    cancel: &CancellationToken,
+) -> Result<ProvisionRun, Problem> {
+    let mut prepared = Vec::with_capacity(subjects.len());
+    let mut assignments = Vec::with_capacity(subjects.len());
+    for mut subject in subjects {
+        let assigned = ensure_assignment(ctx, graph, &subject.object_id, cancel).await?;
+        if assigned.created {
+            progress.report(WizardProgress::Note {
+                step: StepId::Assignment,
+                message: format!("Assigned {} to the app", subject.label),
+            });
+        }
+        assignments.push(assigned);
+        if subject.kind == PrincipalKind::Group && subject.members.is_empty() {
+            let members: Vec<DirectoryMember> = graph
+                .group_members(&subject.object_id)
+                .collect(MAX_GROUP_MEMBERS * 2, cancel)
+                .await?;
+            subject.members = members
+                .into_iter()
+                .filter(DirectoryMember::is_user)
+                .take(MAX_GROUP_MEMBERS)
+                .map(|m| m.id)
+                .collect();
+        }
+        prepared.push(subject);
+    }
+    ctx.journal.mark_done(StepId::Assignment)?;
+    let started = Instant::now();
+    let provisioned =
+        on_demand::provision_on_demand(ctx, graph, &prepared, progress, cancel).await?;
+    if provisioned.iter().all(ProvisionOnDemandOutcome::is_good) {
+        ctx.journal.mark_done(StepId::ProvisionOnDemand)?;
+    }
+    Ok(ProvisionRun {
+        assignments,
+        provisioned,
+        provisioning_time: started.elapsed(),
+    })
+}
+
+/// The CLI's step 4 for a list of UPNs: look each up, then [`assign_then_provision`],
+/// recorded as the `assignment` and `provisionOnDemand` steps. `None` when a step failed
+/// (it is recorded in `steps`).
 pub(super) async fn assign_and_provision(
     steps: &mut StepRecorder<'_>,
     graph: &GraphClient,
@@ -29,8 +119,6 @@ pub(super) async fn assign_and_provision(
     let progress = steps.progress;
     steps.begin(StepId::Assignment);
     let mut subjects = Vec::new();
-    let mut facts = std::collections::BTreeMap::new();
-    let mut any_created = false;
     for upn in upns {
         let user = match graph.find_user_by_upn(upn, cancel).await {
             Ok(Some(user)) => user,
@@ -47,23 +135,6 @@ pub(super) async fn assign_and_provision(
                 return None;
             }
         };
-        match super::assignments::ensure_assignment(ctx, graph, &user.id, cancel).await {
-            Ok(assigned) => {
-                any_created |= assigned.created;
-                facts.insert(
-                    upn.clone(),
-                    if assigned.created {
-                        "assigned now".into()
-                    } else {
-                        "already assigned".into()
-                    },
-                );
-            }
-            Err(problem) => {
-                steps.fail(problem);
-                return None;
-            }
-        }
         subjects.push(OnDemandSubject {
             object_id: user.id,
             kind: PrincipalKind::User,
@@ -71,21 +142,36 @@ pub(super) async fn assign_and_provision(
             members: Vec::new(),
         });
     }
+    let run = match assign_then_provision(ctx, graph, subjects, progress, cancel).await {
+        Ok(run) => run,
+        Err(problem) => {
+            steps.fail(problem);
+            return None;
+        }
+    };
+    let facts = upns
+        .iter()
+        .zip(&run.assignments)
+        .map(|(upn, assigned)| {
+            let fact = if assigned.created {
+                "assigned now"
+            } else {
+                "already assigned"
+            };
+            (upn.clone(), fact.to_string())
+        })
+        .collect();
+    let any_created = run.assignments.iter().any(|a| a.created);
+    steps.leave_out_of_current(run.provisioning_time);
     steps.ok(
         created_or_reused(any_created),
-        format!("{} user(s) assigned to the app", subjects.len()),
+        format!("{} user(s) assigned to the app", run.assignments.len()),
         facts,
     );
 
     steps.begin(StepId::ProvisionOnDemand);
-    let provisioned =
-        match on_demand::provision_on_demand(ctx, graph, &subjects, progress, cancel).await {
-            Ok(outcomes) => outcomes,
-            Err(problem) => {
-                steps.fail(problem);
-                return None;
-            }
-        };
+    steps.backdate_current(run.provisioning_time);
+    let provisioned = run.provisioned;
     let facts = provisioned
         .iter()
         .map(|o| {
@@ -138,20 +224,13 @@ pub async fn run_provision(
         MicrosoftSignInChoice::DeviceCode => SignInMethod::DeviceCode(&on_prompt),
         MicrosoftSignInChoice::Browser => SignInMethod::Browser(launcher),
     };
-    let signed_in = attempt!(
-        steps,
-        sign_in_microsoft(&ctx.http, &ctx.profile, ctx.secrets.clone(), method, cancel).await
-    );
+    let signed_in = attempt!(steps, ctx.sign_in_microsoft(method, cancel).await);
     steps.ok(
         StepOutcome::Passed,
         "Signed in to Microsoft",
         evidence([("account", signed_in.account.clone())]),
     );
-    let graph = GraphClient::new(
-        ctx.http.clone(),
-        ctx.profile.graph_base(),
-        signed_in.session.clone(),
-    );
+    let graph = attempt!(steps, ctx.graph(cancel).await);
 
     steps.begin(StepId::EnterpriseApp);
     let app = attempt!(

@@ -55,12 +55,27 @@ impl<'a> StepRecorder<'a> {
         self.current = Some((id, Instant::now()));
     }
 
+    /// Leaves `time` spent inside the current step out of its elapsed time (work that
+    /// belongs to the next step but ran in the same engine call).
+    pub(super) fn leave_out_of_current(&mut self, time: std::time::Duration) {
+        if let Some((_, started)) = self.current.as_mut() {
+            *started += time;
+        }
+    }
+
+    /// Counts `time` already spent (in an earlier engine call) towards the current step.
+    pub(super) fn backdate_current(&mut self, time: std::time::Duration) {
+        if let Some((_, started)) = self.current.as_mut() {
+            *started = started.checked_sub(time).unwrap_or(*started);
+        }
+    }
+
     pub(super) fn finish(&mut self, mut report: StepReport) {
         if let Some((_, started)) = self.current.take() {
             report.elapsed_ms = started.elapsed().as_millis() as u64;
         }
         if report.outcome != StepOutcome::Failed {
-            if let Err(problem) = self.ctx.journal.mark_done(report.id.as_str()) {
+            if let Err(problem) = self.ctx.journal.mark_done(report.id) {
                 tracing::warn!("could not journal the step: {problem}");
             }
         }

@@ -16,13 +16,10 @@ use super::provision_run::assign_and_provision;
 use super::recorder::{attempt, created_or_reused, StepRecorder};
 use super::unity_steps::{self, UnityOptions};
 use super::WizardContext;
-use crate::auth::{
-    sign_in_microsoft, sign_in_unity, BrowserLauncher, DeviceCodePrompt, SignInMethod,
-};
-use crate::entra::{GraphClient, JobStatus};
+use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
+use crate::entra::JobStatus;
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
-use crate::unity::UnityAdminClient;
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
@@ -73,17 +70,7 @@ pub async fn run_setup(
     match &options.road {
         UnityRoad::Api(unity_options) => {
             steps.begin(StepId::SignInUnity);
-            let signed_in = attempt!(
-                steps,
-                sign_in_unity(
-                    &ctx.http,
-                    &ctx.profile,
-                    ctx.secrets.clone(),
-                    launcher,
-                    cancel
-                )
-                .await
-            );
+            let signed_in = attempt!(steps, ctx.sign_in_unity(launcher, cancel).await);
             steps.ok(
                 if signed_in.resumed {
                     StepOutcome::Reused
@@ -95,14 +82,9 @@ pub async fn run_setup(
                 } else {
                     "Signed in to Unity"
                 },
-                Default::default(),
+                evidence([("account", signed_in.account.clone())]),
             );
-            let unity = UnityAdminClient::new(
-                ctx.http.clone(),
-                &ctx.profile.unity.auth,
-                &ctx.profile.unity.api,
-                signed_in.session.clone(),
-            );
+            let unity = attempt!(steps, ctx.unity_admin(cancel).await);
 
             steps.begin(StepId::UnityCredentials);
             let creds = attempt!(
@@ -177,24 +159,10 @@ pub async fn run_setup(
         MicrosoftSignInChoice::DeviceCode => SignInMethod::DeviceCode(&on_prompt),
         MicrosoftSignInChoice::Browser => SignInMethod::Browser(launcher),
     };
-    let microsoft = attempt!(
-        steps,
-        sign_in_microsoft(&ctx.http, &ctx.profile, ctx.secrets.clone(), method, cancel).await
-    );
-    let graph = GraphClient::new(
-        ctx.http.clone(),
-        ctx.profile.graph_base(),
-        microsoft.session.clone(),
-    );
+    let microsoft = attempt!(steps, ctx.sign_in_microsoft(method, cancel).await);
+    let graph = attempt!(steps, ctx.graph(cancel).await);
     let tenant_id = microsoft.tenant_id.clone();
     let account = microsoft.account.clone();
-    attempt!(
-        steps,
-        ctx.journal.update(|j| {
-            j.entra.tenant_id = tenant_id.clone();
-            j.entra.account = account.clone();
-        })
-    );
     steps.ok(
         if microsoft.resumed {
             StepOutcome::Reused

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::journal::now;
 use super::progress::{StepId, WizardProgress};
 use super::WizardContext;
 use crate::problem::Problem;
@@ -255,6 +254,7 @@ pub async fn ensure_unity_credentials(
         j.unity.token_last_four = Some(last_four.clone());
         j.unity.token_key = Some(key.clone());
     })?;
+    ctx.journal.mark_done(StepId::UnityCredentials)?;
     Ok(UnityCredentialsOutcome {
         org_id,
         org_name: org.name,
@@ -313,12 +313,7 @@ pub async fn ensure_connector_url(
     if !settings.sso_enabled {
         note(progress, step, "Warning: single sign-on is not enabled for this organization; Unity requires it for SCIM");
     }
-    let validated: Vec<&str> = settings
-        .domains
-        .iter()
-        .filter(|d| d.status.eq_ignore_ascii_case("VALIDATED"))
-        .map(|d| d.domain.as_str())
-        .collect();
+    let validated = settings.validated_domains();
     note(
         progress,
         step,
@@ -346,6 +341,7 @@ pub async fn ensure_connector_url(
         j.unity.scim_url = Some(url.clone());
         j.unity.token_checked_at = Some(check.checked_at.clone());
     })?;
+    ctx.journal.mark_done(StepId::ConnectorUrl)?;
     Ok(ConnectorUrlOutcome {
         url,
         source: source.to_string(),
@@ -374,9 +370,9 @@ pub async fn accept_pasted_credentials(
         j.unity.token_last_four = Some(token.last_four());
         j.unity.token_checked_at = Some(check.checked_at.clone());
         j.unity.token_id = None;
-        j.steps_done
-            .insert(StepId::UnityCredentials.as_str().into(), now());
     })?;
+    ctx.journal.mark_done(StepId::UnityCredentials)?;
+    ctx.journal.mark_done(StepId::ConnectorUrl)?;
     Ok(ConnectorUrlOutcome {
         url,
         source: "pasted".into(),

@@ -2,7 +2,7 @@
 //! (or derived from the org ID) and checked with the stored token. The live replay of
 //! Entra's calls is `run_diagnosis` with the configured target.
 
-use scim_core::wizard::{ensure_connector_url, ConnectorUrlOutcome, StepId, WizardProgress};
+use scim_core::wizard::{ensure_connector_url, ConnectorUrlOutcome, WizardProgress};
 use scim_core::Problem;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -17,15 +17,7 @@ pub async fn connector_resolve(
     on_progress: Channel<WizardProgress>,
 ) -> Result<ConnectorUrlOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
-    let unity = state.unity_admin(&op.token).await?.ok_or_else(|| {
-        Problem::sign_in_required(
-            "Finding the SCIM connector URL",
-            "You are not signed in to Unity.",
-            "Sign in to Unity in step 1, or paste the connector URL on the guided road.",
-        )
-    })?;
+    let unity = state.ctx.unity_admin(&op.token).await?;
     let sink = channel_sink(on_progress);
-    let outcome = ensure_connector_url(&state.ctx, &unity, &sink, &op.token).await?;
-    state.ctx.journal.mark_done(StepId::ConnectorUrl.as_str())?;
-    Ok(outcome)
+    ensure_connector_url(&state.ctx, &unity, &sink, &op.token).await
 }

@@ -2,13 +2,13 @@
 //! app, make sure its provisioning job exists, Entra's Test Connection, save and start, and
 //! the job's state for the self-refreshing job card.
 
-use scim_core::auth::{sign_in_microsoft, DeviceCodePrompt, SignInMethod};
+use scim_core::auth::{DeviceCodePrompt, SignInMethod};
 use scim_core::entra::types::ServicePrincipal;
 use scim_core::entra::JobStatus;
 use scim_core::wizard::{
     ensure_enterprise_app, ensure_provisioning_job, read_job_status, save_credentials,
-    start_provisioning, test_connection, EnterpriseAppOutcome, ProvisioningJobOutcome, StepId,
-    TestConnectionOutcome, WizardProgress,
+    start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
+    ProvisioningJobOutcome, TestConnectionOutcome, WizardProgress,
 };
 use scim_core::Problem;
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,6 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::channel_sink;
-use crate::app::info::EntraAccount;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone, Copy, Deserialize, TS)]
@@ -28,6 +27,7 @@ pub enum MicrosoftSignInMethod {
     DeviceCode,
 }
 
+/// Signs in (the saved session first); a device code arrives as a `deviceCode` event.
 #[tauri::command]
 pub async fn entra_sign_in(
     state: State<'_, AppState>,
@@ -36,37 +36,14 @@ pub async fn entra_sign_in(
     on_progress: Channel<WizardProgress>,
 ) -> Result<EntraAccount, Problem> {
     let op = state.operations.begin(&operation_id);
-    let ctx = &state.ctx;
-    let prompt_channel = on_progress.clone();
     let on_prompt = move |prompt: DeviceCodePrompt| {
-        let _ = prompt_channel.send(WizardProgress::DeviceCode { prompt });
+        let _ = on_progress.send(WizardProgress::DeviceCode { prompt });
     };
     let method = match method {
         MicrosoftSignInMethod::Browser => SignInMethod::Browser(state.launcher.as_ref()),
         MicrosoftSignInMethod::DeviceCode => SignInMethod::DeviceCode(&on_prompt),
     };
-    let signed_in = sign_in_microsoft(
-        &ctx.http,
-        &ctx.profile,
-        ctx.secrets.clone(),
-        method,
-        &op.token,
-    )
-    .await?;
-    let account = EntraAccount {
-        tenant_id: signed_in.tenant_id.clone(),
-        account: signed_in.account.clone(),
-        resumed: signed_in.resumed,
-    };
-    ctx.journal.update(|j| {
-        j.entra.tenant_id = account.tenant_id.clone();
-        j.entra.account = account.account.clone();
-    })?;
-    ctx.journal.mark_done(StepId::SignInMicrosoft.as_str())?;
-    state
-        .sessions
-        .set_microsoft(signed_in.session, account.clone());
-    Ok(account)
+    state.ctx.sign_in_microsoft(method, &op.token).await
 }
 
 /// Who is signed in, resuming quietly from the keychain after a relaunch; none when nobody.
@@ -76,8 +53,7 @@ pub async fn entra_account(
     operation_id: String,
 ) -> Result<Option<EntraAccount>, Problem> {
     let op = state.operations.begin(&operation_id);
-    state.microsoft_session(&op.token).await?;
-    Ok(state.sessions.microsoft().map(|(_, account)| account))
+    state.ctx.microsoft_account(&op.token).await
 }
 
 #[tauri::command]
@@ -87,7 +63,7 @@ pub async fn entra_search_apps(
     text: String,
 ) -> Result<Vec<ServicePrincipal>, Problem> {
     let op = state.operations.begin(&operation_id);
-    let graph = state.graph(&op.token).await?;
+    let graph = state.ctx.graph(&op.token).await?;
     graph
         .search_service_principals(text.trim(), 50, &op.token)
         .await
@@ -110,14 +86,11 @@ pub async fn entra_use_app(
     create: bool,
     on_progress: Channel<WizardProgress>,
 ) -> Result<EntraAppSetup, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let graph = state.graph(&op.token).await?;
+    let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
+    let graph = ctx.graph(&op.token).await?;
     let sink = channel_sink(on_progress);
-    let ctx = &state.ctx;
     let app = ensure_enterprise_app(ctx, &graph, name.trim(), create, &sink, &op.token).await?;
-    ctx.journal.mark_done(StepId::EnterpriseApp.as_str())?;
     let job = ensure_provisioning_job(ctx, &graph, &sink, &op.token).await?;
-    ctx.journal.mark_done(StepId::ProvisioningJob.as_str())?;
     Ok(EntraAppSetup { app, job })
 }
 
@@ -128,13 +101,8 @@ pub async fn entra_test_connection(
     operation_id: String,
 ) -> Result<TestConnectionOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
-    let graph = state.graph(&op.token).await?;
-    let outcome = test_connection(&state.ctx, &graph, &op.token).await?;
-    state
-        .ctx
-        .journal
-        .mark_done(StepId::TestConnection.as_str())?;
-    Ok(outcome)
+    let graph = state.ctx.graph(&op.token).await?;
+    test_connection(&state.ctx, &graph, &op.token).await
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -152,14 +120,11 @@ pub async fn entra_save_and_start(
     operation_id: String,
     on_progress: Channel<WizardProgress>,
 ) -> Result<ProvisioningStarted, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let graph = state.graph(&op.token).await?;
-    let ctx = &state.ctx;
+    let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
+    let graph = ctx.graph(&op.token).await?;
     save_credentials(ctx, &graph, &op.token).await?;
-    ctx.journal.mark_done(StepId::SaveCredentials.as_str())?;
     let sink = channel_sink(on_progress);
     let (status, started) = start_provisioning(ctx, &graph, &sink, &op.token).await?;
-    ctx.journal.mark_done(StepId::StartProvisioning.as_str())?;
     Ok(ProvisioningStarted { status, started })
 }
 
@@ -169,6 +134,6 @@ pub async fn entra_job_status(
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
-    let graph = state.graph(&op.token).await?;
+    let graph = state.ctx.graph(&op.token).await?;
     read_job_status(&state.ctx, &graph, &op.token).await
 }

@@ -4,8 +4,12 @@ import type { PrincipalKind } from "./PrincipalKind";
 /**
  * One row of the directory picker.
  */
-export type DirectoryEntry = { id: string, kind: PrincipalKind, displayName: string, 
+export type DirectoryEntry = { 
 /**
- * The UPN or mail for a user, the mail (or "Security group") for a group.
+ * The Entra object id.
+ */
+id: string, kind: PrincipalKind, displayName: string, 
+/**
+ * The UPN or mail for a user, the mail (or "Group") for a group.
  */
 detail: string, };

@@ -3,7 +3,11 @@
 /**
  * Who is signed in to Microsoft, and in which tenant.
  */
-export type EntraAccount = { tenantId?: string | null, account?: string | null, 
+export type EntraAccount = { tenantId?: string | null, 
+/**
+ * The signed-in account's user principal name.
+ */
+account?: string | null, 
 /**
  * Signed in quietly with the saved session.
  */

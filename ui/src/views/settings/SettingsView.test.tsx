@@ -15,7 +15,7 @@ describe('Settings', () => {
   it('saves a profile choice for the next launch and signs out', async () => {
     vi.mocked(getSettings).mockResolvedValue(VIEW);
     vi.mocked(saveSettings).mockResolvedValue({ ...VIEW, saved: { profile: 'usgov' } });
-    vi.mocked(signOut).mockResolvedValue({ removed: ['Microsoft sign-in', 'SCIM bearer token …7Q2a'], store: 'the OS keychain' });
+    vi.mocked(signOut).mockResolvedValue({ removed: ['Microsoft sign-in', 'SCIM bearer token …7Q2a'], forgottenSteps: ['signInMicrosoft'], store: 'the OS keychain' });
     const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
     await user.click(await screen.findByRole('radio', { name: 'US Government' }));
     await user.click(screen.getByTestId('settings-save'));
