@@ -179,6 +179,7 @@ impl Http {
             .headers(headers);
         builder = match &request.body {
             Some(Body::Json(value)) => builder.json(value),
+            Some(Body::Form(pairs)) => builder.form(pairs),
             None => builder,
         };
         let response = builder

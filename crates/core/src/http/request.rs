@@ -18,6 +18,7 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub enum Body {
     Json(serde_json::Value),
+    Form(Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone)]
