@@ -5,7 +5,6 @@
 use scim_core::entra::types::ProvisioningLogEntry;
 use scim_core::entra::JobStatus;
 use scim_core::scim::{diagnose, DiagnoseProgress, DiagnoseReport};
-use scim_core::wizard::unity_steps::stored_scim_token;
 use scim_core::wizard::{
     read_job_status, recent_provisioning_logs, resolve_diagnose_target, DiagnoseTarget,
 };
@@ -27,7 +26,6 @@ pub async fn run_diagnosis(
 ) -> Result<DiagnoseReport, Problem> {
     let op = state.operations.begin(&operation_id);
     let request = resolve_diagnose_target(&state.ctx, target, write_checks)?;
-    let token = request.token.clone();
     let report = diagnose(request, &channel_sink(on_progress), op.token.clone()).await;
     let mut record = lock(&state.last_diagnosis);
     let record = record.get_or_insert_with(DiagnosisRecord::default);
