@@ -209,7 +209,11 @@ fn judge(
     let mut description = None;
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
-            "code" => code = Some(value.into_owned()),
+            "code" => {
+                // Known to the redactor from the moment it arrives, whatever happens next.
+                crate::redact::register(&value);
+                code = Some(value.into_owned());
+            }
             "state" => state = Some(value.into_owned()),
             "error" => error = Some(value.into_owned()),
             "error_description" => description = Some(value.into_owned()),

@@ -154,7 +154,6 @@ pub async fn sign_in_with_browser(
             waiting.await?
         }
     };
-    crate::redact::register(&code);
     let form = vec![
         ("grant_type".to_string(), "authorization_code".to_string()),
         ("code".to_string(), code),
