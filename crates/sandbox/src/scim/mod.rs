@@ -2,6 +2,7 @@
 //! and Groups, filters, both PATCH dialects, pagination, discovery, `meta.version` + ETags and
 //! RFC 7644 errors. Bearer tokens are checked against the Unity admin state.
 
+mod canonical;
 mod discovery;
 pub(crate) mod filter;
 pub(crate) mod patch;

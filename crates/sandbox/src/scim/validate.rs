@@ -206,6 +206,7 @@ pub(super) fn validate(
     body: &mut Value,
     except: Option<&str>,
 ) -> Result<(), Response> {
+    super::canonical::canonicalize(kind, body);
     match kind {
         Kind::User => validate_user(app, store, body, except),
         Kind::Group => validate_group(&app.scim_base_url(), store, body, except),
