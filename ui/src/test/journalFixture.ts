@@ -19,7 +19,7 @@ export function journalFixture(parts: Parts = {}): JournalView {
       profileName: 'sandbox',
       graphBase: 'http://127.0.0.1:41001/v1.0',
       unityApi: 'http://127.0.0.1:41002',
-      unity: { ...parts.unity },
+      unity: { validatedDomains: [], ...parts.unity },
       entra: { appCreatedByUs: false, ...parts.entra },
       stepsDone: Object.fromEntries((parts.done ?? []).map((id) => [id, '2026-11-28T22:00:00Z'])),
       updatedAt: null,

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::types::{LogStep, ProvisioningLogEntry};
+use super::unity_causes::explain_unity_failure;
 use super::{encode, odata_string, GraphClient, Pager};
 use crate::problem::Problem;
 
@@ -325,6 +326,25 @@ pub fn read_log_entry(raw: &Value) -> Option<ProvisioningLogEntry> {
                 .collect()
         })
         .unwrap_or_default();
+    let error_code = text(
+        raw,
+        &["provisioningStatusInfo", "errorInformation", "errorCode"],
+    )
+    .or_else(|| text(raw, &["statusInfo", "errorCode"]));
+    let reason = text(
+        raw,
+        &["provisioningStatusInfo", "errorInformation", "reason"],
+    )
+    .or_else(|| text(raw, &["statusInfo", "reason"]));
+    let source_display_name = text(raw, &["sourceIdentity", "displayName"]);
+    // Who, for the explanation: the UPN the entry names, else the display name.
+    let who = text(raw, &["sourceIdentity", "details", "UserPrincipalName"])
+        .or_else(|| source_display_name.clone())
+        .unwrap_or_else(|| "the user".to_string());
+    // A log entry does not know the organization's validated domains; the window may know.
+    let unity = reason
+        .as_deref()
+        .and_then(|reason| explain_unity_failure(&who, error_code.as_deref(), Some(reason), &[]));
     Some(ProvisioningLogEntry {
         id,
         activity_date_time: text(raw, &["activityDateTime"]).unwrap_or_default(),
@@ -334,17 +354,9 @@ pub fn read_log_entry(raw: &Value) -> Option<ProvisioningLogEntry> {
         provisioning_action: text(raw, &["provisioningAction"]).or_else(|| text(raw, &["action"])),
         status: text(raw, &["provisioningStatusInfo", "status"])
             .or_else(|| text(raw, &["statusInfo", "status"])),
-        error_code: text(
-            raw,
-            &["provisioningStatusInfo", "errorInformation", "errorCode"],
-        )
-        .or_else(|| text(raw, &["statusInfo", "errorCode"])),
-        reason: text(
-            raw,
-            &["provisioningStatusInfo", "errorInformation", "reason"],
-        )
-        .or_else(|| text(raw, &["statusInfo", "reason"])),
-        source_display_name: text(raw, &["sourceIdentity", "displayName"]),
+        error_code,
+        reason,
+        source_display_name,
         target_id: text(raw, &["targetIdentity", "id"]),
         steps,
         source_id: text(raw, &["sourceIdentity", "id"]),
@@ -352,6 +364,7 @@ pub fn read_log_entry(raw: &Value) -> Option<ProvisioningLogEntry> {
             .or_else(|| text(raw, &["sourceIdentity", "type"])),
         on_demand: text(raw, &["initiatedBy", "initiatorType"])
             .is_some_and(|t| t.eq_ignore_ascii_case("user")),
+        unity,
     })
 }
 

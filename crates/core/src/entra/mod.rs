@@ -9,6 +9,7 @@ pub mod logs;
 pub mod on_demand;
 mod sync;
 pub mod types;
+pub mod unity_causes;
 
 use std::marker::PhantomData;
 use std::sync::Arc;

@@ -362,6 +362,11 @@ pub struct ProvisioningLogEntry {
     /// True for a person's Provision on demand (started by an admin, not by a cycle).
     #[serde(default)]
     pub on_demand: bool,
+    /// The failure in Unity's terms, when `reason` quotes Unity's SCIM error; `reason` stays
+    /// the raw text.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub unity: Option<super::unity_causes::UnityExplanation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

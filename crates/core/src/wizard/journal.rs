@@ -75,6 +75,9 @@ pub struct UnityJournal {
     /// Where the token sits in the SecretStore (a key name, not the token).
     #[ts(optional = nullable)]
     pub token_key: Option<String>,
+    /// The organization's validated SSO domains as Unity listed them in step 2: Unity refuses
+    /// users of any other domain. Empty when not known (the guided road).
+    pub validated_domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]

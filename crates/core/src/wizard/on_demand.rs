@@ -15,6 +15,7 @@ use super::progress::{StepId, WizardProgress};
 use super::verdicts::explain;
 use super::WizardContext;
 use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
+use crate::entra::unity_causes::{QuotedScimError, UnityCase};
 use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
@@ -49,6 +50,8 @@ pub struct ProvisionOnDemandOutcome {
     pub verdict: OnDemandVerdict,
     #[ts(optional = nullable)]
     pub error_code: Option<String>,
+    /// Entra's raw message, as it gave it: for a disclosure ("Entra's message"), never
+    /// repeated in `cause`.
     #[ts(optional = nullable)]
     pub error_message: Option<String>,
     #[ts(optional = nullable)]
@@ -64,6 +67,14 @@ pub struct ProvisionOnDemandOutcome {
     /// The call itself failed (throttled, forbidden…) rather than Entra's verdict.
     #[ts(optional = nullable)]
     pub problem: Option<Problem>,
+    /// The known Unity case behind a failure, when Entra's message quoted Unity's SCIM error.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub unity_case: Option<UnityCase>,
+    /// Unity's SCIM error as Entra quoted it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub scim_error: Option<QuotedScimError>,
 }
 
 impl ProvisionOnDemandOutcome {
@@ -196,6 +207,7 @@ pub async fn provision_on_demand(
             rule
         }
     };
+    let validated_domains = ctx.journal.snapshot().unity.validated_domains;
     let mut queue = fair_queue(subjects);
     let total = queue.len() as u32;
     let mut limiter = Limiter::new(ctx.tuning.on_demand);
@@ -236,7 +248,11 @@ pub async fn provision_on_demand(
             continue;
         }
         let outcome = if response.is_success() {
-            explain(call.subject.clone(), parse_reply(&response.body))
+            explain(
+                call.subject.clone(),
+                parse_reply(&response.body),
+                &validated_domains,
+            )
         } else {
             let problem = graph_problem("Provisioning on demand", &response);
             ProvisionOnDemandOutcome {
@@ -250,6 +266,8 @@ pub async fn provision_on_demand(
                 cause: problem.info().cause.clone(),
                 fix: Some(problem.info().fix.clone()),
                 problem: Some(problem),
+                unity_case: None,
+                scim_error: None,
             }
         };
         outcomes.push(outcome.clone());

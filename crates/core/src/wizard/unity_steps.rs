@@ -337,9 +337,11 @@ pub async fn ensure_connector_url(
     let url = parse_connector_input(&ctx.profile, &input)?;
     let token = stored_scim_token(ctx)?;
     let check = check_scim_endpoint(&ctx.http, &url, &token, cancel).await?;
+    let validated: Vec<String> = validated.iter().map(|d| d.to_string()).collect();
     ctx.journal.update(|j| {
         j.unity.scim_url = Some(url.clone());
         j.unity.token_checked_at = Some(check.checked_at.clone());
+        j.unity.validated_domains = validated;
     })?;
     ctx.journal.mark_done(StepId::ConnectorUrl)?;
     Ok(ConnectorUrlOutcome {

@@ -1,19 +1,53 @@
 //! Entra's on-demand verdicts in plain words (entra-graph.md §4.3, the §7 error codes and
-//! §10 row 9): why a user was skipped or failed, and what to do.
+//! §10 row 9): why a user was skipped or failed, and what to do. A failure that quotes Unity's
+//! SCIM error is read in Unity's terms (`entra::unity_causes`); Entra's raw message stays in
+//! `error_message` for a disclosure and never enters the cause.
 
 use super::on_demand::{OnDemandSubject, ProvisionOnDemandOutcome};
 use crate::entra::on_demand::{OnDemandReply, OnDemandStep, OnDemandVerdict};
+use crate::entra::unity_causes::{explain_unity_failure, UnityExplanation};
 
 fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
     steps.iter().find_map(|s| s.details.get(key).cloned())
 }
 
-/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9).
-pub(super) fn explain(subject: OnDemandSubject, reply: OnDemandReply) -> ProvisionOnDemandOutcome {
+/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9), using
+/// the organization's `validated_domains` (empty when unknown) to name a refused domain.
+pub(super) fn explain(
+    subject: OnDemandSubject,
+    reply: OnDemandReply,
+    validated_domains: &[String],
+) -> ProvisionOnDemandOutcome {
     let is_false = |key: &str| {
         scoping_detail(&reply.steps, key).is_some_and(|v| v.eq_ignore_ascii_case("false"))
     };
     let code = reply.error_code.clone().unwrap_or_default();
+    let unity = (reply.verdict == OnDemandVerdict::Failure)
+        .then(|| {
+            // The SCIM error may sit in the verdict's message or in a failed step's words.
+            let step_words: Vec<String> = reply
+                .steps
+                .iter()
+                .filter(|s| {
+                    s.status.eq_ignore_ascii_case("failure")
+                        || s.status.eq_ignore_ascii_case("failed")
+                })
+                .flat_map(|s| {
+                    std::iter::once(s.description.clone()).chain(s.details.values().cloned())
+                })
+                .collect();
+            std::iter::once(reply.error_message.clone().unwrap_or_default())
+                .chain(step_words)
+                .find_map(|text| {
+                    explain_unity_failure(
+                        &subject.label,
+                        Some(&code),
+                        Some(&text),
+                        validated_domains,
+                    )
+                })
+        })
+        .flatten();
     let (cause, fix): (String, Option<String>) = match reply.verdict {
         OnDemandVerdict::Success => (format!("{} was provisioned into the target ({}).", subject.label, reply.action.clone().unwrap_or_else(|| "done".into())), None),
         OnDemandVerdict::AlreadyInSync => (format!("{} is already provisioned and in sync.", subject.label), None),
@@ -33,7 +67,10 @@ pub(super) fn explain(subject: OnDemandSubject, reply: OnDemandReply) -> Provisi
             format!("Entra skipped {}{}.", subject.label, if code.is_empty() { String::new() } else { format!(" ({code})") }),
             Some("Check the assignment and scoping of the app; the steps below say where Entra stopped.".into()),
         ),
-        OnDemandVerdict::Failure => failure_words(&subject.label, &code, reply.error_message.as_deref()),
+        OnDemandVerdict::Failure => match &unity {
+            Some(UnityExplanation { cause, fix, .. }) => (cause.clone(), Some(fix.clone())),
+            None => failure_words(&subject.label, &code),
+        },
         OnDemandVerdict::Unknown => (
             "Entra's answer could not be read.".to_string(),
             Some("Look at the app's provisioning logs in Entra for this user.".into()),
@@ -50,13 +87,14 @@ pub(super) fn explain(subject: OnDemandSubject, reply: OnDemandReply) -> Provisi
         cause,
         fix,
         problem: None,
+        unity_case: unity.as_ref().map(|u| u.case),
+        scim_error: unity.and_then(|u| u.scim_error),
     }
 }
 
-fn failure_words(label: &str, code: &str, message: Option<&str>) -> (String, Option<String>) {
-    let said = message
-        .map(|m| format!(" Entra said: \u{201c}{m}\u{201d}"))
-        .unwrap_or_default();
+/// The cause for a failure that quotes no SCIM error, from Entra's error code alone.
+/// Entra's own message is not repeated here: the window shows it behind a disclosure.
+fn failure_words(label: &str, code: &str) -> (String, Option<String>) {
     let (cause, fix) = if code.contains("Conflict") || code.contains("DuplicateTargetEntries") {
         ("a user with the same userName already exists in the target and could not be matched", "Fix the matching attribute (userName ← userPrincipalName) or remove the duplicate in Unity.")
     } else if [
@@ -95,7 +133,7 @@ fn failure_words(label: &str, code: &str, message: Option<&str>) -> (String, Opt
         format!(" ({code})")
     };
     (
-        format!("{label} was not provisioned: {cause}{code_part}.{said}"),
+        format!("{label} was not provisioned: {cause}{code_part}."),
         Some(fix.to_string()),
     )
 }

@@ -12,4 +12,9 @@ tokenLastFour?: string | null, tokenCheckedAt?: string | null, scimUrl?: string 
 /**
  * Where the token sits in the SecretStore (a key name, not the token).
  */
-tokenKey?: string | null, };
+tokenKey?: string | null, 
+/**
+ * The organization's validated SSO domains as Unity listed them in step 2: Unity refuses
+ * users of any other domain. Empty when not known (the guided road).
+ */
+validatedDomains: Array<string>, };
