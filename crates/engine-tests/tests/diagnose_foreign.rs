@@ -100,9 +100,13 @@ impl Server {
     }
 }
 
-fn filter_value(filter: &str) -> Option<String> {
-    let (_, rest) = filter.split_once(" eq ")?;
-    Some(rest.trim().trim_matches('"').to_string())
+/// `attr eq "value"`: the attribute (lower case) and the value.
+fn filter_value(filter: &str) -> Option<(String, String)> {
+    let (attr, rest) = filter.split_once(" eq ")?;
+    Some((
+        attr.trim().to_ascii_lowercase(),
+        rest.trim().trim_matches('"').to_string(),
+    ))
 }
 
 async fn list_users(
@@ -115,12 +119,17 @@ async fn list_users(
     }
     let users = s.users.lock().expect("lock").clone();
     let mut found: Vec<Value> = match q.get("filter").and_then(|f| filter_value(f)) {
-        Some(name) => users
+        Some((attr, wanted)) => users
             .values()
             .filter(|u| {
-                u["userName"]
+                let key = if attr == "externalid" {
+                    "externalId"
+                } else {
+                    "userName"
+                };
+                u[key]
                     .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&wanted))
             })
             .cloned()
             .collect(),
@@ -204,6 +213,13 @@ fn set_attribute(user: &mut Value, path: &str, value: &Value) {
         "active" => user["active"] = value.clone(),
         "name.givenName" => user["name"]["givenName"] = value.clone(),
         "name.familyName" => user["name"]["familyName"] = value.clone(),
+        "emails[type eq \"work\"].value" => {
+            user["emails"] = json!([{"type": "work", "value": value, "primary": true}])
+        }
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager" => {
+            user["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"] =
+                json!({"manager": {"value": value}})
+        }
         _ => {}
     }
 }
@@ -421,7 +437,7 @@ async fn errors_in_a_non_scim_shape_are_flagged() {
         audit
             .facts
             .iter()
-            .any(|f| f.value.contains("status is the number 401")),
+            .any(|f| f.value.contains("status must be a string")),
         "{:?}",
         audit.facts
     );

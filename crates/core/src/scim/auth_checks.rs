@@ -5,7 +5,7 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::explain::FailureKind;
-use super::probe::{common_failure, Auth, Exchange, Probe, ERROR};
+use super::probe::{common_failure, server_said, Auth, Exchange, Probe, ERROR};
 use super::report::{Check, CheckResult};
 use crate::Secret;
 
@@ -97,7 +97,7 @@ pub(crate) async fn check_token_accepted(probe: &Probe, token: &Secret, guid: &s
     let exchange = probe
         .get("Users", &[("filter", &filter)], Auth::Token)
         .await;
-    let result = CheckResult::new(AUTH_TOKEN_ACCEPTED).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(AUTH_TOKEN_ACCEPTED).with_exchange(&exchange);
     match common_failure(&exchange, probe.timeout) {
         Some((FailureKind::TokenRejected, detail)) => {
             if has_bearer_prefix(token) {
@@ -135,7 +135,7 @@ pub(crate) async fn check_token_accepted(probe: &Probe, token: &Secret, guid: &s
                 AUTH_TOKEN_ACCEPTED,
                 "the URL answered 404, so the token could not be judged (see test-connection-users)",
             )
-            .with_evidence(exchange.evidence),
+            .with_exchange(&exchange),
             Some(status) => result.fact("status", status.to_string()),
             None => CheckResult::skipped(AUTH_TOKEN_ACCEPTED, "cancelled"),
         },
@@ -145,7 +145,7 @@ pub(crate) async fn check_token_accepted(probe: &Probe, token: &Secret, guid: &s
 pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResult {
     let filter = test_connection_query(guid);
     let exchange = probe.get("Users", &[("filter", &filter)], Auth::None).await;
-    let result = CheckResult::new(AUTH_WITHOUT_TOKEN).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(AUTH_WITHOUT_TOKEN).with_exchange(&exchange);
     match (exchange.status, common_failure(&exchange, probe.timeout)) {
         (Some(401), _) => result.fact(
             "SCIM error body",
@@ -160,7 +160,7 @@ pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResul
             AUTH_WITHOUT_TOKEN,
             "the URL answered 404 (see test-connection-users)",
         )
-        .with_evidence(exchange.evidence),
+        .with_exchange(&exchange),
         (_, Some((kind, detail))) => result.fail(kind, detail),
         (Some(status), None) if (200..300).contains(&status) => result.warn(
             FailureKind::NoAuthRequired,
@@ -174,15 +174,12 @@ pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResul
     }
 }
 
-/// Appends the SCIM error's `detail` when the server gave one: it often names the cause.
+/// Appends what the server said (a SCIM error's `detail`, another error's message, an HTML
+/// page's heading) unless `detail` already quotes it: it often names the cause.
 pub(crate) fn with_scim_detail(detail: &str, exchange: &Exchange) -> String {
-    match exchange
-        .json
-        .as_ref()
-        .and_then(|j| j.get("detail"))
-        .and_then(Value::as_str)
-    {
-        Some(said) => format!("{detail} The server said: {said:?}"),
+    match server_said(exchange) {
+        Some(_) if detail.contains("The server said") => detail.to_string(),
+        Some(said) => format!("{detail} The server said: \u{201c}{said}\u{201d}"),
         None => detail.to_string(),
     }
 }

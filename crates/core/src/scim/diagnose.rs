@@ -12,12 +12,14 @@ use super::auth_checks::{self, AUTH_TOKEN_ACCEPTED, AUTH_WITHOUT_TOKEN, TOKEN_FO
 use super::discovery::{self, DISCOVERY_CONFIG, DISCOVERY_RESOURCE_TYPES, DISCOVERY_SCHEMAS};
 use super::error_shape::{self, CONTENT_TYPES, ERROR_SHAPE, RESPONSE_TIMES, UNKNOWN_USER_404};
 use super::explain::FailureKind;
+use super::match_queries::{self, MATCH_EXTERNAL_ID, MATCH_GROUP_QUOTED_NAME};
 use super::network::{self, DNS, TCP_CONNECT, TLS_CERTIFICATE, TLS_VERSION};
 use super::pagination::{self, PAGINATION_COUNT_ZERO, PAGINATION_FIRST_PAGE};
 use super::probe::{millis, Probe};
 use super::report::{
     Check, CheckResult, DiagnoseProgress, DiagnoseReport, Outcome, PlannedCheck, Redactor,
 };
+use super::resource_shape::{audit_resource_shapes, RESOURCE_SHAPE};
 use super::test_connection::{self, TEST_CONNECTION_GROUPS, TEST_CONNECTION_USERS};
 use super::url_shape::{self, URL_HTTPS, URL_PATH, URL_QUERY};
 use super::write_checks::{run_write_checks, write_check_plan};
@@ -77,6 +79,8 @@ pub fn read_only_plan() -> Vec<Check> {
         AUTH_WITHOUT_TOKEN,
         TEST_CONNECTION_USERS,
         TEST_CONNECTION_GROUPS,
+        MATCH_EXTERNAL_ID,
+        MATCH_GROUP_QUOTED_NAME,
         DISCOVERY_CONFIG,
         DISCOVERY_RESOURCE_TYPES,
         DISCOVERY_SCHEMAS,
@@ -85,6 +89,7 @@ pub fn read_only_plan() -> Vec<Check> {
         UNKNOWN_USER_404,
         ERROR_SHAPE,
         CONTENT_TYPES,
+        RESOURCE_SHAPE,
         RESPONSE_TIMES,
     ]
 }
@@ -289,6 +294,8 @@ async fn run_checks(
     );
     let second = [
         TEST_CONNECTION_GROUPS,
+        MATCH_EXTERNAL_ID,
+        MATCH_GROUP_QUOTED_NAME,
         DISCOVERY_CONFIG,
         DISCOVERY_RESOURCE_TYPES,
         DISCOVERY_SCHEMAS,
@@ -328,10 +335,18 @@ async fn run_checks(
             runner.skip_all(&write_check_plan(), &reason);
         }
     } else {
-        let (groups, _, _, _, first_page, _, _) = futures::join!(
+        let (groups, _, _, _, _, _, first_page, _, _) = futures::join!(
             runner.run(
                 TEST_CONNECTION_GROUPS,
                 test_connection::check_groups(&probe, &guid)
+            ),
+            runner.run(
+                MATCH_EXTERNAL_ID,
+                match_queries::check_external_id(&probe, &guid)
+            ),
+            runner.run(
+                MATCH_GROUP_QUOTED_NAME,
+                match_queries::check_group_quoted_name(&probe, &guid)
             ),
             runner.run(
                 DISCOVERY_CONFIG,
@@ -389,5 +404,35 @@ async fn run_checks(
     let now = Instant::now();
     runner.finish(error_shape::audit_error_shape(&log), now);
     runner.finish(error_shape::audit_content_types(&log), now);
+    runner.finish(audit_resource_shapes(&log), now);
     runner.finish(error_shape::audit_response_times(&log), now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/diagnose.md is the guide support staff read: it must list every check and every
+    /// failure kind the engine can report.
+    #[test]
+    fn the_guide_lists_every_check_and_every_failure_kind() {
+        let guide = include_str!("../../../../docs/diagnose.md");
+        let mut plan = read_only_plan();
+        plan.extend(write_check_plan());
+        for check in plan {
+            assert!(
+                guide.contains(&format!("`{}`", check.id)),
+                "docs/diagnose.md does not list {}",
+                check.id
+            );
+        }
+        for kind in FailureKind::ALL {
+            let name = serde_json::to_string(kind).unwrap_or_default();
+            let name = name.trim_matches('"');
+            assert!(
+                guide.contains(&format!("`{name}`")),
+                "docs/diagnose.md does not list {name}"
+            );
+        }
+    }
 }

@@ -30,7 +30,7 @@ async fn fetch(
     path: &str,
 ) -> Result<(Exchange, CheckResult), CheckResult> {
     let exchange = probe.get(path, &[], Auth::Token).await;
-    let result = CheckResult::new(check).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(check).with_exchange(&exchange);
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         // The transport and auth checks name these; here they only mean "not available".
         return Err(match kind {

@@ -48,7 +48,7 @@ pub(crate) const SLOW: Duration = Duration::from_secs(2);
 
 pub(crate) async fn check_unknown_user(probe: &Probe, guid: &str) -> CheckResult {
     let exchange = probe.get(&format!("Users/{guid}"), &[], Auth::Token).await;
-    let result = CheckResult::new(UNKNOWN_USER_404).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(UNKNOWN_USER_404).with_exchange(&exchange);
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return result.fail(kind, detail);
     }
@@ -59,26 +59,50 @@ pub(crate) async fn check_unknown_user(probe: &Probe, guid: &str) -> CheckResult
     }
 }
 
-/// What is wrong with one error answer's body, if anything.
+/// Which rules of RFC 7644 §3.12 one error answer breaks, each named; empty when it is a
+/// SCIM error.
 pub(crate) fn error_body_problems(exchange: &Exchange) -> Vec<String> {
     let status = exchange.status.unwrap_or_default();
     let Some(json) = exchange.json.as_ref().filter(|j| j.is_object()) else {
-        return vec!["the body is not a JSON object".to_string()];
+        return vec![match exchange.content_type.as_deref() {
+            Some(ct) if exchange.evidence.body_excerpt.is_some() => format!(
+                "the body must be a JSON SCIM error, not {}",
+                ct.split(';').next().unwrap_or(ct).trim()
+            ),
+            _ => "the body must be a JSON SCIM error, not empty".to_string(),
+        }];
     };
     let mut problems = Vec::new();
-    if !exchange.has_schema(ERROR) {
-        problems.push("schemas does not name the Error URN".to_string());
+    match json.get("schemas") {
+        None => problems.push(format!("schemas must be present and name {ERROR}")),
+        Some(_) if !exchange.has_schema(ERROR) => {
+            problems.push(format!("schemas must name {ERROR}"))
+        }
+        Some(_) => {}
     }
     match json.get("status") {
         Some(Value::String(s)) if s == &status.to_string() => {}
-        Some(Value::String(s)) => problems.push(format!("status {s:?} differs from HTTP {status}")),
-        Some(Value::Number(n)) => problems.push(format!("status is the number {n}, not a string")),
-        _ => problems.push("no status".to_string()),
+        Some(Value::String(s)) => problems.push(format!(
+            "status must equal the HTTP status {status}, not {}",
+            super::explain::quoted(s)
+        )),
+        Some(Value::Number(n)) => problems.push(format!(
+            "status must be a string (\"{status}\"), not the number {n}"
+        )),
+        Some(other) => problems.push(format!("status must be a string, not {other}")),
+        None => problems.push(format!("status must be present (\"{status}\")")),
+    }
+    match json.get("detail") {
+        None | Some(Value::String(_)) | Some(Value::Null) => {}
+        Some(other) => problems.push(format!("detail must be a string, not {other}")),
     }
     if let Some(scim_type) = json.get("scimType") {
         match scim_type.as_str() {
             Some(t) if SCIM_TYPES.contains(&t) => {}
-            _ => problems.push(format!("scimType {scim_type} is not one of RFC 7644's")),
+            _ => problems.push(format!(
+                "scimType must be one of RFC 7644's ({}), not {scim_type}",
+                SCIM_TYPES.join(", ")
+            )),
         }
     }
     problems
@@ -98,13 +122,13 @@ pub(crate) fn audit_error_shape(log: &[Exchange]) -> CheckResult {
         let problems = error_body_problems(exchange);
         if !problems.is_empty() {
             bad.push(format!(
-                "{} → {}: {}",
+                "{} → {}: {} (RFC 7644 §3.12)",
                 exchange.evidence.request,
                 exchange.status.unwrap_or_default(),
                 problems.join("; ")
             ));
             if result.evidence.len() < 5 {
-                result = result.with_evidence(exchange.evidence.clone());
+                result = result.with_exchange(exchange);
             }
         }
     }
@@ -137,7 +161,7 @@ pub(crate) fn audit_content_types(log: &[Exchange]) -> CheckResult {
                 .unwrap_or_else(|| "none".into());
             if !seen.contains(&label) {
                 seen.push(label);
-                result = result.with_evidence(exchange.evidence.clone());
+                result = result.with_exchange(exchange);
             }
         }
     }
@@ -178,7 +202,7 @@ pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
             })
             .collect();
         for exchange in throttled.iter().take(3) {
-            result = result.with_evidence(exchange.evidence.clone());
+            result = result.with_exchange(exchange);
         }
         return result.fact("Retry-After", after.join(", ")).warn(
             FailureKind::Throttled,
@@ -195,7 +219,7 @@ pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
         .collect();
     if !slow.is_empty() {
         for exchange in slow.iter().take(3) {
-            result = result.with_evidence(exchange.evidence.clone());
+            result = result.with_exchange(exchange);
         }
         return result.warn(
             FailureKind::SlowResponses,
@@ -213,6 +237,7 @@ mod tests {
 
     fn answered(status: u16, json: Option<Value>) -> Exchange {
         Exchange {
+            method: reqwest::Method::GET,
             transport: Transport::Answered,
             status: Some(status),
             content_type: Some("application/scim+json".into()),
@@ -222,6 +247,7 @@ mod tests {
                 status: Some(status),
                 ..Evidence::default()
             },
+            retried: None,
         }
     }
 

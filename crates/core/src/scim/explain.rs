@@ -60,6 +60,95 @@ pub enum FailureKind {
     DeleteFailed,
     CleanupIncomplete,
     UnexpectedStatus,
+    UserAgentRequired,
+    BlockedByProxy,
+    MethodBlocked,
+    NotAcceptable,
+    ScimErrorReturned,
+    ExternalIdFilterRejected,
+    QuotedFilterRejected,
+    ExcludedAttributesIgnored,
+    RemoveEmptiedGroup,
+    NoOpPatchRejected,
+    WorkEmailNotUpserted,
+    ManagerNotComplex,
+    ResourceNotReadable,
+}
+
+impl FailureKind {
+    /// Every row of the catalogue, in its order: what docs/diagnose.md lists and what the
+    /// test that scans every cause and fix for debug text walks.
+    pub const ALL: &'static [FailureKind] = &[
+        FailureKind::InvalidUrl,
+        FailureKind::PlainHttp,
+        FailureKind::PlainHttpLoopback,
+        FailureKind::TrailingUsersPath,
+        FailureKind::NotUnityTenantPath,
+        FailureKind::UnknownQueryString,
+        FailureKind::MisspelledComplianceFlag,
+        FailureKind::UnreachableHost,
+        FailureKind::DnsFailed,
+        FailureKind::UntrustedCertificate,
+        FailureKind::CertificateNameMismatch,
+        FailureKind::CertificateExpired,
+        FailureKind::TlsVersion,
+        FailureKind::TlsHandshakeFailed,
+        FailureKind::Hang,
+        FailureKind::ConnectionDropped,
+        FailureKind::LoginPage,
+        FailureKind::WrongBaseUrl,
+        FailureKind::TokenRejected,
+        FailureKind::TokenExpired,
+        FailureKind::TokenExpiresSoon,
+        FailureKind::BearerPrefixPasted,
+        FailureKind::TokenMalformed,
+        FailureKind::BasicAuthOnly,
+        FailureKind::MissingRole,
+        FailureKind::NoAuthRequired,
+        FailureKind::Throttled,
+        FailureKind::ServerError,
+        FailureKind::NotScimResponse,
+        FailureKind::TestUserFound,
+        FailureKind::FilterRejected,
+        FailureKind::WrongContentType,
+        FailureKind::ErrorShape,
+        FailureKind::DiscoveryMissing,
+        FailureKind::PaginationBroken,
+        FailureKind::GroupsNotOffered,
+        FailureKind::UnknownUserNot404,
+        FailureKind::SlowResponses,
+        FailureKind::LegacyPatchRejected,
+        FailureKind::CompliantPatchRejected,
+        FailureKind::DomainNotValidated,
+        FailureKind::CreateRejected,
+        FailureKind::ConflictOnCreate,
+        FailureKind::DuplicateAccepted,
+        FailureKind::FilterCaseSensitive,
+        FailureKind::WriteMismatch,
+        FailureKind::InactiveUserHidden,
+        FailureKind::DeleteFailed,
+        FailureKind::CleanupIncomplete,
+        FailureKind::UnexpectedStatus,
+        FailureKind::UserAgentRequired,
+        FailureKind::BlockedByProxy,
+        FailureKind::MethodBlocked,
+        FailureKind::NotAcceptable,
+        FailureKind::ScimErrorReturned,
+        FailureKind::ExternalIdFilterRejected,
+        FailureKind::QuotedFilterRejected,
+        FailureKind::ExcludedAttributesIgnored,
+        FailureKind::RemoveEmptiedGroup,
+        FailureKind::NoOpPatchRejected,
+        FailureKind::WorkEmailNotUpserted,
+        FailureKind::ManagerNotComplex,
+        FailureKind::ResourceNotReadable,
+    ];
+}
+
+/// `text` between typographic quotes: how messages quote what a server or a person wrote
+/// (never Rust's debug quoting with its escapes).
+pub(crate) fn quoted(text: &str) -> String {
+    format!("\u{201c}{text}\u{201d}")
 }
 
 /// The cause and the fix of one catalogue row.
@@ -273,8 +362,90 @@ pub fn explain(kind: FailureKind) -> Explanation {
             "Delete the listed test users or groups by hand in the Unity Dashboard.",
         ),
         UnexpectedStatus => row(
-            "The endpoint answered with an unexpected HTTP status.",
+            "The endpoint answered with an HTTP status Entra does not expect for this request.",
             "See the evidence; compare with what Entra expects from a SCIM endpoint.",
         ),
+        UserAgentRequired => row(
+            "Something in front of the SCIM service (a proxy or a web application firewall) blocks requests that carry no User-Agent header with an HTML 403 page. Entra's provisioning service sends no User-Agent, so all its calls are blocked; the same request with a User-Agent got through.",
+            "Allow requests without a User-Agent header to the SCIM path in the proxy or WAF rules (or allow Microsoft's AzureActiveDirectory service-tag IP ranges). Nothing is wrong with the token.",
+        ),
+        BlockedByProxy => row(
+            "The 403 is an HTML page, not a SCIM error: something in front of the SCIM service (a proxy, a gateway or a web application firewall) refused the request before the SCIM service saw it.",
+            "Check the proxy or WAF in front of the endpoint: its rules must let Entra's requests (from the AzureActiveDirectory service-tag IP ranges, without a User-Agent) through to the SCIM path. Nothing is wrong with the token.",
+        ),
+        MethodBlocked => row(
+            "The web server in front of the SCIM service refuses this HTTP method with a page that is not a SCIM error (on IIS, WebDAV intercepts PATCH, PUT and DELETE: \"HTTP verb used to access this page is not allowed\"). Entra's updates, disables and deletes all fail.",
+            "Allow PATCH, PUT and DELETE for the SCIM path in the web server: on IIS remove the WebDAV module and handler for the site (or allow the verbs in Request Filtering).",
+        ),
+        NotAcceptable => row(
+            "The endpoint answers 406 Not Acceptable to requests whose Accept header does not name JSON. Entra's requests may arrive with Accept: */* or without a JSON media type, so they fail this way (content negotiation).",
+            "Make the endpoint answer application/scim+json whatever the Accept header says (*/*, missing, or any JSON type), instead of 406.",
+        ),
+        ScimErrorReturned => row(
+            "The endpoint refused a request Entra really sends, and said why in its SCIM error.",
+            "Change the endpoint so it accepts this request as Entra sends it (the evidence shows the exact request); the server's own words say what it objected to.",
+        ),
+        ExternalIdFilterRejected => row(
+            "The endpoint rejects filter=externalId eq \"…\" (while userName eq works). Entra sends this query to match users when the mapping matches on externalId, so every such user fails to match.",
+            "Support eq filters on externalId in the endpoint, or in Entra's attribute mappings match users on userName only (Match objects using this attribute: only userName).",
+        ),
+        QuotedFilterRejected => row(
+            "The endpoint rejects or mishandles a displayName filter whose value has spaces and an escaped quote (a quote written as backslash-quote inside the filter's string). Entra sends group names as they are, so such groups cannot be matched.",
+            "The endpoint's filter parser must accept quoted strings with spaces and backslash-escaped quotes (RFC 7644 §3.4.2.2, JSON string rules).",
+        ),
+        ExcludedAttributesIgnored => row(
+            "The endpoint ignores excludedAttributes=members on a group query and returns the members anyway. Entra asks without members to keep answers small; with large groups answers get slow and time out.",
+            "Honour excludedAttributes=members on /Groups queries (RFC 7644 §3.4.2.5).",
+        ),
+        RemoveEmptiedGroup => row(
+            "Entra's legacy member removal ({\"op\":\"Remove\",\"path\":\"members\",\"value\":[{\"value\":\"<id>\"}]}) emptied the whole group instead of removing that one member, so removing one user from a group in Entra removes everybody from it in the target.",
+            "Make the endpoint remove only the members listed in value when a Remove on members carries a value; or append ?aadOptscim062020 to the Tenant URL so Entra sends members[value eq \"<id>\"] instead.",
+        ),
+        NoOpPatchRejected => row(
+            "The endpoint refuses a PATCH that changes nothing (for example active set to \"True\" on an active user). Entra re-sends unchanged values on every full cycle, so those users fail on every cycle.",
+            "Make the endpoint answer 200 or 204 to a PATCH whose values are already set (a no-op is not an error in RFC 7644 §3.5.2).",
+        ),
+        WorkEmailNotUpserted => row(
+            "Replacing emails[type eq \"work\"].value on a user who has no work email did not add one. Entra sends exactly this when a user gets a mail address later, and expects the work email to be created.",
+            "When a replace with a filter on a multi-valued attribute matches nothing, add the value (type work) instead of ignoring it or answering noTarget.",
+        ),
+        ManagerNotComplex => row(
+            "The enterprise manager that Entra writes as a bare id ({\"op\":\"Add\",\"path\":\"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\",\"value\":\"<id>\"}) is stored or returned as a string. Entra reads manager as a complex attribute {\"value\":\"<id>\"} and fails with SystemForCrossDomainIdentityManagementServiceIncompatible.",
+            "Store manager as {\"value\": \"<id>\"} whether it arrives as a string or an object, and return it that way; or remove the manager mapping in Entra.",
+        ),
+        ResourceNotReadable => row(
+            "A resource the endpoint returned is not in the shape Entra deserializes (RFC 7643): a key with a dot in its name, a boolean sent as a string, or a complex attribute that is not an object. Entra fails with SystemForCrossDomainIdentityManagementServiceIncompatible.",
+            "Store what PATCH writes under the schema's attribute names (name.givenName is givenName inside name), booleans as true/false, and complex attributes (name, manager, emails' items) as objects.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What Rust's debug formatting leaves in a message, which people must never read.
+    pub(crate) const DEBUG_TEXT: &[&str] = &["Some(", "None", "Ok(", "Err(", "\\\"", "{:?}"];
+
+    #[test]
+    fn every_kind_has_a_cause_and_a_fix_in_plain_words() {
+        for kind in FailureKind::ALL {
+            let explanation = explain(*kind);
+            for text in [explanation.cause, explanation.fix] {
+                assert!(text.len() > 20, "{kind:?}: {text}");
+                for debug in DEBUG_TEXT {
+                    assert!(!text.contains(debug), "{kind:?}: {debug} in {text}");
+                }
+            }
+        }
+        let names: std::collections::BTreeSet<String> = FailureKind::ALL
+            .iter()
+            .map(|k| serde_json::to_string(k).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names.len(),
+            FailureKind::ALL.len(),
+            "ALL lists a kind twice"
+        );
     }
 }

@@ -229,7 +229,10 @@ async fn handshake(
     config: ClientConfig,
 ) -> Handshake {
     let Ok(name) = ServerName::try_from(host.to_string()) else {
-        return Handshake::Failed(format!("{host:?} is not a valid TLS server name"));
+        return Handshake::Failed(format!(
+            "{} is not a valid TLS server name",
+            super::explain::quoted(host)
+        ));
     };
     let connector = TlsConnector::from(Arc::new(config));
     let attempt = async {
@@ -328,9 +331,9 @@ async fn check_tls(
 }
 
 fn certificate_failure(cert: CertificateError, host: &str, evidence: Evidence) -> CheckResult {
-    let error = format!("{cert:?}");
+    let error = rustls::Error::InvalidCertificate(cert.clone()).to_string();
     let result = CheckResult::new(TLS_CERTIFICATE).with_evidence(Evidence {
-        error: Some(format!("invalid peer certificate: {error}")),
+        error: Some(error.clone()),
         ..evidence
     });
     match cert {

@@ -27,7 +27,7 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
     let exchange = probe
         .get("Users", &[("startIndex", "1"), ("count", "1")], Auth::Token)
         .await;
-    let result = CheckResult::new(PAGINATION_FIRST_PAGE).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(PAGINATION_FIRST_PAGE).with_exchange(&exchange);
     let done = |check| FirstPage {
         check,
         user_domain: None,
@@ -84,7 +84,7 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
 
 pub(crate) async fn check_count_zero(probe: &Probe) -> CheckResult {
     let exchange = probe.get("Users", &[("count", "0")], Auth::Token).await;
-    let result = CheckResult::new(PAGINATION_COUNT_ZERO).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(PAGINATION_COUNT_ZERO).with_exchange(&exchange);
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return result.fail(kind, detail);
     }

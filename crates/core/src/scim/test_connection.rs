@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::auth_checks::{test_connection_query, with_scim_detail};
 use super::explain::FailureKind;
-use super::probe::{common_failure, Auth, Exchange, Probe, LIST_RESPONSE};
+use super::probe::{common_failure, refusal, Auth, Exchange, Probe, LIST_RESPONSE};
 use super::report::{Check, CheckResult};
 
 pub const TEST_CONNECTION_USERS: Check = Check {
@@ -23,7 +23,7 @@ pub(crate) async fn check_users(probe: &Probe, guid: &str) -> CheckResult {
     let exchange = probe
         .get("Users", &[("filter", &filter)], Auth::Token)
         .await;
-    let result = CheckResult::new(TEST_CONNECTION_USERS).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(TEST_CONNECTION_USERS).with_exchange(&exchange);
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return result.fail(kind, with_scim_detail(&detail, &exchange));
     }
@@ -34,10 +34,13 @@ pub(crate) async fn check_users(probe: &Probe, guid: &str) -> CheckResult {
             with_scim_detail("(HTTP 400)", &exchange),
         ),
         Some(200) => judge_empty_list(result, &exchange),
-        Some(status) => result.fail(
-            FailureKind::UnexpectedStatus,
-            format!("(HTTP {status}; Entra expects 200 with an empty ListResponse)"),
-        ),
+        Some(_) => {
+            let (kind, detail) = refusal(&exchange, probe.timeout);
+            result.fail(
+                kind,
+                format!("{detail} Entra expects 200 with an empty ListResponse."),
+            )
+        }
         None => CheckResult::skipped(TEST_CONNECTION_USERS, "cancelled"),
     }
 }
@@ -51,7 +54,7 @@ pub(crate) async fn check_groups(probe: &Probe, guid: &str) -> CheckResult {
             Auth::Token,
         )
         .await;
-    let result = CheckResult::new(TEST_CONNECTION_GROUPS).with_evidence(exchange.evidence.clone());
+    let result = CheckResult::new(TEST_CONNECTION_GROUPS).with_exchange(&exchange);
     if let Some((kind, detail)) = common_failure(&exchange, probe.timeout) {
         return result.fail(kind, with_scim_detail(&detail, &exchange));
     }
@@ -65,16 +68,19 @@ pub(crate) async fn check_groups(probe: &Probe, guid: &str) -> CheckResult {
             with_scim_detail("(HTTP 400 on the displayName filter)", &exchange),
         ),
         Some(200) => judge_empty_list(result, &exchange),
-        Some(status) => result.fail(
-            FailureKind::UnexpectedStatus,
-            format!("(HTTP {status}; Entra expects 200 with an empty ListResponse)"),
-        ),
+        Some(_) => {
+            let (kind, detail) = refusal(&exchange, probe.timeout);
+            result.fail(
+                kind,
+                format!("{detail} Entra expects 200 with an empty ListResponse."),
+            )
+        }
         None => CheckResult::skipped(TEST_CONNECTION_GROUPS, "cancelled"),
     }
 }
 
 /// A 200 must be a ListResponse with nothing in it, labelled application/scim+json.
-fn judge_empty_list(result: CheckResult, exchange: &Exchange) -> CheckResult {
+pub(crate) fn judge_empty_list(result: CheckResult, exchange: &Exchange) -> CheckResult {
     let Some(json) = exchange.json.as_ref().filter(|j| j.is_object()) else {
         let what = exchange
             .content_type

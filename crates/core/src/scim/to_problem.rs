@@ -19,7 +19,9 @@ impl CheckResult {
         let problem = match kind {
             TokenRejected | TokenExpired | TokenExpiresSoon | BearerPrefixPasted
             | TokenMalformed => Problem::credentials_rejected(action, cause, fix),
-            MissingRole => Problem::forbidden(action, cause, fix),
+            MissingRole | UserAgentRequired | BlockedByProxy => {
+                Problem::forbidden(action, cause, fix)
+            }
             Hang => Problem::timeout(action, cause, fix),
             UnreachableHost
             | DnsFailed
@@ -44,7 +46,14 @@ impl CheckResult {
             | CreateRejected
             | LegacyPatchRejected
             | CompliantPatchRejected
-            | FilterRejected => Problem::rejected(action, cause, fix),
+            | FilterRejected
+            | MethodBlocked
+            | NotAcceptable
+            | ScimErrorReturned
+            | ExternalIdFilterRejected
+            | QuotedFilterRejected
+            | NoOpPatchRejected
+            | WorkEmailNotUpserted => Problem::rejected(action, cause, fix),
             _ => Problem::server(action, cause, fix),
         };
         let last = self.evidence.last();

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use url::Url;
 
-use super::explain::FailureKind;
+use super::explain::{quoted, FailureKind};
 use super::report::{Check, CheckResult};
 
 pub const URL_HTTPS: Check = Check {
@@ -47,7 +47,10 @@ pub(crate) fn check_url(raw: &str) -> UrlShape {
     let url = match Url::parse(raw.trim()) {
         Ok(url) if url.host().is_some() && matches!(url.scheme(), "http" | "https") => url,
         Ok(url) => {
-            let detail = format!("(scheme {:?}, no host or not http/https)", url.scheme());
+            let detail = format!(
+                "(scheme {}, no host or not http/https)",
+                quoted(url.scheme())
+            );
             return invalid(detail);
         }
         Err(err) => return invalid(format!("({err})")),
@@ -118,7 +121,7 @@ fn check_path(url: &Url) -> CheckResult {
         if !shaped {
             return result.fail(
                 FailureKind::NotUnityTenantPath,
-                format!("(the path is {:?})", url.path()),
+                format!("(the path is {})", quoted(url.path())),
             );
         }
         return result.fact("organization id", segments[3]);
@@ -136,7 +139,11 @@ fn check_query(url: &Url) -> CheckResult {
     };
     let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
     if keys.iter().any(|k| k == COMPLIANCE_FLAG) {
-        let others: Vec<&String> = keys.iter().filter(|k| *k != COMPLIANCE_FLAG).collect();
+        let others: Vec<&str> = keys
+            .iter()
+            .filter(|k| *k != COMPLIANCE_FLAG)
+            .map(String::as_str)
+            .collect();
         let result = result.fact(
             "compliance flag",
             "present: Entra sends RFC-compliant PATCH (lower-case ops, boolean active)",
@@ -146,7 +153,7 @@ fn check_query(url: &Url) -> CheckResult {
         }
         return result.warn(
             FailureKind::UnknownQueryString,
-            format!("(besides the flag: {others:?})"),
+            format!("(besides the flag: {})", quoted(&others.join("&"))),
         );
     }
     let misspelt = keys.iter().find(|k| {
@@ -162,7 +169,7 @@ fn check_query(url: &Url) -> CheckResult {
         }
         return result.warn(
             FailureKind::MisspelledComplianceFlag,
-            format!("(found {flag:?})"),
+            format!("(found {})", quoted(flag)),
         );
     }
     result.warn(FailureKind::UnknownQueryString, format!("(?{query})"))

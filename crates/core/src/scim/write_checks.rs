@@ -1,6 +1,7 @@
 //! The opt-in checks with side effects, in the order Entra provisions a user: match, create
-//! (Entra's exact body), duplicate, read back, match in another case, PATCH in both dialects,
-//! disable, enable, groups, delete. Whatever was created is deleted at the end, after a
+//! (Entra's exact body), duplicate, read back, match in another case and on externalId, PATCH
+//! in both dialects, disable, enable, no-op PATCHes, a second user without an email (work
+//! email upsert, manager), groups, delete. Whatever was created is deleted at the end, after a
 //! failure or a cancel too; if the whole future is dropped, a guard spawns the deletes.
 
 use std::sync::{Arc, Mutex};
@@ -10,9 +11,14 @@ use serde_json::{json, Value};
 
 use super::diagnose::Runner;
 use super::explain::FailureKind;
-use super::probe::{common_failure, Auth, Exchange, Probe};
+use super::probe::{common_failure, refusal, status_and_words, Auth, Exchange, Probe};
 use super::report::{Check, CheckResult};
 use super::write_cleanup::{delete_all, CleanupGuard, Created};
+use super::write_entra_updates::{
+    check_filter_external_id, check_manager, check_no_op_patches, check_work_email_upsert,
+    create_second_user, CREATE_SECOND_USER, FILTER_EXTERNAL_ID, MANAGER, PATCH_NO_OP,
+    WORK_EMAIL_UPSERT,
+};
 use super::write_groups::{run_group_checks, GROUP_CHECKS};
 use super::write_patch::{run_patch_pairs, PATCH_CHECKS};
 
@@ -47,8 +53,15 @@ pub const CLEANUP: Check = Check {
 
 /// Every write check, in order: the plan the UI shows.
 pub(crate) fn write_check_plan() -> Vec<Check> {
-    let mut plan = vec![CREATE_USER, DUPLICATE_USER, GET_USER, FILTER_OTHER_CASE];
+    let mut plan = vec![
+        CREATE_USER,
+        DUPLICATE_USER,
+        GET_USER,
+        FILTER_OTHER_CASE,
+        FILTER_EXTERNAL_ID,
+    ];
     plan.extend(PATCH_CHECKS);
+    plan.extend([PATCH_NO_OP, CREATE_SECOND_USER, WORK_EMAIL_UPSERT, MANAGER]);
     plan.extend(GROUP_CHECKS);
     plan.extend([DELETE_USER, GET_DELETED, CLEANUP]);
     plan
@@ -60,6 +73,8 @@ pub(crate) struct WriteRun<'a> {
     pub runner: &'a Runner<'a>,
     pub created: Arc<Mutex<Created>>,
     pub user_name: String,
+    /// The second test user's userName (created without an email).
+    pub second_user_name: String,
     /// Entra's Tenant URL has `?aadOptscim062020`: it speaks the compliant dialect.
     pub compliance_flag: bool,
     pub groups_offered: bool,
@@ -146,6 +161,7 @@ pub(crate) async fn run_write_checks(
         runner,
         created: created.clone(),
         user_name: format!("scim-setup-check-{suffix}@{domain}"),
+        second_user_name: format!("scim-setup-check-{suffix}-2@{domain}"),
         compliance_flag,
         groups_offered,
     };
@@ -198,7 +214,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
             let exchange = run.call(Method::POST, "Users", Some(&body)).await;
             let result = CheckResult::new(CREATE_USER)
                 .with_evidence(matched.evidence)
-                .with_evidence(exchange.evidence.clone())
+                .with_exchange(&exchange)
                 .fact("userName", &run.user_name);
             let id = id_of(&exchange).filter(|_| is_success(&exchange));
             if let Some(id) = &id {
@@ -220,7 +236,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
     run.runner
         .run(DUPLICATE_USER, async {
             let exchange = run.call(Method::POST, "Users", Some(&body)).await;
-            let result = CheckResult::new(DUPLICATE_USER).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(DUPLICATE_USER).with_exchange(&exchange);
             if let (true, Some(id)) = (is_success(&exchange), id_of(&exchange)) {
                 if id != user_id {
                     run.track_user(&id);
@@ -242,7 +258,10 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                     } else {
                         result.warn(
                             FailureKind::ErrorShape,
-                            format!("(409 with scimType {scim_type:?}, not \"uniqueness\")"),
+                            format!(
+                                "(409 with scimType {}, not uniqueness)",
+                                scim_type.unwrap_or("missing")
+                            ),
                         )
                     }
                 }
@@ -250,7 +269,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                     Some((kind, detail)) => result.fail(kind, detail),
                     None => result.warn(
                         FailureKind::UnexpectedStatus,
-                        format!("(HTTP {:?} instead of 409)", exchange.status),
+                        format!("{} instead of 409.", status_and_words(&exchange)),
                     ),
                 },
             }
@@ -262,7 +281,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
             let exchange = run
                 .call(Method::GET, &format!("Users/{user_id}"), None)
                 .await;
-            let result = CheckResult::new(GET_USER).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(GET_USER).with_exchange(&exchange);
             if let Some((kind, detail)) = common_failure(&exchange, run.probe.timeout) {
                 return result.fail(kind, detail);
             }
@@ -282,7 +301,10 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                     FailureKind::WriteMismatch,
                     "(the id or userName read back differs)",
                 ),
-                status => result.fail(FailureKind::UnexpectedStatus, format!("(HTTP {status:?})")),
+                _ => {
+                    let (kind, detail) = refusal(&exchange, run.probe.timeout);
+                    result.fail(kind, detail)
+                }
             }
         })
         .await;
@@ -294,8 +316,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                 .probe
                 .get("Users", &[("filter", &filter)], Auth::Token)
                 .await;
-            let result =
-                CheckResult::new(FILTER_OTHER_CASE).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(FILTER_OTHER_CASE).with_exchange(&exchange);
             if let Some((kind, detail)) = common_failure(&exchange, run.probe.timeout) {
                 return result.fail(kind, detail);
             }
@@ -310,24 +331,49 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                     FailureKind::FilterCaseSensitive,
                     "(the upper-cased userName found nobody)",
                 ),
-                (status, total) => result.warn(
-                    FailureKind::UnexpectedStatus,
-                    format!("(HTTP {status:?}, totalResults {total:?})"),
+                (Some(200), total) => result.warn(
+                    FailureKind::FilterCaseSensitive,
+                    format!(
+                        "(totalResults {} for one user)",
+                        total.map_or_else(|| "missing".to_string(), |t| t.to_string())
+                    ),
                 ),
+                _ => {
+                    let (kind, detail) = refusal(&exchange, run.probe.timeout);
+                    result.warn(kind, detail)
+                }
             }
         })
         .await;
 
+    check_filter_external_id(run, &external_id, &user_id).await;
+
     if run.probe.cancel.is_cancelled() {
-        run.skip_rest(&rest(FILTER_OTHER_CASE), "cancelled");
+        run.skip_rest(&rest(FILTER_EXTERNAL_ID), "cancelled");
         return;
     }
-    run_patch_pairs(run, &user_id).await;
+    let works = run_patch_pairs(run, &user_id).await;
+    check_no_op_patches(run, &user_id, &works).await;
     if run.probe.cancel.is_cancelled() {
-        run.skip_rest(&rest(PATCH_CHECKS[PATCH_CHECKS.len() - 1]), "cancelled");
+        run.skip_rest(&rest(PATCH_NO_OP), "cancelled");
         return;
     }
-    run_group_checks(run, &user_id).await;
+    let second = create_second_user(run, &run.second_user_name).await;
+    match &second {
+        Some(second) => {
+            check_work_email_upsert(run, second, &run.second_user_name, &works).await;
+            check_manager(run, &user_id, second, &works).await;
+        }
+        None => run.skip_rest(
+            &[WORK_EMAIL_UPSERT, MANAGER],
+            "the second test user could not be created",
+        ),
+    }
+    if run.probe.cancel.is_cancelled() {
+        run.skip_rest(&rest(MANAGER), "cancelled");
+        return;
+    }
+    run_group_checks(run, &user_id, second.as_deref()).await;
 
     let deleted = run
         .runner
@@ -335,7 +381,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
             let exchange = run
                 .call(Method::DELETE, &format!("Users/{user_id}"), None)
                 .await;
-            let result = CheckResult::new(DELETE_USER).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(DELETE_USER).with_exchange(&exchange);
             match exchange.status {
                 Some(204) => {
                     run.forget(&user_id);
@@ -347,10 +393,7 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
                 }
                 _ => match common_failure(&exchange, run.probe.timeout) {
                     Some((kind, detail)) => result.fail(kind, detail),
-                    None => result.fail(
-                        FailureKind::DeleteFailed,
-                        format!("(HTTP {:?})", exchange.status),
-                    ),
+                    None => result.fail(FailureKind::DeleteFailed, status_and_words(&exchange)),
                 },
             }
         })
@@ -365,16 +408,16 @@ async fn run_user_lifecycle(run: &WriteRun<'_>) {
             let exchange = run
                 .call(Method::GET, &format!("Users/{user_id}"), None)
                 .await;
-            let result = CheckResult::new(GET_DELETED).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(GET_DELETED).with_exchange(&exchange);
             match exchange.status {
                 Some(404) => result,
                 Some(status) if (200..300).contains(&status) => result.fail(
                     FailureKind::DeleteFailed,
                     format!("(HTTP {status} after DELETE)"),
                 ),
-                Some(status) => result.warn(
-                    FailureKind::UnexpectedStatus,
-                    format!("(HTTP {status} instead of 404)"),
+                Some(_) => result.warn(
+                    FailureKind::UnknownUserNot404,
+                    format!("{} instead of 404.", status_and_words(&exchange)),
                 ),
                 None => match common_failure(&exchange, run.probe.timeout) {
                     Some((kind, detail)) => result.fail(kind, detail),
@@ -408,22 +451,19 @@ fn judge_create(
                 exchange,
             ),
         ),
-        Some(400) if body.to_ascii_lowercase().contains("domain") => result.fail(
-            FailureKind::DomainNotValidated,
-            super::auth_checks::with_scim_detail("(HTTP 400)", exchange),
-        ),
-        Some(400) => result.fail(
-            FailureKind::CreateRejected,
-            super::auth_checks::with_scim_detail("(HTTP 400)", exchange),
-        ),
+        Some(400) if body.to_ascii_lowercase().contains("domain") => {
+            result.fail(FailureKind::DomainNotValidated, status_and_words(exchange))
+        }
+        Some(400) => result.fail(FailureKind::CreateRejected, status_and_words(exchange)),
         _ => match common_failure(exchange, probe.timeout) {
             Some((kind, detail)) => result.fail(
                 kind,
                 super::auth_checks::with_scim_detail(&detail, exchange),
             ),
             None => match exchange.status {
-                Some(status) => {
-                    result.fail(FailureKind::UnexpectedStatus, format!("(HTTP {status})"))
+                Some(_) => {
+                    let (kind, detail) = refusal(exchange, probe.timeout);
+                    result.fail(kind, detail)
                 }
                 None => CheckResult::skipped(CREATE_USER, "cancelled"),
             },

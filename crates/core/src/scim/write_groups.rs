@@ -1,12 +1,14 @@
-//! Groups, when the endpoint offers them: Entra's create body (empty members), add the test
-//! user as a member, remove it (legacy `Remove` with a value array, then the path-filter form
-//! if that is refused), delete.
+//! Groups, when the endpoint offers them, as Entra provisions them: create (empty members, a
+//! name with spaces and quotes), add a member in each dialect, find the group by name without
+//! its members, remove one of two members with the legacy `Remove` + value array (the other
+//! must stay), remove the last with the path-filter form, delete.
 
 use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::explain::FailureKind;
-use super::probe::{common_failure, Exchange, PATCH_OP};
+use super::match_queries::{display_name_filter, quoted_group_name};
+use super::probe::{own_refusal, refusal, Auth, Exchange, PATCH_OP};
 use super::report::{Check, CheckResult};
 use super::write_checks::{id_of, is_success, WriteRun};
 
@@ -18,19 +20,34 @@ pub const GROUP_ADD_MEMBER: Check = Check {
     id: "write-group-add-member",
     title: "Add the test user to it (legacy \"Add\")",
 };
+pub const GROUP_ADD_MEMBER_COMPLIANT: Check = Check {
+    id: "write-group-add-member-compliant",
+    title: "Add the second test user (aadOptscim062020 \"add\")",
+};
+pub const GROUP_FIND: Check = Check {
+    id: "write-group-find",
+    title: "Entra's group query finds it by its quoted name, without members",
+};
 pub const GROUP_REMOVE_MEMBER: Check = Check {
     id: "write-group-remove-member",
-    title: "Remove the member (legacy \"Remove\" with a value)",
+    title: "Remove one of two members (legacy \"Remove\" with a value); the other stays",
+};
+pub const GROUP_REMOVE_MEMBER_COMPLIANT: Check = Check {
+    id: "write-group-remove-member-compliant",
+    title: "Remove the last member (aadOptscim062020 members[value eq \"…\"])",
 };
 pub const DELETE_GROUP: Check = Check {
     id: "write-delete-group",
     title: "Delete the test group (204)",
 };
 
-pub(crate) const GROUP_CHECKS: [Check; 4] = [
+pub(crate) const GROUP_CHECKS: [Check; 7] = [
     CREATE_GROUP,
     GROUP_ADD_MEMBER,
+    GROUP_ADD_MEMBER_COMPLIANT,
+    GROUP_FIND,
     GROUP_REMOVE_MEMBER,
+    GROUP_REMOVE_MEMBER_COMPLIANT,
     DELETE_GROUP,
 ];
 
@@ -47,27 +64,38 @@ fn members(group: Option<&Value>) -> Vec<String> {
 }
 
 fn failed(result: CheckResult, exchange: &Exchange, run: &WriteRun<'_>) -> CheckResult {
-    match common_failure(exchange, run.probe.timeout) {
-        Some((kind, detail)) => result.fail(kind, detail),
-        None => result.fail(
-            FailureKind::UnexpectedStatus,
-            super::auth_checks::with_scim_detail(
-                &format!("(HTTP {:?})", exchange.status),
-                exchange,
-            ),
-        ),
-    }
+    let (kind, detail) = refusal(exchange, run.probe.timeout);
+    result.fail(kind, detail)
 }
 
-pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str) {
+fn patch(operations: Value) -> Value {
+    json!({"schemas": [PATCH_OP], "Operations": operations})
+}
+
+/// PATCHes the group and reads it back: the PATCH, the read, and the members read.
+async fn patch_and_read(
+    run: &WriteRun<'_>,
+    path: &str,
+    operations: Value,
+) -> (Exchange, Option<(Exchange, Vec<String>)>) {
+    let patched = run
+        .call(Method::PATCH, path, Some(&patch(operations)))
+        .await;
+    if !is_success(&patched) {
+        return (patched, None);
+    }
+    let read = run.call(Method::GET, path, None).await;
+    let now = members(read.json.as_ref());
+    (patched, Some((read, now)))
+}
+
+/// Runs the group checks with the test user and, when it exists, the second test user.
+pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: Option<&str>) {
     if !run.groups_offered {
         run.skip_rest(&GROUP_CHECKS, "the endpoint does not offer /Groups");
         return;
     }
-    let display_name = format!(
-        "scim-setup-check-{}",
-        &uuid::Uuid::new_v4().simple().to_string()[..10]
-    );
+    let display_name = quoted_group_name(&uuid::Uuid::new_v4().simple().to_string()[..10]);
     let body = json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group",
                     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
@@ -79,7 +107,9 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str) {
         .runner
         .run(CREATE_GROUP, async {
             let exchange = run.call(Method::POST, "Groups", Some(&body)).await;
-            let result = CheckResult::new(CREATE_GROUP).with_evidence(exchange.evidence.clone());
+            let result = CheckResult::new(CREATE_GROUP)
+                .with_exchange(&exchange)
+                .fact("displayName", &display_name);
             match (is_success(&exchange), id_of(&exchange)) {
                 (true, Some(id)) => {
                     run.track_group(&id);
@@ -103,59 +133,232 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str) {
         return;
     };
     let path = format!("Groups/{group_id}");
-    let patch = |operations: Value| json!({"schemas": [PATCH_OP], "Operations": operations});
 
     run.runner
         .run(GROUP_ADD_MEMBER, async {
-            let body = patch(json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": user_id}]}]));
-            let exchange = run.call(Method::PATCH, &path, Some(&body)).await;
-            let result = CheckResult::new(GROUP_ADD_MEMBER).with_evidence(exchange.evidence.clone());
-            if !is_success(&exchange) {
-                return failed(result, &exchange, run);
-            }
-            let read = run.call(Method::GET, &path, None).await;
-            let result = result.with_evidence(read.evidence.clone());
-            if members(read.json.as_ref()).iter().any(|m| m == user_id) {
-                result
-            } else {
-                result.fail(FailureKind::WriteMismatch, "(the group read back has no such member)")
+            let (patched, read) = patch_and_read(
+                run,
+                &path,
+                json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": user_id}]}]),
+            )
+            .await;
+            let result = CheckResult::new(GROUP_ADD_MEMBER).with_exchange(&patched);
+            match read {
+                None => failed(result, &patched, run),
+                Some((read, now)) => {
+                    let result = result.with_exchange(&read);
+                    if now.iter().any(|m| m == user_id) {
+                        result
+                    } else {
+                        result.fail(
+                            FailureKind::WriteMismatch,
+                            "(the group read back has no such member)",
+                        )
+                    }
+                }
             }
         })
         .await;
+
+    let Some(second) = second else {
+        run.skip_rest(
+            &[GROUP_ADD_MEMBER_COMPLIANT],
+            "the second test user could not be created",
+        );
+        find_group(run, &display_name, &group_id).await;
+        run.skip_rest(
+            &[GROUP_REMOVE_MEMBER, GROUP_REMOVE_MEMBER_COMPLIANT],
+            "a group of two needs the second test user",
+        );
+        delete_group(run, &path, &group_id).await;
+        return;
+    };
+
+    run.runner
+        .run(GROUP_ADD_MEMBER_COMPLIANT, async {
+            let (patched, read) = patch_and_read(
+                run,
+                &path,
+                json!([{"op": "add", "path": "members", "value": [{"value": second}]}]),
+            )
+            .await;
+            let result = CheckResult::new(GROUP_ADD_MEMBER_COMPLIANT).with_exchange(&patched);
+            match read {
+                None => failed(result, &patched, run),
+                Some((read, now)) => {
+                    let result = result.with_exchange(&read);
+                    if now.iter().any(|m| m == second) && now.iter().any(|m| m == user_id) {
+                        result
+                    } else {
+                        result.fail(
+                            FailureKind::WriteMismatch,
+                            format!("(members read back: {})", now.len()),
+                        )
+                    }
+                }
+            }
+        })
+        .await;
+
+    find_group(run, &display_name, &group_id).await;
 
     run.runner
         .run(GROUP_REMOVE_MEMBER, async {
-            let legacy = patch(json!([{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": user_id}]}]));
-            let exchange = run.call(Method::PATCH, &path, Some(&legacy)).await;
-            let read = run.call(Method::GET, &path, None).await;
-            let result = CheckResult::new(GROUP_REMOVE_MEMBER)
-                .with_evidence(exchange.evidence.clone())
-                .with_evidence(read.evidence.clone());
-            let removed = |read: &Exchange| !members(read.json.as_ref()).iter().any(|m| m == user_id);
-            if is_success(&exchange) && removed(&read) {
-                return result;
-            }
-            let compliant = patch(json!([{"op": "remove", "path": format!("members[value eq \"{user_id}\"]")}]));
-            let retry = run.call(Method::PATCH, &path, Some(&compliant)).await;
-            let reread = run.call(Method::GET, &path, None).await;
-            let result = result
-                .with_evidence(retry.evidence.clone())
-                .with_evidence(reread.evidence.clone());
-            let detail = format!("(legacy Remove: HTTP {:?})", exchange.status);
-            match (is_success(&retry) && removed(&reread), run.compliance_flag) {
+            let (patched, read) = patch_and_read(
+                run,
+                &path,
+                json!([{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": user_id}]}]),
+            )
+            .await;
+            let mut result = CheckResult::new(GROUP_REMOVE_MEMBER).with_exchange(&patched);
+            let legacy_words = match &read {
+                Some((read, now)) => {
+                    result = result.with_exchange(read);
+                    let removed = !now.iter().any(|m| m == user_id);
+                    let other_stays = now.iter().any(|m| m == second);
+                    match (removed, other_stays) {
+                        (true, true) => return result,
+                        (true, false) => {
+                            return result.fail(
+                                FailureKind::RemoveEmptiedGroup,
+                                format!(
+                                    "(PATCH answered {}; the group read back has {} members: the member that was not named is gone too)",
+                                    patched.status.unwrap_or_default(),
+                                    now.len()
+                                ),
+                            )
+                        }
+                        (false, _) => format!(
+                            "(PATCH answered {} but the member is still there)",
+                            patched.status.unwrap_or_default()
+                        ),
+                    }
+                }
+                None => {
+                    match own_refusal(&patched, run.probe.timeout) {
+                        Ok(detail) => detail,
+                        Err((kind, detail)) => return result.fail(kind, detail),
+                    }
+                }
+            };
+            // The legacy form did not work: does the path-filter form?
+            let (retry, reread) = patch_and_read(
+                run,
+                &path,
+                json!([{"op": "remove", "path": format!("members[value eq \"{user_id}\"]")}]),
+            )
+            .await;
+            let result = result.with_exchange(&retry);
+            let works = reread
+                .as_ref()
+                .is_some_and(|(_, now)| !now.iter().any(|m| m == user_id));
+            let detail = format!("Legacy Remove: {legacy_words}");
+            match (works, run.compliance_flag) {
                 (true, false) => result.fail(FailureKind::LegacyPatchRejected, detail),
                 (true, true) => result.warn(FailureKind::LegacyPatchRejected, detail),
-                (false, _) => result.fail(FailureKind::WriteMismatch, format!("{detail} The path-filter form fails too.")),
+                (false, _) => result.fail(
+                    FailureKind::WriteMismatch,
+                    format!("{detail} The path-filter form fails too."),
+                ),
             }
         })
         .await;
 
     run.runner
+        .run(GROUP_REMOVE_MEMBER_COMPLIANT, async {
+            let (patched, read) = patch_and_read(
+                run,
+                &path,
+                json!([{"op": "remove", "path": format!("members[value eq \"{second}\"]")}]),
+            )
+            .await;
+            let result = CheckResult::new(GROUP_REMOVE_MEMBER_COMPLIANT).with_exchange(&patched);
+            let detail = match read {
+                Some((read, now)) => {
+                    if !now.iter().any(|m| m == second) {
+                        return result.with_exchange(&read);
+                    }
+                    "(PATCH answered 2xx but the member is still there)".to_string()
+                }
+                None => match own_refusal(&patched, run.probe.timeout) {
+                    Ok(detail) => detail,
+                    Err((kind, detail)) => return result.fail(kind, detail),
+                },
+            };
+            if run.compliance_flag {
+                result.fail(FailureKind::CompliantPatchRejected, detail)
+            } else {
+                result.warn(
+                    FailureKind::CompliantPatchRejected,
+                    format!("{detail} Entra sends this form only with ?aadOptscim062020."),
+                )
+            }
+        })
+        .await;
+
+    delete_group(run, &path, &group_id).await;
+}
+
+/// `GET /Groups?excludedAttributes=members&filter=displayName eq "…"` for the test group.
+async fn find_group(run: &WriteRun<'_>, display_name: &str, group_id: &str) {
+    run.runner
+        .run(GROUP_FIND, async {
+            let filter = display_name_filter(display_name);
+            let exchange = run
+                .probe
+                .get(
+                    "Groups",
+                    &[("excludedAttributes", "members"), ("filter", &filter)],
+                    Auth::Token,
+                )
+                .await;
+            let result = CheckResult::new(GROUP_FIND).with_exchange(&exchange);
+            if !is_success(&exchange) {
+                return result.refused(
+                    FailureKind::QuotedFilterRejected,
+                    &exchange,
+                    run.probe.timeout,
+                );
+            }
+            let found: Vec<&Value> = exchange
+                .json
+                .as_ref()
+                .and_then(|j| j.get("Resources"))
+                .and_then(Value::as_array)
+                .map(|items| items.iter().collect())
+                .unwrap_or_default();
+            let ours = found
+                .iter()
+                .find(|g| g.get("id").and_then(Value::as_str) == Some(group_id));
+            match ours {
+                None => result.fail(
+                    FailureKind::QuotedFilterRejected,
+                    format!(
+                        "(the query found {} groups, not the test group)",
+                        found.len()
+                    ),
+                ),
+                Some(_) if found.len() > 1 => result.fail(
+                    FailureKind::QuotedFilterRejected,
+                    format!("(the query found {} groups for one name)", found.len()),
+                ),
+                Some(group) if group.get("members").is_some() => result.warn(
+                    FailureKind::ExcludedAttributesIgnored,
+                    "(the group came back with its members)",
+                ),
+                Some(_) => result,
+            }
+        })
+        .await;
+}
+
+async fn delete_group(run: &WriteRun<'_>, path: &str, group_id: &str) {
+    run.runner
         .run(DELETE_GROUP, async {
-            let exchange = run.call(Method::DELETE, &path, None).await;
-            let result = CheckResult::new(DELETE_GROUP).with_evidence(exchange.evidence.clone());
+            let exchange = run.call(Method::DELETE, path, None).await;
+            let result = CheckResult::new(DELETE_GROUP).with_exchange(&exchange);
             if is_success(&exchange) {
-                run.forget(&group_id);
+                run.forget(group_id);
                 result
             } else {
                 failed(result, &exchange, run)

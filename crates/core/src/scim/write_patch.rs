@@ -77,9 +77,9 @@ async fn patch_and_read(
     let mut evidence = vec![patched.evidence.clone()];
     if !is_success(&patched) {
         let applied = match (patched.status, common_failure(&patched, run.probe.timeout)) {
-            (Some(status @ 400..=499), None) => Effect::Rejected(status_detail(status, &patched)),
+            (Some(400..=499), None) => Effect::Rejected(status_detail(&patched)),
             (_, Some((kind, detail))) => Effect::Broken(kind, detail),
-            (status, None) => Effect::Rejected(format!("(HTTP {status:?})")),
+            (_, None) => Effect::Rejected(super::probe::status_and_words(&patched)),
         };
         return Step { applied, evidence };
     }
@@ -92,19 +92,19 @@ async fn patch_and_read(
             patched.status.unwrap_or_default()
         )),
         (Some(404), _) => Effect::Hidden,
-        (status, _) => match common_failure(&read, run.probe.timeout) {
+        _ => match common_failure(&read, run.probe.timeout) {
             Some((kind, detail)) => Effect::Broken(kind, detail),
-            None => Effect::Broken(
-                FailureKind::UnexpectedStatus,
-                format!("(GET after PATCH: HTTP {status:?})"),
-            ),
+            None => {
+                let (kind, detail) = super::probe::refusal(&read, run.probe.timeout);
+                Effect::Broken(kind, format!("GET after PATCH: {detail}"))
+            }
         },
     };
     Step { applied, evidence }
 }
 
-fn status_detail(status: u16, exchange: &Exchange) -> String {
-    super::auth_checks::with_scim_detail(&format!("(HTTP {status})"), exchange)
+fn status_detail(exchange: &Exchange) -> String {
+    super::probe::status_and_words(exchange)
 }
 
 fn active_is(expected: bool) -> impl Fn(&Value) -> bool {
@@ -115,7 +115,31 @@ fn family_name_is(expected: &'static str) -> impl Fn(&Value) -> bool {
     move |user| user.pointer("/name/familyName").and_then(Value::as_str) == Some(expected)
 }
 
-pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) {
+/// Which dialects changed `active` for real: what the no-op check compares against.
+pub(crate) struct DialectsWork {
+    pub legacy: bool,
+    pub compliant: bool,
+}
+
+impl DialectsWork {
+    /// The op as Entra spells it for this Tenant URL ("Add" without the compliance flag,
+    /// "add" with it), except that a dialect already found refused is not used again: the
+    /// dialect checks have named that, and this check has something else to find.
+    pub(crate) fn op(&self, compliance_flag: bool, lower: &'static str) -> String {
+        let legacy = !compliance_flag && (self.legacy || !self.compliant);
+        if legacy {
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        } else {
+            lower.to_string()
+        }
+    }
+}
+
+pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) -> DialectsWork {
     let started = Instant::now();
     for check in PATCH_CHECKS {
         run.runner.start(check);
@@ -165,6 +189,12 @@ pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) {
     )
     .await;
     let flag = run.compliance_flag;
+    let works = DialectsWork {
+        legacy: matches!(enable_legacy.applied, Effect::Yes)
+            && matches!(disable_legacy.applied, Effect::Yes),
+        compliant: matches!(enable_compliant.applied, Effect::Yes)
+            && matches!(disable_compliant.applied, Effect::Yes),
+    };
     for (legacy_check, legacy, compliant_check, compliant) in [
         (PATCH_LEGACY, legacy_patch, PATCH_COMPLIANT, compliant_patch),
         (
@@ -191,6 +221,7 @@ pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) {
             started,
         );
     }
+    works
 }
 
 fn judge(check: Check, step: Step, twin_ok: bool, legacy: bool, flag: bool) -> CheckResult {
