@@ -149,4 +149,51 @@ describe('step 4', () => {
     expect(within(second).getByTestId('timeline-fix')).toHaveTextContent('Assign the user');
     expect(await seriousAxeViolations()).toEqual([]);
   });
+
+  it('warns before provisioning a user outside the validated domains, and keeps Entra’s message behind a disclosure', async () => {
+    const ann: DirectoryEntry = { id: 'u-ann', kind: 'user', displayName: 'Ann Vance', detail: 'ann.vance17@fabrikam.com' };
+    vi.mocked(directorySearch).mockResolvedValue([ann, ...users(1)]);
+    vi.mocked(listAssigned).mockResolvedValue([
+      { id: 'a-2', appRoleId: 'r', principalId: 'u-ann', principalDisplayName: 'Ann Vance', principalType: 'User', resourceId: 'sp-1' },
+      { id: 'a-3', appRoleId: 'r', principalId: 'u-0', principalDisplayName: 'User 0', principalType: 'User', resourceId: 'sp-1' },
+    ]);
+    const raw =
+      'Failed to create User \'ann.vance17@fabrikam.com\' in Unity; the SCIM endpoint returned an error response with the HTTP status code 400 (Bad Request). The response was: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"The domain fabrikam.com is not validated."}';
+    const refused: ProvisionOnDemandOutcome = {
+      subject: { objectId: 'u-ann', kind: 'user', label: 'ann.vance17@fabrikam.com', members: [] },
+      verdict: 'failure',
+      errorCode: 'SystemForCrossDomainIdentityManagementBadRequest',
+      errorMessage: raw,
+      steps: [],
+      cause: 'Unity refused ann.vance17@fabrikam.com because fabrikam.com is not a validated domain of the Unity organization.',
+      fix: 'Validate fabrikam.com in the Unity Dashboard (Administration > Single sign on > Domains).',
+      unityCase: 'domainNotValidated',
+    };
+    vi.mocked(provisionNow).mockResolvedValue([refused]);
+    const journal = journalFixture({
+      done: ['startProvisioning'],
+      entra: { jobId: 'scim.abc', servicePrincipalId: 'sp-1' },
+      unity: { validatedDomains: ['contoso.com'] },
+    });
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal });
+    await screen.findByTestId('assigned-list');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'a');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(list).getAllByRole('option')[1] as HTMLElement);
+    expect(screen.queryByTestId('provision-domain-warning')).not.toBeInTheDocument();
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    const warning = screen.getByTestId('provision-domain-warning');
+    expect(warning).toHaveTextContent('ann.vance17@fabrikam.com');
+    expect(warning).toHaveTextContent('contoso.com');
+    expect(warning).not.toHaveTextContent('user0@contoso.com');
+
+    await user.click(screen.getByTestId('provision-run'));
+    const cause = await screen.findByTestId('timeline-cause');
+    expect(cause).toHaveTextContent('fabrikam.com is not a validated domain');
+    expect(cause).not.toHaveTextContent('urn:ietf');
+    const disclosure = screen.getByTestId('timeline-entra-message');
+    expect(disclosure).not.toHaveAttribute('open');
+    expect(disclosure).toHaveTextContent('The response was');
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
 });

@@ -52,6 +52,19 @@ export interface ProvisionStepViewProps {
   onNavigate: (section: SectionId) => void;
 }
 
+/** The chosen users whose email domain Unity has not validated (Unity refuses them). */
+function outsideValidatedDomains(chosen: DirectoryEntry[], validated: string[]): string[] {
+  if (!validated.length) return [];
+  const known = new Set(validated.map((domain) => domain.toLowerCase()));
+  return chosen
+    .filter((entry) => entry.kind === 'user')
+    .map((entry) => subjectOf(entry).label)
+    .filter((label) => {
+      const domain = label.split('@')[1]?.toLowerCase();
+      return domain !== undefined && !known.has(domain);
+    });
+}
+
 function subjectOf(entry: DirectoryEntry): OnDemandSubject {
   return { objectId: entry.id, kind: entry.kind, label: entry.kind === 'user' && entry.detail ? entry.detail : entry.displayName, members: [] };
 }
@@ -87,6 +100,8 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
 
   const assignedIds = new Set((assigned ?? []).map((assignment) => assignment.principalId));
   const unassignedChosen = chosen.filter((entry) => !assignedIds.has(entry.id));
+  const validatedDomains = journal?.journal.unity.validatedDomains ?? [];
+  const refusedByUnity = outsideValidatedDomains(chosen, validatedDomains);
 
   const doAssign = async () => {
     if (await assign.run((id) => assignPrincipals(id, chosen.map(subjectOf)))) {
@@ -164,6 +179,16 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
       </Panel>
       <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
         {ready ? <DirectoryPicker selected={chosen} onChange={setChosen} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
+        {refusedByUnity.length > 0 && (
+          <MessageBar intent="warning" layout="multiline" data-testid="provision-domain-warning">
+            <MessageBarBody>
+              <MessageBarTitle>Not in a validated Unity domain</MessageBarTitle>
+              {refusedByUnity.join(', ')}: Unity accepts only users of the organization’s validated domains (
+              {validatedDomains.join(', ')}), so provisioning will fail. Validate the domain in the Unity Dashboard
+              (Administration › Single sign-on › Domains) first, or choose users of a validated domain.
+            </MessageBarBody>
+          </MessageBar>
+        )}
         {unassignedChosen.length > 0 && (
           <Caption1 className={styles.muted} data-testid="provision-unassigned-note">
             Not assigned to the app yet: {names(unassignedChosen)}. Provisioning assigns them first; they stay assigned until you unassign them.

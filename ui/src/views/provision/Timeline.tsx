@@ -142,6 +142,12 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
           <strong>Fix:</strong> {outcome.fix}
         </Body1>
       )}
+      {outcome.errorMessage && (
+        <details data-testid="timeline-entra-message">
+          <summary className={styles.summary}>Entra’s message</summary>
+          <pre className={styles.pre}>{outcome.errorMessage}</pre>
+        </details>
+      )}
       {outcome.steps.length > 0 && (
         <details>
           <summary className={styles.summary}>Details of each step</summary>
