@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::*;
 use serde_json::Value;
 
@@ -109,15 +107,13 @@ async fn fixed_ports_are_n_n1_n2() {
 }
 
 #[tokio::test]
-async fn a_hundred_thousand_users_start_fast_and_page_deterministically() {
-    let t = Instant::now();
+async fn a_hundred_thousand_users_start_and_page_deterministically() {
+    // How fast they start is a figure of the bench (`sandbox start`), not a threshold here.
     let (sb, p) = sandbox_with(scim_sandbox::SandboxConfig {
         users: 100_000,
         ..Default::default()
     })
     .await;
-    let started = t.elapsed();
-    assert!(started < Duration::from_secs(5), "started in {started:?}");
     let token = admin_token(&p).await;
     let last = json(client().get(format!("{}/users?$filter=startswith(userPrincipalName,'zoe.ito')&$select=userPrincipalName&$top=5", graph(&p))).bearer_auth(&token).send().await.expect("answers")).await;
     assert!(
