@@ -3,6 +3,7 @@
 
 mod app;
 mod cli;
+mod logging;
 
 use std::process::ExitCode;
 
@@ -10,6 +11,8 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let parsed = cli::Cli::parse();
+    // Kept to the end of main, so the last lines reach the file.
+    let _log = logging::start(&parsed.global, parsed.command.is_some());
     match parsed.command {
         // Subcommands never start GTK: they must run with no display at all.
         Some(command) => cli::run(parsed.global, command),

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod entra;
 pub mod http;
+pub mod logging;
 pub mod problem;
 pub mod profile;
 pub mod progress;

@@ -182,6 +182,29 @@ pub fn secret_store_from_env() -> Result<Box<dyn SecretStore>, Problem> {
 mod tests {
     use super::*;
 
+    /// Built without its platform feature, keyring falls back to an in-memory mock and the
+    /// app would say "the OS keychain" while tokens vanish at exit. Nothing is stored here:
+    /// building an entry touches no keychain.
+    #[test]
+    fn the_real_store_is_not_the_mock() {
+        let persistence = keyring::default::default_credential_builder().persistence();
+        assert!(
+            matches!(
+                persistence,
+                keyring::credential::CredentialPersistence::UntilDelete
+            ),
+            "the keychain backend of this target keeps secrets until deleted, not per entry"
+        );
+        let entry = keyring::Entry::new(KEYCHAIN_SERVICE, "mock-check").expect("an entry");
+        assert!(
+            entry
+                .get_credential()
+                .downcast_ref::<keyring::mock::MockCredential>()
+                .is_none(),
+            "KeyringStore resolves to keyring's mock credential store"
+        );
+    }
+
     #[test]
     fn memory_store_round_trips_and_deletes() {
         let store = MemoryStore::new();

@@ -101,6 +101,8 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
         .env_remove("SCIM_SETUP_SECRET_STORE")
         .env_remove("SCIM_SETUP_DATA_DIR")
         .env_remove("DISPLAY")
+        // The most talkative log, so the check below sees every header line too.
+        .env("SCIM_SETUP_LOG", "trace")
         .current_dir(&binary_dir);
     // Blocking on purpose, off the runtime: the sandbox keeps serving meanwhile.
     let child = tokio::task::spawn_blocking(move || command.output())
@@ -205,6 +207,7 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
     );
 
     // Secrets stayed in the keychain: nothing secret in the data folder or the JSON.
+    let profile_json = profile.clone();
     let profile = scim_core::CloudProfile::from_json(&profile.to_string()).expect("profile");
     let journal =
         std::fs::read_to_string(scim_core::wizard::JournalStore::path_for(&data, &profile))
@@ -220,6 +223,24 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
             "no token leaked"
         );
     }
+    // The log saw every call, and no secret: the bearer token, tokens, codes, verifiers.
+    let lines = cli_support::log_lines(&data);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" http ") && l.contains("status=200")),
+        "every HTTP call is logged: {} lines",
+        lines.len()
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("retrying") || l.contains("journal written")));
+    let bearer = profile_json["sandbox"]["scimBearerToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let leaks = cli_support::secret_lines(&lines, &[&bearer]);
+    assert!(leaks.is_empty(), "secrets in the log: {leaks:#?}");
     assert!(
         home.join(".local/share/keyrings").exists(),
         "the keychain lives in the test HOME"
@@ -309,7 +330,7 @@ fn a_corrupt_journal_is_set_aside_and_named_with_exit_2() {
     std::fs::write(&journal, "{\"version\": 1, \"entra\": {").expect("torn journal");
     let run = || {
         Command::new(&binary)
-            .args(["--data-dir"])
+            .args(["-v", "--data-dir"])
             .arg(temp.path())
             .args([
                 "provision",
@@ -330,6 +351,13 @@ fn a_corrupt_journal_is_set_aside_and_named_with_exit_2() {
     assert!(
         stderr.contains("could not be read") && stderr.contains("journal.corrupt-"),
         "{stderr}"
+    );
+    // -v mirrors the log to stderr, and the log names the recovery too.
+    assert!(stderr.contains("log started"), "{stderr}");
+    let lines = cli_support::log_lines(temp.path());
+    assert!(
+        lines.iter().any(|l| l.contains("set aside")),
+        "the log records the recovery: {lines:#?}"
     );
     let copies = std::fs::read_dir(journal.parent().expect("folder"))
         .expect("list")

@@ -4,7 +4,7 @@
 mod cloud;
 mod commands;
 mod info;
-mod settings_file;
+pub(crate) mod settings_file;
 mod state;
 
 use std::process::ExitCode;

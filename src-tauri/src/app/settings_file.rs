@@ -31,6 +31,10 @@ pub struct WindowSettings {
     /// Per request, whole response included.
     #[ts(optional = nullable)]
     pub request_timeout_seconds: Option<u32>,
+    /// The log's level or filter in RUST_LOG syntax (`info`, `debug`, `scim_core=trace`);
+    /// `SCIM_SETUP_LOG` wins over it. Applied at the next launch.
+    #[ts(optional = nullable)]
+    pub log_level: Option<String>,
 }
 
 pub enum ProfileChoice {
@@ -82,6 +86,15 @@ impl WindowSettings {
                     format!("{other:?} is not a cloud profile this app knows."),
                     "Choose Global, US Government, China, Sandbox or a custom file.",
                 ))
+            }
+        }
+        if let Some(level) = non_empty(&self.log_level) {
+            if let Err(cause) = scim_core::logging::check_filter(&level) {
+                return Err(Problem::bad_input(
+                    action,
+                    format!("The log level {level:?} is not valid: {cause}."),
+                    "Use error, warn, info, debug or trace (or a RUST_LOG filter such as scim_core=debug).",
+                ));
             }
         }
         if let Some(seconds) = self.request_timeout_seconds {

@@ -114,6 +114,13 @@ fn write_report(
         .unwrap_or_else(CloudProfile::global);
     let mut report = SupportReport::new(env!("CARGO_PKG_VERSION"), &profile, Journal::default());
     report.diagnosis = Some(diagnosis.clone());
+    if let Some(data_dir) = global
+        .data_dir
+        .clone()
+        .or_else(scim_core::wizard::default_data_dir)
+    {
+        report.log_tail = scim_core::logging::report_log_tail(&data_dir);
+    }
     report.write_to(path)
 }
 

@@ -44,6 +44,10 @@ pub struct GlobalArgs {
     /// Where the journal of non-secret progress lives (default: the app's data folder).
     #[arg(long, global = true, value_name = "DIR", env = "SCIM_SETUP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Mirror the log to stderr (the log file in the data folder's logs/ is always written;
+    /// its level comes from SCIM_SETUP_LOG, RUST_LOG syntax).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

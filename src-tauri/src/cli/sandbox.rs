@@ -46,6 +46,8 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// SIGINT or SIGTERM on Unix (a service manager stops with SIGTERM).
+#[cfg(unix)]
 async fn wait_for_shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     match signal(SignalKind::terminate()) {
@@ -59,4 +61,10 @@ async fn wait_for_shutdown_signal() {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
+}
+
+/// Ctrl+C (or Ctrl+Break, which Windows delivers the same way) elsewhere.
+#[cfg(not(unix))]
+async fn wait_for_shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -96,10 +96,18 @@ impl Http {
         loop {
             attempt += 1;
             let client_request_id = uuid::Uuid::new_v4().to_string();
+            let sent = Instant::now();
             let outcome = tokio::select! {
                 _ = cancel.cancelled() => return Err(HttpError::Cancelled),
                 outcome = self.send_once(request, &client_request_id) => outcome,
             };
+            log_exchange(
+                request,
+                &client_request_id,
+                attempt,
+                sent.elapsed(),
+                &outcome,
+            );
             let retry_after = match &outcome {
                 Ok((status, headers, _)) => {
                     if retryable_status(request.retry, *status) {
@@ -119,7 +127,13 @@ impl Http {
                     None => Some(self.backoff(attempt)),
                 };
                 if let Some(wait) = wait {
-                    tracing::info!(request = %request.describe(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tracing::info!(
+                        method = %request.method,
+                        url = %redacted_url(&request.url),
+                        attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying after the wait"
+                    );
                     tokio::select! {
                         _ = cancel.cancelled() => return Err(HttpError::Cancelled),
                         _ = tokio::time::sleep(wait) => {}
@@ -133,7 +147,6 @@ impl Http {
                 .or_else(|| headers.get("x-request-id"))
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_string);
-            tracing::debug!(request = %request.describe(), status, request_id = ?request_id, attempt, "response");
             return Ok(Response {
                 status,
                 headers,
@@ -172,7 +185,7 @@ impl Http {
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
-        tracing::trace!(request = %request.describe(), headers = %redacted_headers(&headers), "sending");
+        tracing::trace!(url = %redacted_url(&request.url), headers = %redacted_headers(&headers), "sending");
         let mut builder = self
             .client
             .request(request.method.clone(), &request.url)
@@ -204,6 +217,90 @@ impl Http {
         let jitter = rand::thread_rng().gen_range(0.0..0.5);
         capped.mul_f64(1.0 + jitter)
     }
+}
+
+/// One line per exchange (RFC 9110 method and status; Graph's `request-id` and our
+/// `client-request-id`, which Microsoft support asks for), never a header value or a body.
+fn log_exchange(
+    request: &Request,
+    client_request_id: &str,
+    attempt: u32,
+    took: Duration,
+    outcome: &Result<(u16, HeaderMap, Vec<u8>), HttpError>,
+) {
+    let url = redacted_url(&request.url);
+    let ms = took.as_millis() as u64;
+    match outcome {
+        Ok((status, headers, _)) => {
+            let request_id = headers
+                .get("request-id")
+                .or_else(|| headers.get("x-request-id"))
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("-");
+            tracing::info!(
+                method = %request.method,
+                %url,
+                status,
+                ms,
+                request_id,
+                client_request_id,
+                attempt,
+                "http"
+            );
+        }
+        Err(err) => tracing::warn!(
+            method = %request.method,
+            %url,
+            ms,
+            client_request_id,
+            attempt,
+            error = %err,
+            "http failed"
+        ),
+    }
+}
+
+/// Query parameter names whose values carry secrets (OAuth codes and tokens, SAS
+/// signatures, keys), compared lower-case and by substring.
+const SECRET_QUERY_NAMES: [&str; 9] = [
+    "token",
+    "code",
+    "secret",
+    "password",
+    "verifier",
+    "assertion",
+    "sig",
+    "key",
+    "session_state",
+];
+
+/// `url` for a log line: a user-info password and the values of query parameters that
+/// carry secrets replaced by `[redacted]`, then the engine's redactor over the result. A URL
+/// that does not parse is redacted as text.
+pub fn redacted_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return crate::redact::redact_text(url).into_owned();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("[redacted]"));
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(name, value)| {
+                let lower = name.to_ascii_lowercase();
+                let hidden = SECRET_QUERY_NAMES.iter().any(|s| lower.contains(s));
+                let value = if hidden {
+                    "[redacted]".to_string()
+                } else {
+                    value.into_owned()
+                };
+                (name.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    crate::redact::redact_text(parsed.as_str()).into_owned()
 }
 
 fn retryable_status(retry: Retry, status: u16) -> bool {
@@ -291,6 +388,23 @@ mod tests {
         assert!(!text.contains("very-secret"), "{text}");
         assert!(text.contains("authorization: <redacted>"));
         assert!(text.contains("client-request-id: abc"));
+    }
+
+    #[test]
+    fn secrets_in_urls_are_redacted_for_logs() {
+        let shown = redacted_url(
+            "http://user:pw@127.0.0.1:8/cb?code=abc123&state=s1&access_token=t&filter=userName%20eq%20%22x%22",
+        );
+        assert!(
+            !shown.contains("abc123") && !shown.contains(":pw@"),
+            "{shown}"
+        );
+        assert!(!shown.contains("access_token=t&"), "{shown}");
+        assert!(
+            shown.contains("state=s1") && shown.contains("filter="),
+            "{shown}"
+        );
+        assert_eq!(redacted_url("http://h/v1.0/users"), "http://h/v1.0/users");
     }
 
     #[test]

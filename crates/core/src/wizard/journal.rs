@@ -264,7 +264,7 @@ impl JournalStore {
         write_atomically(&self.path, &next)?;
         *journal = next.clone();
         drop(journal);
-        tracing::debug!(journal = %self.path.display(), "journal written");
+        tracing::info!(journal = %self.path.display(), "journal written");
         Ok(next)
     }
 

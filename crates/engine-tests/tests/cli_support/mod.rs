@@ -107,3 +107,52 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// Every line of the app's log files under `data_dir/logs`.
+pub fn log_lines(data_dir: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(data_dir.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        lines.extend(text.lines().map(str::to_string));
+    }
+    lines
+}
+
+/// Log lines that carry something secret: one of `known` (a bearer token, …), a JWT (every
+/// sandbox access and id token is one), a sandbox refresh token (`1.` and 86 base64url
+/// characters), a `Bearer` value that is not redacted, or an OAuth form field with a value.
+pub fn secret_lines(lines: &[String], known: &[&str]) -> Vec<String> {
+    let long_run_after = |line: &str, marker: &str, min: usize| {
+        line.match_indices(marker).any(|(at, _)| {
+            line[at + marker.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .count()
+                >= min
+        })
+    };
+    lines
+        .iter()
+        .filter(|line| {
+            known
+                .iter()
+                .any(|secret| !secret.is_empty() && line.contains(secret))
+                || line.contains("eyJ")
+                || long_run_after(line, "1.", 80)
+                || long_run_after(line, "Bearer ", 8)
+                || [
+                    "refresh_token=",
+                    "code_verifier=",
+                    "device_code=",
+                    "access_token=",
+                ]
+                .iter()
+                .any(|field| long_run_after(line, field, 8))
+        })
+        .cloned()
+        .collect()
+}

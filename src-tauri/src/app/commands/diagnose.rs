@@ -74,5 +74,6 @@ pub fn export_report(state: State<'_, AppState>) -> Result<ExportedReport, Probl
     report.diagnosis = record.report;
     report.job = record.job;
     report.provisioning_logs = record.logs;
+    report.log_tail = scim_core::logging::report_log_tail(&state.cloud.data_dir);
     report.export_into(&state.cloud.reports_dir())
 }

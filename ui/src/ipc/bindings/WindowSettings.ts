@@ -20,4 +20,9 @@ unityClientId?: string | null,
 /**
  * Per request, whole response included.
  */
-requestTimeoutSeconds?: number | null, };
+requestTimeoutSeconds?: number | null, 
+/**
+ * The log's level or filter in RUST_LOG syntax (`info`, `debug`, `scim_core=trace`);
+ * `SCIM_SETUP_LOG` wins over it. Applied at the next launch.
+ */
+logLevel?: string | null, };
