@@ -49,6 +49,16 @@ if ! command -v tauri-driver >/dev/null && [[ ! -x "$HOME/.cargo/bin/tauri-drive
   cargo install tauri-driver --version 2.1.0 --locked --quiet
 fi
 
+# Supply-chain and fuzzing tools (scripts/supply-chain.sh, scripts/fuzz.sh).
+if ! cargo deny --version >/dev/null 2>&1; then
+  echo "==> installing cargo-deny"
+  cargo install cargo-deny --locked --quiet
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "==> installing cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
+fi
+
 install_node_modules() {
   local dir=$1
   # npm ci is exact and fast; skip it when the lock file has not changed since last time.

@@ -18,6 +18,9 @@ cargo fmt --all --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Supply chain: cargo deny (offline RustSec snapshot) and npm licences"
+scripts/supply-chain.sh
+
 step "cargo test (isolated HOME, private D-Bus and keyring)"
 scripts/isolated.sh cargo test --workspace --locked
 
@@ -49,3 +52,6 @@ scripts/e2e.sh
 
 step "Third-party SCIM compliance suite against the sandbox's SCIM server"
 scripts/scim-compliance.sh tests/artifacts/scim-setup-e2e
+
+step "Fuzzing: every parser fed by a server or a person, about 20 s each"
+scripts/fuzz.sh

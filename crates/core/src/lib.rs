@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod entra;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod logging;
 pub mod problem;

@@ -11,6 +11,8 @@
 
 mod control;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod graph;
 mod http;
 mod ids;

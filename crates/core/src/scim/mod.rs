@@ -2,7 +2,7 @@
 //! endpoint the way Entra's provisioning service calls it and explains every failure with its
 //! cause and fix (`explain`); the report never holds the token (`report::Redactor`).
 
-mod auth_checks;
+pub(crate) mod auth_checks;
 pub mod diagnose;
 mod discovery;
 mod error_shape;
@@ -16,7 +16,7 @@ mod report;
 mod resource_shape;
 mod test_connection;
 mod to_problem;
-mod url_shape;
+pub(crate) mod url_shape;
 mod write_checks;
 mod write_cleanup;
 mod write_entra_updates;

@@ -19,7 +19,7 @@ pub mod run;
 pub mod sessions;
 pub mod sign_out;
 pub mod unity_steps;
-mod verdicts;
+pub(crate) mod verdicts;
 
 use std::path::Path;
 use std::sync::Arc;

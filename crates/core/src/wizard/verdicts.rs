@@ -13,7 +13,7 @@ fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
 
 /// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9), using
 /// the organization's `validated_domains` (empty when unknown) to name a refused domain.
-pub(super) fn explain(
+pub(crate) fn explain(
     subject: OnDemandSubject,
     reply: OnDemandReply,
     validated_domains: &[String],
