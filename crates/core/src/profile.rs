@@ -181,15 +181,18 @@ impl CloudProfile {
                 return Ok(profile);
             }
         }
-        let text = std::fs::read_to_string(path).map_err(|err| {
+        let text = read_profile_file(path).map_err(|cause| {
             Problem::bad_input(
                 "Reading the cloud profile",
-                format!("Could not read {}: {err}.", path.display()),
+                cause,
                 "Check the path given to --profile, or use one of: global, usgov, china.",
             )
         })?;
         Self::from_json(&text)
     }
+
+    /// The largest profile file read, in bytes: a real one is under 2 KB.
+    pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
     fn validate(&self) -> Result<(), Problem> {
         let urls = [
@@ -254,6 +257,34 @@ impl CloudProfile {
     pub fn is_sandbox(&self) -> bool {
         self.sandbox.is_some()
     }
+}
+
+/// Reads a profile file as text, or says in plain words why it cannot be: no such file, a
+/// folder, no permission, too large (over `CloudProfile::MAX_FILE_BYTES`), not UTF-8 text.
+fn read_profile_file(path: &Path) -> Result<String, String> {
+    if path.as_os_str().is_empty() {
+        return Err("No profile file was given.".to_string());
+    }
+    let shown = path.display();
+    let explain = |err: std::io::Error| match err.kind() {
+        std::io::ErrorKind::NotFound => format!("There is no file at {shown}."),
+        std::io::ErrorKind::IsADirectory => format!("{shown} is a folder, not a profile file."),
+        std::io::ErrorKind::PermissionDenied => format!("This account may not read {shown}."),
+        std::io::ErrorKind::InvalidData => format!("{shown} is not a text file."),
+        _ => format!("Could not read {shown}: {err}."),
+    };
+    let metadata = std::fs::metadata(path).map_err(explain)?;
+    if metadata.is_dir() {
+        return Err(format!("{shown} is a folder, not a profile file."));
+    }
+    if metadata.len() > CloudProfile::MAX_FILE_BYTES {
+        return Err(format!(
+            "{shown} is {} KB, far larger than a profile file (at most {} KB).",
+            metadata.len() / 1024,
+            CloudProfile::MAX_FILE_BYTES / 1024
+        ));
+    }
+    std::fs::read_to_string(path).map_err(explain)
 }
 
 #[cfg(test)]

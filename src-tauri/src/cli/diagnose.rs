@@ -54,7 +54,7 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
         Err(message) => return usage_error(&message),
     };
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
-        return usage_error("--timeout must be a number of seconds between 0 and 600");
+        return usage_error("--timeout must be a number of seconds above 0 and at most 600");
     }
     if let Some(path) = &args.report {
         if ReportFormat::from_path(path).is_none() {

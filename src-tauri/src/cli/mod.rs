@@ -50,6 +50,15 @@ pub struct GlobalArgs {
     pub verbose: bool,
 }
 
+/// A clap value parser for names and user principal names: refuses an empty or blank value
+/// (it would otherwise reach Graph as a search for nothing). Returns the value trimmed.
+pub fn non_blank(value: &str) -> Result<String, String> {
+    match value.trim() {
+        "" => Err("it is empty".to_string()),
+        trimmed => Ok(trimmed.to_string()),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the simulated clouds; print the profile JSON on one line, then serve until

@@ -12,10 +12,10 @@ use super::GlobalArgs;
 #[derive(Debug, Args)]
 pub struct ProvisionArgs {
     /// The Entra enterprise app whose provisioning job to use.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::non_blank)]
     pub app: String,
     /// A user principal name to provision; repeat for more.
-    #[arg(long = "user", value_name = "UPN", required = true)]
+    #[arg(long = "user", value_name = "UPN", required = true, value_parser = super::non_blank)]
     pub users: Vec<String>,
     /// Print one machine-readable JSON document.
     #[arg(long)]

@@ -29,13 +29,13 @@ pub struct SetupArgs {
     #[arg(long, value_name = "VAR")]
     pub token_env: Option<String>,
     /// The Entra enterprise app to provision through (default: "Unity").
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::non_blank)]
     pub app: Option<String>,
     /// Create a non-gallery enterprise app of that name when none exists.
     #[arg(long)]
     pub create_app: bool,
     /// Provision this user on demand at the end (assigned to the app first if needed).
-    #[arg(long, value_name = "UPN")]
+    #[arg(long, value_name = "UPN", value_parser = super::non_blank)]
     pub provision: Vec<String>,
     /// Print one machine-readable JSON document.
     #[arg(long)]

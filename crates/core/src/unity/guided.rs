@@ -74,11 +74,24 @@ pub fn dashboard_page_url(
 
 const TOKEN_ACTION: &str = "Reading the pasted bearer token";
 
+/// The longest token accepted, in bytes: Unity's are a few hundred; an HTTP header past
+/// 8 KB is refused by most servers.
+pub const MAX_TOKEN_CHARS: usize = 8 * 1024;
+
+/// The longest connector URL or organization ID accepted, in bytes (a real one is under 200).
+pub const MAX_CONNECTOR_INPUT_CHARS: usize = 2048;
+
 /// Trims whitespace and a leading `Bearer ` (people copy the whole header).
 pub fn parse_pasted_token(pasted: &str) -> Result<Secret, Problem> {
     let trimmed = pasted.trim();
-    let without_scheme = match trimmed.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim(),
+    // "Bearer" then whitespace or nothing: a pasted `Bearer ` alone is nothing pasted.
+    let without_scheme = match trimmed.get(..6) {
+        Some(prefix)
+            if prefix.eq_ignore_ascii_case("bearer")
+                && trimmed[6..].chars().next().is_none_or(char::is_whitespace) =>
+        {
+            trimmed[6..].trim()
+        }
         _ => trimmed,
     };
     if without_scheme.is_empty() {
@@ -100,6 +113,25 @@ pub fn parse_pasted_token(pasted: &str) -> Result<Secret, Problem> {
             TOKEN_ACTION,
             "This looks like a URL, not a token.",
             "Paste the connector URL in the URL field and the bearer token here.",
+        ));
+    }
+    if without_scheme.len() > MAX_TOKEN_CHARS {
+        return Err(Problem::bad_input(
+            TOKEN_ACTION,
+            format!(
+                "The pasted text is {} characters long, far longer than a bearer token.",
+                without_scheme.chars().count()
+            ),
+            "Paste only the token itself (use the copy button next to it in the Dashboard).",
+        ));
+    }
+    // RFC 6750 §2.1: a bearer token is visible ASCII; anything else cannot go into the
+    // Authorization header Entra sends.
+    if !without_scheme.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(Problem::bad_input(
+            TOKEN_ACTION,
+            "The pasted text contains characters a bearer token never has (letters with accents, symbols or control characters).",
+            "Copy the token again with the copy button next to it in the Dashboard; do not retype it.",
         ));
     }
     Ok(Secret::new(without_scheme))
@@ -124,6 +156,16 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
             URL_ACTION,
             "Nothing was pasted.",
             "Paste the SCIM base connector URL from Administration › Single sign on › SCIM, or the organization ID.",
+        ));
+    }
+    if input.len() > MAX_CONNECTOR_INPUT_CHARS {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            format!(
+                "The pasted text is {} characters long, far longer than a connector URL or an organization ID.",
+                input.chars().count()
+            ),
+            "Paste only the SCIM base connector URL, or the organization ID.",
         ));
     }
     let scim_base = profile.unity.scim.trim_end_matches('/');
@@ -169,6 +211,20 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
                 "The URL ends in /{last}: that is a resource under the SCIM base, not the base."
             ),
             "Remove the last part: Entra appends /Users and /Groups itself.",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            "The URL carries a user name or password before the host (user@host), which a SCIM base URL does not have.",
+            "Remove everything between https:// and the @; the bearer token goes in its own field.",
+        ));
+    }
+    if url.fragment().is_some() {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            "The URL carries a fragment (#…), which a SCIM base URL does not have.",
+            "Remove everything from the # on.",
         ));
     }
     if let Some(query) = url.query() {
