@@ -80,7 +80,8 @@ async fn serve(mut stream: tokio::net::TcpStream, answers: Answers) {
         .unwrap_or(Answer {
             status: 404,
             content_type: "application/scim+json".into(),
-            body: br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404"}"#.to_vec(),
+            body: br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404"}"#
+                .to_vec(),
         });
     let body = String::from_utf8_lossy(&answer.body).replace("$TOKEN", TOKEN);
     let reply = format!(
@@ -161,11 +162,9 @@ fuzz_target!(|data: &[u8]| {
         Secret::new(TOKEN.to_string()),
     );
     request.timeout = Duration::from_secs(2);
-    let report = server.runtime.block_on(diagnose(
-        request,
-        &NoProgress,
-        CancellationToken::new(),
-    ));
+    let report = server
+        .runtime
+        .block_on(diagnose(request, &NoProgress, CancellationToken::new()));
     let text = serde_json::to_string(&report).unwrap_or_default();
     assert!(!text.contains(TOKEN), "the report holds the token");
     assert!(!text.contains("Some("), "a message shows Some(..)");

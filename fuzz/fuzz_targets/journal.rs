@@ -12,7 +12,8 @@ use scim_core::CloudProfile;
 fn folder() -> &'static std::path::Path {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("scim-setup-fuzz-journal-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("scim-setup-fuzz-journal-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
         dir
     })

@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(verdict.status, 200);
             let line = head.lines().next().unwrap_or("");
             assert!(line.starts_with("GET "), "a callback without GET: {line:?}");
-            assert!(line.contains(STATE) || line.contains("state="), "no state: {line:?}");
+            assert!(
+                line.contains(STATE) || line.contains("state="),
+                "no state: {line:?}"
+            );
             if let Callback::Code(code) = callback {
                 assert!(!code.is_empty());
             }

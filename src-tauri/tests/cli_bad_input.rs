@@ -61,7 +61,7 @@ fn rows() -> Vec<Row> {
         "--token-env",
         "SCIM_BAD_INPUT_TOKEN",
     ];
-    let with = |extra: &[&str]| -> Vec<&str> {
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
         let mut args = diagnose.to_vec();
         args.extend_from_slice(extra);
         args

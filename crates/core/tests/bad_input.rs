@@ -104,6 +104,7 @@ const URL_NOT_TENANT: &str = "This is a Unity address but not a SCIM connector U
 const URL_USERS: &str =
     "The URL ends in /users: that is a resource under the SCIM base, not the base.";
 const URL_TOO_LONG: &str = "The pasted text is 10485760 characters long, far longer than a connector URL or an organization ID.";
+const URL_SPACES: &str = "The pasted text contains spaces, line breaks or control characters.";
 const GOOD: &str = "https://services.api.unity.com/scim/v2/tenants/3f2a9c1e";
 
 fn connector_rows() -> Vec<(&'static str, String, Expect)> {
@@ -157,7 +158,7 @@ fn connector_rows() -> Vec<(&'static str, String, Expect)> {
         (
             "a Bearer token by mistake",
             "Bearer abc".into(),
-            Refused("\u{201c}Bearer abc\u{201d} is neither a URL nor an organization ID."),
+            Refused(URL_SPACES),
         ),
         (
             "not a URL",
@@ -165,6 +166,18 @@ fn connector_rows() -> Vec<(&'static str, String, Expect)> {
             Refused("\u{201c}services.api.unity.com/scim\u{201d} is not a complete URL."),
         ),
         ("10 MB of text", ten_megabytes('a'), Refused(URL_TOO_LONG)),
+        ("a line break inside", format!("{GOOD}\n/x"), Refused(URL_SPACES)),
+        (
+            "a space inside an organization ID",
+            "3f2a 9c1e".into(),
+            Refused(URL_SPACES),
+        ),
+        // Found by the tenant_url fuzz target: a form feed inside the path was handed on.
+        (
+            "a control character inside (fuzzing)",
+            "https://servies.ca.api.pi.unity.com/scim/v2/tenants/3f3a9c1euser:pw@examna\u{c}ttp:2020".into(),
+            Refused(URL_SPACES),
+        ),
     ]
 }
 

@@ -168,6 +168,15 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
             "Paste only the SCIM base connector URL, or the organization ID.",
         ));
     }
+    // The URL is handed on as pasted, so nothing the URL parser would quietly drop or
+    // encode may be in it (found by fuzzing: a form feed inside the path).
+    if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Problem::bad_input(
+            URL_ACTION,
+            "The pasted text contains spaces, line breaks or control characters.",
+            "Paste the connector URL again in one piece, exactly as the Dashboard shows it.",
+        ));
+    }
     let scim_base = profile.unity.scim.trim_end_matches('/');
     if !input.contains('/') && !input.contains(':') {
         if !input
