@@ -207,7 +207,7 @@ fn diagnose_url_rows() -> Vec<(
         ("`/tenants` without an ID", "https://services.api.unity.com/scim/v2/tenants".into(), "url-path", "fail", "The URL's path is not Unity's /scim/v2/tenants/<organization id>, so Entra's calls would land on a wrong path (404). (the path ends at /tenants: the organization id is missing)"),
         ("a trailing /Users", format!("{GOOD}/Users"), "url-path", "fail", "The Tenant URL ends in /Users (or /Groups); Entra appends /Users itself, so it would call …/Users/Users and get 404. (the path ends in /Users)"),
         ("not a URL", "services.api.unity.com".into(), "url-https", "fail", "The Tenant URL is not a valid absolute URL. (relative URL without a base)"),
-        ("another scheme", "ftp://services.api.unity.com/scim".into(), "url-https", "fail", "The Tenant URL is not a valid absolute URL. (scheme \"ftp\", no host or not http/https)"),
+        ("another scheme", "ftp://services.api.unity.com/scim".into(), "url-https", "fail", "The Tenant URL is not a valid absolute URL. (scheme “ftp”, no host or not http/https)"),
         ("10 MB of text", ten_megabytes('a'), "url-https", "fail", "The Tenant URL is not a valid absolute URL. (relative URL without a base)"),
     ]
 }
