@@ -4,6 +4,8 @@
 mod cloud;
 mod commands;
 mod info;
+#[cfg(test)]
+mod round_trips;
 pub(crate) mod settings_file;
 mod state;
 
