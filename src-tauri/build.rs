@@ -3,6 +3,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "app_info",
         "cancel_operation",
+        "first_paint",
         "journal_state",
         "check_prerequisites",
         "unity_sign_in",

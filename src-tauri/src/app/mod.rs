@@ -42,6 +42,7 @@ pub fn run(global: GlobalArgs) -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::cancel_operation,
+            commands::app::first_paint,
             commands::journal::journal_state,
             commands::journal::check_prerequisites,
             commands::unity::unity_sign_in,

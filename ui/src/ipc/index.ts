@@ -130,6 +130,8 @@ export function newOperationId(prefix = 'op'): string {
 }
 
 export const cancelOperation = (operationId: string) => call<boolean>('cancel_operation', { operationId });
+/** The first view has painted: the start-up benchmark's mark (a no-op unless it is measuring). */
+export const reportFirstPaint = () => call<null>('first_paint');
 
 // Start
 export const getJournal = () => call<JournalView>('journal_state');

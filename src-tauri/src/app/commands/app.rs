@@ -1,4 +1,6 @@
-//! The app itself: its facts, and cancelling a long operation.
+//! The app itself: its facts, cancelling a long operation, and the start-up benchmark's mark.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tauri::State;
 
@@ -23,4 +25,17 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 #[tauri::command]
 pub fn cancel_operation(state: State<'_, AppState>, operation_id: String) -> bool {
     state.operations.cancel(&operation_id)
+}
+
+/// The UI's first view has painted: the start-up benchmark's mark (`scripts/bench.sh`). Writes
+/// the wall-clock time in Unix milliseconds to the file named by `SCIM_SETUP_BENCH_MARK`;
+/// without that variable it does nothing.
+#[tauri::command]
+pub fn first_paint() {
+    if let Some(path) = std::env::var_os("SCIM_SETUP_BENCH_MARK") {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let _ = std::fs::write(path, format!("{:.3}\n", now.as_secs_f64() * 1000.0));
+    }
 }
