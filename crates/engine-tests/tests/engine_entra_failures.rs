@@ -434,6 +434,7 @@ async fn throttling_is_waited_out_then_named() {
         kind: PrincipalKind::User,
         label: upn,
         members: vec![],
+        member_of: None,
     };
     let outcomes = provision_on_demand(&env.ctx, &graph, &[subject], &env.progress, &env.cancel)
         .await

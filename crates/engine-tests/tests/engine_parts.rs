@@ -218,6 +218,7 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
         kind: PrincipalKind::Group,
         label: pilot.display_name.clone().unwrap_or_default(),
         members: members.clone(),
+        member_of: None,
     };
     let before = env.state().await["provisionOnDemandCalls"]
         .as_u64()
@@ -225,15 +226,24 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
     let outcomes = provision_on_demand(&env.ctx, &graph, &[subject], &env.progress, &env.cancel)
         .await
         .expect("group");
+    // One result per member (each with its own steps), then one for the group, whose
+    // memberships go five to a call.
+    let shown = members
+        .len()
+        .min(scim_core::wizard::on_demand::MAX_GROUP_MEMBERS);
     assert_eq!(
         outcomes.len(),
-        members.len().div_ceil(5),
-        "one call per five members"
+        shown + 1,
+        "one result per member, then the group"
     );
+    assert!(outcomes[..shown]
+        .iter()
+        .all(|o| o.subject.kind == PrincipalKind::User && o.subject.member_of.is_some()));
+    assert_eq!(outcomes[shown].subject.kind, PrincipalKind::Group);
     let after = env.state().await["provisionOnDemandCalls"]
         .as_u64()
         .unwrap_or(0);
-    assert_eq!(after - before, outcomes.len() as u64);
+    assert_eq!(after - before, (shown + shown.div_ceil(5)) as u64);
     env.shutdown().await;
 }
 

@@ -323,7 +323,7 @@ pub fn duration_seconds(duration: &str) -> Option<i64> {
     };
     take(days, &[('D', 86_400.0)])?;
     take(time, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
-    (seconds > 0.0 && seconds <= 366.0 * 86_400.0).then_some(seconds.round() as i64)
+    (seconds > 0.0 && seconds <= 366.0 * 86_400.0).then_some((seconds.round() as i64).max(1))
 }
 
 /// "every 40 minutes", "every 2 seconds", "every hour".

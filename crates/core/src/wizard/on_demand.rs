@@ -39,7 +39,15 @@ pub struct OnDemandSubject {
     pub label: String,
     /// For a group: the members to provision with it (split into calls of at most 5).
     pub members: Vec<String>,
+    /// For a user provisioned as a member of a chosen group: that group's label.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub member_of: Option<String>,
 }
+
+/// Members of one group provisioned on demand with it at most; more is a job for the
+/// provisioning cycle. Entra takes 5 per group call; the engine queues the rest.
+pub const MAX_GROUP_MEMBERS: usize = 50;
 
 /// One on-demand call's result as the window shows it, explained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -180,8 +188,85 @@ fn fair_queue(subjects: &[OnDemandSubject]) -> VecDeque<Call> {
     queue
 }
 
-/// Provisions each subject on demand, streaming every outcome as it arrives. Throttled
-/// calls go to the back of the queue after the service's `Retry-After`.
+/// Turns each chosen group into its user members (each provisioned as a person, with the
+/// portal's step timeline and its own change ID) followed by the group itself carrying those
+/// members (§4.2: a group call links at most 5; the queue splits them). A group's `members`,
+/// when given, choose which members; otherwise its first [`MAX_GROUP_MEMBERS`] direct user
+/// members are taken. A user chosen both alone and through a group is provisioned once.
+pub async fn expand_groups(
+    graph: &GraphClient,
+    subjects: &[OnDemandSubject],
+    cancel: &CancellationToken,
+) -> Result<Vec<OnDemandSubject>, Problem> {
+    let mut users: Vec<OnDemandSubject> = Vec::new();
+    let mut groups: Vec<OnDemandSubject> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for subject in subjects.iter().filter(|s| s.kind == PrincipalKind::User) {
+        if seen.insert(subject.object_id.to_ascii_lowercase()) {
+            users.push(subject.clone());
+        }
+    }
+    for subject in subjects.iter().filter(|s| s.kind == PrincipalKind::Group) {
+        let listed: Vec<crate::entra::types::DirectoryMember> = graph
+            .group_members(&subject.object_id)
+            .collect(MAX_GROUP_MEMBERS * 4, cancel)
+            .await?;
+        let chosen: Vec<crate::entra::types::DirectoryMember> = listed
+            .into_iter()
+            .filter(crate::entra::types::DirectoryMember::is_user)
+            .filter(|m| {
+                subject.members.is_empty()
+                    || subject
+                        .members
+                        .iter()
+                        .any(|id| id.eq_ignore_ascii_case(&m.id))
+            })
+            .take(MAX_GROUP_MEMBERS)
+            .collect();
+        let mut group = subject.clone();
+        group.members = chosen.iter().map(|m| m.id.clone()).collect();
+        for member in chosen {
+            if !seen.insert(member.id.to_ascii_lowercase()) {
+                continue;
+            }
+            users.push(OnDemandSubject {
+                label: member
+                    .user_principal_name
+                    .clone()
+                    .or(member.display_name.clone())
+                    .unwrap_or_else(|| member.id.clone()),
+                object_id: member.id,
+                kind: PrincipalKind::User,
+                members: Vec::new(),
+                member_of: Some(subject.label.clone()),
+            });
+        }
+        groups.push(group);
+    }
+    users.extend(groups);
+    Ok(users)
+}
+
+/// A group's calls (one per 5 members) as one result: the first failure, or success saying
+/// how many memberships went with it.
+fn merge_group_calls(mut calls: Vec<ProvisionOnDemandOutcome>) -> Option<ProvisionOnDemandOutcome> {
+    let members: usize = calls.iter().map(|c| c.subject.members.len()).sum();
+    if let Some(index) = calls.iter().position(|c| !c.is_good()) {
+        return Some(calls.swap_remove(index));
+    }
+    let mut merged = calls.into_iter().next()?;
+    merged.cause = format!(
+        "The group {} is in the target with {members} member{} linked.",
+        merged.subject.label,
+        if members == 1 { "" } else { "s" }
+    );
+    merged.subject.members = Vec::new();
+    Some(merged)
+}
+
+/// Provisions each subject on demand, streaming every outcome as it arrives: groups become
+/// one result per member, then one for the group (see [`expand_groups`]). Throttled calls go
+/// to the back of the queue after the service's `Retry-After`.
 pub async fn provision_on_demand(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -208,8 +293,19 @@ pub async fn provision_on_demand(
         }
     };
     let validated_domains = ctx.journal.snapshot().unity.validated_domains;
-    let mut queue = fair_queue(subjects);
-    let total = queue.len() as u32;
+    let subjects = expand_groups(graph, subjects, cancel).await?;
+    let mut queue = fair_queue(&subjects);
+    let mut group_calls_left: BTreeMap<String, usize> = BTreeMap::new();
+    for call in queue
+        .iter()
+        .filter(|c| c.subject.kind == PrincipalKind::Group)
+    {
+        *group_calls_left
+            .entry(call.subject.object_id.clone())
+            .or_insert(0) += 1;
+    }
+    let mut group_results: BTreeMap<String, Vec<ProvisionOnDemandOutcome>> = BTreeMap::new();
+    let total = subjects.len() as u32;
     let mut limiter = Limiter::new(ctx.tuning.on_demand);
     let mut outcomes = Vec::new();
     while let Some(mut call) = queue.pop_front() {
@@ -270,6 +366,26 @@ pub async fn provision_on_demand(
                 scim_error: None,
             }
         };
+        let mut call_outcome = outcome;
+        call_outcome.subject.members = call.members.clone();
+        let outcome = if call.subject.kind == PrincipalKind::Group {
+            let id = call.subject.object_id.clone();
+            group_results
+                .entry(id.clone())
+                .or_default()
+                .push(call_outcome);
+            let left = group_calls_left.entry(id.clone()).or_insert(1);
+            *left = left.saturating_sub(1);
+            if *left > 0 {
+                continue;
+            }
+            match merge_group_calls(group_results.remove(&id).unwrap_or_default()) {
+                Some(merged) => merged,
+                None => continue,
+            }
+        } else {
+            call_outcome
+        };
         outcomes.push(outcome.clone());
         progress.report(WizardProgress::UserProvisioned {
             index: outcomes.len() as u32,
@@ -303,6 +419,7 @@ mod tests {
             kind,
             label: id.into(),
             members: (0..members).map(|i| format!("{id}-m{i}")).collect(),
+            member_of: None,
         }
     }
 

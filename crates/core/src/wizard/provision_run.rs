@@ -140,6 +140,7 @@ pub(super) async fn assign_and_provision(
             kind: PrincipalKind::User,
             label: upn.clone(),
             members: Vec::new(),
+            member_of: None,
         });
     }
     let run = match assign_then_provision(ctx, graph, subjects, progress, cancel).await {

@@ -160,7 +160,7 @@ async fn provision_on_demand(
             }
             json_response(StatusCode::OK, report::on_demand(&app.urls.microsoft, &out))
         }
-        "Group" => provision_group(&app, &target, &sp, object_id, subject).await,
+        "Group" => provision_group(&app, &target, &sp, &job, &initiator, object_id, subject).await,
         _ => bad_request("BadRequest", "objectTypeName must be User or Group."),
     }
 }
@@ -170,6 +170,8 @@ async fn provision_group(
     app: &SharedApp,
     target: &Target,
     sp: &super::ServicePrincipal,
+    job_id: &str,
+    initiator: &(String, String),
     group_id: &str,
     subject: &Value,
 ) -> Response {
@@ -205,6 +207,14 @@ async fn provision_group(
         };
         let scoped = in_scope(app, &sp.id, &user);
         let out = engine::provision_user(app, target, &user, scoped, false).await;
+        // Each member's run is in the provisioning logs, as a user's own on-demand run is.
+        app.graph().audit.push(report::log_entry(
+            &out,
+            sp,
+            job_id,
+            &crate::ids::new_guid(),
+            Some((&initiator.0, &initiator.1)),
+        ));
         if let Some(t) = out.target_id {
             member_ids.push(t);
         }

@@ -58,6 +58,24 @@ pub(crate) struct Job {
     pub provisioned: HashMap<String, String>,
     pub cycle_running: bool,
     pub next_cycle: Option<Instant>,
+    /// The schedule's interval as Graph writes it once started: the sandbox's own (compressed)
+    /// cycle period, so the job card tells the truth about how often cycles run.
+    pub interval: String,
+    /// The skip last logged per user (its reason code): a user skipped for the same reason
+    /// cycle after cycle is logged once, not every few seconds.
+    pub skips_logged: HashMap<String, String>,
+}
+
+/// An ISO 8601 duration for a cycle period: `PT40M`, `PT2S`, `PT0.5S`.
+pub(crate) fn iso_interval(period: std::time::Duration) -> String {
+    let millis = period.as_millis();
+    if millis % 60_000 == 0 && millis > 0 {
+        format!("PT{}M", millis / 60_000)
+    } else if millis % 1000 == 0 {
+        format!("PT{}S", millis / 1000)
+    } else {
+        format!("PT{}S", period.as_secs_f64())
+    }
 }
 
 impl Job {
@@ -82,7 +100,7 @@ impl Job {
         let interval = if self.schedule_state == "Disabled" {
             "P10675199DT2H48M5.4775807S"
         } else {
-            "PT40M"
+            self.interval.as_str()
         };
         json!({"id": self.id, "templateId": self.template_id,
             "schedule": {"expiration": null, "interval": interval, "state": self.schedule_state},
@@ -207,6 +225,8 @@ async fn create_job(
         provisioned: HashMap::new(),
         cycle_running: false,
         next_cycle: None,
+        interval: iso_interval(app.config.sync_interval),
+        skips_logged: HashMap::new(),
     };
     let mut reply = job.to_json();
     reply["@odata.context"] = json!(context(
@@ -384,5 +404,18 @@ async fn schema(
             json_response(StatusCode::OK, v)
         }
         Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod interval_tests {
+    use super::iso_interval;
+    use std::time::Duration;
+
+    #[test]
+    fn writes_the_cycle_period_as_graph_does() {
+        assert_eq!(iso_interval(Duration::from_secs(2400)), "PT40M");
+        assert_eq!(iso_interval(Duration::from_secs(2)), "PT2S");
+        assert_eq!(iso_interval(Duration::from_millis(500)), "PT0.5S");
     }
 }

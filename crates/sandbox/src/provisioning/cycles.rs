@@ -228,11 +228,25 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         deleted.push(out);
     }
     {
-        let mut graph = app.graph();
+        let mut guard = app.graph();
+        let graph = &mut *guard;
         for out in &results {
             if out.verdict != Verdict::Skipped
                 || out.error.as_ref().is_some_and(|e| e.0 != "RedundantExport")
             {
+                // A user skipped again for the same reason is not logged again: one entry
+                // says it, instead of a new one every cycle pushing the rest out of view.
+                if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
+                    if out.verdict == Verdict::Skipped {
+                        let code = out.error.as_ref().map(|e| e.0.clone()).unwrap_or_default();
+                        if job.skips_logged.get(&out.user.id) == Some(&code) {
+                            continue;
+                        }
+                        job.skips_logged.insert(out.user.id.clone(), code);
+                    } else {
+                        job.skips_logged.remove(&out.user.id);
+                    }
+                }
                 graph
                     .audit
                     .push(report::log_entry(out, sp, job_id, &cycle_id, None));

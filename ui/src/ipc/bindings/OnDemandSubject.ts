@@ -12,4 +12,8 @@ label: string,
 /**
  * For a group: the members to provision with it (split into calls of at most 5).
  */
-members: Array<string>, };
+members: Array<string>, 
+/**
+ * For a user provisioned as a member of a chosen group: that group's label.
+ */
+memberOf?: string | null, };

@@ -94,6 +94,39 @@ describe('step 4', () => {
     expect(within(list).getAllByTestId('picker-assigned')).toHaveLength(1);
   });
 
+  it('shows a group as one result per member, each with the portal’s steps and change ID, counted as the cards say', async () => {
+    vi.mocked(directorySearch).mockResolvedValue([{ id: 'g-1', kind: 'group', displayName: 'Unity users', detail: 'Group' }]);
+    const member = (n: number): ProvisionOnDemandOutcome => ({
+      ...created,
+      subject: { objectId: `m-${n}`, kind: 'user', label: `artist${n}@contoso.com`, members: [], memberOf: 'Unity users' },
+      changeId: `change-${n}`,
+    });
+    const group: ProvisionOnDemandOutcome = {
+      subject: { objectId: 'g-1', kind: 'group', label: 'Unity users', members: [] },
+      verdict: 'success',
+      steps: [],
+      cause: 'The group Unity users is in the target with 2 members linked.',
+    };
+    vi.mocked(provisionNow).mockResolvedValue([member(1), member(2), group]);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await screen.findByTestId('assigned-list');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'unity');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    // The group is already assigned: no confirmation, no assignment.
+    await user.click(screen.getByTestId('provision-run'));
+    const first = await screen.findByRole('article', { name: 'artist1@contoso.com: Created' });
+    expect(within(first).getByTestId('timeline-member-of')).toHaveTextContent('member of Unity users');
+    expect(within(first).getByTestId('timeline-change-id')).toHaveTextContent('change-1');
+    expect(within(first).getAllByTestId('timeline-step').map((step) => step.textContent)).toEqual([
+      'Import user: done',
+      '→Determine if user is in scope: done',
+      '→Perform action: done',
+    ]);
+    expect(screen.getByRole('article', { name: 'Unity users: Group in Unity' })).toBeInTheDocument();
+    expect(screen.getByTestId('provision-summary')).toHaveTextContent('2 created, 0 updated, 0 already in sync, 0 skipped, 0 failed; 1 group in Unity');
+  });
+
   it('keeps 100,000 results to a handful of rows in the page', async () => {
     vi.mocked(directorySearch).mockResolvedValue(users(100_000));
     const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });

@@ -66,7 +66,13 @@ function outsideValidatedDomains(chosen: DirectoryEntry[], validated: string[]):
 }
 
 function subjectOf(entry: DirectoryEntry): OnDemandSubject {
-  return { objectId: entry.id, kind: entry.kind, label: entry.kind === 'user' && entry.detail ? entry.detail : entry.displayName, members: [] };
+  return {
+    objectId: entry.id,
+    kind: entry.kind,
+    label: entry.kind === 'user' && entry.detail ? entry.detail : entry.displayName,
+    members: [],
+    memberOf: null,
+  };
 }
 
 export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): ReactElement {
@@ -267,7 +273,8 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
 
 /** "1 created, 0 updated, …": the same words the cards use, counted from the same outcomes. */
 export function tallyLine(summary: ReturnType<typeof tally>): string {
-  return `${summary.created} created, ${summary.updated} updated, ${summary.inSync} already in sync, ${summary.skipped.length} skipped, ${summary.failed.length} failed`;
+  const groups = summary.groups ? `; ${summary.groups} group${summary.groups === 1 ? '' : 's'} in Unity` : '';
+  return `${summary.created} created, ${summary.updated} updated, ${summary.inSync} already in sync, ${summary.skipped.length} skipped, ${summary.failed.length} failed${groups}`;
 }
 
 function RunSummary({ outcomes, testId }: { outcomes: ProvisionOnDemandOutcome[]; testId: string }): ReactElement {

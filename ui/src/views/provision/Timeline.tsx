@@ -110,7 +110,11 @@ const VERDICT: Record<ProvisionOnDemandOutcome['verdict'], { label: string; colo
 export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome; index: number }): ReactElement {
   const styles = useStyles();
   const verdict =
-    outcome.verdict === 'success' && wasCreated(outcome) ? { label: 'Created', color: 'success' as const } : VERDICT[outcome.verdict];
+    outcome.verdict === 'success' && outcome.subject.kind === 'group'
+      ? { label: 'Group in Unity', color: 'success' as const }
+      : outcome.verdict === 'success' && wasCreated(outcome)
+        ? { label: 'Created', color: 'success' as const }
+        : VERDICT[outcome.verdict];
   const bad = outcome.verdict === 'failure' || outcome.verdict === 'skipped';
   return (
     <article className={styles.card} data-testid="timeline" data-verdict={outcome.verdict} aria-label={`${outcome.subject.label}: ${verdict.label}`}>
@@ -119,7 +123,7 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
         <Badge appearance="filled" color={verdict.color} data-testid="timeline-verdict">
           {verdict.label}
         </Badge>
-        {outcome.action && <Caption1>{outcome.action}</Caption1>}
+        {outcome.subject.memberOf && <Caption1 data-testid="timeline-member-of">member of {outcome.subject.memberOf}</Caption1>}
       </div>
       {outcome.steps.length > 0 && (
         <ol className={styles.steps} aria-label="Entra’s steps">
@@ -210,6 +214,8 @@ function StepChip({ step, title, first, inSync }: { step: OnDemandStep; title: s
 export interface ProvisionTally {
   created: number;
   updated: number;
+  /** Groups now in Unity with their memberships (their members are counted as people). */
+  groups: number;
   inSync: number;
   skipped: ProvisionOnDemandOutcome[];
   failed: ProvisionOnDemandOutcome[];
@@ -217,9 +223,10 @@ export interface ProvisionTally {
 
 /** Counts per outcome, decided exactly as each card's badge is, so both always agree. */
 export function tally(outcomes: ProvisionOnDemandOutcome[]): ProvisionTally {
-  const result: ProvisionTally = { created: 0, updated: 0, inSync: 0, skipped: [], failed: [] };
+  const result: ProvisionTally = { created: 0, updated: 0, groups: 0, inSync: 0, skipped: [], failed: [] };
   for (const outcome of outcomes) {
-    if (outcome.verdict === 'success') {
+    if (outcome.verdict === 'success' && outcome.subject.kind === 'group') result.groups += 1;
+    else if (outcome.verdict === 'success') {
       if (wasCreated(outcome)) result.created += 1;
       else result.updated += 1;
     } else if (outcome.verdict === 'alreadyInSync') result.inSync += 1;
