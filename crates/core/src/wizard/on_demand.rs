@@ -390,7 +390,7 @@ pub async fn provision_on_demand(
         progress.report(WizardProgress::UserProvisioned {
             index: outcomes.len() as u32,
             total,
-            outcome,
+            outcome: Box::new(outcome),
         });
     }
     Ok(outcomes)

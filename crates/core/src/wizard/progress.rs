@@ -109,7 +109,8 @@ pub enum WizardProgress {
     UserProvisioned {
         index: u32,
         total: u32,
-        outcome: ProvisionOnDemandOutcome,
+        /// Boxed: an outcome (steps, details, a problem) dwarfs every other event.
+        outcome: Box<ProvisionOnDemandOutcome>,
     },
     StepFinished {
         report: StepReport,

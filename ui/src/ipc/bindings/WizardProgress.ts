@@ -7,4 +7,8 @@ import type { StepReport } from "./StepReport";
 /**
  * Streamed while a step runs.
  */
-export type WizardProgress = { "type": "stepStarted", step: StepId, } | { "type": "note", step: StepId, message: string, } | { "type": "deviceCode", prompt: DeviceCodePrompt, } | { "type": "waiting", step: StepId, reason: string, seconds: number, } | { "type": "userProvisioned", index: number, total: number, outcome: ProvisionOnDemandOutcome, } | { "type": "stepFinished", report: StepReport, };
+export type WizardProgress = { "type": "stepStarted", step: StepId, } | { "type": "note", step: StepId, message: string, } | { "type": "deviceCode", prompt: DeviceCodePrompt, } | { "type": "waiting", step: StepId, reason: string, seconds: number, } | { "type": "userProvisioned", index: number, total: number, 
+/**
+ * Boxed: an outcome (steps, details, a problem) dwarfs every other event.
+ */
+outcome: ProvisionOnDemandOutcome, } | { "type": "stepFinished", report: StepReport, };
