@@ -27,6 +27,7 @@ pub fn on_demand_outcome(body: &[u8], label: &str) -> ProvisionOnDemandOutcome {
         kind: PrincipalKind::User,
         label: label.to_string(),
         members: Vec::new(),
+        member_of: None,
     };
     crate::wizard::verdicts::explain(subject, parse_reply(body), &[])
 }
