@@ -127,10 +127,16 @@ async fn another_path_or_method_is_refused() {
             format!("HEAD /callback{good_query} HTTP/1.1\r\n\r\n").into_bytes(),
             405,
         ),
-        (b"\r\n\r\n".to_vec(), 404),
+        // Not an HTTP request line: refused as malformed (fuzzing found leading spaces taken
+        // for a GET).
+        (b"\r\n\r\n".to_vec(), 400),
         (
             b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n".to_vec(),
-            404,
+            400,
+        ),
+        (
+            format!(" GET /callback{good_query} HTTP/1.1\r\n\r\n").into_bytes(),
+            400,
         ),
     ] {
         let answer = raw(signing.addr, &request).await;

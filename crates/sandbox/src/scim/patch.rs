@@ -46,8 +46,10 @@ fn parse_path(path: &str) -> Result<PathSpec, PatchError> {
         });
     }
     if let Some(open) = path.find('[') {
+        // A `]` only before the `[` is a missing `]` (found by fuzzing: it sliced backwards).
         let close = path
             .rfind(']')
+            .filter(|close| *close > open)
             .ok_or_else(|| err("invalidPath", format!("missing ] in {path:?}")))?;
         let (urn, attr) = filter::split_urn(&path[..open]);
         let inner = filter::parse(&path[open + 1..close])
@@ -341,6 +343,18 @@ pub(crate) fn apply(resource: &mut Value, body: &Value) -> Result<(), PatchError
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_close_bracket_before_the_open_one_is_an_invalid_path() {
+        // The fuzz target sandbox_patch's crash: `emai]ls[type eq "w"` sliced backwards.
+        let mut user = serde_json::json!({"userName": "a"});
+        let body = serde_json::json!({
+            "schemas": [PATCH_OP],
+            "Operations": [{"op": "add", "path": "emai]ls[type eq \"w\"", "value": "x"}]
+        });
+        let refusal = apply(&mut user, &body).expect_err("refused");
+        assert_eq!(refusal.scim_type, "invalidPath");
+    }
+
     use super::*;
     use serde_json::json;
 

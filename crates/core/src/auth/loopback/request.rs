@@ -45,9 +45,20 @@ pub(super) const NOT_OURS: &str =
 /// most once (RFC 6749 §3.1: parameters must not repeat). Everything else is refused and
 /// carries no callback, so an attacker's code never reaches the app.
 pub fn judge(head: &str, expected_path: &str, expected_state: &str) -> Verdict {
-    let request_line = head.lines().next().unwrap_or("");
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    // RFC 9112 §3: `method SP request-target SP HTTP-version`, nothing before the method
+    // (found by fuzzing: leading spaces or CRs were skipped and the request taken as a GET).
+    let request_line = head.split('\n').next().unwrap_or("");
+    let request_line = request_line.strip_suffix('\r').unwrap_or(request_line);
+    let parts: Vec<&str> = request_line.split(' ').collect();
+    let &[method, target, version] = parts.as_slice() else {
+        return Verdict::refuse(400, "Bad request.");
+    };
+    if !version.starts_with("HTTP/")
+        || method.is_empty()
+        || !method.bytes().all(|b| b.is_ascii_uppercase())
+    {
+        return Verdict::refuse(400, "Bad request.");
+    }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path != expected_path {
         return Verdict::refuse(404, "Not found.");
@@ -156,6 +167,22 @@ mod tests {
                 description: Some("AADSTS65004: declined".into())
             })
         );
+    }
+
+    #[test]
+    fn a_malformed_request_line_is_refused() {
+        // The fuzz target loopback_request's crashes: text before the method.
+        for head in [
+            " GET /callback?code=abc&state=s1 d%",
+            "\r\rGET /?code=a&state=s1 HTTP/1.1\r\n\r\n",
+            "GET /?code=a&state=s1\r\n\r\n",
+            "GET  /?code=a&state=s1 HTTP/1.1\r\n\r\n",
+            "GET /?code=a&state=s1 FTP/1\r\n\r\n",
+        ] {
+            let verdict = judge(head, "/", "s1");
+            assert_eq!(verdict.status, 400, "{head:?}");
+            assert_eq!(verdict.callback, None, "{head:?}");
+        }
     }
 
     #[test]
