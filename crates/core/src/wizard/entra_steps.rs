@@ -244,6 +244,7 @@ pub async fn ensure_provisioning_job(
         };
         let response = graph.create_sync_job(&sp_id, &template.id, cancel).await?;
         if response.is_success() {
+            super::crash_point("provisioningJob");
             let job: SyncJob = response
                 .json()
                 .map_err(|_| response.unreadable("Creating the provisioning job", "a job"))?;

@@ -155,3 +155,16 @@ impl WizardContext {
 pub fn default_data_dir() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|dir| dir.join("com.scimsetup.desktop"))
 }
+
+/// Test-only switch: `SCIM_SETUP_TEST_ABORT_AFTER_CREATE=<what>` ends the process right after
+/// that create (`serviceAccount`, `bearerToken`, `provisioningJob`) and before its journal
+/// write, the way a power cut or a kill would, so tests can show the next run creates
+/// nothing twice.
+pub const ABORT_AFTER_CREATE_ENV: &str = "SCIM_SETUP_TEST_ABORT_AFTER_CREATE";
+
+pub(crate) fn crash_point(what: &str) {
+    if std::env::var(ABORT_AFTER_CREATE_ENV).is_ok_and(|wanted| wanted == what) {
+        eprintln!("{ABORT_AFTER_CREATE_ENV}={what}: ending the process after the create");
+        std::process::abort();
+    }
+}

@@ -152,7 +152,10 @@ pub async fn ensure_unity_credentials(
                 .create_service_account(&org_id, &name, description, cancel)
                 .await
             {
-                Ok(account) => (account, true),
+                Ok(account) => {
+                    super::crash_point("serviceAccount");
+                    (account, true)
+                }
                 // Taken meanwhile, or the create's answer was lost: look again before anything else.
                 Err(problem)
                     if matches!(problem.kind_name(), "conflict" | "timeout" | "unreachable") =>
@@ -234,6 +237,7 @@ pub async fn ensure_unity_credentials(
                     .await;
                 return Err(problem);
             }
+            super::crash_point("bearerToken");
             (minted.info.id, minted.token.last_four(), true)
         }
     };

@@ -54,6 +54,11 @@ impl Desktop {
     /// Runs `scim-setup --profile P --data-dir D ARGS…` in its own D-Bus session with an
     /// unlocked keyring; blocking, off the runtime, so a sandbox in this process keeps serving.
     pub async fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(&[], args).await
+    }
+
+    /// [`Desktop::run`] with extra environment variables.
+    pub async fn run_with_env(&self, vars: &[(&str, &str)], args: &[&str]) -> Output {
         let mut line = format!(
             "{} --profile {} --data-dir {}",
             self.binary.display(),
@@ -80,6 +85,9 @@ impl Desktop {
             .env_remove("SCIM_SETUP_DATA_DIR")
             .env_remove("SCIM_SETUP_LOG")
             .env_remove("DISPLAY");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
         let output = tokio::task::spawn_blocking(move || command.output())
             .await
             .expect("join")

@@ -1,0 +1,81 @@
+//! The process killed between a create and its journal write (the test-only switch
+//! `SCIM_SETUP_TEST_ABORT_AFTER_CREATE` aborts right after the create): the next `setup`
+//! finds what was made and creates nothing twice: one service account, one bearer token,
+//! one provisioning job (checked through `/_sandbox/state`).
+
+mod cli_support;
+
+use std::time::Duration;
+
+use cli_support::Desktop;
+use serde_json::Value;
+
+fn count(state: &Value, key: &str) -> usize {
+    state[key].as_array().map(Vec::len).unwrap_or(0)
+}
+
+fn tokens(state: &Value) -> u64 {
+    state["serviceAccounts"]
+        .as_array()
+        .map(|a| a.iter().map(|sa| sa["tokens"].as_u64().unwrap_or(0)).sum())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_after_each_create_is_finished_by_the_next_without_duplicates() {
+    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig {
+        users: 40,
+        sync_interval: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox");
+    let profile = sandbox.profile();
+    let control = profile["sandbox"]["control"]
+        .as_str()
+        .expect("control")
+        .to_string();
+    let upn = profile["sandbox"]["sampleUserUpns"][1]
+        .as_str()
+        .expect("a sample user")
+        .to_string();
+    let state = || async {
+        reqwest::get(format!("{control}/state"))
+            .await
+            .expect("state")
+            .json::<Value>()
+            .await
+            .expect("state json")
+    };
+    let before = state().await;
+    let desktop = Desktop::new(&profile);
+    for point in ["serviceAccount", "bearerToken", "provisioningJob"] {
+        let run = desktop
+            .run_with_env(
+                &[("SCIM_SETUP_TEST_ABORT_AFTER_CREATE", point)],
+                &["setup", "--provision", &upn, "--json"],
+            )
+            .await;
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains(&format!("ABORT_AFTER_CREATE={point}")),
+            "{point}: the run was killed at its create: {stderr}"
+        );
+    }
+    let last = desktop.run(&["setup", "--provision", &upn, "--json"]).await;
+    assert_eq!(
+        last.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&last.stdout)
+    );
+    let after = state().await;
+    assert_eq!(
+        count(&after, "serviceAccounts"),
+        count(&before, "serviceAccounts") + 1,
+        "one service account"
+    );
+    assert_eq!(tokens(&after), tokens(&before) + 1, "one bearer token");
+    assert_eq!(count(&after, "syncJobs"), 1, "one provisioning job");
+    sandbox.shutdown().await;
+}
