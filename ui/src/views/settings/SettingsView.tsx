@@ -225,7 +225,7 @@ function SettingsForm(): ReactElement {
         <Field label="Microsoft client (application) ID" hint="Leave empty for the profile’s default public client.">
           <Input value={draft.microsoftClientId ?? ''} onChange={(_e, data) => update({ microsoftClientId: data.value || null })} />
         </Field>
-        <Field label="Unity client ID" hint="Needed to sign in to Unity (the API road of step 1).">
+        <Field label="Unity client ID" hint="The OAuth client ID Unity gave for this app’s sign-in. Only the API road of step 1 needs it (sign in and let the app create the service account and token); without it, step 1 uses the Dashboard road, where you paste a token yourself.">
           <Input value={draft.unityClientId ?? ''} onChange={(_e, data) => update({ unityClientId: data.value || null })} />
         </Field>
         <Field label="Request timeout (seconds)">
