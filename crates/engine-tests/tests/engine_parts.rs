@@ -9,11 +9,12 @@ use std::time::Duration;
 use scim_core::auth::oauth::sign_in_with_device_code;
 use scim_core::auth::providers::microsoft_endpoints;
 use scim_core::auth::{sign_in_microsoft, FollowRedirectsLauncher, SignInMethod};
+use scim_core::progress::{FnProgress, ProgressSink};
 use scim_core::wizard::{
     accept_pasted_credentials, ensure_enterprise_app, ensure_provisioning_job,
     ensure_unity_credentials, provision_on_demand, run_setup, save_credentials,
     MicrosoftSignInChoice, OnDemandSubject, PrincipalKind, SetupOptions, StepId, StepOutcome,
-    UnityOptions, UnityRoad, WizardContext,
+    UnityOptions, UnityRoad, WizardContext, WizardProgress,
 };
 use scim_core::{MemoryStore, SecretStore};
 
@@ -299,10 +300,19 @@ async fn a_cancelled_run_stops_with_a_cancelled_step_and_resumes_later() {
     let env = engine_support::start().await;
     let launcher = FollowRedirectsLauncher::new().expect("launcher");
     env.fault("latency:3000@/v1.0/servicePrincipals").await;
+    // Cancel the moment the enterprise-app step starts (its first call then hangs on the
+    // fault), so the earlier steps finish however slow the machine is.
     let cancel = env.cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        cancel.cancel();
+    let cancel_at_app_step = FnProgress(|event: WizardProgress| {
+        if matches!(
+            event,
+            WizardProgress::StepStarted {
+                step: StepId::EnterpriseApp
+            }
+        ) {
+            cancel.cancel();
+        }
+        env.progress.report(event);
     });
     let options = || SetupOptions {
         road: UnityRoad::Api(UnityOptions::default()),
@@ -311,7 +321,14 @@ async fn a_cancelled_run_stops_with_a_cancelled_step_and_resumes_later() {
         create_app: false,
         provision: vec![],
     };
-    let report = run_setup(&env.ctx, options(), &launcher, &env.progress, &env.cancel).await;
+    let report = run_setup(
+        &env.ctx,
+        options(),
+        &launcher,
+        &cancel_at_app_step,
+        &env.cancel,
+    )
+    .await;
     assert!(!report.ok);
     let last = report.steps.last().expect("a step");
     assert_eq!(last.id, StepId::EnterpriseApp);
