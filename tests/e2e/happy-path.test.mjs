@@ -29,7 +29,7 @@ test('an admin gets from nothing to a user provisioned on demand', { timeout: 42
   await show(browser, 'connector-checks-summary');
   await screenshot(browser, 'happy-03-connector');
 
-  assert.match(await entraSignInAndApp(browser), /Provisioning job/);
+  assert.match(await entraSignInAndApp(browser), /provisioning job/i);
   await entraTestAndStart(browser);
   await show(browser, 'entra-started');
   await screenshot(browser, 'happy-04-entra');
