@@ -187,6 +187,7 @@ async fn setup_provisions_into_a_scim_server_that_is_not_ours() {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![upn.clone()],
+        protection: Default::default(),
     };
     let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
     assert!(report.ok, "{:#?}", report.steps);

@@ -320,6 +320,7 @@ async fn a_cancelled_run_stops_with_a_cancelled_step_and_resumes_later() {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![],
+        protection: Default::default(),
     };
     let report = run_setup(
         &env.ctx,

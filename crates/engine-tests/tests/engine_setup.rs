@@ -18,6 +18,7 @@ fn options(upn: &str) -> SetupOptions {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![upn.to_string()],
+        protection: Default::default(),
     }
 }
 

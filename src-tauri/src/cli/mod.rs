@@ -4,7 +4,9 @@
 
 mod diagnose;
 mod output;
+mod preview;
 mod provision;
+mod rotate_token;
 mod sandbox;
 mod setup;
 
@@ -70,6 +72,11 @@ pub enum Command {
     Setup(setup::SetupArgs),
     /// Provision chosen users on demand through an app's provisioning job.
     Provision(provision::ProvisionArgs),
+    /// Read-only: what Start will do to every user in scope (create, update, inSync,
+    /// conflict, skip, remove).
+    Preview(preview::PreviewArgs),
+    /// A new Unity token, saved in Entra, tested, then the old one revoked.
+    RotateToken(rotate_token::RotateTokenArgs),
 }
 
 /// Runs a subcommand on a tokio runtime; never touches GTK, so it works with no display.
@@ -90,6 +97,8 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
             Command::Diagnose(args) => diagnose::run(&global, args).await,
             Command::Setup(args) => setup::run(&global, args).await,
             Command::Provision(args) => provision::run(&global, args).await,
+            Command::Preview(args) => preview::run(&global, args).await,
+            Command::RotateToken(args) => rotate_token::run(&global, args).await,
         }
     })
 }

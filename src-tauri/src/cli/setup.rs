@@ -10,8 +10,8 @@ use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 use scim_core::progress::FnProgress;
 use scim_core::secrets::secret_store_from_env;
 use scim_core::wizard::{
-    default_data_dir, run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, StepOutcome,
-    UnityOptions, UnityRoad, WizardContext, WizardProgress,
+    default_data_dir, run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, SetupOptions,
+    SetupReport, StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress,
 };
 use scim_core::{CloudProfile, Problem};
 use tokio_util::sync::CancellationToken;
@@ -43,6 +43,16 @@ pub struct SetupArgs {
     /// API road: the Unity organization ID, when your account belongs to several.
     #[arg(long, value_name = "ID")]
     pub unity_org: Option<String>,
+    /// Accidental-deletion threshold: a cycle deleting more users than this holds them all
+    /// back (default: 5 % of those in scope, at least 10; 0 turns it off).
+    #[arg(long, value_name = "N")]
+    pub delete_threshold: Option<u32>,
+    /// Who Entra e-mails about quarantine and held-back deletions (default: you).
+    #[arg(long, value_name = "EMAIL")]
+    pub notify: Option<String>,
+    /// Users removed from scope keep their Unity account.
+    #[arg(long)]
+    pub skip_out_of_scope_deletions: bool,
 }
 
 pub async fn run(global: &GlobalArgs, args: SetupArgs) -> ExitCode {
@@ -70,6 +80,11 @@ pub async fn run(global: &GlobalArgs, args: SetupArgs) -> ExitCode {
         app_name: args.app.clone().unwrap_or_else(|| "Unity".to_string()),
         create_app: args.create_app,
         provision: args.provision.clone(),
+        protection: DeletionProtectionChoice {
+            delete_threshold: args.delete_threshold,
+            notify: args.notify.clone(),
+            skip_out_of_scope_deletions: args.skip_out_of_scope_deletions.then_some(true),
+        },
     };
     let launcher = match launcher(&ctx.profile) {
         Ok(launcher) => launcher,

@@ -357,6 +357,7 @@ pub fn read_log_entry(raw: &Value) -> Option<ProvisioningLogEntry> {
         error_code,
         reason,
         source_display_name,
+        source_user_principal_name: text(raw, &["sourceIdentity", "details", "UserPrincipalName"]),
         target_id: text(raw, &["targetIdentity", "id"]),
         steps,
         source_id: text(raw, &["sourceIdentity", "id"]),

@@ -8,6 +8,7 @@ pub mod job_status;
 pub mod logs;
 pub mod on_demand;
 mod sync;
+pub mod sync_secrets;
 pub mod types;
 pub mod unity_causes;
 

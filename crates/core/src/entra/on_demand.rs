@@ -46,6 +46,8 @@ pub struct OnDemandReply {
     pub change_id: Option<String>,
     pub reportable_identifier: Option<String>,
     pub steps: Vec<OnDemandStep>,
+    /// `modifiedProperties`: each exported attribute and the value Entra says it wrote.
+    pub exported: Vec<(String, Option<String>)>,
 }
 
 /// The request body for one subject (a user, or a group with ≤ 5 members).
@@ -84,6 +86,7 @@ pub fn parse_reply(body: &[u8]) -> OnDemandReply {
         change_id: None,
         reportable_identifier: None,
         steps: Vec::new(),
+        exported: Vec::new(),
     };
     let Ok(pair) = serde_json::from_slice::<RawPair>(body) else {
         return reply;
@@ -107,6 +110,16 @@ pub fn parse_reply(body: &[u8]) -> OnDemandReply {
         reply.action = text(record, "action");
         reply.change_id = text(record, "changeId");
         reply.reportable_identifier = text(record, "reportableIdentifier");
+        reply.exported = record
+            .get("modifiedProperties")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| Some((text(item, "displayName")?, text(item, "newValue"))))
+                    .collect()
+            })
+            .unwrap_or_default();
         reply.steps = record
             .get("provisioningSteps")
             .and_then(Value::as_array)

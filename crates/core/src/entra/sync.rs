@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
+use super::sync_secrets::keys;
 use super::types::{SyncJob, SyncSchema, SyncTemplate};
-use super::{graph_problem, segment, GraphClient, GraphError, ProvisioningScope};
+use super::{graph_problem, segment, GraphClient, GraphError};
 use crate::http::{Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
@@ -186,29 +187,6 @@ impl GraphClient {
         .await
     }
 
-    /// Saves the tenant URL and token. Every key we want kept is sent, because whether PUT
-    /// replaces the whole set is unconfirmed (§3.4). `SyncAll` follows `scope`: `false` for
-    /// only assigned users and groups (the portal's default), `true` for everyone.
-    pub async fn put_sync_secrets(
-        &self,
-        sp_id: &str,
-        base_address: &str,
-        token: &Secret,
-        scope: ProvisioningScope,
-        cancel: &CancellationToken,
-    ) -> Result<(), Problem> {
-        let body = json!({ "value": [
-            { "key": "BaseAddress", "value": base_address },
-            { "key": "SecretToken", "value": token.expose() },
-            { "key": "SyncNotificationSettings", "value": "{\"Enabled\":false,\"DeleteThresholdEnabled\":false}" },
-            { "key": "SyncAll", "value": scope.sync_all_value() },
-        ]});
-        let request = Request::new(Method::PUT, self.url(&sync_path(sp_id, "/secrets"))).json(body);
-        self.send_ok(request, "Saving the tenant URL and token in Entra", cancel)
-            .await
-            .map(|_| ())
-    }
-
     /// Entra's Test Connection with the given credentials (job-bound form, §3.5). `Ok` means
     /// 204; a failure comes back as a Problem whose kind and fix follow the engine's code.
     pub async fn validate_credentials(
@@ -222,8 +200,8 @@ impl GraphClient {
         let action = "Testing the connection from Entra (Test Connection)";
         let body = json!({
             "credentials": [
-                { "key": "BaseAddress", "value": base_address },
-                { "key": "SecretToken", "value": token.expose() },
+                { "key": keys::BASE_ADDRESS, "value": base_address },
+                { "key": keys::SECRET_TOKEN, "value": token.expose() },
             ],
             "useSavedCredentials": false,
         });
@@ -232,6 +210,28 @@ impl GraphClient {
             self.url(&job_path(sp_id, job_id, "/validateCredentials")),
         )
         .json(body)
+        .retry(Retry::Idempotent);
+        let response = self.send(request, action, cancel).await?;
+        if response.is_success() {
+            return Ok(());
+        }
+        Err(test_connection_problem(action, &response))
+    }
+
+    /// Test Connection with the secrets Entra has saved (`useSavedCredentials: true`, §3.5):
+    /// what the provisioning cycles will use.
+    pub async fn validate_saved_credentials(
+        &self,
+        sp_id: &str,
+        job_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Problem> {
+        let action = "Testing the saved credentials from Entra (Test Connection)";
+        let request = Request::new(
+            Method::POST,
+            self.url(&job_path(sp_id, job_id, "/validateCredentials")),
+        )
+        .json(json!({ "useSavedCredentials": true }))
         .retry(Retry::Idempotent);
         let response = self.send(request, action, cancel).await?;
         if response.is_success() {

@@ -281,9 +281,65 @@ pub struct ObjectMapping {
     pub source_object_name: Option<String>,
     #[serde(default)]
     pub enabled: Option<bool>,
+    #[serde(default)]
+    pub attribute_mappings: Vec<AttributeMapping>,
+}
+
+/// One attribute mapping of an object mapping (`attributeMapping` in the CSDL): where a
+/// target attribute's value comes from, and whether Entra matches on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributeMapping {
+    #[serde(default)]
+    pub target_attribute_name: String,
+    /// 0: not a matching attribute; 1 is tried first, then 2, …
+    #[serde(default)]
+    pub matching_priority: i32,
+    #[serde(default)]
+    pub source: Option<AttributeMappingSource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributeMappingSource {
+    /// The source attribute (`Attribute`) or function (`Function`) name.
+    #[serde(default)]
+    pub name: String,
+    /// `Attribute`, `Constant` or `Function`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub expression: Option<String>,
+}
+
+impl AttributeMapping {
+    /// The Entra user property this mapping copies as is, if it is a plain attribute mapping.
+    pub fn direct_source(&self) -> Option<&str> {
+        self.source
+            .as_ref()
+            .filter(|s| s.kind.eq_ignore_ascii_case("Attribute") && !s.name.is_empty())
+            .map(|s| s.name.as_str())
+    }
 }
 
 impl SyncSchema {
+    /// The attribute mappings of the rule's user mapping (§4.1's rule), enabled or not.
+    pub fn user_attribute_mappings(&self) -> Vec<AttributeMapping> {
+        let rule_id = self.user_rule_id();
+        self.synchronization_rules
+            .iter()
+            .filter(|rule| Some(rule.id.as_str()) == rule_id)
+            .flat_map(|rule| rule.object_mappings.iter())
+            .find(|mapping| {
+                mapping
+                    .source_object_name
+                    .as_deref()
+                    .is_some_and(|name| name.eq_ignore_ascii_case("User"))
+            })
+            .map(|mapping| mapping.attribute_mappings.clone())
+            .unwrap_or_default()
+    }
+
     /// The rule that provisions Entra users (§4.1): source "Azure Active Directory" with a
     /// User mapping. Names vary, so they are not matched; ids pass through unchanged.
     pub fn user_rule_id(&self) -> Option<&str> {
@@ -346,6 +402,10 @@ pub struct ProvisioningLogEntry {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub source_display_name: Option<String>,
+    /// `sourceIdentity.details.UserPrincipalName`, where the service reports it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub source_user_principal_name: Option<String>,
     #[serde(default)]
     #[ts(optional = nullable)]
     pub target_id: Option<String>,

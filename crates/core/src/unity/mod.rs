@@ -4,6 +4,7 @@
 pub mod admin_api;
 mod admin_types;
 pub mod guided;
+pub mod scim_users;
 
 pub use admin_api::{
     BearerTokenInfo, NewBearerToken, ServiceAccount, SsoSettings, UnityAdminClient,
@@ -13,3 +14,4 @@ pub use guided::{
     check_scim_endpoint, dashboard_links, dashboard_page_url, parse_connector_input,
     parse_pasted_token, DashboardLinks, DashboardPage, ScimEndpointCheck,
 };
+pub use scim_users::{attribute_text, same_value, ScimUsersPage, ScimUsersReader};

@@ -10,6 +10,7 @@ use super::journal::now;
 use super::progress::{StepId, WizardProgress};
 use super::unity_steps::stored_scim_token;
 use super::WizardContext;
+use crate::entra::sync_secrets::SyncSecretsWrite;
 use crate::entra::types::{ServicePrincipal, SyncJob, SyncTemplate};
 use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
 use crate::problem::Problem;
@@ -352,24 +353,17 @@ fn scim_url(ctx: &WizardContext) -> Result<String, Problem> {
     )
 }
 
-/// Saves tenant URL and token in the job's secrets (PUT: repeating it is harmless).
+/// Saves tenant URL and token in the job's secrets with the deletion safeguards (the
+/// journal's choice, else the suggestion), then reads the settings back (PUT: repeating it
+/// is harmless).
 pub async fn save_credentials(
     ctx: &WizardContext,
     graph: &GraphClient,
     cancel: &CancellationToken,
 ) -> Result<TestConnectionOutcome, Problem> {
-    let sp_id = journal_sp_id(ctx)?;
     let url = scim_url(ctx)?;
     let token = stored_scim_token(ctx)?;
-    let scope = ctx
-        .journal
-        .snapshot()
-        .entra
-        .scope
-        .unwrap_or(ProvisioningScope::AssignedOnly);
-    graph
-        .put_sync_secrets(&sp_id, &url, &token, scope, cancel)
-        .await?;
+    write_job_secrets(ctx, graph, &url, &token, cancel).await?;
     let saved_at = now();
     ctx.journal
         .update(|j| j.entra.secrets_saved_at = Some(saved_at.clone()))?;
@@ -434,4 +428,49 @@ pub fn quarantine_problem(status: &JobStatus) -> Option<Problem> {
     );
     problem.info_mut().detail.graph_code = q.error.as_ref().and_then(|e| e.code.clone());
     Some(problem)
+}
+
+/// PUTs the job's secrets (URL, token, the journal's scope, the safeguards) and reads the
+/// non-secret part back: a value Entra did not keep is an error, not a silent default. A
+/// service that cannot read secrets back (UNCONFIRMED in Graph) is not held against it.
+pub(crate) async fn write_job_secrets(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    url: &str,
+    token: &crate::secret::Secret,
+    cancel: &CancellationToken,
+) -> Result<(), Problem> {
+    let sp_id = journal_sp_id(ctx)?;
+    let protection = super::deletion_protection::protection_to_save(ctx);
+    let scope = ctx
+        .journal
+        .snapshot()
+        .entra
+        .scope
+        .unwrap_or(ProvisioningScope::AssignedOnly);
+    let write = SyncSecretsWrite {
+        base_address: url,
+        token,
+        sync_all: scope == ProvisioningScope::AllUsers,
+        protection: &protection,
+    };
+    graph.put_sync_secrets(&sp_id, &write, cancel).await?;
+    let Ok(saved) = graph.get_sync_secrets(&sp_id, cancel).await else {
+        return Ok(());
+    };
+    let url_kept = saved
+        .base_address
+        .as_deref()
+        .is_none_or(|saved| saved == url);
+    if saved.protection != protection || !url_kept {
+        return Err(Problem::server(
+            "Reading the job's settings back from Entra",
+            format!(
+                "Entra kept different settings than were sent (threshold {}, recipients \u{201c}{}\u{201d}).",
+                saved.protection.delete_threshold, saved.protection.notify
+            ),
+            "Save again; if it persists, check the job's settings in the Entra admin center.",
+        ));
+    }
+    Ok(())
 }

@@ -75,6 +75,9 @@ pub struct UnityJournal {
     /// Where the token sits in the SecretStore (a key name, not the token).
     #[ts(optional = nullable)]
     pub token_key: Option<String>,
+    /// When the stored token was made (Unity's `createdAt`) or pasted (RFC 3339).
+    #[ts(optional = nullable)]
+    pub token_created_at: Option<String>,
     /// The organization's validated SSO domains as Unity listed them in step 2: Unity refuses
     /// users of any other domain. Empty when not known (the guided road).
     pub validated_domains: Vec<String>,
@@ -118,6 +121,9 @@ pub struct EntraJournal {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub scope: Option<crate::entra::ProvisioningScope>,
+    /// The accidental-deletion safeguards chosen for the job (written with its secrets).
+    #[ts(optional = nullable)]
+    pub deletion_protection: Option<crate::entra::sync_secrets::DeletionProtection>,
 }
 
 pub fn now() -> String {

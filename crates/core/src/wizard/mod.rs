@@ -4,22 +4,29 @@
 //! done in the journal itself, so both faces resume alike.
 
 pub mod assignments;
+pub mod deletion_protection;
 pub mod diagnosis;
 pub mod directory_search;
 pub mod entra_steps;
+pub mod existing_job;
 pub mod job_control;
 pub mod journal;
 pub mod on_demand;
 pub mod prerequisites;
+pub mod preview;
+mod preview_classify;
+mod preview_scope;
 pub mod progress;
 pub mod provision_run;
 mod recorder;
 pub mod resume;
+pub mod rotate_token;
 pub mod run;
 pub mod sessions;
 pub mod sign_out;
 pub mod unity_steps;
 pub(crate) mod verdicts;
+pub mod verify;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -34,6 +41,10 @@ use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
 pub use assignments::{ensure_assignment, list_assignments, AssignmentOutcome};
+pub use deletion_protection::{
+    allow_held_back_deletions, choose_deletion_protection, list_held_back_deletions,
+    suggest_deletion_protection, DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
+};
 pub use diagnosis::{recent_provisioning_logs, resolve_diagnose_target, DiagnoseTarget};
 pub use directory_search::{search_directory, DirectoryEntry};
 pub use entra_steps::{
@@ -41,6 +52,7 @@ pub use entra_steps::{
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
     ProvisioningJobOutcome, TestConnectionOutcome,
 };
+pub use existing_job::open_existing_job;
 pub use journal::{Journal, JournalRecovery, JournalStore};
 pub use on_demand::{
     provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
@@ -48,9 +60,14 @@ pub use on_demand::{
 pub use prerequisites::{
     check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
 };
+pub use preview::{
+    export_preview, preview_provisioning, preview_to_csv, AttributeChange, PreviewAction,
+    PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage, PreviewSummary, PreviewUser,
+};
 pub use progress::{StepId, StepOutcome, StepReport, WizardProgress};
 pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};
 pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
+pub use rotate_token::{rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts};
 pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
 pub use sessions::{EntraAccount, SignInSessions, UnitySignInOutcome};
 pub use sign_out::{sign_out, SignOutOutcome, SignOutScope};
@@ -58,6 +75,7 @@ pub use unity_steps::{
     accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
     UnityCredentialsOutcome, UnityOptions,
 };
+pub use verify::{verify_arrival, AttributeDifference, Verification};
 
 /// Waits and limits; the defaults follow the reference, tests shorten them.
 #[derive(Debug, Clone, Copy)]

@@ -13,12 +13,14 @@ use ts_rs::TS;
 use super::entra_steps::journal_job_id;
 use super::progress::{StepId, WizardProgress};
 use super::verdicts::explain;
+use super::verify::{verify_arrival, Verification};
 use super::WizardContext;
 use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
 use crate::entra::unity_causes::{QuotedScimError, UnityCase};
 use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::unity::ScimUsersReader;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -83,15 +85,54 @@ pub struct ProvisionOnDemandOutcome {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub scim_error: Option<QuotedScimError>,
+    /// The user read back from Unity after Entra exported it ("Arrived in Unity").
+    #[ts(optional = nullable)]
+    pub verification: Option<Verification>,
 }
 
 impl ProvisionOnDemandOutcome {
+    /// Entra provisioned the subject (or it was in sync) and, where checked, it is in Unity.
     pub fn is_good(&self) -> bool {
         matches!(
             self.verdict,
             OnDemandVerdict::Success | OnDemandVerdict::AlreadyInSync
-        )
+        ) && !self
+            .verification
+            .as_ref()
+            .is_some_and(Verification::missing)
     }
+}
+
+/// Reads a user Entra just exported back from Unity and adds the fifth step; deprovisioning
+/// actions are not checked (Unity deletes deprovisioned accounts).
+async fn check_arrival(
+    reader: &Result<ScimUsersReader, String>,
+    outcome: &mut ProvisionOnDemandOutcome,
+    user_name: &str,
+    exported: &[(String, Option<String>)],
+    cancel: &CancellationToken,
+) {
+    let deprovisioned = outcome
+        .action
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case("Disable") || a.eq_ignore_ascii_case("Delete"));
+    if outcome.subject.kind != PrincipalKind::User || !outcome.is_good() || deprovisioned {
+        return;
+    }
+    let verification = match reader {
+        Ok(reader) => verify_arrival(reader, user_name, exported, cancel).await,
+        Err(why) => Verification::unchecked(why.clone()),
+    };
+    outcome.steps.push(verification.as_step(user_name));
+    if verification.missing() {
+        outcome.cause = format!(
+            "Entra reported {user_name} as provisioned, but Unity has no user with that userName."
+        );
+        outcome.fix = Some(
+            "Look at the SCIM endpoint's answer in the provisioning logs, and run Diagnose on the endpoint.".into(),
+        );
+    }
+    outcome.verification = Some(verification);
 }
 
 /// Calls allowed per window; Graph's documented limit is 5 per 10 s.
@@ -102,14 +143,14 @@ pub struct RateLimit {
 }
 
 /// A sliding-window limiter: at most `calls` starts within any `window`.
-struct Limiter {
+pub(crate) struct Limiter {
     limit: RateLimit,
     starts: VecDeque<Instant>,
     not_before: Instant,
 }
 
 impl Limiter {
-    fn new(limit: RateLimit) -> Self {
+    pub(crate) fn new(limit: RateLimit) -> Self {
         Self {
             limit,
             starts: VecDeque::new(),
@@ -117,7 +158,7 @@ impl Limiter {
         }
     }
 
-    fn wait_time(&mut self) -> Duration {
+    pub(crate) fn wait_time(&mut self) -> Duration {
         let now = Instant::now();
         while self
             .starts
@@ -137,8 +178,25 @@ impl Limiter {
         by_window.max(self.not_before.saturating_duration_since(now))
     }
 
-    fn started(&mut self) {
+    pub(crate) fn started(&mut self) {
         self.starts.push_back(Instant::now());
+    }
+
+    /// Waits for the next free slot (quietly), then takes it; cancel ends the wait.
+    pub(crate) async fn pace(
+        &mut self,
+        action: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Problem> {
+        let wait = self.wait_time();
+        if !wait.is_zero() {
+            tokio::select! {
+                _ = cancel.cancelled() => return Err(Problem::cancelled_while(action)),
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        self.started();
+        Ok(())
     }
 
     /// The service said 429: nobody calls before `after` has passed.
@@ -293,6 +351,7 @@ pub async fn provision_on_demand(
         }
     };
     let validated_domains = ctx.journal.snapshot().unity.validated_domains;
+    let reader = super::verify::unity_reader(ctx);
     let subjects = expand_groups(graph, subjects, cancel).await?;
     let mut queue = fair_queue(&subjects);
     let mut group_calls_left: BTreeMap<String, usize> = BTreeMap::new();
@@ -344,11 +403,15 @@ pub async fn provision_on_demand(
             continue;
         }
         let outcome = if response.is_success() {
-            explain(
-                call.subject.clone(),
-                parse_reply(&response.body),
-                &validated_domains,
-            )
+            let reply = parse_reply(&response.body);
+            let exported = reply.exported.clone();
+            let user_name = reply
+                .reportable_identifier
+                .clone()
+                .unwrap_or_else(|| call.subject.label.clone());
+            let mut outcome = explain(call.subject.clone(), reply, &validated_domains);
+            check_arrival(&reader, &mut outcome, &user_name, &exported, cancel).await;
+            outcome
         } else {
             let problem = graph_problem("Provisioning on demand", &response);
             ProvisionOnDemandOutcome {
@@ -364,6 +427,7 @@ pub async fn provision_on_demand(
                 problem: Some(problem),
                 unity_case: None,
                 scim_error: None,
+                verification: None,
             }
         };
         let mut call_outcome = outcome;

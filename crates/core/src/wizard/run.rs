@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+use super::deletion_protection::{self, DeletionProtectionChoice};
 use super::entra_steps::{self, quarantine_problem};
 use super::journal::Journal;
 use super::on_demand::ProvisionOnDemandOutcome;
@@ -43,6 +44,8 @@ pub struct SetupOptions {
     pub create_app: bool,
     /// UPNs to assign (if needed) and provision on demand at the end.
     pub provision: Vec<String>,
+    /// Changes to the suggested deletion safeguards (threshold, recipients, skip).
+    pub protection: DeletionProtectionChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -237,14 +240,36 @@ pub async fn run_setup(
     );
 
     steps.begin(StepId::SaveCredentials);
+    let in_scope = attempt!(
+        steps,
+        deletion_protection::count_users_in_scope(ctx, &graph, cancel).await
+    );
+    let protection = attempt!(
+        steps,
+        deletion_protection::choose_deletion_protection(ctx, in_scope, &options.protection)
+    );
     let saved = attempt!(
         steps,
         entra_steps::save_credentials(ctx, &graph, cancel).await
     );
     steps.ok(
         StepOutcome::Passed,
-        "Tenant URL and secret token saved in Entra",
-        evidence([("url", Some(saved.url))]),
+        format!(
+            "Tenant URL, secret token and deletion safeguards saved in Entra (threshold {})",
+            protection.delete_threshold
+        ),
+        evidence([
+            ("url", Some(saved.url)),
+            (
+                "deleteThreshold",
+                Some(protection.delete_threshold.to_string()),
+            ),
+            ("notify", Some(protection.notify.clone())),
+            (
+                "skipOutOfScopeDeletions",
+                Some(protection.skip_out_of_scope_deletions.to_string()),
+            ),
+        ]),
     );
 
     steps.begin(StepId::StartProvisioning);

@@ -219,8 +219,8 @@ pub async fn ensure_unity_credentials(
             .or(matching.first())
             .map(|info| (*info).clone())
     });
-    let (token_id, last_four, token_created) = match (reusable, stored) {
-        (Some(info), Some(token)) => (info.id, token.last_four(), false),
+    let (token_info, last_four, token_created) = match (reusable, stored) {
+        (Some(info), Some(token)) => (info, token.last_four(), false),
         _ => {
             let minted = unity
                 .create_bearer_token(
@@ -238,9 +238,10 @@ pub async fn ensure_unity_credentials(
                 return Err(problem);
             }
             super::crash_point("bearerToken");
-            (minted.info.id, minted.token.last_four(), true)
+            (minted.info, minted.token.last_four(), true)
         }
     };
+    let (token_id, token_created_at) = (token_info.id, token_info.created_at);
     note(
         progress,
         step,
@@ -257,6 +258,7 @@ pub async fn ensure_unity_credentials(
         j.unity.token_id = Some(token_id.clone());
         j.unity.token_last_four = Some(last_four.clone());
         j.unity.token_key = Some(key.clone());
+        j.unity.token_created_at = token_created_at.clone();
     })?;
     ctx.journal.mark_done(StepId::UnityCredentials)?;
     Ok(UnityCredentialsOutcome {
@@ -376,6 +378,7 @@ pub async fn accept_pasted_credentials(
         j.unity.token_last_four = Some(token.last_four());
         j.unity.token_checked_at = Some(check.checked_at.clone());
         j.unity.token_id = None;
+        j.unity.token_created_at = Some(super::journal::now());
     })?;
     ctx.journal.mark_done(StepId::UnityCredentials)?;
     ctx.journal.mark_done(StepId::ConnectorUrl)?;

@@ -89,6 +89,7 @@ pub(crate) fn explain(
         problem: None,
         unity_case: unity.as_ref().map(|u| u.case),
         scim_error: unity.and_then(|u| u.scim_error),
+        verification: None,
     }
 }
 

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
 use axum::Router;
+use serde_json::json;
 use serde_json::Value;
 
 use super::sync_jobs::{sp_for_sync, with_job, SYNC_WRITE};
@@ -42,7 +43,10 @@ pub(super) fn routes() -> Router<SharedApp> {
             &format!("{BASE}/jobs/{{job}}/validateCredentials"),
             post(validate_job),
         )
-        .route(&format!("{BASE}/secrets"), put(put_secrets))
+        .route(
+            &format!("{BASE}/secrets"),
+            put(put_secrets).get(get_secrets),
+        )
 }
 
 fn key_values(list: Option<&Value>) -> Result<Vec<(String, String)>, Response> {
@@ -93,6 +97,43 @@ async fn put_secrets(
     // UNCONFIRMED whether PUT replaces the whole set; the sandbox replaces it (send every key).
     app.graph().secrets.insert(id.to_ascii_lowercase(), pairs);
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Keys whose values never come back in a GET (the sandbox's choice; UNCONFIRMED in Graph).
+const WRITE_ONLY_KEYS: [&str; 3] = ["SecretToken", "Password", "ClientSecret"];
+
+/// `GET synchronization/secrets`: the saved pairs, write-only values masked. UNCONFIRMED in
+/// the reference (§3.4) whether Graph answers this and how; the sandbox answers like a
+/// collection property, `{"value": [{key, value}]}`.
+async fn get_secrets(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = require(&app, &headers, &super::sync_jobs::SYNC_READ, true) {
+        return r;
+    }
+    if let Err(r) = sp_for_sync(&app, &id) {
+        return r;
+    }
+    let saved = app
+        .graph()
+        .secrets
+        .get(&id.to_ascii_lowercase())
+        .cloned()
+        .unwrap_or_default();
+    let value: Vec<Value> = saved
+        .iter()
+        .map(|(key, value)| {
+            let shown = if WRITE_ONLY_KEYS.contains(&key.as_str()) {
+                "*****"
+            } else {
+                value.as_str()
+            };
+            json!({"key": key, "value": shown})
+        })
+        .collect();
+    crate::http::json_response(StatusCode::OK, json!({"value": value}))
 }
 
 async fn validate(

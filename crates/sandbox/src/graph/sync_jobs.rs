@@ -19,7 +19,8 @@ use crate::provisioning;
 use crate::seed;
 use crate::state::SharedApp;
 
-const SYNC_READ: [&str; 2] = ["Synchronization.Read.All", "Synchronization.ReadWrite.All"];
+pub(super) const SYNC_READ: [&str; 2] =
+    ["Synchronization.Read.All", "Synchronization.ReadWrite.All"];
 pub(super) const SYNC_WRITE: [&str; 1] = ["Synchronization.ReadWrite.All"];
 pub(crate) const NEVER: &str = "0001-01-01T00:00:00Z";
 /// The rule id of the non-gallery `scim` template's user rule (ids need not be plain GUIDs).
@@ -64,6 +65,8 @@ pub(crate) struct Job {
     /// The skip last logged per user (its reason code): a user skipped for the same reason
     /// cycle after cycle is logged once, not every few seconds.
     pub skips_logged: HashMap<String, String>,
+    /// `restart` with `ForceDeletes`: the next cycle exports deletions past the threshold.
+    pub force_deletes: bool,
 }
 
 /// An ISO 8601 duration for a cycle period: `PT40M`, `PT2S`, `PT0.5S`.
@@ -227,6 +230,7 @@ async fn create_job(
         next_cycle: None,
         interval: iso_interval(app.config.sync_interval),
         skips_logged: HashMap::new(),
+        force_deletes: false,
     };
     let mut reply = job.to_json();
     reply["@odata.context"] = json!(context(
@@ -361,7 +365,12 @@ async fn restart(
         .to_ascii_lowercase();
     let has = |flag: &str| scope.split(',').any(|s| s.trim() == flag) || scope.contains("full");
     match with_job(&app, &id, &job, |j| {
-        if has("quarantinestate") || scope.is_empty() || scope == "none" {
+        // ForceDeletes releases deletions held back by the threshold (and its quarantine).
+        let force = scope.split(',').any(|s| s.trim() == "forcedeletes");
+        if force {
+            j.force_deletes = true;
+        }
+        if has("quarantinestate") || force || scope.is_empty() || scope == "none" {
             j.quarantine = None;
             j.successive_failures = 0;
         }

@@ -194,7 +194,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
             .map(|u| (u, false)),
     );
     // Hard-deleted in Entra: DELETE in the target (not a disable).
-    let deletes: Vec<(crate::seed::DirUser, String)> = previously
+    let mut deletes: Vec<(crate::seed::DirUser, String)> = previously
         .iter()
         .filter(|(_, scim)| scim != ESCROWED)
         .filter_map(|(id, scim)| {
@@ -205,6 +205,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         })
         .collect();
     work.retain(|(u, _)| !purged.contains(&u.index));
+    let staged = hold_back_deletions(app, job_id, &get, &previously, &mut work, &mut deletes);
     work.truncate(PER_CYCLE);
     let cycle_id = crate::ids::new_guid();
     let (mut exported, mut escrowed) = (0usize, 0usize);
@@ -252,7 +253,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
                     .push(report::log_entry(out, sp, job_id, &cycle_id, None));
             }
         }
-        for out in &deleted {
+        for out in deleted.iter().chain(&staged) {
             graph
                 .audit
                 .push(report::log_entry(out, sp, job_id, &cycle_id, None));
@@ -289,6 +290,81 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
         .map(|o| o.user.id.clone())
         .collect();
     escrowed += provision_groups(app, &target, sp, job_id, &newly).await;
+    finish_cycle(app, job_id, &began, (scoped.len(), exported, escrowed));
+    if !staged.is_empty() {
+        let error = json!({"code": "TooManyDeletes", "message": format!("The cycle would delete {} users, more than the accidental deletions threshold allows; the deletions were held back.", staged.len()), "tenantActionable": true});
+        quarantine(app, job_id, "TooManyDeletes", Some(error));
+    }
+}
+
+/// Reads the job's safeguards from its secrets: users leaving scope are dropped from the
+/// work when `SkipOutOfScopeDeletions` is True; then, unless a `ForceDeletes` restart released
+/// them, more deletions (disables included) than `SyncNotificationSettings`' threshold are
+/// all held back and returned as `stagedDelete` outcomes.
+fn hold_back_deletions(
+    app: &SharedApp,
+    job_id: &str,
+    secret: &dyn Fn(&str) -> String,
+    previously: &[(String, String)],
+    work: &mut Vec<(crate::seed::DirUser, bool)>,
+    deletes: &mut Vec<(crate::seed::DirUser, String)>,
+) -> Vec<super::engine::Outcome> {
+    let skip = secret("SkipOutOfScopeDeletions")
+        .trim()
+        .eq_ignore_ascii_case("true");
+    let settings: Value =
+        serde_json::from_str(&secret("SyncNotificationSettings")).unwrap_or(Value::Null);
+    let threshold = (settings["DeleteThresholdEnabled"].as_bool() == Some(true))
+        .then(|| {
+            settings["DeleteThresholdValue"].as_u64().or_else(|| {
+                settings["DeleteThresholdValue"]
+                    .as_str()
+                    .and_then(|v| v.parse().ok())
+            })
+        })
+        .flatten();
+    let mut graph = app.graph();
+    let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
+        return Vec::new();
+    };
+    if skip {
+        // They keep their target account and leave the job's care.
+        for (user, _) in work.iter().filter(|(_, in_scope)| !in_scope) {
+            job.provisioned.remove(&user.id);
+        }
+        work.retain(|(_, in_scope)| *in_scope);
+    }
+    let removals = work.iter().filter(|(_, in_scope)| !in_scope).count() + deletes.len();
+    let force = std::mem::take(&mut job.force_deletes);
+    match threshold {
+        Some(limit) if removals as u64 > limit && !force => {
+            let scim_of = |id: &str| {
+                previously
+                    .iter()
+                    .find(|(k, _)| k == id)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            let mut staged: Vec<_> = work
+                .iter()
+                .filter(|(_, in_scope)| !in_scope)
+                .map(|(u, _)| delete::staged_delete(u, &scim_of(&u.id), removals, limit))
+                .collect();
+            staged.extend(
+                deletes
+                    .iter()
+                    .map(|(u, scim)| delete::staged_delete(u, scim, removals, limit)),
+            );
+            work.retain(|(_, in_scope)| *in_scope);
+            deletes.clear();
+            staged
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn finish_cycle(app: &SharedApp, job_id: &str, began: &str, counts: (usize, usize, usize)) {
+    let (scoped, exported, escrowed) = counts;
     let mut graph = app.graph();
     let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) else {
         return;
@@ -298,7 +374,7 @@ async fn run_cycle(app: &SharedApp, job_id: &str, sp: &ServicePrincipal) {
     } else {
         "Succeeded"
     };
-    let exec = execution(state, &began, None, (scoped.len(), exported, escrowed));
+    let exec = execution(state, began, None, (scoped, exported, escrowed));
     job.last_execution = Some(exec.clone());
     job.last_successful_execution = Some(exec.clone());
     if exported > 0 {

@@ -80,3 +80,49 @@ pub(crate) async fn delete_user(
         ),
     }
 }
+
+/// A deletion (or an out-of-scope disable) held back because the cycle would make more of
+/// them than the job's accidental-deletion threshold allows: logged as `stagedDelete`.
+pub(crate) fn staged_delete(
+    user: &DirUser,
+    scim_id: &str,
+    count: usize,
+    threshold: u64,
+) -> Outcome {
+    let now = crate::ids::now_iso();
+    let reason = format!(
+        "The deletion of User '{}' was held back: this cycle would delete {count} users, more than the accidental deletions threshold of {threshold}.",
+        user.upn
+    );
+    Outcome {
+        user: user.clone(),
+        action: Action::StagedDelete,
+        verdict: Verdict::Skipped,
+        steps: vec![
+            step(
+                "EntryImportDelete",
+                "Import",
+                Verdict::Success,
+                format!(
+                    "Received User '{}' change of type (Delete) from Azure Active Directory",
+                    user.upn
+                ),
+                json!({}),
+            ),
+            step(
+                "EntryExportDelete",
+                "Export",
+                Verdict::Skipped,
+                reason.clone(),
+                json!({"SkipReason": "AccidentalDeletionThresholdExceeded"}),
+            ),
+        ],
+        target_id: Some(scim_id.to_string()),
+        error: Some(("AccidentalDeletionThresholdExceeded".into(), reason)),
+        modified: Vec::new(),
+        started: now.clone(),
+        ended: now,
+        change_id: crate::ids::new_guid(),
+        duration_ms: 0,
+    }
+}

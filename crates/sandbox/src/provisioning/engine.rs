@@ -17,6 +17,8 @@ pub(crate) enum Action {
     Update,
     Disable,
     Delete,
+    /// A deletion held back by the accidental-deletion threshold.
+    StagedDelete,
     Other,
 }
 

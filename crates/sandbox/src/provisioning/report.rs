@@ -23,6 +23,7 @@ fn action_word(a: Action) -> &'static str {
         Action::Update => "Update",
         Action::Disable => "Disable",
         Action::Delete => "Delete",
+        Action::StagedDelete => "StagedDelete",
         Action::Other => "Other",
     }
 }
@@ -87,6 +88,7 @@ pub(crate) fn log_entry(
         Action::Update => "update",
         Action::Disable => "disable",
         Action::Delete => "delete",
+        Action::StagedDelete => "stagedDelete",
         Action::Other => "other",
     };
     let steps: Vec<Value> = out.steps.iter().map(|s| json!({"name": s.name, "provisioningStepType": s.kind.to_ascii_lowercase(),

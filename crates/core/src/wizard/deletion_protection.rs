@@ -1,0 +1,240 @@
+//! Protection against mass deletion, on by default: the accidental-deletion threshold, who
+//! is told, and whether leaving scope deletes, written to the job's secrets with the
+//! credentials and read back; then, when a cycle held deletions back (provisioning logs with
+//! action `stagedDelete`, quarantine `TooManyDeletes`), who they are and releasing them with
+//! `restart` `ForceDeletes` (entra-graph.md §3.3, §3.4, §7, §10).
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use super::entra_steps::{journal_job_id, read_job_status};
+use super::WizardContext;
+use crate::entra::sync_secrets::{
+    DeletionProtection, RESET_SCOPE_FORCE_DELETES, STAGED_DELETE_ACTION, TOO_MANY_DELETES,
+};
+use crate::entra::{GraphClient, JobStatus};
+use crate::problem::Problem;
+
+/// The smallest threshold suggested, whatever the scope's size.
+pub const MIN_DELETE_THRESHOLD: u32 = 10;
+/// The suggested threshold as a share of the users in scope, in percent.
+pub const DELETE_THRESHOLD_PERCENT: u64 = 5;
+/// How many provisioning-log entries are read to find held-back deletions (one request page
+/// at Graph's 5 requests per 10 s).
+const LOG_WINDOW: u32 = 500;
+
+/// The default: 5 % of those in scope or at least 10, the signed-in admin told, and users
+/// leaving scope deprovisioned as Entra does by default.
+pub fn suggest_deletion_protection(in_scope: u64, admin: Option<&str>) -> DeletionProtection {
+    let share = (in_scope * DELETE_THRESHOLD_PERCENT).div_ceil(100);
+    DeletionProtection {
+        delete_threshold: u32::try_from(share)
+            .unwrap_or(u32::MAX)
+            .max(MIN_DELETE_THRESHOLD),
+        notify: admin.unwrap_or_default().to_string(),
+        skip_out_of_scope_deletions: false,
+    }
+}
+
+/// What a person or a script changed of the suggestion (`setup --delete-threshold N
+/// --notify EMAIL --skip-out-of-scope-deletions`); `None` keeps what is there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeletionProtectionChoice {
+    #[ts(optional = nullable)]
+    pub delete_threshold: Option<u32>,
+    #[ts(optional = nullable)]
+    pub notify: Option<String>,
+    #[ts(optional = nullable)]
+    pub skip_out_of_scope_deletions: Option<bool>,
+}
+
+fn check_recipients(notify: &str) -> Result<(), Problem> {
+    let bad: Vec<&str> = notify
+        .split([';', ','])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .filter(|r| !r.contains('@') || r.contains(' '))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::bad_input(
+            "Checking the notification recipients",
+            format!("{} is not an e-mail address.", bad.join(", ")),
+            "Give e-mail addresses separated by semicolons.",
+        ))
+    }
+}
+
+/// The safeguards the job gets: the journal's (or the suggestion for `in_scope` users and the
+/// signed-in admin) with `choice` applied, checked and kept in the journal for every later
+/// save of the secrets (a token rotation included).
+pub fn choose_deletion_protection(
+    ctx: &WizardContext,
+    in_scope: u64,
+    choice: &DeletionProtectionChoice,
+) -> Result<DeletionProtection, Problem> {
+    let journal = ctx.journal.snapshot();
+    let mut protection = journal
+        .entra
+        .deletion_protection
+        .clone()
+        .unwrap_or_else(|| suggest_deletion_protection(in_scope, journal.entra.account.as_deref()));
+    if let Some(threshold) = choice.delete_threshold {
+        protection.delete_threshold = threshold;
+    }
+    if let Some(notify) = &choice.notify {
+        protection.notify = notify.trim().to_string();
+    }
+    if let Some(skip) = choice.skip_out_of_scope_deletions {
+        protection.skip_out_of_scope_deletions = skip;
+    }
+    check_recipients(&protection.notify)?;
+    ctx.journal
+        .update(|j| j.entra.deletion_protection = Some(protection.clone()))?;
+    Ok(protection)
+}
+
+/// How many users the job's scope holds now (assigned directly or through a group), for the
+/// suggested threshold.
+pub async fn count_users_in_scope(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<u64, Problem> {
+    let sp_id = super::entra_steps::journal_sp_id(ctx)?;
+    let users = super::preview_scope::users_in_scope(
+        graph,
+        &sp_id,
+        false,
+        "id",
+        &crate::progress::NoProgress,
+        cancel,
+    )
+    .await?;
+    Ok(users.len() as u64)
+}
+
+/// The safeguards to write now: the journal's, or the minimal suggestion when none was chosen.
+pub(crate) fn protection_to_save(ctx: &WizardContext) -> DeletionProtection {
+    let journal = ctx.journal.snapshot();
+    journal
+        .entra
+        .deletion_protection
+        .unwrap_or_else(|| suggest_deletion_protection(0, journal.entra.account.as_deref()))
+}
+
+/// A deletion the threshold held back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HeldBackDeletion {
+    pub user_principal_name: String,
+    #[ts(optional = nullable)]
+    pub display_name: Option<String>,
+    pub activity_date_time: String,
+}
+
+/// Deletions held back by the threshold, by name; empty when the job is not held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HeldBackDeletions {
+    /// The job is in quarantine because a cycle exceeded the threshold.
+    pub held: bool,
+    pub users: Vec<HeldBackDeletion>,
+    pub job_status: JobStatus,
+}
+
+/// Reads the job and, when a cycle hit the threshold, the `stagedDelete` entries of the
+/// newest cycle that staged any.
+pub async fn list_held_back_deletions(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<HeldBackDeletions, Problem> {
+    let (sp_id, job_id) = journal_job_id(ctx)?;
+    let job_status = read_job_status(ctx, graph, cancel).await?;
+    let held = job_status
+        .quarantine
+        .as_ref()
+        .is_some_and(|q| q.reason.eq_ignore_ascii_case(TOO_MANY_DELETES));
+    if !held {
+        return Ok(HeldBackDeletions {
+            held,
+            users: Vec::new(),
+            job_status,
+        });
+    }
+    let staged: Vec<_> = graph
+        .provisioning_logs(&sp_id, LOG_WINDOW, cancel)
+        .await?
+        .into_iter()
+        .filter(|e| e.job_id.as_deref().is_none_or(|j| j == job_id))
+        .filter(|e| {
+            e.provisioning_action
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(STAGED_DELETE_ACTION))
+        })
+        .collect();
+    // Newest first: the first entry's cycle is the newest cycle that staged deletions.
+    let cycle = staged.first().and_then(|e| e.cycle_id.clone());
+    let users = staged
+        .into_iter()
+        .filter(|e| e.cycle_id == cycle)
+        .map(|e| HeldBackDeletion {
+            user_principal_name: e
+                .source_user_principal_name
+                .clone()
+                .or_else(|| e.source_display_name.clone())
+                .unwrap_or_default(),
+            display_name: e.source_display_name,
+            activity_date_time: e.activity_date_time,
+        })
+        .collect();
+    Ok(HeldBackDeletions {
+        held,
+        users,
+        job_status,
+    })
+}
+
+/// "Allow these deletions": `restart` with `ForceDeletes`, then the job as it is now.
+pub async fn allow_held_back_deletions(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<JobStatus, Problem> {
+    let (sp_id, job_id) = journal_job_id(ctx)?;
+    graph
+        .restart_sync_job(&sp_id, &job_id, RESET_SCOPE_FORCE_DELETES, cancel)
+        .await?;
+    read_job_status(ctx, graph, cancel).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_suggestion_is_five_percent_or_ten() {
+        assert_eq!(suggest_deletion_protection(0, None).delete_threshold, 10);
+        assert_eq!(suggest_deletion_protection(199, None).delete_threshold, 10);
+        assert_eq!(
+            suggest_deletion_protection(10_000, None).delete_threshold,
+            500
+        );
+        assert_eq!(
+            suggest_deletion_protection(10_001, None).delete_threshold,
+            501
+        );
+        let p = suggest_deletion_protection(5, Some("admin@contoso.com"));
+        assert_eq!(p.notify, "admin@contoso.com");
+        assert!(!p.skip_out_of_scope_deletions);
+        assert!(check_recipients("a@contoso.com; b@contoso.com").is_ok());
+        assert!(check_recipients("not an address").is_err());
+    }
+}
