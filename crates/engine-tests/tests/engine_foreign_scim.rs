@@ -167,13 +167,7 @@ async fn setup_provisions_into_a_scim_server_that_is_not_ours() {
         .route("/scim/v2/Users/{id}", get(one).patch(patch).put(patch))
         .route("/scim/v2/Groups", get(groups))
         .with_state(foreign.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (address, server) = engine_support::serve(router).await;
 
     let env = engine_support::start().await;
     let upn = env.sample_upns().into_iter().last().expect("a user");

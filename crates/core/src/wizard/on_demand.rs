@@ -87,7 +87,7 @@ pub struct ProvisionOnDemandOutcome {
     pub scim_error: Option<QuotedScimError>,
     /// The user read back from Unity after Entra exported it ("Arrived in Unity").
     #[ts(optional = nullable)]
-    pub verification: Option<Verification>,
+    pub verification: Option<Box<Verification>>,
 }
 
 impl ProvisionOnDemandOutcome {
@@ -96,10 +96,7 @@ impl ProvisionOnDemandOutcome {
         matches!(
             self.verdict,
             OnDemandVerdict::Success | OnDemandVerdict::AlreadyInSync
-        ) && !self
-            .verification
-            .as_ref()
-            .is_some_and(Verification::missing)
+        ) && !self.verification.as_ref().is_some_and(|v| v.missing())
     }
 }
 
@@ -132,7 +129,7 @@ async fn check_arrival(
             "Look at the SCIM endpoint's answer in the provisioning logs, and run Diagnose on the endpoint.".into(),
         );
     }
-    outcome.verification = Some(verification);
+    outcome.verification = Some(Box::new(verification));
 }
 
 /// Calls allowed per window; Graph's documented limit is 5 per 10 s.

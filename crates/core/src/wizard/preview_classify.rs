@@ -340,7 +340,7 @@ mod tests {
             unity("old@contoso.com", "Old Name", "old"),
             unity("twin1@contoso.com", "Twin", "twin"),
             unity("twin2@contoso.com", "Twin", "twin"),
-            unity("other@contoso.com", "Clash", "x"),
+            unity("other@contoso.com", "Clash", "clash"),
         ];
         let index = UnityIndex::new(&accounts, &maps);
         let run = |user: Value| classify_in_scope(&rules, &index, &user).0;

@@ -14,7 +14,10 @@ tokenLastFour?: string | null, tokenCheckedAt?: string | null, scimUrl?: string 
  */
 tokenKey?: string | null, 
 /**
- * The organization's validated SSO domains as Unity listed them in step 2: Unity refuses
- * users of any other domain. Empty when not known (the guided road).
+ * When the stored token was made (Unity's `createdAt`) or pasted (RFC 3339).
+ */
+tokenCreatedAt?: string | null, 
+/**
+ * Domains Unity lists as VALIDATED (API road); empty when unknown.
  */
 validatedDomains: Array<string>, };
