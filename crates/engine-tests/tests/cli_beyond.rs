@@ -45,26 +45,22 @@ fn document(name: &str, output: &Output) -> (Option<i32>, Value) {
 async fn preview_provision_and_rotate_token_from_the_command_line() {
     let (sandbox, profile, upn) = sandbox_with(40).await;
     let desktop = Desktop::new(&profile);
-    let run = |name: &'static str, args: Vec<&'static str>| {
-        let desktop = &desktop;
-        async move { (name, desktop.run(&args).await) }
-    };
-    let upn_arg: &'static str = Box::leak(upn.clone().into_boxed_str());
 
-    let (name, output) = run(
+    let (name, output) = (
         "setup",
-        vec![
-            "setup",
-            "--provision",
-            upn_arg,
-            "--delete-threshold",
-            "7",
-            "--notify",
-            "ops@contoso.com",
-            "--json",
-        ],
-    )
-    .await;
+        desktop
+            .run(&[
+                "setup",
+                "--provision",
+                &upn,
+                "--delete-threshold",
+                "7",
+                "--notify",
+                "ops@contoso.com",
+                "--json",
+            ])
+            .await,
+    );
     let (code, setup) = document(name, &output);
     assert_eq!(code, Some(0), "{setup}");
     let saved = setup["steps"]
@@ -75,7 +71,7 @@ async fn preview_provision_and_rotate_token_from_the_command_line() {
     assert_eq!(saved["evidence"]["deleteThreshold"], "7", "{saved}");
     assert_eq!(saved["evidence"]["notify"], "ops@contoso.com");
 
-    let (name, output) = run("preview", vec!["preview", "--json"]).await;
+    let (name, output) = ("preview", desktop.run(&["preview", "--json"]).await);
     let (code, preview) = document(name, &output);
     assert_eq!(code, Some(0), "{preview}");
     for key in ["create", "update", "inSync", "conflict", "skip", "remove"] {
@@ -97,18 +93,22 @@ async fn preview_provision_and_rotate_token_from_the_command_line() {
         "{preview}"
     );
 
-    let (name, output) = run(
+    let (name, output) = (
         "provision",
-        vec!["provision", "--app", "Unity", "--user", upn_arg, "--json"],
-    )
-    .await;
+        desktop
+            .run(&["provision", "--app", "Unity", "--user", &upn, "--json"])
+            .await,
+    );
     let (code, provision) = document(name, &output);
     assert_eq!(code, Some(0), "{provision}");
     let verification = &provision["provisioned"][0]["verification"];
     assert_eq!(verification["found"], true, "{provision}");
     assert_eq!(verification["differences"], serde_json::json!([]));
 
-    let (name, output) = run("rotate-token", vec!["rotate-token", "--json"]).await;
+    let (name, output) = (
+        "rotate-token",
+        desktop.run(&["rotate-token", "--json"]).await,
+    );
     let (code, rotate) = document(name, &output);
     assert_eq!(code, Some(0), "{rotate}");
     assert_eq!(rotate["ok"], true, "{rotate}");
@@ -120,7 +120,7 @@ async fn preview_provision_and_rotate_token_from_the_command_line() {
         .unwrap_or("-");
     assert!(!printed.contains(seeded), "no token printed");
 
-    let (_, human) = run("preview (human)", vec!["preview"]).await;
+    let (_, human) = ("preview (human)", desktop.run(&["preview"]).await);
     assert_eq!(human.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&human.stdout).contains("create "));
     sandbox.shutdown().await;
