@@ -152,6 +152,7 @@ async fn setup_leaks_nothing(url: &str, entra_only: bool) {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![],
+        protection: Default::default(),
     };
     let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
     assert!(!report.ok, "the connection test must fail: {report:#?}");

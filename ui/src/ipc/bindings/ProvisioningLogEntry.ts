@@ -8,4 +8,16 @@ export type ProvisioningLogEntry = { id: string, activityDateTime: string, jobId
 /**
  * `sourceIdentity.details.UserPrincipalName`, where the service reports it.
  */
-sourceUserPrincipalName?: string | null, targetId?: string | null, steps: Array<LogStep>, };
+sourceUserPrincipalName?: string | null, targetId?: string | null, steps: Array<LogStep>, 
+/**
+ * The Entra object's id (`sourceIdentity.id`).
+ */
+sourceId?: string | null, 
+/**
+ * `User` or `Group` (`sourceIdentity.identityType`).
+ */
+identityType?: string | null, 
+/**
+ * True for a person's Provision on demand (started by an admin, not by a cycle).
+ */
+onDemand: boolean, };
