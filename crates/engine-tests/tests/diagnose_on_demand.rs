@@ -21,6 +21,7 @@ async fn a_user_of_an_unvalidated_domain_is_explained_in_unitys_terms() {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![upn.to_string()],
+        protection: Default::default(),
     };
     let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
     assert_eq!(

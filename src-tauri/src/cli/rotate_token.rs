@@ -54,8 +54,12 @@ pub async fn run(global: &GlobalArgs, args: RotateTokenArgs) -> ExitCode {
                 Ok(browser) => browser,
                 Err(problem) => return fail_early(&problem, args.json),
             };
-            match connect_unity(&ctx, browser.as_ref(), &cancel).await {
-                Ok((unity, _)) => {
+            let unity = match ctx.sign_in_unity(browser.as_ref(), &cancel).await {
+                Ok(_) => ctx.unity_admin(&cancel).await,
+                Err(problem) => Err(problem),
+            };
+            match unity {
+                Ok(unity) => {
                     rotate_scim_token(&ctx, &graph, RotationRoad::Api(&unity), &cancel).await
                 }
                 Err(problem) => Err(problem),

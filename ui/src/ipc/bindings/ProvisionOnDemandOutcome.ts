@@ -3,12 +3,19 @@ import type { OnDemandStep } from "./OnDemandStep";
 import type { OnDemandSubject } from "./OnDemandSubject";
 import type { OnDemandVerdict } from "./OnDemandVerdict";
 import type { Problem } from "./Problem";
+import type { QuotedScimError } from "./QuotedScimError";
+import type { UnityCase } from "./UnityCase";
 import type { Verification } from "./Verification";
 
 /**
  * One on-demand call's result as the window shows it, explained.
  */
-export type ProvisionOnDemandOutcome = { subject: OnDemandSubject, verdict: OnDemandVerdict, errorCode?: string | null, errorMessage?: string | null, action?: string | null, 
+export type ProvisionOnDemandOutcome = { subject: OnDemandSubject, verdict: OnDemandVerdict, errorCode?: string | null, 
+/**
+ * Entra's raw message, as it gave it: for a disclosure ("Entra's message"), never
+ * repeated in `cause`.
+ */
+errorMessage?: string | null, action?: string | null, 
 /**
  * What Microsoft support asks for.
  */
@@ -21,6 +28,14 @@ cause: string, fix?: string | null,
  * The call itself failed (throttled, forbidden…) rather than Entra's verdict.
  */
 problem?: Problem | null, 
+/**
+ * The known Unity case behind a failure, when Entra's message quoted Unity's SCIM error.
+ */
+unityCase?: UnityCase | null, 
+/**
+ * Unity's SCIM error as Entra quoted it.
+ */
+scimError?: QuotedScimError | null, 
 /**
  * The user read back from Unity after Entra exported it ("Arrived in Unity").
  */

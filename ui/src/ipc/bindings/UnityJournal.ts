@@ -18,6 +18,7 @@ tokenKey?: string | null,
  */
 tokenCreatedAt?: string | null, 
 /**
- * Domains Unity lists as VALIDATED (API road); empty when unknown.
+ * The organization's validated SSO domains as Unity listed them in step 2: Unity refuses
+ * users of any other domain. Empty when not known (the guided road).
  */
 validatedDomains: Array<string>, };
