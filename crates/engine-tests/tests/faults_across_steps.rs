@@ -34,6 +34,7 @@ async fn setup(env: &Env, upn: &str) -> scim_core::wizard::SetupReport {
         app_name: "Unity".into(),
         create_app: false,
         provision: vec![upn.to_string()],
+        protection: Default::default(),
     };
     run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await
 }
