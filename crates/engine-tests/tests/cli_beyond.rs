@@ -134,6 +134,7 @@ async fn provision_exits_1_when_a_user_never_arrives() {
     let token = [("HOLE_TOKEN", "black-hole-token")];
     let setup = desktop
         .run_with_env(
+            &token,
             &[
                 "setup",
                 "--scim-url",
@@ -142,7 +143,6 @@ async fn provision_exits_1_when_a_user_never_arrives() {
                 "HOLE_TOKEN",
                 "--json",
             ],
-            &token,
         )
         .await;
     let (code, document_setup) = document("setup", &setup);
