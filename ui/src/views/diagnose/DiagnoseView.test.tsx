@@ -90,4 +90,29 @@ describe('Diagnose', () => {
     expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.json');
     expect(await seriousAxeViolations()).toEqual([]);
   });
+  it('explains a logged failure in Unity’s terms, with Entra’s message behind a disclosure', async () => {
+    const raw = 'SCIM error: {"status":"400","detail":"Domain fabrikam.com is not validated"}';
+    vi.mocked(diagnoseLogs).mockResolvedValueOnce([
+      {
+        id: 'log-1',
+        activityDateTime: '2026-11-30T07:00:00Z',
+        sourceDisplayName: 'Ann Vance',
+        provisioningAction: 'create',
+        status: 'failure',
+        errorCode: 'SystemForCrossDomainIdentityManagementBadRequest',
+        reason: raw,
+        steps: [],
+        onDemand: true,
+        unity: {
+          case: 'domainNotValidated',
+          cause: 'Unity has not validated the domain fabrikam.com.',
+          fix: 'Validate fabrikam.com in the Unity Dashboard.',
+        },
+      },
+    ]);
+    const { user } = await renderView(<DiagnoseView />);
+    await user.click(screen.getByTestId('diagnose-read-logs'));
+    expect(await screen.findByTestId('log-unity-cause')).toHaveTextContent('Unity has not validated the domain fabrikam.com.');
+    expect(screen.getByText('Entra’s message')).toBeInTheDocument();
+  });
 });

@@ -33,6 +33,7 @@ import { useChecks } from '../common/useChecks';
 import { useOperation } from '../common/useOperation';
 import { useReveal } from '../common/useReveal';
 import { ViewPage } from '../common/ViewPage';
+import { LogReason } from './LogReason';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
@@ -192,7 +193,9 @@ export function DiagnoseView(): ReactElement {
                   <td>{entry.sourceDisplayName ?? ''}</td>
                   <td>{entry.provisioningAction ?? ''}</td>
                   <td>{entry.status ?? ''}</td>
-                  <td>{[entry.errorCode, entry.reason].filter(Boolean).join(': ')}</td>
+                  <td>
+                    <LogReason entry={entry} />
+                  </td>
                 </tr>
               ))}
             </tbody>

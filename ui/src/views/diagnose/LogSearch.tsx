@@ -19,6 +19,7 @@ import { useState, type ReactElement } from 'react';
 import type { LogGroup, LogWindow, ProvisioningLogPage, ProvisioningLogQuery } from '../../ipc';
 import { ProblemBar } from '../common/ProblemBar';
 import { useOperation } from '../common/useOperation';
+import { LogReason } from './LogReason';
 
 const useStyles = makeStyles({
   form: { display: 'flex', alignItems: 'flex-end', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
@@ -173,7 +174,7 @@ export function LogSearch({ load }: { load: LoadLogPage }): ReactElement {
                   <td>{group.entry.provisioningAction ?? ''}</td>
                   <td>{group.entry.status ?? ''}</td>
                   <td>
-                    {[group.entry.errorCode, group.entry.reason].filter(Boolean).join(': ')}
+                    <LogReason entry={group.entry} />
                     {group.entry.changeId && <Caption1 className={styles.muted}> · change ID {group.entry.changeId}</Caption1>}
                   </td>
                 </tr>
