@@ -4,8 +4,6 @@
 
 mod engine_support;
 
-use std::time::Duration;
-
 use scim_core::auth::oauth::sign_in_with_device_code;
 use scim_core::auth::providers::microsoft_endpoints;
 use scim_core::auth::{sign_in_microsoft, FollowRedirectsLauncher, SignInMethod};
