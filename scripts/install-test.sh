@@ -31,7 +31,7 @@ echo "==> $package $version ($(du -h "$deb" | cut -f1)), depends: $depends"
 
 # What the package must carry and declare.
 # dpkg-deb -c: mode, owner, size, date, time, then the path (which may hold spaces).
-contents=$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s|^\./|/|')
+contents=$(dpkg-deb -c "$deb" | sed -E 's/^([^ ]+ +){5}//; s|^\.?/?|/|')
 grep -qxF /usr/bin/scim-setup <<<"$contents" || fail "the .deb has no /usr/bin/scim-setup"
 grep -qE '^/usr/share/applications/[^/]+\.desktop$' <<<"$contents" || fail "the .deb has no desktop entry"
 
@@ -41,7 +41,8 @@ done
 for dependency in libwebkit2gtk-4.1-0 libgtk-3-0 libdbus-1-3; do
   grep -q "$dependency" <<<"$depends" || fail "the .deb does not declare $dependency"
 done
-files=$(grep -v '/$' <<<"$contents")
+# Regular files and links only (mode not starting with d): shared folders such as /usr stay.
+files=$(dpkg-deb -c "$deb" | grep -v '^d' | sed -E 's/^([^ ]+ +){5}//; s|^\.?/?|/|')
 
 if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
   fail "$package is already installed on this machine; remove it first (this test removes what it installs)"
