@@ -55,3 +55,6 @@ scripts/scim-compliance.sh tests/artifacts/scim-setup-e2e
 
 step "Fuzzing: every parser fed by a server or a person, about 20 s each"
 scripts/fuzz.sh
+
+step "Packages: build the .deb and .rpm (release), install the .deb, run it, remove it"
+scripts/install-test.sh
