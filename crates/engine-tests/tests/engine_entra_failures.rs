@@ -418,7 +418,7 @@ async fn throttling_is_waited_out_then_named() {
         .await
         .expect("saved");
 
-    // On demand: two 429s with Retry-After: 1 go to the back of the queue, then succeed.
+    // On demand: two 429s with Retry-After: 1 are retried after the wait, then succeed.
     env.fault("status:429@*/provisionOnDemand#2").await;
     let upn = env.sample_upns().into_iter().next().expect("user");
     let user = graph

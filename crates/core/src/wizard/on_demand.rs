@@ -320,8 +320,8 @@ fn merge_group_calls(mut calls: Vec<ProvisionOnDemandOutcome>) -> Option<Provisi
 }
 
 /// Provisions each subject on demand, streaming every outcome as it arrives: groups become
-/// one result per member, then one for the group (see [`expand_groups`]). Throttled calls go
-/// to the back of the queue after the service's `Retry-After`.
+/// one result per member, then one for the group (see [`expand_groups`]). A throttled call
+/// is retried (up to 4 attempts) after the service's `Retry-After`, before any other call.
 pub async fn provision_on_demand(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -377,7 +377,6 @@ pub async fn provision_on_demand(
                 _ = tokio::time::sleep(wait) => {}
             }
         }
-        limiter.started();
         call.attempts += 1;
         let object_type = match call.subject.kind {
             PrincipalKind::User => "User",
@@ -391,12 +390,18 @@ pub async fn provision_on_demand(
         );
         let response = graph
             .provision_on_demand_raw(&sp_id, &job_id, body, cancel)
-            .await?;
+            .await;
+        // Counted when the answer is in, not when the request left: Graph counts a call when
+        // it arrives, somewhere in between, so this never lets a sixth call land inside the
+        // window Graph sees, whatever the network's delay.
+        limiter.started();
+        let response = response?;
         if response.status == 429 && call.attempts < 4 {
             let after =
                 crate::http::retry_after(&response.headers).unwrap_or(ctx.tuning.on_demand.window);
             limiter.back_off(after.min(Duration::from_secs(60)));
-            queue.push_back(call);
+            // Retried first, so a group's members still go before the group that links them.
+            queue.push_front(call);
             continue;
         }
         let outcome = if response.is_success() {
