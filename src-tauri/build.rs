@@ -1,36 +1,31 @@
+//! Reads the command table from `src/app/commands/` (see `build/command_table.rs`), declares
+//! every command to `tauri_build` (so each needs an explicit grant in capabilities/), and
+//! writes the table's generated half into OUT_DIR for `src/app/command_table.rs`.
+
+#[path = "build/command_table.rs"]
+mod command_table;
+
+use std::path::PathBuf;
+
 fn main() {
-    // Declaring our commands makes each one need an explicit grant in capabilities/.
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "app_info",
-        "cancel_operation",
-        "first_paint",
-        "journal_state",
-        "check_prerequisites",
-        "unity_sign_in",
-        "unity_ensure_credentials",
-        "unity_accept_pasted",
-        "unity_dashboard_links",
-        "open_dashboard_page",
-        "connector_resolve",
-        "entra_sign_in",
-        "entra_account",
-        "entra_search_apps",
-        "entra_use_app",
-        "entra_test_connection",
-        "entra_save_and_start",
-        "entra_job_status",
-        "directory_search",
-        "list_assigned",
-        "assign_principals",
-        "provision_now",
-        "run_diagnosis",
-        "diagnose_job",
-        "diagnose_logs",
-        "export_report",
-        "settings_get",
-        "settings_save",
-        "sign_out",
-    ]);
+    println!("cargo:rerun-if-changed=src/app/commands");
+    println!("cargo:rerun-if-changed=build/command_table.rs");
+    let commands = command_table::read(&PathBuf::from("src/app/commands"))
+        .unwrap_or_else(|why| panic!("reading the command table failed: {why}"));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(
+        out.join("command_table.rs"),
+        command_table::rust_source(&commands),
+    )
+    .expect("writing the command table");
+
+    // tauri_build keeps the list for the whole build; a build script runs once, so leaking
+    // it is the plain way to give it the 'static lifetime it asks for.
+    let names: Vec<&'static str> = commands
+        .iter()
+        .map(|c| &*Box::leak(c.name.clone().into_boxed_str()))
+        .collect();
+    let manifest = tauri_build::AppManifest::new().commands(names.leak());
     if let Err(err) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
         panic!("tauri build script failed: {err:#}");

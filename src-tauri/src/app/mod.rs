@@ -2,6 +2,7 @@
 //! test would want to check without a display.
 
 mod cloud;
+mod command_table;
 mod commands;
 mod info;
 #[cfg(test)]
@@ -39,38 +40,8 @@ pub fn run(global: GlobalArgs) -> ExitCode {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::cancel_operation,
-            commands::app::first_paint,
-            commands::journal::journal_state,
-            commands::journal::check_prerequisites,
-            commands::unity::unity_sign_in,
-            commands::unity::unity_ensure_credentials,
-            commands::unity::unity_accept_pasted,
-            commands::unity::unity_dashboard_links,
-            commands::unity::open_dashboard_page,
-            commands::connector::connector_resolve,
-            commands::entra::entra_sign_in,
-            commands::entra::entra_account,
-            commands::entra::entra_search_apps,
-            commands::entra::entra_use_app,
-            commands::entra::entra_test_connection,
-            commands::entra::entra_save_and_start,
-            commands::entra::entra_job_status,
-            commands::provision::directory_search,
-            commands::provision::list_assigned,
-            commands::provision::assign_principals,
-            commands::provision::provision_now,
-            commands::diagnose::run_diagnosis,
-            commands::diagnose::diagnose_job,
-            commands::diagnose::diagnose_logs,
-            commands::diagnose::export_report,
-            commands::settings::settings_get,
-            commands::settings::settings_save,
-            commands::settings::sign_out,
-        ])
-        .run(tauri::generate_context!());
+        .invoke_handler(command_table::invoke_handler())
+        .run(context());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -78,6 +49,12 @@ pub fn run(global: GlobalArgs) -> ExitCode {
             ExitCode::from(crate::cli::EXIT_FAILED)
         }
     }
+}
+
+/// The app's context: config, the built UI and the capabilities (`capabilities/`) that
+/// decide which window may call which command.
+pub(crate) fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
 }
 
 #[cfg(test)]

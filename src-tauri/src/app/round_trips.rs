@@ -1,9 +1,13 @@
 //! Command round trips through Tauri's IPC without a display (`tauri::test`'s mock runtime):
 //! the argument names the UI sends, the JSON that comes back, and the exact error JSON of a
-//! failure, against the embedded sandbox on 127.0.0.1 with the in-memory secret store.
+//! failure, against the embedded sandbox on 127.0.0.1 with the in-memory secret store. The
+//! app's real capabilities (`capabilities/main.json`) decide what may be called, as in the
+//! window, so each round trip also proves its command is granted.
+
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
 };
@@ -11,17 +15,25 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
 use super::cloud::ActiveCloud;
-use super::commands;
 use super::state::{AppState, Opener};
 use crate::cli::GlobalArgs;
 
+/// What commands sent through Channels: (channel id, the event's JSON), in order.
+type ChannelLog = Arc<Mutex<Vec<(u32, Value)>>>;
+
 struct Window {
     webview: WebviewWindow<MockRuntime>,
+    channels: ChannelLog,
     _app: tauri::App<MockRuntime>,
     _data: tempfile::TempDir,
 }
 
 fn window() -> Window {
+    window_labelled("main")
+}
+
+/// A window labelled `label`, with the app's real capabilities.
+fn window_labelled(label: &str) -> Window {
     let data = tempfile::tempdir().expect("tempdir");
     let global = GlobalArgs {
         profile: None,
@@ -32,41 +44,302 @@ fn window() -> Window {
     let cloud = tauri::async_runtime::block_on(ActiveCloud::resolve(&global)).expect("sandbox");
     let opener: Opener = std::sync::Arc::new(|_: &str| Ok(()));
     let state = AppState::new(cloud, opener).expect("state");
+    let channels = ChannelLog::default();
+    let log = channels.clone();
     let app = mock_builder()
-        .invoke_handler(tauri::generate_handler![
-            commands::journal::journal_state,
-            commands::journal::check_prerequisites,
-            commands::unity::unity_sign_in,
-            commands::entra::entra_test_connection,
-            commands::diagnose::run_diagnosis,
-            commands::settings::sign_out,
-        ])
-        .build(mock_context(noop_assets()))
+        // The mock webview runs no JavaScript, so each Channel message is caught here instead.
+        .channel_interceptor(move |_, channel, _, body| {
+            if let InvokeResponseBody::Json(text) = body {
+                let event = serde_json::from_str(text).expect("channel JSON");
+                log.lock().expect("log").push((channel.0, event));
+            }
+            true
+        })
+        .invoke_handler(super::command_table::invoke_handler())
+        .build(context_with_capabilities())
         .expect("app");
     app.manage(state);
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+    let webview = WebviewWindowBuilder::new(&app, label, Default::default())
         .build()
         .expect("window");
     Window {
         webview,
+        channels,
         _app: app,
         _data: data,
     }
 }
 
+/// The mock runtime's context with the ACL the real app is built with.
+fn context_with_capabilities() -> tauri::Context<MockRuntime> {
+    let mut context = mock_context(noop_assets());
+    std::mem::swap(
+        context.runtime_authority_mut(),
+        super::context().runtime_authority_mut(),
+    );
+    context
+}
+
 /// Invokes `command` as the UI does; `Err` holds the rejected value (a Problem's JSON).
 fn invoke(window: &Window, command: &str, args: Value) -> Result<Value, Value> {
+    invoke_from(window, "tauri://localhost", command, args)
+}
+
+/// Invokes `command` from a page at `origin`.
+fn invoke_from(window: &Window, origin: &str, command: &str, args: Value) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: command.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("url"),
+        url: origin.parse().expect("url"),
         body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(&window.webview, request)
         .map(|body| body.deserialize::<Value>().expect("json"))
+}
+
+/// The events channel `id` carried, in order.
+fn events_on(window: &Window, id: u32) -> Vec<Value> {
+    let log = window.channels.lock().expect("log");
+    log.iter()
+        .filter(|(channel, _)| *channel == id)
+        .map(|(_, event)| event.clone())
+        .collect()
+}
+
+/// Every event on a step's channel is a `note` about `step`, and the notes say `said`, in
+/// that order (each one a part of its note).
+fn assert_notes(events: &[Value], step: &str, said: &[&str]) {
+    for event in events {
+        assert_eq!(
+            (event["type"].as_str(), event["step"].as_str()),
+            (Some("note"), Some(step)),
+            "{events:#?}"
+        );
+    }
+    let messages: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    assert_eq!(messages.len(), said.len(), "{messages:#?}");
+    for (message, part) in messages.iter().zip(said) {
+        assert!(message.contains(part), "{message:?} should say {part:?}");
+    }
+}
+
+#[test]
+fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
+    let window = window();
+    invoke(&window, "unity_sign_in", json!({"operationId": "s1"})).expect("unity sign-in");
+
+    // Step 1: the credentials, each call streamed; only the token's last four come back.
+    let credentials = invoke(
+        &window,
+        "unity_ensure_credentials",
+        json!({"operationId": "s1b", "orgId": null, "onProgress": "__CHANNEL__:11"}),
+    )
+    .expect("credentials");
+    assert_eq!(
+        credentials["tokenLastFour"]
+            .as_str()
+            .map(|t| t.chars().count()),
+        Some(4),
+        "{credentials}"
+    );
+    assert!(credentials.get("token").is_none(), "{credentials}");
+    let last_four = credentials["tokenLastFour"].as_str().unwrap_or_default();
+    assert_notes(
+        &events_on(&window, 11),
+        "unityCredentials",
+        &[
+            "Organization: Contoso Games",
+            "Service account “Entra ID provisioning (scim-setup)” created",
+            "SCIM Authenticator role",
+            &format!("Bearer token …{last_four} created and stored"),
+        ],
+    );
+
+    // Step 2: the connector URL.
+    let connector = invoke(
+        &window,
+        "connector_resolve",
+        json!({"operationId": "s2", "onProgress": "__CHANNEL__:12"}),
+    )
+    .expect("connector");
+    assert!(
+        connector["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+        "{connector}"
+    );
+    assert_notes(
+        &events_on(&window, 12),
+        "connectorUrl",
+        &["Validated domains: contoso.com"],
+    );
+
+    // Step 3: sign-in, the app and its job, Entra's Test Connection, save and start.
+    let account = invoke(
+        &window,
+        "entra_sign_in",
+        json!({"operationId": "s3", "method": "browser", "onProgress": "__CHANNEL__:13"}),
+    )
+    .expect("microsoft sign-in");
+    assert!(account["account"].as_str().is_some(), "{account}");
+    // The browser road shows no device code, so its channel stays quiet.
+    assert_eq!(events_on(&window, 13), Vec::<Value>::new());
+    let app = invoke(
+        &window,
+        "entra_use_app",
+        json!({"operationId": "s3b", "name": "Unity", "create": false, "onProgress": "__CHANNEL__:14"}),
+    )
+    .expect("app and job");
+    assert!(app["job"]["jobId"].as_str().is_some(), "{app}");
+    assert_eq!(
+        app["app"]["created"], false,
+        "the sandbox's Unity app is found, not created"
+    );
+    assert_notes(
+        &events_on(&window, 14),
+        "provisioningJob",
+        &["Created the job scim."],
+    );
+    let verdict = invoke(
+        &window,
+        "entra_test_connection",
+        json!({"operationId": "s3c"}),
+    )
+    .expect("test connection");
+    assert_eq!(verdict["url"], connector["url"], "{verdict}");
+    let started = invoke(
+        &window,
+        "entra_save_and_start",
+        json!({"operationId": "s3d", "onProgress": "__CHANNEL__:15"}),
+    )
+    .expect("started");
+    assert_eq!(started["started"], true, "{started}");
+    assert_notes(&events_on(&window, 15), "startProvisioning", &[]);
+
+    // Step 4: pick a person, provision on demand; the result streams before the reply.
+    let found = invoke(
+        &window,
+        "directory_search",
+        json!({"operationId": "s4", "text": "a", "top": 5}),
+    )
+    .expect("search");
+    let person = found
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|row| row["kind"] == "user")
+        .expect("a user")
+        .clone();
+    let outcomes = invoke(
+        &window,
+        "provision_now",
+        json!({"operationId": "s4b", "subjects": [{
+            "objectId": person["id"], "kind": "user", "label": person["displayName"], "members": []
+        }], "onProgress": "__CHANNEL__:16"}),
+    )
+    .expect("provisioned");
+    let events = events_on(&window, 16);
+    let streamed: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "userProvisioned")
+        .collect();
+    assert_eq!(streamed.len(), 1, "{events:#?}");
+    assert_eq!(streamed[0]["index"], 1);
+    assert_eq!(
+        streamed[0]["outcome"], outcomes[0],
+        "the streamed result is the reply's"
+    );
+
+    // Diagnose of what the steps set up: planned once, then each check started and finished.
+    let report = invoke(
+        &window,
+        "run_diagnosis",
+        json!({"operationId": "d1", "target": {"source": "configured"}, "writeChecks": false, "onProgress": "__CHANNEL__:17"}),
+    )
+    .expect("diagnosis");
+    let events = events_on(&window, 17);
+    assert_eq!(events[0]["event"], "planned", "{events:#?}");
+    let planned = events[0]["checks"].as_array().expect("checks").len();
+    let finished = events
+        .iter()
+        .filter(|e| e["event"] == "checkFinished")
+        .count();
+    assert_eq!(finished, planned, "every planned check finishes");
+    assert_eq!(
+        report["checks"].as_array().map(Vec::len),
+        Some(planned),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_pasted_token_arrives_as_a_secret_and_never_comes_back() {
+    let window = window();
+    let problem = invoke(
+        &window,
+        "unity_accept_pasted",
+        json!({"operationId": "p1", "connector": "https://example.invalid/scim/v2", "token": 42}),
+    )
+    .expect_err("a number is no token");
+    assert!(
+        problem
+            .as_str()
+            .is_some_and(|m| m.contains("expected a secret as a string")),
+        "{problem}"
+    );
+    // A token the check refuses: the Problem names the cause, never the token.
+    let token = "pasted-secret-value-7Q2a";
+    let problem = invoke(
+        &window,
+        "unity_accept_pasted",
+        json!({"operationId": "p2", "connector": "http://127.0.0.1:9/scim/v2", "token": token}),
+    )
+    .expect_err("nothing listens on port 9");
+    assert!(problem["kind"].is_string(), "{problem}");
+    assert!(!problem.to_string().contains(token), "{problem}");
+}
+
+#[test]
+fn what_the_capabilities_do_not_grant_is_refused() {
+    let window = window();
+    // A plugin command: the opener is Rust's, never the webview's.
+    let refused = invoke(
+        &window,
+        "plugin:opener|open_url",
+        json!({"url": "https://example.com"}),
+    )
+    .expect_err("not granted");
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("not allowed")),
+        "{refused}"
+    );
+    // Our own command from a remote page, or from a window the capability does not name.
+    let refused = invoke_from(&window, "https://example.com", "journal_state", json!({}))
+        .expect_err("remote origin");
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("not allowed")),
+        "{refused}"
+    );
+    let other = window_labelled("other");
+    let refused = invoke(&other, "journal_state", json!({})).expect_err("other window");
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("not allowed")),
+        "{refused}"
+    );
+    // An unknown command.
+    let refused = invoke(&window, "read_secret", json!({})).expect_err("no such command");
+    assert!(
+        refused
+            .as_str()
+            .is_some_and(|m| m.contains("not allowed") || m.contains("not found")),
+        "{refused}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 // Entra's calls (step 2's own check, shown by reference in step 3) and whether the last
 // on-demand run failed; these refine the engine's statuses for this run only.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
-import { getJournal, type AppInfo, type DiagnoseReport, type JournalView, type ProvisionOnDemandOutcome } from '../ipc';
+import { journalState, type AppInfo, type DiagnoseReport, type JournalView, type ProvisionOnDemandOutcome } from '../ipc';
 import { NO_PROGRESS, type StepId, type StepStatus } from './sections';
 
 /** The last replay of Entra's calls against the configured URL and token. */
@@ -62,7 +62,7 @@ export function WizardDataProvider({ appInfo, children }: { appInfo?: AppInfo; c
   const updateSession = useCallback((change: Partial<SessionFacts>) => setSession((current) => ({ ...current, ...change })), []);
   const refreshJournal = useCallback(async () => {
     try {
-      setJournal(await getJournal());
+      setJournal(await journalState());
     } catch {
       // Without an engine there is no journal; the frame already says why.
     }
@@ -70,7 +70,7 @@ export function WizardDataProvider({ appInfo, children }: { appInfo?: AppInfo; c
   useEffect(() => {
     if (!appInfo) return;
     let current = true;
-    getJournal().then(
+    journalState().then(
       (loaded) => current && setJournal(loaded),
       () => undefined,
     );

@@ -5,7 +5,7 @@ import { render, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { WizardDataProvider } from '../frame/journal';
-import { getJournal, type AppInfo, type JournalView } from '../ipc';
+import { journalState, type AppInfo, type JournalView } from '../ipc';
 import { appInfoFixture } from './appInfoFixture';
 import { journalFixture } from './journalFixture';
 
@@ -13,14 +13,14 @@ export async function renderView(
   ui: ReactElement,
   options: { journal?: JournalView; appInfo?: AppInfo } = {},
 ) {
-  vi.mocked(getJournal).mockResolvedValue(options.journal ?? journalFixture());
+  vi.mocked(journalState).mockResolvedValue(options.journal ?? journalFixture());
   const user = userEvent.setup();
   const result = render(
     <FluentProvider theme={webLightTheme}>
       <WizardDataProvider appInfo={options.appInfo ?? appInfoFixture()}>{ui}</WizardDataProvider>
     </FluentProvider>,
   );
-  await waitFor(() => expect(getJournal).toHaveBeenCalled());
+  await waitFor(() => expect(journalState).toHaveBeenCalled());
   return { user, ...result };
 }
 

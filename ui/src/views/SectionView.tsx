@@ -4,7 +4,7 @@
 import { Spinner } from '@fluentui/react-components';
 import { Suspense, useEffect, type ReactElement } from 'react';
 import type { SectionId } from '../frame/sections';
-import { reportFirstPaint, type AppInfo } from '../ipc';
+import { firstPaint, type AppInfo } from '../ipc';
 import { lazyView } from './common/lazyView';
 import { StartView } from './start/StartView';
 
@@ -33,7 +33,7 @@ export function SectionView({ section, appInfo, onNavigate }: SectionViewProps):
     let timer = 0;
     const frame = requestAnimationFrame(() => {
       timer = window.setTimeout(() => {
-        reportFirstPaint().catch(() => undefined);
+        firstPaint().catch(() => undefined);
         void preloadViews();
       }, 0);
     });

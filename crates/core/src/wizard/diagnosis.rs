@@ -14,6 +14,7 @@ use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::scim::DiagnoseRequest;
+use crate::secret::Secret;
 use crate::unity::parse_pasted_token;
 
 /// How many provisioning log entries Diagnose reads.
@@ -27,7 +28,7 @@ pub enum DiagnoseTarget {
     /// The URL and token set up in steps 1 and 2.
     Configured,
     /// A Tenant URL and Secret Token as pasted into Entra.
-    Pasted { url: String, token: String },
+    Pasted { url: String, token: Secret },
 }
 
 /// The validated domain of a sandbox profile, for the write checks' test user.
@@ -59,7 +60,7 @@ pub fn resolve_diagnose_target(
             })?;
             (url, stored_scim_token(ctx)?)
         }
-        DiagnoseTarget::Pasted { url, token } => (url, parse_pasted_token(&token)?),
+        DiagnoseTarget::Pasted { url, token } => (url, parse_pasted_token(token.expose())?),
     };
     let mut request = DiagnoseRequest::new(url, token);
     request.write_checks = write_checks;

@@ -7,6 +7,7 @@ use tauri::State;
 use crate::app::info::{AppInfo, ProfileSummary};
 use crate::app::state::AppState;
 
+/// Version, active cloud profile, sandbox flag, secret store and data folder of this run.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let cloud = &state.cloud;

@@ -10,6 +10,9 @@ use tauri::State;
 use super::channel_sink;
 use crate::app::state::AppState;
 
+/// Step 2: the SCIM connector URL from Unity's SSO settings, checked with the stored token
+/// (`wizard::ensure_connector_url`, as `scim-setup setup` does). Progress streams on `on_progress`.
+/// Errors: the step's Problem (not signed in to Unity, no connector URL, the check failed).
 #[tauri::command]
 pub async fn connector_resolve(
     state: State<'_, AppState>,

@@ -16,6 +16,10 @@ use super::channel_sink;
 use crate::app::state::{lock, AppState, DiagnosisRecord};
 use scim_core::report::{ExportedReport, SupportReport};
 
+/// Diagnose: replays Entra's SCIM requests against the configured or pasted URL and token
+/// (`wizard::resolve_diagnose_target` then `scim::diagnose`), each check streamed on
+/// `on_progress`. A pasted token arrives as a `Secret`. Errors: `notFound` before steps 1–2
+/// when `target` is `configured`; `badInput` for an empty pasted token.
 #[tauri::command]
 pub async fn run_diagnosis(
     state: State<'_, AppState>,

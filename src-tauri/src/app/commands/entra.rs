@@ -56,6 +56,7 @@ pub async fn entra_account(
     state.ctx.microsoft_account(&op.token).await
 }
 
+/// Step 3: enterprise apps (service principals) whose name starts with `text`, for the app chooser.
 #[tauri::command]
 pub async fn entra_search_apps(
     state: State<'_, AppState>,
@@ -114,6 +115,8 @@ pub struct ProvisioningStarted {
     pub started: bool,
 }
 
+/// Step 3: saves the URL and token as the job's secrets, then starts the synchronization
+/// job (`wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does).
 #[tauri::command]
 pub async fn entra_save_and_start(
     state: State<'_, AppState>,
@@ -128,6 +131,7 @@ pub async fn entra_save_and_start(
     Ok(ProvisioningStarted { status, started })
 }
 
+/// Step 3's job card: the synchronization job's state, schedule, last cycle and quarantine.
 #[tauri::command]
 pub async fn entra_job_status(
     state: State<'_, AppState>,

@@ -27,6 +27,7 @@ pub async fn directory_search(
     search_directory(&graph, &text, top, &op.token).await
 }
 
+/// Step 4: who is assigned to the app (appRoleAssignedTo of its service principal).
 #[tauri::command]
 pub async fn list_assigned(
     state: State<'_, AppState>,
@@ -38,6 +39,7 @@ pub async fn list_assigned(
     graph.list_assignments(&sp_id, &op.token).await
 }
 
+/// Step 4: assigns the chosen users and groups to the app (skipping who already is).
 #[tauri::command]
 pub async fn assign_principals(
     state: State<'_, AppState>,

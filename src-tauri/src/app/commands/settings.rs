@@ -22,6 +22,7 @@ pub struct SettingsView {
     pub settings_path: String,
 }
 
+/// Settings: the saved choices, the active profile and where the settings file lives.
 #[tauri::command]
 pub fn settings_get(state: State<'_, AppState>) -> SettingsView {
     let cloud = &state.cloud;

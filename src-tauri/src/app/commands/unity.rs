@@ -7,13 +7,14 @@ use scim_core::wizard::{
     accept_pasted_credentials, ensure_unity_credentials, ConnectorUrlOutcome,
     UnityCredentialsOutcome, UnityOptions, UnitySignInOutcome, WizardProgress,
 };
-use scim_core::Problem;
+use scim_core::{Problem, Secret};
 use tauri::ipc::Channel;
 use tauri::State;
 
 use super::channel_sink;
 use crate::app::state::AppState;
 
+/// Step 1, API road: Unity sign-in (browser opened from Rust) and the account's organizations.
 #[tauri::command]
 pub async fn unity_sign_in(
     state: State<'_, AppState>,
@@ -26,6 +27,9 @@ pub async fn unity_sign_in(
         .await
 }
 
+/// Step 1, API road: finds or creates the service account, its SCIM Authenticator role and a
+/// bearer token in `org_id` (the journal's organization when none), each call streamed on
+/// `on_progress`. The token goes to the keychain; only its last four characters come back.
 #[tauri::command]
 pub async fn unity_ensure_credentials(
     state: State<'_, AppState>,
@@ -50,12 +54,13 @@ pub async fn unity_accept_pasted(
     state: State<'_, AppState>,
     operation_id: String,
     connector: String,
-    token: String,
+    token: Secret,
 ) -> Result<ConnectorUrlOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
-    accept_pasted_credentials(&state.ctx, &connector, &token, &op.token).await
+    accept_pasted_credentials(&state.ctx, &connector, token.expose(), &op.token).await
 }
 
+/// Step 1, guided road: the Dashboard pages of the profile for `org_id` (the journal's when none).
 #[tauri::command]
 pub fn unity_dashboard_links(
     state: State<'_, AppState>,

@@ -1,7 +1,7 @@
 // Settings: choosing another profile is saved for the next launch; a bad choice is explained;
 // signing out says what was removed from the keychain.
 import { screen } from '@testing-library/react';
-import { getSettings, saveSettings, signOut, type SettingsView as Settings } from '../../ipc';
+import { settingsGet, settingsSave, signOut, type SettingsView as Settings } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
 import { appInfoFixture } from '../../test/appInfoFixture';
 import { problem, renderView } from '../../test/renderView';
@@ -13,13 +13,13 @@ const VIEW: Settings = { saved: {}, activeProfile: 'global', overriddenByCommand
 
 describe('Settings', () => {
   it('saves a profile choice for the next launch and signs out', async () => {
-    vi.mocked(getSettings).mockResolvedValue(VIEW);
-    vi.mocked(saveSettings).mockResolvedValue({ ...VIEW, saved: { profile: 'usgov' } });
+    vi.mocked(settingsGet).mockResolvedValue(VIEW);
+    vi.mocked(settingsSave).mockResolvedValue({ ...VIEW, saved: { profile: 'usgov' } });
     vi.mocked(signOut).mockResolvedValue({ removed: ['Microsoft sign-in', 'SCIM bearer token …7Q2a'], forgottenSteps: ['signInMicrosoft'], store: 'the OS keychain' });
     const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
     await user.click(await screen.findByRole('radio', { name: 'US Government' }));
     await user.click(screen.getByTestId('settings-save'));
-    expect(saveSettings).toHaveBeenCalledWith(expect.objectContaining({ profile: 'usgov' }));
+    expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ profile: 'usgov' }));
     expect(await screen.findByTestId('settings-saved')).toHaveTextContent('Restart the app');
 
     await user.click(screen.getByTestId('settings-sign-out'));
@@ -30,8 +30,8 @@ describe('Settings', () => {
   });
 
   it('explains a custom profile file that cannot be used', async () => {
-    vi.mocked(getSettings).mockResolvedValue(VIEW);
-    vi.mocked(saveSettings).mockRejectedValue(
+    vi.mocked(settingsGet).mockResolvedValue(VIEW);
+    vi.mocked(settingsSave).mockRejectedValue(
       problem('badInput', 'Could not read /nowhere.json: No such file.', 'Check the path given.', 'Reading the cloud profile'),
     );
     const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);

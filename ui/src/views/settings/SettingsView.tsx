@@ -17,8 +17,8 @@ import {
 import { Fragment, useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import {
-  getSettings,
-  saveSettings,
+  settingsGet,
+  settingsSave,
   signOut,
   toProblem,
   type AppInfo,
@@ -163,7 +163,7 @@ function SettingsForm(): ReactElement {
 
   useEffect(() => {
     let current = true;
-    getSettings().then(
+    settingsGet().then(
       (loaded) => {
         if (!current) return;
         setView(loaded);
@@ -183,7 +183,7 @@ function SettingsForm(): ReactElement {
 
   const save = async () => {
     try {
-      setView(await saveSettings(draft));
+      setView(await settingsSave(draft));
       setProblem(undefined);
       setSaved(true);
     } catch (error) {
@@ -257,7 +257,7 @@ function SignOutPanel(): ReactElement {
   const [problem, setProblem] = useState<Problem | undefined>();
   const run = async () => {
     try {
-      setOutcome(await signOut());
+      setOutcome(await signOut('everything'));
       setProblem(undefined);
       // What this run checked with the forgotten token and sign-ins no longer stands.
       updateSession({ replay: undefined, provisionFailed: undefined });
