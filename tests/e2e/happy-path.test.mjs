@@ -1,23 +1,15 @@
 // Journey: from an empty data folder to a user provisioned on demand, every step in the real
 // window against a sandbox, sign-ins included (the sandbox consents by itself).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startSandbox } from './sandbox.mjs';
-import { byTestId, openApp, screenshot } from './session.mjs';
+import { test } from 'node:test';
+import { logLines, secretLines } from './logs.mjs';
+import { byTestId, appOnSandbox, screenshot } from './session.mjs';
 import { click, connectorStep, entraSignInAndApp, entraTestAndStart, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
 
-let browser;
-let sandbox;
-before(async () => {
-  sandbox = await startSandbox();
-  ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
-});
-after(async () => {
-  await browser?.deleteSession();
-  sandbox?.stop();
-});
+const journey = appOnSandbox();
 
 test('an admin gets from nothing to a user provisioned on demand', { timeout: 420_000 }, async () => {
+  const { browser, sandbox, dataDir } = journey;
   await waitFor(browser, 'view-start');
   await screenshot(browser, 'happy-01-start');
 
@@ -56,4 +48,10 @@ test('an admin gets from nothing to a user provisioned on demand', { timeout: 42
 
   const state = await sandbox.state();
   assert.ok(state.scimUsers >= 1 || (Array.isArray(state.scimUsers) && state.scimUsers.length >= 1), 'the user arrived in Unity');
+
+  // The log saw the journey's HTTP calls, and no secret: tokens, codes, verifiers.
+  const lines = logLines(dataDir);
+  assert.ok(lines.some((line) => line.includes(' http ') && line.includes('status=200')), `every HTTP call is logged: ${lines.length} lines`);
+  const leaks = secretLines(lines, [sandbox.profile.sandbox.scimBearerToken]);
+  assert.deepEqual(leaks, [], 'secrets in the log');
 });

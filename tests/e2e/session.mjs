@@ -3,7 +3,9 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { remote } from 'webdriverio';
+import { startSandbox } from './sandbox.mjs';
 
 const app = process.env.SCIM_SETUP_E2E_APP;
 export const artifacts = process.env.SCIM_SETUP_E2E_ARTIFACTS ?? path.resolve('artifacts');
@@ -41,3 +43,21 @@ export async function screenshot(browser, name) {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/**
+ * Registers the journey's before/after hooks: a sandbox in its own process (`sandboxArgs`
+ * go to `scim-setup sandbox`) and the app pointed at it with `--profile`. The returned
+ * object gets `sandbox`, `browser` and `dataDir` once the hooks have run.
+ */
+export function appOnSandbox(sandboxArgs = []) {
+  const journey = {};
+  before(async () => {
+    journey.sandbox = await startSandbox(sandboxArgs);
+    Object.assign(journey, await openApp(['--profile', journey.sandbox.profileFile], { sandbox: false }));
+  });
+  after(async () => {
+    await journey.browser?.deleteSession();
+    journey.sandbox?.stop();
+  });
+  return journey;
+}

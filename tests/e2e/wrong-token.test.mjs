@@ -1,22 +1,13 @@
 // Journey: the guided road with a wrong Unity token: the window explains why and what to do.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startSandbox } from './sandbox.mjs';
-import { openApp, screenshot } from './session.mjs';
+import { test } from 'node:test';
+import { appOnSandbox, screenshot } from './session.mjs';
 import { chooseRadio, click, show, text, typeInto, waitFor } from './steps.mjs';
 
-let browser;
-let sandbox;
-before(async () => {
-  sandbox = await startSandbox();
-  ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
-});
-after(async () => {
-  await browser?.deleteSession();
-  sandbox?.stop();
-});
+const journey = appOnSandbox();
 
 test('a wrong token on the guided road is explained on screen', { timeout: 120_000 }, async () => {
+  const { browser, sandbox } = journey;
   await click(browser, 'nav-unity');
   await chooseRadio(browser, 'Paste a token from the Unity Dashboard');
   await typeInto(browser, 'guided-connector', sandbox.profile.sandbox.scimBaseUrl);

@@ -14,8 +14,8 @@ use scim_core::entra::GraphClient;
 use scim_core::wizard::entra_steps::quarantine_problem;
 use scim_core::wizard::{
     accept_pasted_credentials, ensure_enterprise_app, ensure_provisioning_job, provision_on_demand,
-    read_job_status, save_credentials, start_provisioning, test_connection, OnDemandSubject,
-    PrincipalKind, WizardProgress,
+    read_job_status, reporting_retry_waits, save_credentials, start_provisioning, test_connection,
+    OnDemandSubject, PrincipalKind, StepId, WizardProgress,
 };
 use scim_core::{Problem, SecretStore};
 
@@ -217,6 +217,49 @@ async fn a_missing_app_and_an_app_registration_are_explained() {
         .await
         .expect("job on the new app");
     assert!(job.created);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_test_connection_reports_each_wait_then_passes() {
+    let env = engine_support::start().await;
+    let graph = env.graph().await;
+    prepared(&env, &graph).await;
+    // Two 429s with Retry-After: 2, then Entra's verdict.
+    env.fault("status:429:2@*/validateCredentials#2").await;
+    let tested = reporting_retry_waits(
+        StepId::TestConnection,
+        &env.progress,
+        test_connection(&env.ctx, &graph, &env.cancel),
+    )
+    .await
+    .expect("retried after the waits");
+    assert_eq!(tested.url, env.fact("scimBaseUrl"));
+    let waits: Vec<(StepId, String, u64)> = env
+        .progress
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            WizardProgress::Waiting {
+                step,
+                reason,
+                seconds,
+            } => Some((step, reason, seconds)),
+            _ => None,
+        })
+        .collect();
+    // The sandbox's Graph listens on loopback.
+    let tries = env.ctx.http.config().max_attempts;
+    let said = |attempt: u32| {
+        format!("127.0.0.1 is throttling requests (429 Too Many Requests); trying again after the wait (try {attempt} of {tries})")
+    };
+    assert_eq!(
+        waits,
+        vec![
+            (StepId::TestConnection, said(2), 2),
+            (StepId::TestConnection, said(3), 2)
+        ]
+    );
     env.shutdown().await;
 }
 

@@ -209,10 +209,12 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
     let verdict = invoke(
         &window,
         "entra_test_connection",
-        json!({"operationId": "s3c"}),
+        json!({"operationId": "s3c", "onProgress": "__CHANNEL__:18"}),
     )
     .expect("test connection");
     assert_eq!(verdict["url"], connector["url"], "{verdict}");
+    // Graph answered at once: no wait to report.
+    assert_eq!(events_on(&window, 18), Vec::<Value>::new());
     let started = invoke(
         &window,
         "entra_save_and_start",
@@ -392,7 +394,7 @@ fn a_step_before_its_sign_in_fails_with_the_exact_problem() {
     let problem = invoke(
         &window,
         "entra_test_connection",
-        json!({"operationId": "op-2"}),
+        json!({"operationId": "op-2", "onProgress": "__CHANNEL__:8"}),
     )
     .expect_err("not signed in");
     assert_eq!(

@@ -3,6 +3,7 @@
 //! service's `request-id` kept for error reports. Creates are never retried blindly: the
 //! caller looks first, then retries (see `Retry::ThrottleOnly`).
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -45,7 +46,59 @@ impl Default for HttpConfig {
     }
 }
 
-/// Whether a request may be sent again after a failure.
+/// A wait before a retry, as it starts: what the person is told while nothing seems to move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryWait {
+    /// The host that answered (or could not be reached), e.g. `graph.microsoft.com`.
+    pub host: String,
+    /// The status that asked for the wait (429, 502, 503, 504); `None` after a connection
+    /// failure or timeout.
+    pub status: Option<u16>,
+    /// How long the wait is (the service's `Retry-After`, else the backoff).
+    pub wait: Duration,
+    /// The try that failed (1 for the first).
+    pub attempt: u32,
+    /// Tries in all before the call gives up ([`HttpConfig::max_attempts`]).
+    pub max_attempts: u32,
+}
+
+impl RetryWait {
+    /// A sentence for a person: who asked for the wait and what happens after it.
+    pub fn describe(&self) -> String {
+        let why = match self.status {
+            Some(429) => format!(
+                "{} is throttling requests (429 Too Many Requests)",
+                self.host
+            ),
+            Some(status) => format!(
+                "{} is unavailable for the moment (HTTP {status})",
+                self.host
+            ),
+            None => format!("{} could not be reached", self.host),
+        };
+        format!(
+            "{why}; trying again after the wait (try {} of {})",
+            self.attempt + 1,
+            self.max_attempts
+        )
+    }
+}
+
+tokio::task_local! {
+    /// Where [`Http::send`] reports its waits inside [`observe_retry_waits`].
+    static RETRY_WAITS: tokio::sync::mpsc::UnboundedSender<RetryWait>;
+}
+
+/// Runs `work`, sending every retry wait an [`Http::send`] inside it starts to `waits`
+/// (requests in tasks that `work` spawns are not observed). Returns `work`'s output.
+pub async fn observe_retry_waits<F: Future>(
+    waits: tokio::sync::mpsc::UnboundedSender<RetryWait>,
+    work: F,
+) -> F::Output {
+    RETRY_WAITS.scope(waits, work).await
+}
+
+/// The HTTP client every engine call goes through.
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
@@ -127,6 +180,16 @@ impl Http {
                     None => Some(self.backoff(attempt)),
                 };
                 if let Some(wait) = wait {
+                    let status = outcome.as_ref().ok().map(|(status, _, _)| *status);
+                    let _ = RETRY_WAITS.try_with(|waits| {
+                        waits.send(RetryWait {
+                            host: host_of(&request.url),
+                            status,
+                            wait,
+                            attempt,
+                            max_attempts: self.config.max_attempts,
+                        })
+                    });
                     tracing::info!(
                         method = %request.method,
                         url = %redacted_url(&request.url),
@@ -301,6 +364,14 @@ pub fn redacted_url(url: &str) -> String {
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
     }
     crate::redact::redact_text(parsed.as_str()).into_owned()
+}
+
+/// The host of `url` for a person to read; the redacted URL when it does not parse.
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| redacted_url(url))
 }
 
 fn retryable_status(retry: Retry, status: u16) -> bool {

@@ -64,7 +64,7 @@ pub use preview::{
     export_preview, preview_provisioning, preview_to_csv, AttributeChange, PreviewAction,
     PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage, PreviewSummary, PreviewUser,
 };
-pub use progress::{StepId, StepOutcome, StepReport, WizardProgress};
+pub use progress::{reporting_retry_waits, StepId, StepOutcome, StepReport, WizardProgress};
 pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};
 pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
 pub use rotate_token::{rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts};

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::auth::DeviceCodePrompt;
 use crate::problem::Problem;
+use crate::progress::ProgressSink;
 
 use super::on_demand::ProvisionOnDemandOutcome;
 
@@ -206,6 +207,30 @@ pub fn evidence<const N: usize>(pairs: [(&str, Option<String>); N]) -> BTreeMap<
                 .map(|v| (key.to_string(), v))
         })
         .collect()
+}
+
+/// Runs `work` (one step's engine call) and reports each retry wait inside it as a
+/// [`WizardProgress::Waiting`] for `step`, as it starts, so a throttled or flaky service shows
+/// as a wait with its reason rather than a frozen step. Returns `work`'s output.
+pub async fn reporting_retry_waits<F: std::future::Future>(
+    step: StepId,
+    progress: &dyn ProgressSink<WizardProgress>,
+    work: F,
+) -> F::Output {
+    let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let work = crate::http::observe_retry_waits(waits, work);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            biased;
+            Some(wait) = heard.recv() => progress.report(WizardProgress::Waiting {
+                step,
+                reason: wait.describe(),
+                seconds: wait.wait.as_secs_f64().ceil().max(1.0) as u64,
+            }),
+            output = &mut work => return output,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -225,7 +225,12 @@ pub async fn run_setup(
     steps.begin(StepId::TestConnection);
     let tested = attempt!(
         steps,
-        entra_steps::test_connection(ctx, &graph, cancel).await
+        super::progress::reporting_retry_waits(
+            StepId::TestConnection,
+            progress,
+            entra_steps::test_connection(ctx, &graph, cancel)
+        )
+        .await
     );
     steps.ok(
         StepOutcome::Passed,

@@ -90,6 +90,7 @@ fn the_window_calls_every_command_in_the_table() {
     );
 }
 
+/// Also: each grant is explained in capabilities/README.md.
 #[test]
 fn capabilities_grant_exactly_the_commands_in_the_table() {
     let path = repo().join("src-tauri/capabilities/main.json");
@@ -103,6 +104,14 @@ fn capabilities_grant_exactly_the_commands_in_the_table() {
         .map(|p| p.as_str().expect("a permission name").to_string())
         .collect();
     let wanted: BTreeSet<String> = COMMAND_NAMES.iter().map(|c| grant(c)).collect();
+    let readme = std::fs::read_to_string(repo().join("src-tauri/capabilities/README.md"))
+        .expect("capabilities/README.md");
+    for permission in &wanted {
+        assert!(
+            readme.contains(&format!("`{permission}`")),
+            "{permission} is not explained in capabilities/README.md"
+        );
+    }
     let missing: Vec<_> = wanted.difference(&granted).collect();
     let extra: Vec<_> = granted.difference(&wanted).collect();
     assert!(

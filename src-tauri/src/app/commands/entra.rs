@@ -6,9 +6,9 @@ use scim_core::auth::{DeviceCodePrompt, SignInMethod};
 use scim_core::entra::types::ServicePrincipal;
 use scim_core::entra::JobStatus;
 use scim_core::wizard::{
-    ensure_enterprise_app, ensure_provisioning_job, read_job_status, save_credentials,
-    start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
-    ProvisioningJobOutcome, TestConnectionOutcome, WizardProgress,
+    ensure_enterprise_app, ensure_provisioning_job, read_job_status, reporting_retry_waits,
+    save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
+    ProvisioningJobOutcome, StepId, TestConnectionOutcome, WizardProgress,
 };
 use scim_core::Problem;
 use serde::{Deserialize, Serialize};
@@ -95,15 +95,19 @@ pub async fn entra_use_app(
     Ok(EntraAppSetup { app, job })
 }
 
-/// Entra's own verdict (validateCredentials) on the stored URL and token.
+/// Entra's own verdict (validateCredentials) on the stored URL and token; each retry wait
+/// (Graph throttling or unavailable) streams on `on_progress` as a `waiting` event.
 #[tauri::command]
 pub async fn entra_test_connection(
     state: State<'_, AppState>,
     operation_id: String,
+    on_progress: Channel<WizardProgress>,
 ) -> Result<TestConnectionOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
     let graph = state.ctx.graph(&op.token).await?;
-    test_connection(&state.ctx, &graph, &op.token).await
+    let test = test_connection(&state.ctx, &graph, &op.token);
+    let sink = channel_sink(on_progress);
+    reporting_retry_waits(StepId::TestConnection, &sink, test).await
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

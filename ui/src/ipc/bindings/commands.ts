@@ -76,9 +76,9 @@ export const entraSearchApps = (operationId: string, text: string): Promise<Arra
 /** Finds (or, when asked, creates) the app by name, then finds or creates its job. */
 export const entraUseApp = (operationId: string, name: string, create: boolean, onProgress: (event: WizardProgress) => void): Promise<EntraAppSetup> =>
   call<EntraAppSetup>('entra_use_app', { operationId, name, create, onProgress: channel(onProgress) });
-/** Entra's own verdict (validateCredentials) on the stored URL and token. */
-export const entraTestConnection = (operationId: string): Promise<TestConnectionOutcome> =>
-  call<TestConnectionOutcome>('entra_test_connection', { operationId });
+/** Entra's own verdict (validateCredentials) on the stored URL and token; each retry wait (Graph throttling or unavailable) streams on `on_progress` as a `waiting` event. */
+export const entraTestConnection = (operationId: string, onProgress: (event: WizardProgress) => void): Promise<TestConnectionOutcome> =>
+  call<TestConnectionOutcome>('entra_test_connection', { operationId, onProgress: channel(onProgress) });
 /** Step 3: saves the URL and token as the job's secrets, then starts the synchronization job (`wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does). */
 export const entraSaveAndStart = (operationId: string, onProgress: (event: WizardProgress) => void): Promise<ProvisioningStarted> =>
   call<ProvisioningStarted>('entra_save_and_start', { operationId, onProgress: channel(onProgress) });

@@ -25,12 +25,22 @@ export function noteText(event: WizardProgress): { text: string; waiting: boolea
   }
 }
 
-export function ProgressNotes({ events, running, label }: { events: WizardProgress[]; running: boolean; label: string }): ReactElement | null {
+export function ProgressNotes({
+  events,
+  running,
+  label,
+  testId = 'progress-notes',
+}: {
+  events: WizardProgress[];
+  running: boolean;
+  label: string;
+  testId?: string;
+}): ReactElement | null {
   const styles = useStyles();
   const lines = events.map(noteText).filter((line): line is { text: string; waiting: boolean } => Boolean(line));
   if (!lines.length && !running) return null;
   return (
-    <ul className={styles.list} aria-label={label} aria-live="polite" data-testid="progress-notes">
+    <ul className={styles.list} aria-label={label} aria-live="polite" data-testid={testId}>
       {lines.map((line, index) => (
         <li key={index} className={styles.row}>
           {line.waiting ? <ClockRegular className={styles.icon} aria-hidden="true" /> : <InfoRegular className={styles.icon} aria-hidden="true" />}

@@ -23,6 +23,17 @@ const noop = () => undefined;
 const ACCOUNT = { tenantId: 'tenant-1', account: 'admin@contoso.com', resumed: false };
 
 const job = jobFixture;
+/** Our replay of Entra's calls (step 2's test), all passed. */
+const REPLAY_PASSED = {
+  url: 'u',
+  tokenHint: '…7Q2a',
+  writeChecks: false,
+  startedAt: '',
+  elapsedMs: 90,
+  cancelled: false,
+  summary: { passed: 12, warned: 0, failed: 0, skipped: 0 },
+  checks: [],
+};
 
 describe('step 3', () => {
   it('shows a device code large, with a copy button, until the sign-in ends', async () => {
@@ -116,16 +127,7 @@ describe('step 3', () => {
 
   it('shows our replay and then Entra’s own verdict, and the job card with a quarantine and its fix', async () => {
     vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
-    vi.mocked(runDiagnosis).mockResolvedValue({
-      url: 'u',
-      tokenHint: '…7Q2a',
-      writeChecks: false,
-      startedAt: '',
-      elapsedMs: 90,
-      cancelled: false,
-      summary: { passed: 12, warned: 0, failed: 0, skipped: 0 },
-      checks: [],
-    });
+    vi.mocked(runDiagnosis).mockResolvedValue(REPLAY_PASSED);
     vi.mocked(entraTestConnection).mockRejectedValue(
       problem('credentialsRejected', 'Entra could not reach the endpoint with the token.', 'Save a new token and test again.', 'Entra’s Test Connection'),
     );
@@ -149,5 +151,28 @@ describe('step 3', () => {
     expect(screen.getByTestId('job-quarantine')).toHaveTextContent('Create a new bearer token and save it.');
     expect(screen.getByTestId('job-schedule')).toHaveTextContent('Every 40 minutes');
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('shows Graph’s throttling as a wait with its reason while Entra’s verdict is pending', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(runDiagnosis).mockResolvedValue(REPLAY_PASSED);
+    const pending = deferred<{ url: string; tokenLastFour: string; checkedAt: string }>();
+    let send: (event: WizardProgress) => void = noop;
+    vi.mocked(entraTestConnection).mockImplementation((_id, onProgress) => {
+      send = onProgress;
+      return pending.promise;
+    });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />, {
+      journal: journalFixture({ done: ['unityCredentials', 'connectorUrl', 'provisioningJob'], entra: { jobId: 'scim.abc', appName: 'Unity' } }),
+    });
+    await screen.findByTestId('entra-account');
+    await user.click(screen.getByTestId('entra-test'));
+    await waitFor(() => expect(entraTestConnection).toHaveBeenCalled());
+    const reason = 'graph.microsoft.com is throttling requests (429 Too Many Requests); trying again after the wait (try 2 of 5)';
+    act(() => send({ type: 'waiting', step: 'testConnection', reason, seconds: 4 }));
+    expect(await screen.findByText(`${reason} (4 s)`)).toBeInTheDocument();
+    await act(async () => pending.resolve({ url: 'https://scim.example/v2', tokenLastFour: '7Q2a', checkedAt: '' }));
+    expect(await screen.findByTestId('entra-verdict')).toHaveTextContent('Entra reached https://scim.example/v2');
+    expect(screen.queryByText(`${reason} (4 s)`)).not.toBeInTheDocument();
   });
 });

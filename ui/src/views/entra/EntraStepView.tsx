@@ -239,6 +239,8 @@ function TestPanel({ enabled, onNavigate }: { enabled: boolean; onNavigate: (sec
   const { refreshJournal, journal, session } = useWizardData();
   const replay = useReplay();
   const verdict = useOperation<TestConnectionOutcome>('Entra’s Test Connection');
+  // Waits before Graph retries (throttling, a 503), shown while Entra's verdict is pending.
+  const [verdictEvents, setVerdictEvents] = useState<WizardProgress[]>([]);
   const reveal = useReveal<HTMLDivElement>(verdict.result ?? verdict.problem);
   // Step 2's replay of the same URL and token stands for this computer's half: shown by
   // reference, not repeated check by check.
@@ -253,7 +255,9 @@ function TestPanel({ enabled, onNavigate }: { enabled: boolean; onNavigate: (sec
       const report = await replay.start();
       if (!report || report.summary.failed > 0) return;
     }
-    if (await verdict.run((id) => entraTestConnection(id))) await refreshJournal();
+    setVerdictEvents([]);
+    const heard = (event: WizardProgress) => setVerdictEvents((current) => [...current, event]);
+    if (await verdict.run((id) => entraTestConnection(id, heard))) await refreshJournal();
   };
 
   return (
@@ -278,7 +282,7 @@ function TestPanel({ enabled, onNavigate }: { enabled: boolean; onNavigate: (sec
       )}
       {ranHere && <ReplayResults replay={replay} testId="entra-replay" />}
       <div ref={reveal}>
-        {verdict.running && <ProgressNotes events={[]} running label="Entra’s verdict" />}
+        {verdict.running && <ProgressNotes events={verdictEvents} running label="Entra’s verdict" testId="entra-verdict-notes" />}
         {verdict.result && (
           <SuccessBar title="Entra says: the connection works" testId="entra-verdict">
             Entra reached {verdict.result.url} with token …{verdict.result.tokenLastFour}.
