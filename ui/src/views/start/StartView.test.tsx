@@ -1,9 +1,9 @@
 // Start: resume where the journal stopped, and the prerequisites as checked live.
 import { screen } from '@testing-library/react';
-import { checkPrerequisites } from '../../ipc';
+import { checkPrerequisites, signOut } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
 import { journalFixture } from '../../test/journalFixture';
-import { renderView } from '../../test/renderView';
+import { problem, renderView } from '../../test/renderView';
 import { StartView } from './StartView';
 
 vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
@@ -26,5 +26,26 @@ describe('Start', () => {
     expect(onNavigate).toHaveBeenCalledWith('entra');
     expect(screen.getByText('Cloud profile: sandbox')).toBeInTheDocument();
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('says the sign-ins are kept when the network is down, and signs nobody out', async () => {
+    vi.mocked(checkPrerequisites).mockRejectedValue(
+      problem('unreachable', 'Could not reach login.microsoftonline.com: the connection was refused.', 'Check the network, then try again.', 'Signing in to Microsoft'),
+    );
+    await renderView(<StartView profileName="global" onNavigate={vi.fn()} />);
+    const offline = await screen.findByTestId('start-offline');
+    expect(offline).toHaveTextContent('Offline: your sign-ins are kept');
+    expect(offline).toHaveTextContent('Could not reach login.microsoftonline.com');
+    expect(signOut).not.toHaveBeenCalled();
+  });
+
+  it('shows any other failure of the checks with its cause and fix', async () => {
+    vi.mocked(checkPrerequisites).mockRejectedValue(
+      problem('forbidden', 'Your account may not read the directory.', 'Ask an administrator for the Application Administrator role.', 'Checking the prerequisites'),
+    );
+    await renderView(<StartView onNavigate={vi.fn()} />);
+    const shown = await screen.findByTestId('start-check-problem');
+    expect(shown).toHaveTextContent('Your account may not read the directory.');
+    expect(shown).toHaveTextContent('Application Administrator role');
   });
 });

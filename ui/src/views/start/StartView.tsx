@@ -24,7 +24,7 @@ import {
 import { useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import { STEPS, stepById, type SectionId, type StepId } from '../../frame/sections';
-import { checkPrerequisites, newOperationId, type PrerequisiteCheck } from '../../ipc';
+import { checkPrerequisites, newOperationId, toProblem, type PrerequisiteCheck, type Problem } from '../../ipc';
 import { ViewPage } from '../common/ViewPage';
 
 const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
@@ -134,6 +134,7 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
   const resumeAt = journal?.resumeAt as StepId | null | undefined;
   const [checks, setChecks] = useState<PrerequisiteCheck[] | undefined>();
   const [checking, setChecking] = useState(false);
+  const [checkProblem, setCheckProblem] = useState<Problem | undefined>();
 
   useEffect(() => {
     if (!appInfo) return;
@@ -144,9 +145,14 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
         (found) => {
           if (!current) return;
           setChecks(found);
+          setCheckProblem(undefined);
           setChecking(false);
         },
-        () => current && setChecking(false),
+        (error: unknown) => {
+          if (!current) return;
+          setCheckProblem(toProblem(error, 'Checking the prerequisites'));
+          setChecking(false);
+        },
       );
     }, 0);
     return () => {
@@ -205,6 +211,7 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
           Before you begin
         </Subtitle2>
         {checking && <Spinner size="tiny" label="Checking what can be checked…" />}
+        {checkProblem && <CheckProblem problem={checkProblem} />}
         {checks && (
           <ul className={styles.prerequisites} data-testid="start-prerequisites-live">
             {checks.map((check) => (
@@ -250,5 +257,29 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
         {profileName && <Body1 className={styles.muted}>Cloud profile: {profileName}</Body1>}
       </div>
     </ViewPage>
+  );
+}
+
+/** Problems that say the network or a service is down, not that a sign-in ended. */
+const OFFLINE_KINDS = new Set(['unreachable', 'timeout', 'throttled', 'server']);
+
+/**
+ * Why the live checks could not run. Offline (or a service down) keeps every saved sign-in:
+ * the engine deletes a session only when the identity provider says it is no longer valid.
+ */
+function CheckProblem({ problem }: { problem: Problem }): ReactElement {
+  const offline = OFFLINE_KINDS.has(problem.kind);
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid={offline ? 'start-offline' : 'start-check-problem'}>
+      <MessageBarBody>
+        <MessageBarTitle>{offline ? 'Offline: your sign-ins are kept' : 'The checks could not run'}</MessageBarTitle>
+        <div>{problem.cause}</div>
+        <div>
+          {offline
+            ? 'Nothing was signed out. The checks run again each time you open Start; the steps work once the connection is back.'
+            : problem.fix}
+        </div>
+      </MessageBarBody>
+    </MessageBar>
   );
 }
