@@ -224,6 +224,45 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
     assert_eq!(started["started"], true, "{started}");
     assert_notes(&events_on(&window, 15), "startProvisioning", &[]);
 
+    // Preview: read-only, every stage streamed, then exported by Rust into reports/.
+    let refused = invoke(&window, "preview_export", json!({"format": "csv"}))
+        .expect_err("nothing previewed yet");
+    assert_eq!(refused["kind"], "badInput", "{refused}");
+    let preview = invoke(
+        &window,
+        "preview_provisioning",
+        json!({"operationId": "s3e", "onProgress": "__CHANNEL__:19"}),
+    )
+    .expect("preview");
+    let stages: Vec<Value> = events_on(&window, 19)
+        .iter()
+        .map(|e| e["stage"].clone())
+        .collect();
+    assert_eq!(
+        stages.first(),
+        Some(&json!("readingMappings")),
+        "{stages:?}"
+    );
+    assert!(stages.contains(&json!("classifying")), "{stages:?}");
+    let counted: u64 = ["create", "update", "inSync", "conflict", "skip", "remove"]
+        .iter()
+        .map(|class| preview["summary"][class].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        Some(counted as usize),
+        preview["users"].as_array().map(Vec::len),
+        "{preview}"
+    );
+    let exported = invoke(&window, "preview_export", json!({"format": "json"})).expect("exported");
+    let path = std::path::PathBuf::from(exported["path"].as_str().expect("path"));
+    assert!(
+        path.starts_with(window._data.path().join("reports")),
+        "{path:?}"
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("written")).expect("json");
+    assert_eq!(written["summary"], preview["summary"]);
+
     // Step 4: pick a person, provision on demand; the result streams before the reply.
     let found = invoke(
         &window,

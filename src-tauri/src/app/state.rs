@@ -22,6 +22,8 @@ pub struct AppState {
     pub launcher: Arc<dyn BrowserLauncher>,
     pub operations: Operations,
     pub last_diagnosis: Mutex<Option<DiagnosisRecord>>,
+    /// The last preview shown, so "Export" writes exactly what is on screen.
+    pub last_preview: Mutex<Option<scim_core::wizard::PreviewReport>>,
 }
 
 /// What Diagnose last found, kept so "Export report" writes exactly what is on screen.
@@ -61,6 +63,7 @@ impl AppState {
             launcher,
             operations: Operations::default(),
             last_diagnosis: Mutex::new(None),
+            last_preview: Mutex::new(None),
         })
     }
 }

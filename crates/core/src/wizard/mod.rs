@@ -61,8 +61,9 @@ pub use prerequisites::{
     check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
 };
 pub use preview::{
-    export_preview, preview_provisioning, preview_to_csv, AttributeChange, PreviewAction,
-    PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage, PreviewSummary, PreviewUser,
+    export_preview, export_preview_into, preview_provisioning, preview_to_csv, AttributeChange,
+    PreviewAction, PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage,
+    PreviewSummary, PreviewUser,
 };
 pub use progress::{reporting_retry_waits, StepId, StepOutcome, StepReport, WizardProgress};
 pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};

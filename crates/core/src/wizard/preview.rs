@@ -432,9 +432,77 @@ pub fn export_preview(
     })
 }
 
+/// Writes the preview into `dir` (created if missing) as `scim-preview-<time>.csv|json`,
+/// named from when the preview ran and never overwriting an earlier export (`-2`, `-3`, …).
+/// Returns the file's path. Errors: `storage` when `dir` or the file cannot be written.
+pub fn export_preview_into(
+    report: &PreviewReport,
+    format: PreviewExportFormat,
+    dir: &Path,
+) -> Result<std::path::PathBuf, Problem> {
+    std::fs::create_dir_all(dir).map_err(|err| {
+        Problem::storage(
+            "Exporting the preview",
+            format!("{} could not be created: {err}.", dir.display()),
+            "Check the app's data folder can be written.",
+        )
+    })?;
+    let extension = match format {
+        PreviewExportFormat::Csv => "csv",
+        PreviewExportFormat::Json => "json",
+    };
+    let stem = format!(
+        "scim-preview-{}",
+        report
+            .generated_at
+            .replace([':', '-'], "")
+            .replace('T', "-")
+            .trim_end_matches('Z')
+    );
+    let mut path = dir.join(format!("{stem}.{extension}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.{extension}"));
+        n += 1;
+    }
+    export_preview(report, format, &path)?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_into_a_folder_never_overwrites_an_earlier_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let report = PreviewReport {
+            summary: PreviewSummary::default(),
+            users: Vec::new(),
+            sync_all: false,
+            in_scope: 0,
+            unity_accounts: 0,
+            notes: Vec::new(),
+            generated_at: "2026-11-30T09:15:00Z".into(),
+        };
+        let first =
+            export_preview_into(&report, PreviewExportFormat::Csv, dir.path()).expect("csv");
+        let second =
+            export_preview_into(&report, PreviewExportFormat::Csv, dir.path()).expect("again");
+        assert_eq!(
+            first.file_name().and_then(|n| n.to_str()),
+            Some("scim-preview-20261130-091500.csv")
+        );
+        assert_eq!(
+            second.file_name().and_then(|n| n.to_str()),
+            Some("scim-preview-20261130-091500-2.csv")
+        );
+        let json =
+            export_preview_into(&report, PreviewExportFormat::Json, dir.path()).expect("json");
+        let back: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(json).expect("read")).expect("json");
+        assert_eq!(back["summary"]["inSync"], 0);
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting_and_json_keeps_the_contract() {

@@ -7,6 +7,7 @@ pub mod connector;
 pub mod diagnose;
 pub mod entra;
 pub mod journal;
+pub mod preview;
 pub mod provision;
 pub mod settings;
 pub mod unity;

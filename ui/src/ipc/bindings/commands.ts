@@ -19,6 +19,10 @@ import type { JournalView } from './JournalView';
 import type { MicrosoftSignInMethod } from './MicrosoftSignInMethod';
 import type { OnDemandSubject } from './OnDemandSubject';
 import type { PrerequisiteCheck } from './PrerequisiteCheck';
+import type { PreviewExportFormat } from './PreviewExportFormat';
+import type { PreviewExported } from './PreviewExported';
+import type { PreviewProgress } from './PreviewProgress';
+import type { PreviewReport } from './PreviewReport';
 import type { ProvisionOnDemandOutcome } from './ProvisionOnDemandOutcome';
 import type { ProvisioningLogEntry } from './ProvisioningLogEntry';
 import type { ProvisioningStarted } from './ProvisioningStarted';
@@ -94,6 +98,14 @@ export const journalState = (): Promise<JournalView> =>
 export const checkPrerequisites = (operationId: string): Promise<Array<PrerequisiteCheck>> =>
   call<Array<PrerequisiteCheck>>('check_prerequisites', { operationId });
 
+// commands/preview.rs
+/** Preview: classifies everyone in scope (create, update, in sync, conflict, skip, remove) against Unity's SCIM server, each stage streamed on `on_progress`; cancel with `cancel_operation`. Errors: `notFound` before step 3 chose an app and job; Graph's and the SCIM server's Problems. */
+export const previewProvisioning = (operationId: string, onProgress: (event: PreviewProgress) => void): Promise<PreviewReport> =>
+  call<PreviewReport>('preview_provisioning', { operationId, onProgress: channel(onProgress) });
+/** Writes the last preview shown as CSV or JSON into the data folder's `reports/` (Rust picks the name; the webview names no path). Errors: `badInput` before any preview ran; `storage` when the folder cannot be written. */
+export const previewExport = (format: PreviewExportFormat): Promise<PreviewExported> =>
+  call<PreviewExported>('preview_export', { format });
+
 // commands/provision.rs
 /** Users and groups matching `text`, searched together. */
 export const directorySearch = (operationId: string, text: string, top: number | null): Promise<Array<DirectoryEntry>> =>
@@ -155,6 +167,8 @@ export const COMMAND_NAMES = [
   'entra_job_status',
   'journal_state',
   'check_prerequisites',
+  'preview_provisioning',
+  'preview_export',
   'directory_search',
   'list_assigned',
   'assign_principals',

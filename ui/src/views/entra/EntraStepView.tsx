@@ -24,6 +24,7 @@ import {
 import { JobCard } from '../common/JobCard';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
+import { PreviewPanel } from '../common/PreviewPanel';
 import { ProgressNotes } from '../common/ProgressNotes';
 import { ConfirmButton } from '../common/ConfirmButton';
 import { ReplayResults, summaryLine, useReplay } from '../common/ReplayPanel';
@@ -76,6 +77,7 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
       <SignInPanel account={account} onSignedIn={setAccount} />
       <AppPanel enabled={Boolean(account)} />
       <TestPanel enabled={Boolean(account && entra?.jobId)} onNavigate={onNavigate} />
+      <PreviewPanel enabled={Boolean(account && entra?.jobId)} testId="entra-preview" />
       <StartPanel enabled={Boolean(account && entra?.jobId)} onJobChanged={() => setJobVersion((v) => v + 1)} />
       {/* Read again whenever a step changes the job (saved, started): the journal's time has
           one-second resolution, so a counter bumped by Start makes sure the card reloads. */}

@@ -30,6 +30,7 @@ import {
   type WizardProgress,
 } from '../../ipc';
 import { ConfirmButton } from '../common/ConfirmButton';
+import { PreviewPanel } from '../common/PreviewPanel';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
 import { ProgressNotes } from '../common/ProgressNotes';
@@ -183,6 +184,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
           </Button>
         </div>
       </Panel>
+      <PreviewPanel enabled={ready} testId="provision-preview" />
       <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
         {ready ? <DirectoryPicker selected={chosen} onChange={setChosen} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
         {refusedByUnity.length > 0 && (
