@@ -74,6 +74,8 @@ export type { TestConnectionOutcome } from './bindings/TestConnectionOutcome';
 export type { UnityCredentialsOutcome } from './bindings/UnityCredentialsOutcome';
 export type { UnityOrganization } from './bindings/UnityOrganization';
 export type { UnitySignInOutcome } from './bindings/UnitySignInOutcome';
+export type { Verification } from './bindings/Verification';
+export type { AttributeDifference } from './bindings/AttributeDifference';
 export type { WindowSettings } from './bindings/WindowSettings';
 export type { WizardProgress } from './bindings/WizardProgress';
 

@@ -12,7 +12,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { ReactElement } from 'react';
-import type { OnDemandStep, ProvisionOnDemandOutcome } from '../../ipc';
+import type { OnDemandStep, ProvisionOnDemandOutcome, Verification } from '../../ipc';
 
 const useStyles = makeStyles({
   card: {
@@ -41,6 +41,7 @@ const useStyles = makeStyles({
   bad: { ...shorthands.borderColor(tokens.colorPaletteRedBorder2), color: tokens.colorPaletteRedForeground1, backgroundColor: tokens.colorPaletteRedBackground1 },
   neutral: { ...shorthands.borderColor(tokens.colorNeutralStroke1), color: tokens.colorNeutralForeground2 },
   fail: { color: tokens.colorPaletteRedForeground1 },
+  differences: { margin: 0, paddingInlineStart: tokens.spacingHorizontalL },
   summary: {
     cursor: 'pointer',
     color: tokens.colorBrandForegroundLink,
@@ -136,7 +137,19 @@ export function Timeline({ outcome, index }: { outcome: ProvisionOnDemandOutcome
               inSync={outcome.verdict === 'alreadyInSync'}
             />
           ))}
+          {outcome.verification && <ArrivalChip verification={outcome.verification} />}
         </ol>
+      )}
+      {outcome.verification && outcome.verification.differences.length > 0 && (
+        <ul className={styles.differences} data-testid="timeline-differences" aria-label="Attributes that differ in Unity">
+          {outcome.verification.differences.map((difference) => (
+            <li key={difference.attribute}>
+              <Caption1>
+                {difference.attribute}: Entra wrote {difference.exported ?? '(nothing)'}, Unity holds {difference.inUnity ?? '(nothing)'}
+              </Caption1>
+            </li>
+          ))}
+        </ul>
       )}
       <Body1 className={bad ? styles.fail : undefined} data-testid="timeline-cause">
         {outcome.cause}
@@ -206,6 +219,32 @@ function StepChip({ step, title, first, inSync }: { step: OnDemandStep; title: s
       )}
       <span className={mergeClasses(styles.step, styles[tone])} title={step.description}>
         {title}: {statusWord(step.status)}
+      </span>
+    </li>
+  );
+}
+
+/**
+ * The fifth step, ours: the person read back from Unity's SCIM server after Entra's export.
+ * Passed when the account is there with what Entra wrote; failed when it is missing or
+ * differs; not checked (with why) when Unity could not be read.
+ */
+function ArrivalChip({ verification }: { verification: Verification }): ReactElement {
+  const styles = useStyles();
+  const tone: Tone = verification.notChecked
+    ? 'neutral'
+    : verification.found && verification.differences.length === 0
+      ? 'good'
+      : 'bad';
+  const word = tone === 'good' ? 'passed' : tone === 'bad' ? 'failed' : 'not checked';
+  const why = verification.notChecked ?? (verification.found ? undefined : 'Unity has no account with this user name.');
+  return (
+    <li className={styles.header} data-testid="timeline-arrival" data-tone={tone}>
+      <span className={styles.arrow} aria-hidden="true">
+        →
+      </span>
+      <span className={mergeClasses(styles.step, styles[tone])} title={why}>
+        Arrived in Unity: {word}
       </span>
     </li>
   );
