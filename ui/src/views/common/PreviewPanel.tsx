@@ -189,7 +189,7 @@ export function PreviewPanel({ enabled, testId = 'preview' }: PreviewPanelProps)
 
 function PreviewRow({ user }: { user: PreviewUser }): ReactElement {
   const styles = useStyles();
-  const kind = ACTIONS.find((entry) => entry.action === user.action) ?? ACTIONS[0];
+  const kind = ACTIONS.find((entry) => entry.action === user.action) ?? { label: user.action, color: 'subtle' as const };
   return (
     <li className={styles.user} data-action={user.action}>
       <div className={styles.row}>
