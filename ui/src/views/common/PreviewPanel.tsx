@@ -32,7 +32,17 @@ import { useOperation } from './useOperation';
 
 const useStyles = makeStyles({
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalS },
-  list: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
+  list: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: tokens.spacingVerticalS,
+    // A long scope scrolls inside the panel; Save and start stays a short scroll away.
+    maxHeight: '420px',
+    overflowY: 'auto',
+  },
   user: {
     display: 'flex',
     flexDirection: 'column',
@@ -42,6 +52,8 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
   },
   muted: { color: tokens.colorNeutralForeground2 },
+  disclosure: { cursor: 'pointer', color: tokens.colorBrandForegroundLink },
+  change: { margin: 0 },
 });
 
 /** The classes in the order an admin reads them, with the portal-style words for each. */
@@ -200,11 +212,30 @@ function PreviewRow({ user }: { user: PreviewUser }): ReactElement {
         {user.displayName && <Body1 className={styles.muted}>{user.displayName}</Body1>}
       </div>
       <Body1>{user.reason}</Body1>
+      {user.action === 'create' && user.changes.length > 0 ? (
+        // A new account gets every mapped attribute: listed on request, not by default.
+        <details>
+          <summary className={styles.disclosure}>
+            <Caption1>What Entra would write ({user.changes.length} attributes)</Caption1>
+          </summary>
+          <Changes user={user} />
+        </details>
+      ) : (
+        <Changes user={user} />
+      )}
+    </li>
+  );
+}
+
+function Changes({ user }: { user: PreviewUser }): ReactElement {
+  const styles = useStyles();
+  return (
+    <>
       {user.changes.map((change) => (
-        <Caption1 key={change.attribute}>
+        <Caption1 key={change.attribute} as="p" className={styles.change}>
           {change.attribute}: {change.from ?? '(none)'} → {change.to ?? '(none)'}
         </Caption1>
       ))}
-    </li>
+    </>
   );
 }
