@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { appOnSandbox, byTestId, screenshot } from './session.mjs';
-import { click, connectorStep, entraSignInAndApp, entraTestAndStart, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
+import { click, connectorStep, entraSignInAndApp, entraTestAndStart, settle, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
 
 const journey = appOnSandbox();
 
@@ -30,6 +30,7 @@ test('a preview before Start, then a provisioned person verified in Unity', { ti
   assert.match(file, /scim-preview-\d{8}-\d{6}(-\d+)?\.csv$/, saved);
   assert.ok(existsSync(file), `${file} exists`);
   await (await browser.$(byTestId('entra-preview'))).scrollIntoView({ block: 'start' });
+  await settle(browser);
   await screenshot(browser, 'beyond-01-preview');
 
   await entraTestAndStart(browser);
