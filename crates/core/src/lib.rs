@@ -15,6 +15,8 @@ pub mod report;
 pub mod scim;
 pub mod secret;
 pub mod secrets;
+pub mod settings;
+pub mod startup;
 pub mod unity;
 pub mod wizard;
 

@@ -27,6 +27,7 @@ async fn sign_in_errors_are_explained_and_device_code_prompts() {
     let problem = sign_in_microsoft(
         &env.ctx.http,
         &unknown_app,
+        &scim_core::auth::MicrosoftTenant::Organizations,
         store.clone(),
         SignInMethod::Browser(&launcher),
         &env.cancel,
@@ -79,6 +80,7 @@ async fn sign_in_errors_are_explained_and_device_code_prompts() {
     let first = sign_in_microsoft(
         &env.ctx.http,
         &env.profile,
+        &scim_core::auth::MicrosoftTenant::Organizations,
         env.secrets.clone(),
         SignInMethod::Browser(&launcher),
         &env.cancel,
@@ -89,6 +91,7 @@ async fn sign_in_errors_are_explained_and_device_code_prompts() {
     let second = sign_in_microsoft(
         &env.ctx.http,
         &env.profile,
+        &scim_core::auth::MicrosoftTenant::Organizations,
         env.secrets.clone(),
         SignInMethod::Browser(&launcher),
         &env.cancel,

@@ -35,6 +35,7 @@ async fn sign_in(env: &Env) -> Result<MicrosoftSignIn, Problem> {
     scim_core::auth::sign_in_microsoft(
         &env.ctx.http,
         &env.profile,
+        &scim_core::auth::MicrosoftTenant::Organizations,
         env.secrets.clone(),
         SignInMethod::Browser(&launcher),
         &env.cancel,

@@ -86,6 +86,8 @@ async fn state(State(app): State<SharedApp>) -> Response {
     body["scimPatches"] = patches;
     body["serviceAccounts"] = service_accounts;
     body["faults"] = app.active_faults_json();
+    body["tokenRefreshes"] =
+        json!({"microsoft": app.ms().refreshes, "unity": app.unity().refreshes});
     json_response(StatusCode::OK, body)
 }
 

@@ -11,6 +11,8 @@ pub(crate) const TENANT_NAME: &str = "Contoso";
 pub(crate) const DOMAIN: &str = "contoso.com";
 /// Users here are outside Unity's validated domains (Unity lists it as PENDING): they trip over.
 pub(crate) const OTHER_DOMAIN: &str = "fabrikam.com";
+/// The `.onmicrosoft.com` domain the tenant was created with (Graph `isInitial`).
+pub(crate) const INITIAL_DOMAIN: &str = "contoso.onmicrosoft.com";
 pub(crate) const MS_CLIENT_ID: &str = "5c1d0b5a-5a4d-4b0c-9d1e-00005c1d0b5a";
 /// Microsoft Graph Command Line Tools: accepted as the opt-in fallback client (entra-graph.md §1.6).
 pub(crate) const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";

@@ -96,7 +96,7 @@ pub fn explain(provider: Provider, error: &str, description: Option<&str>) -> Pr
         (Some("90002"), _) => Problem::sign_in_failed(
             action,
             format!("The tenant was not found.{said}"),
-            "Check the tenant and the cloud profile (global, usgov or china) you chose.",
+            "Check the tenant you gave (a verified domain such as contoso.com, or the tenant ID from Entra › Overview; leave it empty for your home tenant) and the cloud profile (global, usgov or china).",
         ),
         (Some("50011"), _) => Problem::sign_in_failed(
             action,

@@ -7,6 +7,7 @@ pub mod loopback;
 pub mod oauth;
 pub mod providers;
 pub mod session;
+pub mod tenant;
 pub mod token_endpoint;
 mod token_source;
 
@@ -14,8 +15,9 @@ pub use browser::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 pub use errors::Provider;
 pub use oauth::{DeviceCodePrompt, OAuthEndpoints, TokenSet};
 pub use providers::{
-    resume_microsoft, resume_unity, sign_in_microsoft, sign_in_unity, MicrosoftSignIn,
-    SignInMethod, UnitySignIn,
+    resume_microsoft, resume_unity, sign_in_microsoft, sign_in_microsoft_anew, sign_in_unity,
+    MicrosoftSignIn, SignInMethod, UnitySignIn,
 };
 pub use session::OAuthSession;
+pub use tenant::MicrosoftTenant;
 pub use token_source::{AccessTokenSource, StaticToken};

@@ -1,6 +1,7 @@
-//! Microsoft and Unity sign-in as the steps use them. Microsoft: first against
-//! `organizations`, then every refresh against the signed-in tenant (`tid`), authorities from
-//! the profile so national clouds work. Unity: per unity-admin-contract.md.
+//! Microsoft and Unity sign-in as the steps use them. Microsoft: first against the chosen
+//! tenant (`organizations` unless a tenant ID or verified domain is given), then every refresh
+//! against the signed-in tenant (`tid`), authorities from the profile so national clouds
+//! work. Unity: per unity-admin-contract.md.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use super::oauth::{
     sign_in_with_browser, sign_in_with_device_code, DeviceCodePrompt, OAuthEndpoints, TokenSet,
 };
 use super::session::OAuthSession;
+use super::tenant::MicrosoftTenant;
 use crate::http::Http;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
@@ -42,6 +44,9 @@ pub fn microsoft_scopes(profile: &CloudProfile) -> Vec<String> {
     scopes
 }
 
+/// The v2 endpoints of the profile's Microsoft authority for the `tenant` path segment
+/// (`organizations`, a tenant ID or a verified domain; entra-graph.md §1.1), with the client
+/// ID, scopes and redirect of the profile.
 pub fn microsoft_endpoints(profile: &CloudProfile, tenant: &str) -> OAuthEndpoints {
     let base = format!(
         "{}/{tenant}/oauth2/v2.0",
@@ -58,6 +63,10 @@ pub fn microsoft_endpoints(profile: &CloudProfile, tenant: &str) -> OAuthEndpoin
     }
 }
 
+/// Unity's OAuth endpoints (unity-admin-contract.md) from the profile.
+///
+/// Errors: `badInput` when the profile has no Unity client ID (then only the guided road
+/// exists).
 pub fn unity_endpoints(profile: &CloudProfile) -> Result<OAuthEndpoints, Problem> {
     let Some(client_id) = profile
         .unity
@@ -101,53 +110,67 @@ pub struct MicrosoftSignIn {
     pub resumed: bool,
 }
 
-/// Signs in to Microsoft quietly with the refresh token saved in `store`.
+/// Signs in to Microsoft quietly with the refresh token saved in `store`, redeemed at
+/// `tenant`'s token endpoint (the tenant the saved sign-in was made at).
 ///
-/// Returns `None` when none is saved or it no longer works (the stale entry is removed).
-/// Errors: `cancelled`, or a `storage` Problem from the keychain.
+/// Returns `None` when none is saved or the provider ended it (the stale entry is removed).
+/// Errors: `cancelled`; a `secretStore` Problem from the keychain; a network or service
+/// Problem (the saved sign-in is kept, see [`OAuthSession::resume`]).
 pub async fn resume_microsoft(
     http: &Http,
     profile: &CloudProfile,
+    tenant: &MicrosoftTenant,
     store: Arc<dyn SecretStore>,
     cancel: &CancellationToken,
 ) -> Result<Option<MicrosoftSignIn>, Problem> {
     let key = keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
-    let organizations = microsoft_endpoints(profile, "organizations");
-    match OAuthSession::resume(
-        http.clone(),
-        organizations,
-        store.clone(),
-        key.clone(),
-        cancel,
-    )
-    .await?
-    {
+    let endpoints = microsoft_endpoints(profile, tenant.segment());
+    match OAuthSession::resume(http.clone(), endpoints, store.clone(), key.clone(), cancel).await? {
         Some((_, tokens)) => finish_microsoft(http, profile, store, key, tokens, true).map(Some),
         None => Ok(None),
     }
 }
 
 /// Microsoft sign-in as every face does it: the saved session first, else `method`
-/// (browser with PKCE on loopback, or device code), always against `organizations`.
+/// (browser with PKCE on loopback, or device code), against `tenant` (entra-graph.md §1.1:
+/// `organizations`, or a tenant ID or verified domain for a guest or MSP admin).
 ///
-/// Errors: the provider's sign-in Problems (consent, cancelled, timeout), `storage`.
+/// Errors: the provider's sign-in Problems (consent, an unknown tenant, cancelled,
+/// timeout), `secretStore`.
 pub async fn sign_in_microsoft(
     http: &Http,
     profile: &CloudProfile,
+    tenant: &MicrosoftTenant,
     store: Arc<dyn SecretStore>,
     method: SignInMethod<'_>,
     cancel: &CancellationToken,
 ) -> Result<MicrosoftSignIn, Problem> {
-    if let Some(resumed) = resume_microsoft(http, profile, store.clone(), cancel).await? {
+    if let Some(resumed) = resume_microsoft(http, profile, tenant, store.clone(), cancel).await? {
         return Ok(resumed);
     }
+    sign_in_microsoft_anew(http, profile, tenant, store, method, cancel).await
+}
+
+/// An interactive Microsoft sign-in at `tenant`, without trying the saved one first (used
+/// when the saved sign-in belongs to another tenant). The new refresh token replaces the
+/// saved one.
+///
+/// Errors: as [`sign_in_microsoft`].
+pub async fn sign_in_microsoft_anew(
+    http: &Http,
+    profile: &CloudProfile,
+    tenant: &MicrosoftTenant,
+    store: Arc<dyn SecretStore>,
+    method: SignInMethod<'_>,
+    cancel: &CancellationToken,
+) -> Result<MicrosoftSignIn, Problem> {
     let key = keys::microsoft_refresh(&profile.microsoft.authority, &profile.microsoft.client_id);
-    let organizations = microsoft_endpoints(profile, "organizations");
+    let endpoints = microsoft_endpoints(profile, tenant.segment());
     let tokens = match method {
         SignInMethod::Browser(launcher) => {
             sign_in_with_browser(
                 http,
-                &organizations,
+                &endpoints,
                 launcher,
                 &[("prompt", "select_account")],
                 BROWSER_SIGN_IN_TIMEOUT,
@@ -156,7 +179,7 @@ pub async fn sign_in_microsoft(
             .await?
         }
         SignInMethod::DeviceCode(on_prompt) => {
-            sign_in_with_device_code(http, &organizations, on_prompt, cancel).await?
+            sign_in_with_device_code(http, &endpoints, on_prompt, cancel).await?
         }
     };
     finish_microsoft(http, profile, store, key, tokens, false)
@@ -177,7 +200,12 @@ fn finish_microsoft(
         .and_then(|wids| serde_json::from_value::<Vec<String>>(wids).ok())
         .unwrap_or_default();
     // Later refreshes name the tenant: a guest must, and it avoids a home-tenant detour.
-    let endpoints = microsoft_endpoints(profile, tenant_id.as_deref().unwrap_or("organizations"));
+    let endpoints = microsoft_endpoints(
+        profile,
+        tenant_id
+            .as_deref()
+            .unwrap_or(MicrosoftTenant::Organizations.segment()),
+    );
     let session = OAuthSession::start(http.clone(), endpoints, store, key, tokens)?;
     Ok(MicrosoftSignIn {
         session: Arc::new(session),

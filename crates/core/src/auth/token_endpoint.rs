@@ -165,18 +165,21 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
         request: Some(format!("POST {url}")),
         ..ProblemDetail::default()
     };
+    let at = crate::http::host_of(url)
+        .map(|host| format!(" ({host})"))
+        .unwrap_or_default();
     let problem = match err {
         HttpError::Timeout(after) => Problem::timeout(
             action,
             format!(
-                "The {service} did not answer within {} s.",
-                after.as_secs()
+                "The {service}{at} did not answer within {} s (the request timeout).",
+                after.as_secs_f64().ceil() as u64
             ),
             "Check the network connection and try again; a proxy or firewall may be holding the request.",
         ),
         HttpError::Connect(why) => Problem::unreachable(
             action,
-            format!("Could not reach the {service}: {why}."),
+            format!("Could not reach the {service}{at}: {why}."),
             "Check the network connection, proxy and firewall, then try again.",
         ),
         HttpError::Transport(why) => Problem::unreachable(

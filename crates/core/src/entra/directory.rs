@@ -26,12 +26,44 @@ pub struct Me {
     pub display_name: Option<String>,
 }
 
+/// The signed-in tenant as `GET /organization` describes it (Graph v1.0 `organization`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
+    /// The tenant ID.
     pub id: String,
+    /// The tenant's name, e.g. "Contoso".
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The tenant's verified domains (Graph `verifiedDomain`).
+    #[serde(default)]
+    pub verified_domains: Vec<VerifiedDomain>,
+}
+
+/// One verified domain of a tenant (Graph `verifiedDomain`: `name`, `isDefault`, `isInitial`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedDomain {
+    pub name: String,
+    /// The domain new users get by default.
+    #[serde(default)]
+    pub is_default: bool,
+    /// The `….onmicrosoft.com` domain the tenant was created with.
+    #[serde(default)]
+    pub is_initial: bool,
+}
+
+impl Organization {
+    /// The domain to show beside the tenant's name: the default verified domain, else the
+    /// initial one, else the first listed.
+    pub fn default_domain(&self) -> Option<&str> {
+        self.verified_domains
+            .iter()
+            .find(|d| d.is_default)
+            .or_else(|| self.verified_domains.iter().find(|d| d.is_initial))
+            .or_else(|| self.verified_domains.first())
+            .map(|d| d.name.as_str())
+    }
 }
 
 #[derive(Deserialize)]
@@ -53,14 +85,17 @@ impl GraphClient {
         .await
     }
 
-    /// The signed-in tenant (its `id` is the tenant id).
+    /// The signed-in tenant (its `id` is the tenant id), with its name and verified domains
+    /// (entra-graph.md §6; `GET /organization`). `None` when Graph lists none.
+    ///
+    /// Errors: Graph's Problems (`forbidden` when the token may not read the organization).
     pub async fn organization(
         &self,
         cancel: &CancellationToken,
     ) -> Result<Option<Organization>, Problem> {
         let orgs: Collection<Organization> = self
             .get_json(
-                "/organization?$select=id,displayName",
+                "/organization?$select=id,displayName,verifiedDomains",
                 "Reading your Entra tenant",
                 cancel,
             )

@@ -23,7 +23,7 @@ use crate::auth::AccessTokenSource;
 use crate::http::{Http, Request, Response, Retry};
 use crate::problem::Problem;
 
-pub use directory::{Me, Organization};
+pub use directory::{Me, Organization, VerifiedDomain};
 pub use errors::{graph_problem, GraphError};
 pub use job_status::{CycleCounts, EntryTally, JobStatus, ProvisioningScope};
 pub use logs::{LogGroup, LogWindow, ProvisioningLogPage, ProvisioningLogQuery};

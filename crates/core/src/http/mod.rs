@@ -340,6 +340,18 @@ const SECRET_QUERY_NAMES: [&str; 9] = [
 /// `url` for a log line: a user-info password and the values of query parameters that
 /// carry secrets replaced by `[redacted]`, then the engine's redactor over the result. A URL
 /// that does not parse is redacted as text.
+/// The host (with its port when the URL names one) of `url`, for causes that must say who
+/// did not answer, e.g. `login.microsoftonline.com` or `127.0.0.1:41001`. `None` when `url`
+/// does not parse or names no host.
+pub fn host_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?;
+    Some(match parsed.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    })
+}
+
 pub fn redacted_url(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return crate::redact::redact_text(url).into_owned();

@@ -118,15 +118,21 @@ impl HttpError {
             request: Some(request.to_string()),
             ..ProblemDetail::default()
         };
+        // "POST https://host:port/path" → "host:port", so the cause says who did not answer.
+        let host = request.split_whitespace().last().and_then(super::host_of);
+        let service = host.as_deref().unwrap_or("The service");
         let problem = match self {
             HttpError::Timeout(after) => Problem::timeout(
                 action,
-                format!("The service did not answer within {} s.", after.as_secs()),
+                format!(
+                    "{service} did not answer within {} s (the request timeout).",
+                    after.as_secs_f64().ceil() as u64
+                ),
                 "Check the network connection and try again; a proxy or firewall may be holding the request.",
             ),
             HttpError::Connect(why) => Problem::unreachable(
                 action,
-                format!("Could not connect to the service: {why}."),
+                format!("Could not connect to {}: {why}.", host.as_deref().unwrap_or("the service")),
                 "Check the network connection, proxy and firewall, and that the profile's URLs are right.",
             ),
             HttpError::Transport(why) => Problem::unreachable(

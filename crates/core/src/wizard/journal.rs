@@ -91,6 +91,18 @@ pub struct EntraJournal {
     pub tenant_id: Option<String>,
     #[ts(optional = nullable)]
     pub account: Option<String>,
+    /// The tenant the saved Microsoft sign-in was made at, as the authority path names it
+    /// (`organizations`, a tenant ID or a verified domain); absent means `organizations`.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_choice: Option<String>,
+    /// The signed-in tenant's name and default domain, as Graph's `/organization` gave them.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_name: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_domain: Option<String>,
     #[ts(optional = nullable)]
     pub app_name: Option<String>,
     #[ts(optional = nullable)]

@@ -71,7 +71,7 @@ pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStep
 pub use rotate_token::{rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts};
 pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
 pub use sessions::{EntraAccount, SignInSessions, UnitySignInOutcome};
-pub use sign_out::{sign_out, SignOutOutcome, SignOutScope};
+pub use sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};
 pub use unity_steps::{
     accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
     UnityCredentialsOutcome, UnityOptions,

@@ -227,9 +227,13 @@ pub async fn run_provision(
     };
     let signed_in = attempt!(steps, ctx.sign_in_microsoft(method, cancel).await);
     steps.ok(
-        StepOutcome::Passed,
-        "Signed in to Microsoft",
-        evidence([("account", signed_in.account.clone())]),
+        if signed_in.resumed {
+            StepOutcome::Reused
+        } else {
+            StepOutcome::Passed
+        },
+        format!("Signed in to Microsoft as {}", signed_in.describe()),
+        super::run::microsoft_evidence(&signed_in),
     );
     let graph = attempt!(steps, ctx.graph(cancel).await);
 

@@ -60,6 +60,19 @@ pub struct SetupReport {
     pub journal: Journal,
 }
 
+/// The Microsoft step's evidence: account, tenant ID, name, domain and the tenant asked for.
+pub(crate) fn microsoft_evidence(
+    account: &super::sessions::EntraAccount,
+) -> std::collections::BTreeMap<String, String> {
+    evidence([
+        ("account", account.account.clone()),
+        ("tenantId", account.tenant_id.clone()),
+        ("tenantName", account.tenant_name.clone()),
+        ("tenantDomain", account.tenant_domain.clone()),
+        ("tenantChoice", Some(account.tenant_choice.to_string())),
+    ])
+}
+
 pub async fn run_setup(
     ctx: &WizardContext,
     options: SetupOptions,
@@ -164,22 +177,14 @@ pub async fn run_setup(
     };
     let microsoft = attempt!(steps, ctx.sign_in_microsoft(method, cancel).await);
     let graph = attempt!(steps, ctx.graph(cancel).await);
-    let tenant_id = microsoft.tenant_id.clone();
-    let account = microsoft.account.clone();
     steps.ok(
         if microsoft.resumed {
             StepOutcome::Reused
         } else {
             StepOutcome::Passed
         },
-        format!(
-            "Signed in to Microsoft{}",
-            account
-                .as_deref()
-                .map(|a| format!(" as {a}"))
-                .unwrap_or_default()
-        ),
-        evidence([("tenantId", tenant_id), ("account", account.clone())]),
+        format!("Signed in to Microsoft as {}", microsoft.describe()),
+        microsoft_evidence(&microsoft),
     );
 
     steps.begin(StepId::EnterpriseApp);

@@ -11,25 +11,56 @@ use ts_rs::TS;
 use super::progress::StepId;
 use super::WizardContext;
 use crate::auth::{
-    resume_microsoft, resume_unity, sign_in_microsoft, sign_in_unity, BrowserLauncher,
-    MicrosoftSignIn, OAuthSession, SignInMethod,
+    resume_microsoft, resume_unity, sign_in_microsoft_anew, sign_in_unity, BrowserLauncher,
+    MicrosoftSignIn, MicrosoftTenant, OAuthSession, SignInMethod,
 };
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::unity::{UnityAdminClient, UnityOrganization};
 
-/// Who is signed in to Microsoft, and in which tenant.
+/// Who is signed in to Microsoft, and in which tenant: its ID, and its name and domain
+/// when Graph's `/organization` gives them, so a person can tell tenants apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct EntraAccount {
+    /// The signed-in tenant's ID (the token's `tid` claim).
     #[ts(optional = nullable)]
     pub tenant_id: Option<String>,
+    /// The tenant's name, e.g. "Contoso"; absent when Graph would not say.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_name: Option<String>,
+    /// The tenant's default verified domain, e.g. `contoso.com`; absent when not known.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub tenant_domain: Option<String>,
+    /// The tenant the sign-in was asked for: `organizations`, a tenant ID or a domain.
+    #[serde(default)]
+    pub tenant_choice: MicrosoftTenant,
     /// The signed-in account's user principal name.
     #[ts(optional = nullable)]
     pub account: Option<String>,
     /// Signed in quietly with the saved session.
     pub resumed: bool,
+}
+
+impl EntraAccount {
+    /// One line for people: "admin@contoso.com in Contoso (contoso.com)", falling back to
+    /// the tenant ID when the name is not known.
+    pub fn describe(&self) -> String {
+        let account = self.account.as_deref().unwrap_or("an unnamed account");
+        let tenant = match (&self.tenant_name, &self.tenant_domain, &self.tenant_id) {
+            (Some(name), Some(domain), _) => format!("{name} ({domain})"),
+            (Some(name), None, Some(id)) => format!("{name} ({id})"),
+            (Some(name), None, None) => name.clone(),
+            (None, Some(domain), Some(id)) => format!("{domain} ({id})"),
+            (None, Some(domain), None) => domain.clone(),
+            (None, None, Some(id)) => format!("tenant {id}"),
+            (None, None, None) => "an unknown tenant".to_string(),
+        };
+        format!("{account} in {tenant}")
+    }
 }
 
 /// Who is signed in to Unity, and the organizations the account can administer.
@@ -57,6 +88,9 @@ struct MicrosoftSession {
 pub struct SignInSessions {
     microsoft: Mutex<Option<MicrosoftSession>>,
     unity: Mutex<Option<Arc<OAuthSession>>>,
+    /// The tenant chosen for this run (CLI `--tenant`, the window's field); `None` means
+    /// the one the saved sign-in was made at.
+    tenant: Mutex<Option<MicrosoftTenant>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -67,17 +101,9 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SignInSessions {
-    fn remember_microsoft(&self, signed_in: MicrosoftSignIn) -> EntraAccount {
-        let account = EntraAccount {
-            tenant_id: signed_in.tenant_id,
-            account: signed_in.account,
-            resumed: signed_in.resumed,
-        };
-        *lock(&self.microsoft) = Some(MicrosoftSession {
-            session: signed_in.session,
-            account: account.clone(),
-            directory_roles: signed_in.directory_roles,
-        });
+    fn remember_microsoft(&self, session: MicrosoftSession) -> EntraAccount {
+        let account = session.account.clone();
+        *lock(&self.microsoft) = Some(session);
         account
     }
 
@@ -93,7 +119,45 @@ impl SignInSessions {
 }
 
 impl WizardContext {
-    /// The Microsoft session: this run's, else a quiet resume from the keychain.
+    /// Chooses the Microsoft tenant for this run's sign-in (entra-graph.md §1.1): the CLI's
+    /// `--tenant`, the window's tenant field. A choice other than the current session's
+    /// ends that session for this run, and a saved sign-in made at another tenant is not
+    /// resumed: the next [`WizardContext::sign_in_microsoft`] signs in anew at `tenant`
+    /// (and its refresh token replaces the saved one).
+    pub fn choose_microsoft_tenant(&self, tenant: MicrosoftTenant) {
+        let mut session = lock(&self.sessions.microsoft);
+        if session
+            .as_ref()
+            .is_some_and(|found| found.account.tenant_choice != tenant)
+        {
+            *session = None;
+        }
+        drop(session);
+        tracing::info!(tenant = %tenant, "Microsoft tenant chosen");
+        *lock(&self.sessions.tenant) = Some(tenant);
+    }
+
+    /// The tenant a Microsoft sign-in goes to now: this run's choice, else the one the
+    /// saved sign-in was made at (the journal's), else `organizations`.
+    pub fn microsoft_tenant(&self) -> MicrosoftTenant {
+        lock(&self.sessions.tenant)
+            .clone()
+            .unwrap_or_else(|| self.saved_microsoft_tenant())
+    }
+
+    /// The tenant the saved sign-in was made at; `organizations` when the journal does not
+    /// say or says something unreadable (it is a hint, never trusted blindly).
+    fn saved_microsoft_tenant(&self) -> MicrosoftTenant {
+        self.journal
+            .snapshot()
+            .entra
+            .tenant_choice
+            .and_then(|text| MicrosoftTenant::parse(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// The Microsoft session: this run's, else a quiet resume from the keychain when the
+    /// saved sign-in was made at the tenant chosen now.
     async fn microsoft(
         &self,
         cancel: &CancellationToken,
@@ -101,12 +165,69 @@ impl WizardContext {
         if let Some(found) = lock(&self.sessions.microsoft).clone() {
             return Ok(Some(found));
         }
-        match resume_microsoft(&self.http, &self.profile, self.secrets.clone(), cancel).await? {
+        let tenant = self.microsoft_tenant();
+        if tenant != self.saved_microsoft_tenant() {
+            return Ok(None);
+        }
+        match resume_microsoft(
+            &self.http,
+            &self.profile,
+            &tenant,
+            self.secrets.clone(),
+            cancel,
+        )
+        .await?
+        {
             Some(signed_in) => {
-                self.sessions.remember_microsoft(signed_in);
+                let session = self.describe_microsoft(signed_in, tenant, cancel).await;
+                self.sessions.remember_microsoft(session);
                 Ok(lock(&self.sessions.microsoft).clone())
             }
             None => Ok(None),
+        }
+    }
+
+    /// Adds the tenant's name and default domain (Graph `/organization`) to a sign-in. Best
+    /// effort: when Graph refuses, the ID is shown, with the domain the person typed if any.
+    async fn describe_microsoft(
+        &self,
+        signed_in: MicrosoftSignIn,
+        tenant_choice: MicrosoftTenant,
+        cancel: &CancellationToken,
+    ) -> MicrosoftSession {
+        let graph = GraphClient::new(
+            self.http.clone(),
+            self.profile.graph_base(),
+            signed_in.session.clone(),
+        );
+        let organization = match graph.organization(cancel).await {
+            Ok(found) => found,
+            Err(problem) => {
+                tracing::info!(cause = %problem.info().cause, "the tenant's name could not be read");
+                None
+            }
+        };
+        let tenant_name = organization
+            .as_ref()
+            .and_then(|org| org.display_name.clone());
+        let tenant_domain = organization
+            .as_ref()
+            .and_then(|org| org.default_domain().map(str::to_string))
+            .or_else(|| match &tenant_choice {
+                MicrosoftTenant::Domain(domain) => Some(domain.clone()),
+                _ => None,
+            });
+        MicrosoftSession {
+            session: signed_in.session,
+            account: EntraAccount {
+                tenant_id: signed_in.tenant_id,
+                tenant_name,
+                tenant_domain,
+                tenant_choice,
+                account: signed_in.account,
+                resumed: signed_in.resumed,
+            },
+            directory_roles: signed_in.directory_roles,
         }
     }
 
@@ -135,10 +256,13 @@ impl WizardContext {
             .map(|found| found.directory_roles))
     }
 
-    /// Step 3's sign-in (entra-graph.md §1): this run's session, else the saved one, else
-    /// `method`. Journals the tenant and account and marks `signInMicrosoft` done.
+    /// Step 3's sign-in (entra-graph.md §1): this run's session, else the saved one (when
+    /// it was made at the chosen tenant), else `method` at the chosen tenant
+    /// ([`WizardContext::microsoft_tenant`]). Journals the tenant (ID, name, domain, choice)
+    /// and account, and marks `signInMicrosoft` done.
     ///
-    /// Errors: the sign-in's Problems (consent, timeout, cancelled), `storage`.
+    /// Errors: the sign-in's Problems (consent, an unknown tenant `AADSTS90002`, timeout,
+    /// cancelled), `secretStore`, `storage`.
     pub async fn sign_in_microsoft(
         &self,
         method: SignInMethod<'_>,
@@ -147,20 +271,32 @@ impl WizardContext {
         let account = match self.microsoft(cancel).await? {
             Some(found) => found.account,
             None => {
-                let signed_in = sign_in_microsoft(
+                let tenant = self.microsoft_tenant();
+                let signed_in = sign_in_microsoft_anew(
                     &self.http,
                     &self.profile,
+                    &tenant,
                     self.secrets.clone(),
                     method,
                     cancel,
                 )
                 .await?;
-                self.sessions.remember_microsoft(signed_in)
+                let session = self.describe_microsoft(signed_in, tenant, cancel).await;
+                self.sessions.remember_microsoft(session)
             }
         };
+        tracing::info!(
+            tenant = account.tenant_id.as_deref().unwrap_or("unknown"),
+            resumed = account.resumed,
+            "signed in to Microsoft"
+        );
         self.journal.update(|j| {
             j.entra.tenant_id = account.tenant_id.clone();
             j.entra.account = account.account.clone();
+            j.entra.tenant_choice = (!account.tenant_choice.is_organizations())
+                .then(|| account.tenant_choice.to_string());
+            j.entra.tenant_name = account.tenant_name.clone();
+            j.entra.tenant_domain = account.tenant_domain.clone();
         })?;
         self.journal.mark_done(StepId::SignInMicrosoft)?;
         Ok(account)

@@ -229,7 +229,7 @@ async fn organization(State(app): State<SharedApp>, headers: HeaderMap) -> Respo
         "id": seed::TENANT_ID, "displayName": seed::TENANT_NAME, "tenantType": "AAD", "countryLetterCode": "US",
         "verifiedDomains": [{"name": seed::DOMAIN, "isDefault": true, "isInitial": false, "type": "Managed", "capabilities": "Email, OfficeCommunicationsOnline"},
             {"name": seed::OTHER_DOMAIN, "isDefault": false, "isInitial": false, "type": "Managed", "capabilities": "Email"},
-            {"name": "contoso.onmicrosoft.com", "isDefault": false, "isInitial": true, "type": "Managed", "capabilities": "Email"}]}]}),
+            {"name": seed::INITIAL_DOMAIN, "isDefault": false, "isInitial": true, "type": "Managed", "capabilities": "Email"}]}]}),
     )
 }
 

@@ -86,6 +86,8 @@ pub(crate) struct MsState {
     pub access: HashMap<String, AccessGrant>,
     pub refresh: HashMap<String, RefreshGrant>,
     pub devices: HashMap<String, DeviceGrant>,
+    /// Refresh tokens redeemed so far (`/_sandbox/state` `tokenRefreshes.microsoft`).
+    pub refreshes: u64,
 }
 
 /// Requested scopes split into OIDC ones and Graph permission names (`Application.Read.All`).
@@ -149,11 +151,20 @@ pub(crate) fn known_client(client_id: &str) -> bool {
     client_id == seed::MS_CLIENT_ID || client_id == seed::GRAPH_CLI_CLIENT_ID
 }
 
-/// `organizations`, `common`, the tenant id or its verified domain; `consumers` and others fail.
+/// `organizations`, `common`, the tenant id or any of its verified domains (the default, the
+/// other one, the initial `contoso.onmicrosoft.com`); `consumers` and others fail with
+/// AADSTS90002 as Entra does.
 pub(crate) fn known_tenant(tenant: &str) -> bool {
-    ["organizations", "common", seed::TENANT_ID, seed::DOMAIN]
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(tenant))
+    [
+        "organizations",
+        "common",
+        seed::TENANT_ID,
+        seed::DOMAIN,
+        seed::OTHER_DOMAIN,
+        seed::INITIAL_DOMAIN,
+    ]
+    .iter()
+    .any(|t| t.eq_ignore_ascii_case(tenant))
 }
 
 pub(crate) fn unknown_tenant(tenant: &str) -> Response {

@@ -146,6 +146,7 @@ fn refresh(app: &SharedApp, form: &HashMap<String, String>) -> Response {
     }
     // Entra hands out a new refresh token with every reply; the old one stays valid until it
     // expires (so a client that stores the new one, as it must, works either way).
+    app.ms().refreshes += 1;
     issue(app, grant.user, get("client_id"), scopes)
 }
 

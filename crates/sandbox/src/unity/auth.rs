@@ -230,8 +230,12 @@ async fn token(
         }
         "refresh_token" => {
             // Rotation: a refresh token works once; its successor comes with the reply.
-            match app.unity().refresh.remove(get("refresh_token")) {
-                Some(person) => person,
+            let mut unity = app.unity();
+            match unity.refresh.remove(get("refresh_token")) {
+                Some(person) => {
+                    unity.refreshes += 1;
+                    person
+                }
                 None => {
                     return oauth_error(
                         StatusCode::BAD_REQUEST,

@@ -77,6 +77,8 @@ pub(crate) struct UnityState {
     pub codes: HashMap<String, AuthCode>,
     pub access: HashMap<String, AccessGrant>,
     pub refresh: HashMap<String, usize>,
+    /// Refresh tokens redeemed so far (`/_sandbox/state` `tokenRefreshes.unity`).
+    pub refreshes: u64,
     pub domains: Vec<(String, &'static str)>,
     pub service_accounts: Vec<ServiceAccount>,
     pub bearer_tokens: Vec<BearerToken>,
@@ -135,6 +137,7 @@ impl UnityState {
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
+            refreshes: 0,
             domains: vec![
                 (seed::DOMAIN.into(), "VALIDATED"),
                 (seed::OTHER_DOMAIN.into(), "PENDING"),

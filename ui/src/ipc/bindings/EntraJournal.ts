@@ -2,7 +2,16 @@
 import type { DeletionProtection } from "./DeletionProtection";
 import type { ProvisioningScope } from "./ProvisioningScope";
 
-export type EntraJournal = { tenantId?: string | null, account?: string | null, appName?: string | null, servicePrincipalId?: string | null, appId?: string | null, appCreatedByUs: boolean, jobId?: string | null, templateId?: string | null, ruleId?: string | null, testedAt?: string | null, secretsSavedAt?: string | null, startedAt?: string | null, 
+export type EntraJournal = { tenantId?: string | null, account?: string | null, 
+/**
+ * The tenant the saved Microsoft sign-in was made at, as the authority path names it
+ * (`organizations`, a tenant ID or a verified domain); absent means `organizations`.
+ */
+tenantChoice?: string | null, 
+/**
+ * The signed-in tenant's name and default domain, as Graph's `/organization` gave them.
+ */
+tenantName?: string | null, tenantDomain?: string | null, appName?: string | null, servicePrincipalId?: string | null, appId?: string | null, appCreatedByUs: boolean, jobId?: string | null, templateId?: string | null, ruleId?: string | null, testedAt?: string | null, secretsSavedAt?: string | null, startedAt?: string | null, 
 /**
  * When the admin last paused the job from this app, and restarted it.
  */

@@ -2,7 +2,7 @@
 import type { StepId } from "./StepId";
 
 /**
- * What a sign-out removed.
+ * What a sign-out removed (from [`sign_out`]) or would remove (from [`plan_sign_out`]).
  */
 export type SignOutOutcome = { 
 /**
