@@ -13,6 +13,9 @@ pub fn start(global: &GlobalArgs, headless: bool) -> Option<LogGuard> {
         .data_dir
         .clone()
         .or_else(scim_core::wizard::default_data_dir)?;
+    // A data folder that is a file or cannot be made is start-up's to report, once and
+    // plainly (`scim_core::startup`); a second, rawer warning here would only confuse.
+    scim_core::startup::check_data_dir(&data_dir, "").ok()?;
     let options = LogOptions {
         dir: log_dir(&data_dir),
         level: WindowSettings::load(&data_dir).log_level,

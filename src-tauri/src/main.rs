@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     let _log = logging::start(&parsed.global, parsed.command.is_some());
     match parsed.command {
         // Subcommands never start GTK: they must run with no display at all.
-        Some(command) => cli::run(parsed.global, command),
+        Some(command) => cli::run(parsed.global, parsed.sign_in, command),
         None => app::run(parsed.global),
     }
 }

@@ -75,6 +75,8 @@ fn rows() -> Vec<Row> {
         "--user",
         "a@contoso.com",
     ];
+    // No --profile: the settings in the data folder choose.
+    let plain_provision = ["provision", "--app", "Unity", "--user", "a@contoso.com"];
     let setup = |url: &'static str| -> Vec<&'static str> {
         vec![
             "--profile",
@@ -134,6 +136,23 @@ fn rows() -> Vec<Row> {
         row("SCIM_SETUP_SECRET_STORE=bogus", &provision, 2,
             "error: Choosing where secrets are kept: SCIM_SETUP_SECRET_STORE is \"bogus\", which is not a known store. Fix: Unset SCIM_SETUP_SECRET_STORE to use the OS keychain, or set it to `memory` for a scripted run.")
             .env("SCIM_SETUP_SECRET_STORE", "bogus"),
+        row("SCIM_SETUP_DATA_DIR: a file", &plain_provision, 2,
+            "error: Opening the app's data folder: DIR/data-file is a file, not a folder, so the journal, settings and logs cannot be kept there. Fix: Point --data-dir (or SCIM_SETUP_DATA_DIR) at a folder, or move the file out of the way.")
+            .env("SCIM_SETUP_DATA_DIR", "DIR/data-file"),
+        row("--data-dir: below a file", &["--data-dir", "DIR/data-file/scim", "provision", "--app", "Unity", "--user", "a@contoso.com"], 2,
+            "error: Opening the app's data folder: DIR/data-file is a file, so DIR/data-file/scim cannot be a folder for the journal, settings and logs. Fix: Point --data-dir (or SCIM_SETUP_DATA_DIR) at a folder, or move the file out of the way."),
+        row("settings.json: not JSON", &plain_provision, 2,
+            "error: Reading the settings: DIR/broken-settings/settings.json is not valid JSON: EOF while parsing an object at line 1 column 1. Fix: Correct the file, or delete it to start with the default settings (then choose them again in Settings).")
+            .env("SCIM_SETUP_DATA_DIR", "DIR/broken-settings"),
+        row("settings.json: a custom profile that moved", &plain_provision, 2,
+            "error: Reading the cloud profile chosen in Settings: The custom cloud profile chosen in Settings, DIR/moved.json, is not there any more (moved, renamed or deleted). Fix: Put the file back or repair it, or choose another profile in Settings (global, usgov, china, or another file). The choice is saved in DIR/moved-settings/settings.json; the command line can also name one with --profile FILE.")
+            .env("SCIM_SETUP_DATA_DIR", "DIR/moved-settings"),
+        row("diagnose --profile: a missing file", &["--profile", "DIR/missing.json", "diagnose", "--url", "https://scim.example/scim/v2", "--token-env", "SCIM_BAD_INPUT_TOKEN"], 2,
+            format!("error: Reading the cloud profile: There is no file at DIR/missing.json.{PROFILE_FIX}")).env("SCIM_BAD_INPUT_TOKEN", "abc"),
+        row("--tenant: common", &["--tenant", "common", "provision", "--app", "Unity", "--user", "a@contoso.com"], 2,
+            "error: invalid value 'common' for '--tenant <TENANT>': \u{201c}common\u{201d} also lets personal Microsoft accounts sign in, and they cannot administer Entra ID."),
+        row("--tenant: a URL", &["--tenant", "https://login.microsoftonline.com/contoso.com", "provision", "--app", "Unity", "--user", "a@contoso.com"], 2,
+            "error: invalid value 'https://login.microsoftonline.com/contoso.com' for '--tenant <TENANT>': \u{201c}https://login.microsoftonline.com/contoso.com\u{201d} is not a tenant ID or a domain name: give only the domain, not a URL or an e-mail address."),
         row("setup --scim-url: http://", &setup("http://scim.example/scim/v2/tenants/x"), 1,
             "[FAILED] SCIM base connector URL: Entra only calls SCIM endpoints over HTTPS.").env("SCIM_BAD_INPUT_TOKEN", "abc"),
         row("setup --scim-url: a fragment", &setup("https://scim.example/scim/v2#x"), 1,
@@ -152,6 +171,13 @@ fn prepare(dir: &Path) {
     std::fs::write(dir.join("empty.json"), "").expect("write");
     let big: String = std::iter::repeat_n(' ', 10 * 1024 * 1024).collect();
     std::fs::write(dir.join("big.json"), big).expect("write");
+    std::fs::write(dir.join("data-file"), "not a folder").expect("write");
+    std::fs::create_dir_all(dir.join("broken-settings")).expect("mkdir");
+    std::fs::write(dir.join("broken-settings/settings.json"), "{").expect("write");
+    std::fs::create_dir_all(dir.join("moved-settings")).expect("mkdir");
+    let moved =
+        serde_json::json!({"profile": "custom", "customProfilePath": dir.join("moved.json")});
+    std::fs::write(dir.join("moved-settings/settings.json"), moved.to_string()).expect("write");
 }
 
 fn run(row: &Row, dir: &Path) -> (i32, String) {
@@ -167,7 +193,7 @@ fn run(row: &Row, dir: &Path) -> (i32, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (name, value) in &row.env {
-        command.env(name, value);
+        command.env(name, place(value));
     }
     let mut child = command.spawn().expect("the binary starts");
     if let Some(mut stdin) = child.stdin.take() {
@@ -232,7 +258,12 @@ fn the_catalogue_shows_every_line() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/bad-input.md"))
             .expect("docs/bad-input.md");
     for row in rows() {
-        let shown = row.says.replace("DIR", SHOWN_DIR);
+        // `DIR` the folder, not the `DIR` in SCIM_SETUP_DATA_DIR.
+        let shown = row
+            .says
+            .replace("_DIR", "\u{0}")
+            .replace("DIR", SHOWN_DIR)
+            .replace('\u{0}', "_DIR");
         assert!(
             doc.contains(&shown),
             "docs/bad-input.md does not show: {shown}"

@@ -10,7 +10,9 @@ use scim_core::profile::CloudProfile;
 use scim_core::secrets::{secret_store_from_env, MemoryStore, SecretStore};
 use scim_core::Problem;
 
-use super::settings_file::{ProfileChoice, WindowSettings};
+use scim_core::startup::{StartupProblem, StartupProblemKind, StartupRequest};
+
+use super::settings_file::WindowSettings;
 use crate::cli::GlobalArgs;
 
 pub struct ActiveCloud {
@@ -25,62 +27,41 @@ pub struct ActiveCloud {
 }
 
 impl ActiveCloud {
-    pub async fn resolve(global: &GlobalArgs) -> Result<Self, Problem> {
-        let data_dir = match &global.data_dir {
-            Some(dir) => dir.clone(),
-            None => scim_core::wizard::default_data_dir().ok_or_else(|| {
-                Problem::storage(
-                    "Finding the app's data folder",
-                    "This system names no data folder for the current user.",
-                    "Start the app with --data-dir DIR (or set SCIM_SETUP_DATA_DIR).",
-                )
-            })?,
-        };
-        let settings = WindowSettings::load(&data_dir);
-        // The command line wins over Settings: `--sandbox`, then `--profile FILE`.
-        let choice = if global.sandbox {
-            ProfileChoice::Sandbox
-        } else if let Some(path) = &global.profile {
-            ProfileChoice::Custom(path.clone())
-        } else {
-            settings.choice()
-        };
-        let (mut profile, sandbox) = match choice {
-            ProfileChoice::Sandbox => {
-                let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig::default())
+    /// The engine's start-up ([`scim_core::startup::resolve`]: data folder, settings,
+    /// profile), then the embedded sandbox when it was chosen.
+    ///
+    /// Errors: the engine's [`StartupProblem`]; a sandbox that cannot start is one too (of
+    /// the data folder kind: nothing in Settings repairs it).
+    pub async fn resolve(global: &GlobalArgs) -> Result<Self, StartupProblem> {
+        let startup = scim_core::startup::resolve(&StartupRequest {
+            data_dir: global.data_dir.clone(),
+            profile: global.profile.clone(),
+            sandbox: global.sandbox,
+        })?;
+        let (profile, sandbox) = match startup.profile {
+            Some(profile) => (profile, None),
+            None => {
+                let started = start_embedded_sandbox()
                     .await
-                    .map_err(|err| {
-                        Problem::server(
-                            "Starting the embedded sandbox",
-                            format!("The simulated clouds could not start: {err}."),
-                            "Close other copies of the app and try again.",
-                        )
+                    .map_err(|problem| StartupProblem {
+                        kind: StartupProblemKind::DataFolderUnusable,
+                        path: String::new(),
+                        named_by: "--sandbox".into(),
+                        problem: Box::new(problem),
+                        blocking: true,
+                        repair_in_settings: true,
                     })?;
-                let profile: CloudProfile =
-                    serde_json::from_value(sandbox.profile()).map_err(|err| {
-                        Problem::server(
-                            "Starting the embedded sandbox",
-                            format!(
-                                "The sandbox published a profile of an unexpected shape: {err}."
-                            ),
-                            "Report this.",
-                        )
-                    })?;
-                (profile, Some(sandbox))
+                let mut profile = started.0;
+                startup.settings.apply_client_ids(&mut profile);
+                (profile, Some(started.1))
             }
-            ProfileChoice::Custom(path) => (CloudProfile::load(&path)?, None),
-            ProfileChoice::BuiltIn(name) => (
-                CloudProfile::built_in(&name).unwrap_or_else(CloudProfile::global),
-                None,
-            ),
         };
-        settings.apply_client_ids(&mut profile);
         Ok(Self {
             profile,
             _sandbox: sandbox,
-            data_dir,
-            overridden: global.sandbox || global.profile.is_some(),
-            settings,
+            data_dir: startup.data_dir,
+            overridden: startup.overridden,
+            settings: startup.settings,
         })
     }
 
@@ -130,4 +111,25 @@ pub fn storage(action: &str, path: &Path, err: std::io::Error) -> Problem {
         format!("{}: {err}.", path.display()),
         "Check that the data folder exists and is writable (or choose another with --data-dir).",
     )
+}
+
+/// Starts the embedded simulated clouds and reads the profile they publish.
+async fn start_embedded_sandbox() -> Result<(CloudProfile, scim_sandbox::Sandbox), Problem> {
+    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig::default())
+        .await
+        .map_err(|err| {
+            Problem::server(
+                "Starting the embedded sandbox",
+                format!("The simulated clouds could not start: {err}."),
+                "Close other copies of the app and try again.",
+            )
+        })?;
+    let profile: CloudProfile = serde_json::from_value(sandbox.profile()).map_err(|err| {
+        Problem::server(
+            "Starting the embedded sandbox",
+            format!("The sandbox published a profile of an unexpected shape: {err}."),
+            "Report this.",
+        )
+    })?;
+    Ok((profile, sandbox))
 }

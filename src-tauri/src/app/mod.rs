@@ -16,11 +16,14 @@ use std::sync::Arc;
 use crate::cli::GlobalArgs;
 
 pub fn run(global: GlobalArgs) -> ExitCode {
+    // A start-up problem (a moved custom profile, broken settings, a data folder that is a
+    // file) is the engine's `StartupProblem`; until the window has its start-up problem
+    // view, it is printed and the app exits 2 like the CLI.
     let cloud = match tauri::async_runtime::block_on(cloud::ActiveCloud::resolve(&global)) {
         Ok(cloud) => cloud,
-        Err(problem) => {
-            eprintln!("error: {problem}");
-            return ExitCode::from(crate::cli::EXIT_FAILED);
+        Err(startup) => {
+            eprintln!("error: {startup}");
+            return ExitCode::from(crate::cli::EXIT_USAGE);
         }
     };
     let result = tauri::Builder::default()

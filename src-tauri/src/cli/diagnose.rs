@@ -49,6 +49,14 @@ pub struct DiagnoseArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
+    // `--profile` (or the one chosen in Settings) names the cloud the report is about and
+    // the write checks' domain; a missing or broken one stops here with exit 2.
+    let startup = match super::start::startup(global) {
+        Ok(startup) => startup,
+        Err(exit) => return exit,
+    };
+    // The window's embedded sandbox is not reachable from here: report about `global`.
+    let profile = startup.profile.unwrap_or_else(CloudProfile::global);
     let token = match read_secret(args.token_env.as_deref(), args.token_stdin) {
         Ok(token) => token,
         Err(message) => return usage_error(&message),
@@ -64,7 +72,13 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
     let mut request = DiagnoseRequest::new(args.url, token);
     request.write_checks = args.write_checks;
     request.timeout = Duration::from_secs_f64(args.timeout);
-    request.test_domain = args.test_domain.or_else(|| profile_domain(global));
+    request.test_domain = args.test_domain.or_else(|| {
+        profile
+            .sandbox
+            .as_ref()
+            .map(|facts| facts.validated_domain.clone())
+            .filter(|domain| !domain.is_empty())
+    });
 
     // Ctrl-C cancels; the write checks still delete what they created before returning.
     let cancel = CancellationToken::new();
@@ -87,7 +101,7 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
         print!("{}", report.to_text());
     }
     if let Some(path) = &args.report {
-        if let Err(problem) = write_report(global, &report, path) {
+        if let Err(problem) = write_report(&profile, &startup.data_dir, &report, path) {
             eprintln!("error: {problem}");
             return ExitCode::from(super::EXIT_FAILED);
         }
@@ -100,35 +114,16 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
     }
 }
 
-/// The support report of this diagnosis, about the `--profile` cloud (the public clouds
-/// when there is none or it cannot be read: the endpoint was probed either way).
+/// The support report of this diagnosis, about the `--profile` cloud (or the one chosen in
+/// Settings), with the last lines of the log in `data_dir`.
 fn write_report(
-    global: &GlobalArgs,
+    profile: &CloudProfile,
+    data_dir: &std::path::Path,
     diagnosis: &DiagnoseReport,
     path: &std::path::Path,
 ) -> Result<(), scim_core::Problem> {
-    let profile = global
-        .profile
-        .as_deref()
-        .and_then(|file| CloudProfile::load(file).ok())
-        .unwrap_or_else(CloudProfile::global);
-    let mut report = SupportReport::new(env!("CARGO_PKG_VERSION"), &profile, Journal::default());
+    let mut report = SupportReport::new(env!("CARGO_PKG_VERSION"), profile, Journal::default());
     report.diagnosis = Some(diagnosis.clone());
-    if let Some(data_dir) = global
-        .data_dir
-        .clone()
-        .or_else(scim_core::wizard::default_data_dir)
-    {
-        report.log_tail = scim_core::logging::report_log_tail(&data_dir);
-    }
+    report.log_tail = scim_core::logging::report_log_tail(data_dir);
     report.write_to(path)
-}
-
-/// `sandbox.validatedDomain` of the `--profile` file, when there is one.
-fn profile_domain(global: &GlobalArgs) -> Option<String> {
-    let text = std::fs::read_to_string(global.profile.as_ref()?).ok()?;
-    let profile: serde_json::Value = serde_json::from_str(&text).ok()?;
-    profile["sandbox"]["validatedDomain"]
-        .as_str()
-        .map(str::to_string)
 }

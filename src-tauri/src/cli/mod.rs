@@ -2,6 +2,7 @@
 //! (ARCHITECTURE.md, "The CLI") that scripts and tests outside the project rely on: extend
 //! them, do not rename them. Secrets come from the environment or stdin, never an argument.
 
+mod account;
 mod diagnose;
 mod output;
 mod preview;
@@ -9,11 +10,13 @@ mod provision;
 mod rotate_token;
 mod sandbox;
 mod setup;
+mod start;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use scim_core::auth::MicrosoftTenant;
 
 /// Exit codes: 0 success, 1 a check or step failed, 2 bad usage (clap uses 2 as well).
 pub const EXIT_FAILED: u8 = 1;
@@ -31,6 +34,8 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -50,6 +55,23 @@ pub struct GlobalArgs {
     /// its level comes from SCIM_SETUP_LOG, RUST_LOG syntax).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+}
+
+/// Who signs in where; a struct of its own so `GlobalArgs` (which the window's tests build)
+/// stays as it is.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SignInArgs {
+    /// The Microsoft Entra tenant to sign in to: a verified domain (contoso.com) or the
+    /// tenant ID; `organizations` (the default) signs in to the account's home tenant. Kept
+    /// for later runs until another is given.
+    #[arg(long, global = true, value_name = "TENANT", value_parser = tenant)]
+    pub tenant: Option<MicrosoftTenant>,
+}
+
+/// A clap value parser for `--tenant`: a verified domain, a tenant ID or `organizations`
+/// (`MicrosoftTenant::parse`); the error is the engine's cause.
+pub fn tenant(value: &str) -> Result<MicrosoftTenant, String> {
+    MicrosoftTenant::parse(value).map_err(|problem| problem.info().cause.clone())
 }
 
 /// A clap value parser for names and user principal names: refuses an empty or blank value
@@ -77,10 +99,16 @@ pub enum Command {
     Preview(preview::PreviewArgs),
     /// A new Unity token, saved in Entra, tested, then the old one revoked.
     RotateToken(rotate_token::RotateTokenArgs),
+    /// Who is signed in to Microsoft (account and tenant) and Unity, and which SCIM token is
+    /// kept; signs in to nothing.
+    Account(account::AccountArgs),
+    /// Sign out of Microsoft, sign out of Unity, or forget the SCIM token (or all three):
+    /// says what it removes and asks first.
+    SignOut(account::SignOutArgs),
 }
 
 /// Runs a subcommand on a tokio runtime; never touches GTK, so it works with no display.
-pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
+pub fn run(global: GlobalArgs, sign_in: SignInArgs, command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -95,10 +123,12 @@ pub fn run(global: GlobalArgs, command: Command) -> ExitCode {
         match command {
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Diagnose(args) => diagnose::run(&global, args).await,
-            Command::Setup(args) => setup::run(&global, args).await,
-            Command::Provision(args) => provision::run(&global, args).await,
-            Command::Preview(args) => preview::run(&global, args).await,
-            Command::RotateToken(args) => rotate_token::run(&global, args).await,
+            Command::Setup(args) => setup::run(&global, &sign_in, args).await,
+            Command::Provision(args) => provision::run(&global, &sign_in, args).await,
+            Command::Preview(args) => preview::run(&global, &sign_in, args).await,
+            Command::RotateToken(args) => rotate_token::run(&global, &sign_in, args).await,
+            Command::Account(args) => account::show(&global, &sign_in, args).await,
+            Command::SignOut(args) => account::sign_out(&global, &sign_in, args).await,
         }
     })
 }

@@ -9,7 +9,7 @@ use scim_core::progress::FnProgress;
 use scim_core::wizard::{open_existing_job, preview_provisioning, PreviewProgress, PreviewReport};
 
 use super::setup::{cancel_on_ctrl_c, context, fail_early};
-use super::GlobalArgs;
+use super::{GlobalArgs, SignInArgs};
 
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
@@ -21,8 +21,8 @@ pub struct PreviewArgs {
     pub json: bool,
 }
 
-pub async fn run(global: &GlobalArgs, args: PreviewArgs) -> ExitCode {
-    let ctx = match context(global) {
+pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: PreviewArgs) -> ExitCode {
+    let ctx = match context(global, sign_in) {
         Ok(ctx) => ctx,
         Err(exit) => return exit,
     };

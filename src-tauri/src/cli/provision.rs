@@ -7,7 +7,7 @@ use clap::Args;
 use scim_core::wizard::{run_provision, MicrosoftSignInChoice};
 
 use super::setup::{cancel_on_ctrl_c, context, fail_early, finish, launcher, printer};
-use super::GlobalArgs;
+use super::{GlobalArgs, SignInArgs};
 
 #[derive(Debug, Args)]
 pub struct ProvisionArgs {
@@ -22,8 +22,8 @@ pub struct ProvisionArgs {
     pub json: bool,
 }
 
-pub async fn run(global: &GlobalArgs, args: ProvisionArgs) -> ExitCode {
-    let ctx = match context(global) {
+pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: ProvisionArgs) -> ExitCode {
+    let ctx = match context(global, sign_in) {
         Ok(ctx) => ctx,
         Err(exit) => return exit,
     };

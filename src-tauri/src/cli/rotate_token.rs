@@ -10,7 +10,7 @@ use scim_core::wizard::{open_existing_job, rotate_scim_token, token_facts, Rotat
 
 use super::output::read_secret;
 use super::setup::{cancel_on_ctrl_c, context, fail_early, launcher};
-use super::{GlobalArgs, EXIT_FAILED};
+use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
 #[derive(Debug, Args)]
 pub struct RotateTokenArgs {
@@ -25,8 +25,8 @@ pub struct RotateTokenArgs {
     pub json: bool,
 }
 
-pub async fn run(global: &GlobalArgs, args: RotateTokenArgs) -> ExitCode {
-    let ctx = match context(global) {
+pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: RotateTokenArgs) -> ExitCode {
+    let ctx = match context(global, sign_in) {
         Ok(ctx) => ctx,
         Err(exit) => return exit,
     };

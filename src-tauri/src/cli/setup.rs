@@ -1,23 +1,23 @@
 //! `scim-setup setup`: the four steps headless, a thin face over `wizard::run_setup`. Also
 //! the pieces `provision` shares: profile, data folder, keychain, browser, and printing.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
+use scim_core::http::HttpConfig;
 use scim_core::progress::FnProgress;
 use scim_core::secrets::secret_store_from_env;
 use scim_core::wizard::{
-    default_data_dir, run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, SetupOptions,
-    SetupReport, StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress,
+    run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, SetupOptions, SetupReport,
+    StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress, WizardTuning,
 };
 use scim_core::{CloudProfile, Problem};
 use tokio_util::sync::CancellationToken;
 
 use super::output::{read_secret, usage_error};
-use super::{GlobalArgs, EXIT_FAILED};
+use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("guided").args(["scim_url"]).requires("token_env")))]
@@ -55,8 +55,8 @@ pub struct SetupArgs {
     pub skip_out_of_scope_deletions: bool,
 }
 
-pub async fn run(global: &GlobalArgs, args: SetupArgs) -> ExitCode {
-    let ctx = match context(global) {
+pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: SetupArgs) -> ExitCode {
+    let ctx = match context(global, sign_in) {
         Ok(ctx) => ctx,
         Err(exit) => return exit,
     };
@@ -96,24 +96,33 @@ pub async fn run(global: &GlobalArgs, args: SetupArgs) -> ExitCode {
     finish("setup", &report, args.json)
 }
 
-/// Profile (`--profile`, else `global`), data folder and keychain; bad usage exits 2.
-pub(super) fn context(global: &GlobalArgs) -> Result<WizardContext, ExitCode> {
-    let profile = match &global.profile {
-        Some(path) => {
-            CloudProfile::load(path).map_err(|problem| usage_error(&problem.to_string()))?
-        }
-        None => CloudProfile::global(),
-    };
-    let data_dir: PathBuf = match global.data_dir.clone().or_else(default_data_dir) {
-        Some(dir) => dir,
-        None => {
-            return Err(usage_error(
-                "no data folder: give --data-dir or set SCIM_SETUP_DATA_DIR",
-            ))
-        }
+/// The engine's start-up (data folder, settings, profile: `--profile`, else the one chosen
+/// in Settings, else `global`), the keychain, and `--tenant`. A start-up problem (a data
+/// folder that is a file, broken settings, a missing or broken profile, a journal set
+/// aside) prints its cause and fix and exits 2.
+pub(super) fn context(
+    global: &GlobalArgs,
+    sign_in: &SignInArgs,
+) -> Result<WizardContext, ExitCode> {
+    let startup = super::start::startup(global)?;
+    let Some(profile) = startup.profile else {
+        return Err(usage_error(
+            "Choosing the cloud profile: Settings choose the window's embedded sandbox, which the command line cannot reach. Fix: Give --profile FILE (the JSON `scim-setup sandbox` prints), or choose another profile in Settings.",
+        ));
     };
     let secrets = secret_store_from_env().map_err(|problem| usage_error(&problem.to_string()))?;
-    let ctx = WizardContext::new(profile, &data_dir, Arc::from(secrets)).map_err(|problem| {
+    let http = HttpConfig {
+        total_timeout: startup.settings.request_timeout(),
+        ..HttpConfig::default()
+    };
+    let ctx = WizardContext::with_config(
+        profile,
+        &startup.data_dir,
+        Arc::from(secrets),
+        http,
+        WizardTuning::default(),
+    )
+    .map_err(|problem| {
         eprintln!("error: {problem}");
         ExitCode::from(EXIT_FAILED)
     })?;
@@ -123,6 +132,9 @@ pub(super) fn context(global: &GlobalArgs) -> Result<WizardContext, ExitCode> {
             "{} Fix: run the command again to continue with the new journal.",
             recovery.message
         )));
+    }
+    if let Some(tenant) = &sign_in.tenant {
+        ctx.choose_microsoft_tenant(tenant.clone());
     }
     Ok(ctx)
 }

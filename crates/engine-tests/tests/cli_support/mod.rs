@@ -102,6 +102,37 @@ impl Desktop {
     }
 }
 
+impl Desktop {
+    /// Runs `scim-setup --profile P --data-dir D ARGS…` with no D-Bus session and so no
+    /// Secret Service: the keychain is unavailable, as on a bare server or a broken desktop.
+    pub async fn run_without_keychain(&self, vars: &[(&str, &str)], args: &[&str]) -> Output {
+        let mut command = Command::new(&self.binary);
+        command
+            .arg("--profile")
+            .arg(&self.profile_path)
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args)
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", self.home.join("run"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("SCIM_SETUP_SECRET_STORE")
+            .env_remove("SCIM_SETUP_DATA_DIR")
+            .env_remove("SCIM_SETUP_LOG")
+            .env_remove("DISPLAY");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("join")
+            .expect("the binary runs")
+    }
+}
+
 /// Every file under `dir`, in all its subfolders.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();

@@ -3,7 +3,7 @@
 //! control endpoint for faults and state. Only this crate sees both sides.
 #![allow(dead_code)]
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use scim_core::auth::oauth::sign_in_with_browser;
@@ -14,7 +14,7 @@ use scim_core::http::HttpConfig;
 use scim_core::progress::CollectProgress;
 use scim_core::unity::UnityAdminClient;
 use scim_core::wizard::{RateLimit, WizardContext, WizardProgress, WizardTuning};
-use scim_core::{CloudProfile, MemoryStore, Problem};
+use scim_core::{CloudProfile, MemoryStore, Problem, Secret, SecretStore};
 use scim_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -25,6 +25,9 @@ pub struct Env {
     pub raw: Value,
     pub dir: tempfile::TempDir,
     pub secrets: Arc<MemoryStore>,
+    /// The store the engine uses: `secrets` behind a switch that can refuse like a locked
+    /// or missing OS keychain.
+    pub keychain: Arc<KeychainSwitch>,
     pub ctx: WizardContext,
     pub progress: CollectProgress<WizardProgress>,
     pub cancel: CancellationToken,
@@ -71,17 +74,23 @@ pub async fn start() -> Env {
 }
 
 pub async fn start_with(config: SandboxConfig) -> Env {
+    start_with_http(config, fast_http()).await
+}
+
+/// [`start_with`] with the engine's HTTP settings (timeouts, attempts) given.
+pub async fn start_with_http(config: SandboxConfig, http: HttpConfig) -> Env {
     let sandbox = scim_sandbox::start(config).await.expect("sandbox starts");
     let raw = sandbox.profile();
     let profile =
         CloudProfile::from_json(&raw.to_string()).expect("the engine reads the sandbox's profile");
     let dir = tempfile::tempdir().expect("tempdir");
     let secrets = Arc::new(MemoryStore::new());
+    let keychain = Arc::new(KeychainSwitch::new(secrets.clone()));
     let ctx = WizardContext::with_config(
         profile.clone(),
         dir.path(),
-        secrets.clone(),
-        fast_http(),
+        keychain.clone(),
+        http,
         fast_tuning(),
     )
     .expect("context");
@@ -95,11 +104,65 @@ pub async fn start_with(config: SandboxConfig) -> Env {
         raw,
         dir,
         secrets,
+        keychain,
         ctx,
         progress: CollectProgress::default(),
         cancel: CancellationToken::new(),
         control,
         client: reqwest::Client::new(),
+    }
+}
+
+/// A SecretStore in front of a [`MemoryStore`] that refuses, like a locked or missing OS
+/// keychain, every entry whose key starts with a chosen prefix (`""` refuses all).
+pub struct KeychainSwitch {
+    inner: Arc<MemoryStore>,
+    refused: Mutex<Option<String>>,
+}
+
+impl KeychainSwitch {
+    pub fn new(inner: Arc<MemoryStore>) -> Self {
+        Self {
+            inner,
+            refused: Mutex::new(None),
+        }
+    }
+
+    /// Refuses keys starting with `prefix` from now on (`None`: the keychain works again).
+    pub fn refuse(&self, prefix: Option<&str>) {
+        *self.refused.lock().expect("switch") = prefix.map(str::to_string);
+    }
+
+    fn check(&self, key: &str, action: &str) -> Result<(), Problem> {
+        match self.refused.lock().expect("switch").as_deref() {
+            Some(prefix) if key.starts_with(prefix) => Err(Problem::secret_store(
+                action,
+                "The OS keychain is locked or has no default collection (the test switch refused it).",
+                "Unlock the keychain, then try again. The app never falls back to a file.",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl SecretStore for KeychainSwitch {
+    fn get(&self, key: &str) -> Result<Option<Secret>, Problem> {
+        self.check(key, "Reading a secret from the OS keychain")?;
+        self.inner.get(key)
+    }
+
+    fn set(&self, key: &str, value: &Secret) -> Result<(), Problem> {
+        self.check(key, "Saving a secret in the OS keychain")?;
+        self.inner.set(key, value)
+    }
+
+    fn delete(&self, key: &str) -> Result<(), Problem> {
+        self.check(key, "Removing a secret from the OS keychain")?;
+        self.inner.delete(key)
+    }
+
+    fn describe(&self) -> &'static str {
+        self.inner.describe()
     }
 }
 
@@ -198,6 +261,7 @@ impl Env {
         let signed_in = scim_core::auth::sign_in_microsoft(
             &self.ctx.http,
             &self.profile,
+            &scim_core::auth::MicrosoftTenant::Organizations,
             self.secrets.clone(),
             scim_core::auth::SignInMethod::Browser(&launcher),
             &self.cancel,
