@@ -530,3 +530,48 @@ async fn openid_configuration_points_at_the_v2_endpoints() {
     assert_eq!(unknown.status(), 400);
     sb.shutdown().await;
 }
+
+/// The `{tenant}` segment (entra-graph.md 1.1): the tenant ID and every verified domain of
+/// the tenant are served like `organizations`; any other tenant is Entra's AADSTS90002, on
+/// the device-code and token endpoints alike.
+#[tokio::test]
+async fn a_tenant_in_the_authority_path_is_honoured_or_refused_with_aadsts90002() {
+    let (sb, profile) = sandbox().await;
+    let authority = s(&profile, "/microsoft/authority");
+    let client_id = s(&profile, "/microsoft/clientId");
+    let devicecode = |tenant: String| {
+        let (authority, client_id) = (authority.clone(), client_id.clone());
+        async move {
+            let r = client()
+                .post(format!("{authority}/{tenant}/oauth2/v2.0/devicecode"))
+                .form(&[("client_id", client_id.as_str()), ("scope", ALL_SCOPES)])
+                .send()
+                .await
+                .expect("answers");
+            (r.status().as_u16(), json(r).await)
+        }
+    };
+    for tenant in [
+        s(&profile, "/sandbox/tenantId"),
+        "contoso.com".to_string(),
+        "Contoso.onmicrosoft.com".to_string(),
+        "fabrikam.com".to_string(),
+    ] {
+        let (status, body) = devicecode(tenant.clone()).await;
+        assert_eq!(status, 200, "{tenant}: {body}");
+        assert!(body["device_code"].is_string(), "{tenant}: {body}");
+    }
+    for tenant in ["nosuch.example", "consumers"] {
+        let (status, body) = devicecode(tenant.to_string()).await;
+        assert_eq!(
+            (status, body["error"].as_str(), aadsts(&body)),
+            (400, Some("invalid_request"), 90002),
+            "{tenant}"
+        );
+        assert!(
+            s(&body, "/error_description").contains(&format!("Tenant '{tenant}' not found")),
+            "{body}"
+        );
+    }
+    sb.shutdown().await;
+}
