@@ -40,6 +40,7 @@ pub enum StartupProblemKind {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct StartupProblem {
+    /// What kind of problem, for the window to pick its view.
     pub kind: StartupProblemKind,
     /// The file or folder at fault.
     pub path: String,
@@ -89,7 +90,7 @@ impl StartupProblem {
             Problem::storage(
                 "Reading the journal of earlier progress",
                 recovery.message.clone(),
-                "Nothing to repair: continue, and send the set-aside copy to support if asked.",
+                "Nothing to repair: go on (on the command line, run the same command again), and send the set-aside copy to support if asked.",
             ),
         )
     }
@@ -98,7 +99,9 @@ impl StartupProblem {
 /// What start-up resolved: the data folder, the saved settings, and the profile.
 #[derive(Debug, Clone)]
 pub struct Startup {
+    /// The data folder (journal, settings, logs, reports); it exists and is a folder.
     pub data_dir: PathBuf,
+    /// The saved settings, or the defaults when none are saved.
     pub settings: WindowSettings,
     /// What chose the profile; [`ProfileChoice::Sandbox`] leaves starting the embedded
     /// sandbox to the shell.

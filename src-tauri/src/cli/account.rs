@@ -16,6 +16,7 @@ use super::output::usage_error;
 use super::setup::{cancel_on_ctrl_c, context};
 use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
+/// `scim-setup account`'s flags.
 #[derive(Debug, Args)]
 pub struct AccountArgs {
     /// Print one machine-readable JSON document.
@@ -23,6 +24,8 @@ pub struct AccountArgs {
     pub json: bool,
 }
 
+/// `scim-setup sign-out`'s flags: exactly one of `--microsoft`, `--unity`, `--scim-token`,
+/// `--all`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["microsoft", "unity", "scim_token", "all"])))]
 pub struct SignOutArgs {

@@ -9,6 +9,7 @@ use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 use scim_core::http::HttpConfig;
 use scim_core::progress::FnProgress;
 use scim_core::secrets::secret_store_from_env;
+use scim_core::startup::StartupProblem;
 use scim_core::wizard::{
     run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, SetupOptions, SetupReport,
     StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress, WizardTuning,
@@ -128,10 +129,9 @@ pub(super) fn context(
     })?;
     // A corrupt journal was set aside: say so and stop once, rather than carry on silently.
     if let Some(recovery) = ctx.journal.recovery() {
-        return Err(usage_error(&format!(
-            "{} Fix: run the command again to continue with the new journal.",
-            recovery.message
-        )));
+        return Err(usage_error(
+            &StartupProblem::journal_set_aside(recovery).to_string(),
+        ));
     }
     if let Some(tenant) = &sign_in.tenant {
         ctx.choose_microsoft_tenant(tenant.clone());

@@ -44,6 +44,7 @@ pub struct Organization {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedDomain {
+    /// The domain name, e.g. `contoso.com`.
     pub name: String,
     /// The domain new users get by default.
     #[serde(default)]

@@ -121,6 +121,7 @@ pub struct KeychainSwitch {
 }
 
 impl KeychainSwitch {
+    /// A switch that refuses nothing until [`KeychainSwitch::refuse`] is called.
     pub fn new(inner: Arc<MemoryStore>) -> Self {
         Self {
             inner,

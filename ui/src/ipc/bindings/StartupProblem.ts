@@ -7,7 +7,11 @@ import type { StartupProblemKind } from "./StartupProblemKind";
  * prints [`StartupProblem::problem`] and exits 2; the window shows it in place of the steps,
  * with Settings open to repair it when [`StartupProblem::repair_in_settings`].
  */
-export type StartupProblem = { kind: StartupProblemKind, 
+export type StartupProblem = { 
+/**
+ * What kind of problem, for the window to pick its view.
+ */
+kind: StartupProblemKind, 
 /**
  * The file or folder at fault.
  */
