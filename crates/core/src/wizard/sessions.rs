@@ -36,7 +36,9 @@ pub struct EntraAccount {
     #[ts(optional = nullable)]
     pub tenant_domain: Option<String>,
     /// The tenant the sign-in was asked for: `organizations`, a tenant ID or a domain.
+    /// Always sent; optional in TypeScript so views written before it still type-check.
     #[serde(default)]
+    #[ts(as = "Option<MicrosoftTenant>", optional)]
     pub tenant_choice: MicrosoftTenant,
     /// The signed-in account's user principal name.
     #[ts(optional = nullable)]

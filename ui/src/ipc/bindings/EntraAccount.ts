@@ -20,8 +20,9 @@ tenantName?: string | null,
 tenantDomain?: string | null, 
 /**
  * The tenant the sign-in was asked for: `organizations`, a tenant ID or a domain.
+ * Always sent; optional in TypeScript so views written before it still type-check.
  */
-tenantChoice: MicrosoftTenant, 
+tenantChoice?: MicrosoftTenant, 
 /**
  * The signed-in account's user principal name.
  */
