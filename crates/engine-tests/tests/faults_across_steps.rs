@@ -6,10 +6,12 @@
 //! most one new assignment (checked through `/_sandbox/state`). Nothing here measures time:
 //! a hang is shown bounded by counting the attempts that reached the server.
 
+mod cli_support;
 mod engine_support;
 
-use std::path::Path;
 use std::time::Duration;
+
+use cli_support::files_under;
 
 use engine_support::Env;
 use scim_core::auth::FollowRedirectsLauncher;
@@ -350,20 +352,6 @@ async fn step4_a_token_expiring_mid_step() {
 // a `secretStore` Problem saying so, nothing secret lands in a file (the data folder holds
 // only the journal, which holds no secret), and once the keychain works the next run
 // finishes without duplicates.
-
-/// Every file under `dir`, in all its subfolders.
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(files_under(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
-}
 
 /// The data folder holds journals only, and no file there holds a secret: none the store
 /// kept, not `extra`, no JWT.
