@@ -193,11 +193,11 @@ const HANG_ATTEMPTS: u32 = 2;
 const HANG_BUDGET: u64 = 10;
 
 fn unity_host(profile: &CloudProfile) -> String {
-    scim_core::http::host_of(&profile.unity.api).expect("unity host")
+    scim_core::http::host_and_port(&profile.unity.api).expect("unity host")
 }
 
 fn graph_host(profile: &CloudProfile) -> String {
-    scim_core::http::host_of(&profile.microsoft.graph).expect("graph host")
+    scim_core::http::host_and_port(&profile.microsoft.graph).expect("graph host")
 }
 
 async fn a_hang_ends_in_a_timeout_naming_the_host(route: &str, host: fn(&CloudProfile) -> String) {

@@ -165,7 +165,7 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
         request: Some(format!("POST {url}")),
         ..ProblemDetail::default()
     };
-    let at = crate::http::host_of(url)
+    let at = crate::http::host_and_port(url)
         .map(|host| format!(" ({host})"))
         .unwrap_or_default();
     let problem = match err {

@@ -343,7 +343,7 @@ const SECRET_QUERY_NAMES: [&str; 9] = [
 /// The host (with its port when the URL names one) of `url`, for causes that must say who
 /// did not answer, e.g. `login.microsoftonline.com` or `127.0.0.1:41001`. `None` when `url`
 /// does not parse or names no host.
-pub fn host_of(url: &str) -> Option<String> {
+pub fn host_and_port(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?;
     Some(match parsed.port() {

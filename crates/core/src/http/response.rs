@@ -119,7 +119,10 @@ impl HttpError {
             ..ProblemDetail::default()
         };
         // "POST https://host:port/path" → "host:port", so the cause says who did not answer.
-        let host = request.split_whitespace().last().and_then(super::host_of);
+        let host = request
+            .split_whitespace()
+            .last()
+            .and_then(super::host_and_port);
         let service = host.as_deref().unwrap_or("The service");
         let problem = match self {
             HttpError::Timeout(after) => Problem::timeout(
