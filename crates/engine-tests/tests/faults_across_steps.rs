@@ -348,6 +348,23 @@ async fn step4_a_token_expiring_mid_step() {
     env.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_in_flight_together_renew_an_expired_token_once() {
+    let (env, before) = expired_after_a_full_run().await;
+    let graph = env.ctx.graph(&env.cancel).await.expect("signed in");
+    let (a, b, c, d) = tokio::join!(
+        graph.organization(&env.cancel),
+        graph.organization(&env.cancel),
+        graph.organization(&env.cancel),
+        graph.organization(&env.cancel),
+    );
+    for answer in [a, b, c, d] {
+        assert!(answer.expect("each call completes").is_some());
+    }
+    renewed_once(&env, before, true).await;
+    env.shutdown().await;
+}
+
 // The keychain unavailable (locked, or no Secret Service): the step that needs it stops with
 // a `secretStore` Problem saying so, nothing secret lands in a file (the data folder holds
 // only the journal, which holds no secret), and once the keychain works the next run

@@ -140,4 +140,11 @@ impl AccessTokenSource for OAuthSession {
         let mut tokens = self.tokens.lock().await;
         tokens.expires_at = Instant::now();
     }
+
+    async fn reject(&self, token: &Secret) {
+        let mut tokens = self.tokens.lock().await;
+        if tokens.access_token == *token {
+            tokens.expires_at = Instant::now();
+        }
+    }
 }

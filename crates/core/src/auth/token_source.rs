@@ -13,6 +13,14 @@ pub trait AccessTokenSource: Send + Sync {
 
     /// The service said 401: forget the cached access token so the next call refreshes.
     async fn invalidate(&self) {}
+
+    /// The service refused `token` with a 401: forget it, unless it has already been
+    /// replaced (another call saw the same 401 and refreshed first), so calls in flight
+    /// together renew the session once, not once each.
+    async fn reject(&self, token: &Secret) {
+        let _ = token;
+        self.invalidate().await;
+    }
 }
 
 /// A fixed token, for tests and for callers that obtained one elsewhere.

@@ -72,7 +72,7 @@ impl GraphClient {
                 .map_err(|err| err.into_problem(action, &attempt.describe()))?;
             if response.status == 401 && !refreshed {
                 refreshed = true;
-                self.tokens.invalidate().await;
+                self.tokens.reject(&token).await;
                 continue;
             }
             // Graph quotes SCIM servers (Test Connection, provisionOnDemand, job errors,

@@ -60,7 +60,7 @@ impl UnityAdminClient {
                 .map_err(|err| err.into_problem(action, &attempt.describe()))?;
             if response.status == 401 && !refreshed {
                 refreshed = true;
-                self.tokens.invalidate().await;
+                self.tokens.reject(&token).await;
                 continue;
             }
             if response.is_success() {
