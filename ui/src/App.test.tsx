@@ -207,4 +207,34 @@ describe('the frame', () => {
     // axe walks the whole document: seconds on a busy two-core machine.
     20_000,
   );
+
+  it('opens on the defaults with a broken saved profile in view, and Settings one click away', async () => {
+    mockedGetAppInfo.mockResolvedValue({
+      ...appInfoFixture({ sandbox: false }),
+      startupProblems: [
+        {
+          kind: 'profileMissing',
+          path: '/home/admin/contoso.json',
+          namedBy: '/home/admin/.local/share/scim-setup/settings.json',
+          problem: {
+            kind: 'badInput',
+            action: 'Reading the cloud profile chosen in Settings',
+            cause: 'The custom cloud profile chosen in Settings, /home/admin/contoso.json, is not there any more (moved, renamed or deleted).',
+            fix: 'Put the file back or repair it, or choose another profile in Settings.',
+            detail: {},
+          },
+          blocking: true,
+          repairInSettings: true,
+        },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    const notice = await screen.findByTestId('startup-problem-profileMissing');
+    expect(notice).toHaveTextContent('The cloud profile chosen in Settings is missing');
+    expect(notice).toHaveTextContent('/home/admin/contoso.json, is not there any more');
+    expect(notice).toHaveTextContent('Until then the app uses the Global (Microsoft) cloud profile');
+    await user.click(screen.getByTestId('startup-open-settings'));
+    await waitFor(() => expect(currentView()).toHaveAttribute('data-testid', 'view-settings'));
+  });
 });

@@ -3,6 +3,7 @@ import { FluentProvider, makeStyles, mergeClasses } from '@fluentui/react-compon
 import { useLayoutEffect, useRef, useState, type ReactElement } from 'react';
 import { AppFrame } from './frame/AppFrame';
 import { EngineUnreachable } from './frame/EngineUnreachable';
+import { StartupNotice } from './frame/StartupNotice';
 import { stepStatusFrom, useWizardData, WizardDataProvider } from './frame/journal';
 import { VIEW_PANEL_ID, type SectionId } from './frame/sections';
 import type { AppInfoState } from './frame/useAppInfo';
@@ -76,12 +77,14 @@ function WizardFrame({ appInfo, section, onSelectSection, onNavigate }: WizardFr
         stepStatus={stepStatusFrom(journal, session)}
         onSelectSection={onSelectSection}
         notice={
-          appInfo.status === 'failed' && (
+          appInfo.status === 'failed' ? (
             <EngineUnreachable
               notInApp={appInfo.notInApp}
               message={appInfo.message}
               fix={appInfo.fix}
             />
+          ) : (
+            info && <StartupNotice problems={info.startupProblems} onOpenSettings={() => onNavigate('settings')} />
           )
         }
       >

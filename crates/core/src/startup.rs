@@ -195,6 +195,48 @@ pub fn resolve(request: &StartupRequest) -> Result<Startup, StartupProblem> {
     })
 }
 
+/// The window's way past a start-up problem Settings can repair: the same data folder, the
+/// default settings (the saved file is left as it is, for Settings to overwrite) and the
+/// built-in `global` profile (or the embedded sandbox when `--sandbox` asked for it), so the
+/// window can open, show the problem and let the person fix it in Settings.
+///
+/// Errors: a `dataFolderUnusable` [`StartupProblem`], which no fallback can get past.
+pub fn resolve_defaults(request: &StartupRequest) -> Result<Startup, StartupProblem> {
+    let (data_dir, named_by) = match &request.data_dir {
+        Some(dir) => (dir.clone(), DATA_DIR_FLAG),
+        None => (
+            crate::wizard::default_data_dir().unwrap_or_default(),
+            "the app's default data folder",
+        ),
+    };
+    check_data_dir(&data_dir, named_by)?;
+    let settings = WindowSettings::default();
+    let (choice, profile) = if request.sandbox {
+        (ProfileChoice::Sandbox, None)
+    } else {
+        let global = CloudProfile::built_in("global").ok_or_else(|| {
+            StartupProblem::new(
+                StartupProblemKind::ProfileMissing,
+                Path::new(""),
+                "the app's built-in profiles",
+                Problem::server(
+                    "Reading the built-in cloud profiles",
+                    "The built-in global profile is missing from this build.",
+                    "Reinstall the app.",
+                ),
+            )
+        })?;
+        (ProfileChoice::BuiltIn("global".into()), Some(global))
+    };
+    Ok(Startup {
+        data_dir,
+        settings,
+        choice,
+        profile,
+        overridden: false,
+    })
+}
+
 fn profile_kind(path: &Path) -> StartupProblemKind {
     if path.exists() {
         StartupProblemKind::ProfileUnreadable

@@ -33,11 +33,21 @@ impl ActiveCloud {
     /// Errors: the engine's [`StartupProblem`]; a sandbox that cannot start is one too (of
     /// the data folder kind: nothing in Settings repairs it).
     pub async fn resolve(global: &GlobalArgs) -> Result<Self, StartupProblem> {
-        let startup = scim_core::startup::resolve(&StartupRequest {
-            data_dir: global.data_dir.clone(),
-            profile: global.profile.clone(),
-            sandbox: global.sandbox,
-        })?;
+        let startup = scim_core::startup::resolve(&request(global))?;
+        Self::from_startup(startup).await
+    }
+
+    /// After a start-up problem Settings can repair: the same data folder with the default
+    /// settings and the `global` profile ([`scim_core::startup::resolve_defaults`]), so the
+    /// window opens and shows the problem.
+    ///
+    /// Errors: a data folder problem, which no fallback gets past.
+    pub async fn resolve_fallback(global: &GlobalArgs) -> Result<Self, StartupProblem> {
+        let startup = scim_core::startup::resolve_defaults(&request(global))?;
+        Self::from_startup(startup).await
+    }
+
+    async fn from_startup(startup: scim_core::startup::Startup) -> Result<Self, StartupProblem> {
         let (profile, sandbox) = match startup.profile {
             Some(profile) => (profile, None),
             None => {
@@ -102,6 +112,14 @@ impl ActiveCloud {
 
     pub fn reports_dir(&self) -> PathBuf {
         self.data_dir.join("reports")
+    }
+}
+
+fn request(global: &GlobalArgs) -> StartupRequest {
+    StartupRequest {
+        data_dir: global.data_dir.clone(),
+        profile: global.profile.clone(),
+        sandbox: global.sandbox,
     }
 }
 

@@ -19,6 +19,9 @@ pub struct AppInfo {
     pub secret_store: String,
     pub data_dir: String,
     pub reports_dir: String,
+    /// What start-up could not use, each with its cause and fix: a broken custom profile or
+    /// settings file (the window opened on the defaults instead) or a journal set aside.
+    pub startup_problems: Vec<scim_core::startup::StartupProblem>,
 }
 
 /// The active cloud profile's endpoints, for Settings and the status bar. No secrets.

@@ -184,10 +184,16 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
     let account = invoke(
         &window,
         "entra_sign_in",
-        json!({"operationId": "s3", "method": "browser", "onProgress": "__CHANNEL__:13"}),
+        json!({"operationId": "s3", "method": "browser", "tenant": "contoso.com", "onProgress": "__CHANNEL__:13"}),
     )
     .expect("microsoft sign-in");
     assert!(account["account"].as_str().is_some(), "{account}");
+    assert_eq!(account["tenantChoice"], "contoso.com", "{account}");
+    assert_eq!(
+        invoke(&window, "entra_tenant", json!({})).expect("tenant"),
+        "contoso.com",
+        "the next sign-in goes to the tenant chosen"
+    );
     // The browser road shows no device code, so its channel stays quiet.
     assert_eq!(events_on(&window, 13), Vec::<Value>::new());
     let app = invoke(
@@ -481,12 +487,15 @@ fn unity_sign_in_then_sign_out_round_trips_through_the_sandbox() {
     assert_eq!(view["resumeAt"], "unity");
     assert_eq!(view["steps"]["unity"], "inProgress");
 
+    let plan = invoke(&window, "sign_out_plan", json!({"scope": "unity"})).expect("plan");
+    assert_eq!(
+        plan["removed"],
+        json!(["Unity sign-in"]),
+        "says, removes nothing"
+    );
     let signed_out = invoke(&window, "sign_out", json!({"scope": "unity"})).expect("signed out");
     assert_eq!(signed_out["removed"], json!(["Unity sign-in"]));
-    assert_eq!(
-        signed_out["forgottenSteps"],
-        json!(["signInUnity", "unityCredentials", "connectorUrl"])
-    );
+    assert_eq!(signed_out["forgottenSteps"], json!(["signInUnity"]));
     let problem = invoke(&window, "sign_out", json!({})).expect_err("scope is required");
     assert!(
         problem.as_str().is_some_and(|m| m.contains("scope")),

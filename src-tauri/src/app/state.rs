@@ -24,6 +24,9 @@ pub struct AppState {
     pub last_diagnosis: Mutex<Option<DiagnosisRecord>>,
     /// The last preview shown, so "Export" writes exactly what is on screen.
     pub last_preview: Mutex<Option<scim_core::wizard::PreviewReport>>,
+    /// What start-up could not use (a broken profile or settings the window fell back from,
+    /// a journal set aside), shown in the window until repaired.
+    pub startup_problems: Vec<scim_core::startup::StartupProblem>,
 }
 
 /// What Diagnose last found, kept so "Export report" writes exactly what is on screen.
@@ -64,6 +67,7 @@ impl AppState {
             operations: Operations::default(),
             last_diagnosis: Mutex::new(None),
             last_preview: Mutex::new(None),
+            startup_problems: Vec::new(),
         })
     }
 }

@@ -65,6 +65,8 @@ export type { ServicePrincipal } from './bindings/ServicePrincipal';
 export type { SettingsView } from './bindings/SettingsView';
 export type { SignOutOutcome } from './bindings/SignOutOutcome';
 export type { SignOutScope } from './bindings/SignOutScope';
+export type { StartupProblem } from './bindings/StartupProblem';
+export type { StartupProblemKind } from './bindings/StartupProblemKind';
 export type { StepId } from './bindings/StepId';
 export type { WindowStep } from './bindings/WindowStep';
 export type { WindowStepStatus } from './bindings/WindowStepStatus';

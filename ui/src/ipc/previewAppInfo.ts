@@ -8,6 +8,7 @@ export const previewAppInfo: AppInfo = {
   simulatedSignIn: true,
   secretStore: 'memory (this run only)',
   reportsDir: '/home/admin/.local/share/com.unity.scim-setup/reports',
+  startupProblems: [],
   dataDir: '/home/admin/.local/share/com.unity.scim-setup',
   profile: {
     name: 'sandbox',

@@ -13,6 +13,7 @@ export function appInfoFixture(
     secretStore: sandbox ? 'memory (this run only)' : 'the OS keychain',
     dataDir: '/tmp/scim-setup-test/data',
     reportsDir: '/tmp/scim-setup-test/data/reports',
+    startupProblems: [],
     profile: {
       name,
       microsoftAuthority: sandbox ? 'http://127.0.0.1:41001' : 'https://login.example.test',

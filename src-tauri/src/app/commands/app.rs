@@ -19,6 +19,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         secret_store: state.ctx.secrets.describe().to_string(),
         data_dir: cloud.data_dir.display().to_string(),
         reports_dir: cloud.reports_dir().display().to_string(),
+        startup_problems: state.startup_problems.clone(),
     }
 }
 

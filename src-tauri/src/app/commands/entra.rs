@@ -2,7 +2,7 @@
 //! app, make sure its provisioning job exists, Entra's Test Connection, save and start, and
 //! the job's state for the self-refreshing job card.
 
-use scim_core::auth::{DeviceCodePrompt, SignInMethod};
+use scim_core::auth::{DeviceCodePrompt, MicrosoftTenant, SignInMethod};
 use scim_core::entra::types::ServicePrincipal;
 use scim_core::entra::JobStatus;
 use scim_core::wizard::{
@@ -27,15 +27,24 @@ pub enum MicrosoftSignInMethod {
     DeviceCode,
 }
 
-/// Signs in (the saved session first); a device code arrives as a `deviceCode` event.
+/// Signs in (the saved session first, when it was made at the same tenant) at `tenant`:
+/// `organizations`, a verified domain or a tenant ID (`None` or blank keeps the current
+/// choice); a device code arrives as a `deviceCode` event. Errors: `badInput` for a tenant
+/// that cannot be one (an e-mail address, a URL, `common`); the sign-in's Problems.
 #[tauri::command]
 pub async fn entra_sign_in(
     state: State<'_, AppState>,
     operation_id: String,
     method: MicrosoftSignInMethod,
+    tenant: Option<String>,
     on_progress: Channel<WizardProgress>,
 ) -> Result<EntraAccount, Problem> {
     let op = state.operations.begin(&operation_id);
+    if let Some(tenant) = tenant.filter(|t| !t.trim().is_empty()) {
+        state
+            .ctx
+            .choose_microsoft_tenant(MicrosoftTenant::parse(&tenant)?);
+    }
     let on_prompt = move |prompt: DeviceCodePrompt| {
         let _ = on_progress.send(WizardProgress::DeviceCode { prompt });
     };
@@ -44,6 +53,13 @@ pub async fn entra_sign_in(
         MicrosoftSignInMethod::DeviceCode => SignInMethod::DeviceCode(&on_prompt),
     };
     state.ctx.sign_in_microsoft(method, &op.token).await
+}
+
+/// The tenant the next Microsoft sign-in goes to (the last one chosen, else
+/// `organizations`), to prefill step 3's tenant field.
+#[tauri::command]
+pub fn entra_tenant(state: State<'_, AppState>) -> MicrosoftTenant {
+    state.ctx.microsoft_tenant()
 }
 
 /// Who is signed in, resuming quietly from the keychain after a relaunch; none when nobody.

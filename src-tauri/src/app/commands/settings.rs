@@ -48,6 +48,16 @@ pub fn settings_save(
     Ok(settings_get(state))
 }
 
+/// What signing out of `scope` would remove (keychain entries held now, journal steps),
+/// without removing anything: the text of the confirmation (`wizard::plan_sign_out`).
+#[tauri::command]
+pub fn sign_out_plan(
+    state: State<'_, AppState>,
+    scope: SignOutScope,
+) -> Result<SignOutOutcome, Problem> {
+    scim_core::wizard::plan_sign_out(&state.ctx, scope)
+}
+
 /// Forgets the sign-ins in `scope` (keychain entries and the journal's marks of the steps
 /// that depend on them), so the next run asks again.
 #[tauri::command]

@@ -17,6 +17,7 @@ import type { ExportedReport } from './ExportedReport';
 import type { JobStatus } from './JobStatus';
 import type { JournalView } from './JournalView';
 import type { MicrosoftSignInMethod } from './MicrosoftSignInMethod';
+import type { MicrosoftTenant } from './MicrosoftTenant';
 import type { OnDemandSubject } from './OnDemandSubject';
 import type { PrerequisiteCheck } from './PrerequisiteCheck';
 import type { PreviewExportFormat } from './PreviewExportFormat';
@@ -68,9 +69,12 @@ export const exportReport = (): Promise<ExportedReport> =>
   call<ExportedReport>('export_report');
 
 // commands/entra.rs
-/** Signs in (the saved session first); a device code arrives as a `deviceCode` event. */
-export const entraSignIn = (operationId: string, method: MicrosoftSignInMethod, onProgress: (event: WizardProgress) => void): Promise<EntraAccount> =>
-  call<EntraAccount>('entra_sign_in', { operationId, method, onProgress: channel(onProgress) });
+/** Signs in (the saved session first, when it was made at the same tenant) at `tenant`: `organizations`, a verified domain or a tenant ID (`None` or blank keeps the current choice); a device code arrives as a `deviceCode` event. Errors: `badInput` for a tenant that cannot be one (an e-mail address, a URL, `common`); the sign-in's Problems. */
+export const entraSignIn = (operationId: string, method: MicrosoftSignInMethod, tenant: string | null, onProgress: (event: WizardProgress) => void): Promise<EntraAccount> =>
+  call<EntraAccount>('entra_sign_in', { operationId, method, tenant, onProgress: channel(onProgress) });
+/** The tenant the next Microsoft sign-in goes to (the last one chosen, else `organizations`), to prefill step 3's tenant field. */
+export const entraTenant = (): Promise<MicrosoftTenant> =>
+  call<MicrosoftTenant>('entra_tenant');
 /** Who is signed in, resuming quietly from the keychain after a relaunch; none when nobody. */
 export const entraAccount = (operationId: string): Promise<EntraAccount | null> =>
   call<EntraAccount | null>('entra_account', { operationId });
@@ -127,6 +131,9 @@ export const settingsGet = (): Promise<SettingsView> =>
 /** Saves the settings; they apply when the app next starts. */
 export const settingsSave = (settings: WindowSettings): Promise<SettingsView> =>
   call<SettingsView>('settings_save', { settings });
+/** What signing out of `scope` would remove (keychain entries held now, journal steps), without removing anything: the text of the confirmation (`wizard::plan_sign_out`). */
+export const signOutPlan = (scope: SignOutScope): Promise<SignOutOutcome> =>
+  call<SignOutOutcome>('sign_out_plan', { scope });
 /** Forgets the sign-ins in `scope` (keychain entries and the journal's marks of the steps that depend on them), so the next run asks again. */
 export const signOut = (scope: SignOutScope): Promise<SignOutOutcome> =>
   call<SignOutOutcome>('sign_out', { scope });
@@ -159,6 +166,7 @@ export const COMMAND_NAMES = [
   'diagnose_logs',
   'export_report',
   'entra_sign_in',
+  'entra_tenant',
   'entra_account',
   'entra_search_apps',
   'entra_use_app',
@@ -175,6 +183,7 @@ export const COMMAND_NAMES = [
   'provision_now',
   'settings_get',
   'settings_save',
+  'sign_out_plan',
   'sign_out',
   'unity_sign_in',
   'unity_ensure_credentials',

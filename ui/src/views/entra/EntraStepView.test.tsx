@@ -39,12 +39,18 @@ describe('step 3', () => {
   it('shows a device code large, with a copy button, until the sign-in ends', async () => {
     const pending = deferred<typeof ACCOUNT>();
     let send: (event: WizardProgress) => void = noop;
-    vi.mocked(entraSignIn).mockImplementation((_id, method, onProgress) => {
+    vi.mocked(entraSignIn).mockImplementation((_id, method, tenant, onProgress) => {
       expect(method).toBe('deviceCode');
+      expect(tenant).toBe('contoso.com');
       send = onProgress;
       return pending.promise;
     });
     const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    // A partner admin signs in to the customer's tenant by its verified domain.
+    const tenantField = screen.getByTestId('entra-tenant');
+    await waitFor(() => expect(tenantField).toHaveValue('organizations'));
+    await user.clear(tenantField);
+    await user.type(tenantField, 'contoso.com');
     await user.click(screen.getByTestId('entra-sign-in-device'));
     act(() =>
       send({

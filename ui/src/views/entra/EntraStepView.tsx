@@ -1,7 +1,7 @@
 // Step 3: Entra. Sign in (browser or device code), pick or create the Unity enterprise app
 // (its provisioning job comes with it), Test Connection (our replay check by check, then
 // Entra's own verdict), Save and Start, and the job card that refreshes itself.
-import { Body1, Button, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type ReactElement } from 'react';
 import { currentReplay, useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
@@ -10,6 +10,7 @@ import {
   entraJobStatus,
   entraSaveAndStart,
   entraSignIn,
+  entraTenant,
   entraTestConnection,
   entraUseApp,
   newOperationId,
@@ -93,11 +94,24 @@ function SignInPanel({ account, onSignedIn }: { account?: EntraAccount; onSigned
   const { appInfo, refreshJournal } = useWizardData();
   const signIn = useOperation<EntraAccount>('Signing in to Microsoft');
   const [prompt, setPrompt] = useState<DeviceCodePrompt | undefined>();
+  // Where the sign-in goes: `organizations` (the account's home tenant), a domain or an ID.
+  const [tenant, setTenant] = useState('');
+
+  useEffect(() => {
+    let current = true;
+    entraTenant().then(
+      (chosen) => current && setTenant((typed) => typed || chosen),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
 
   const start = async (method: MicrosoftSignInMethod) => {
     setPrompt(undefined);
     const done = await signIn.run((id) =>
-      entraSignIn(id, method, (event) => {
+      entraSignIn(id, method, tenant.trim() || null, (event) => {
         if (event.type === 'deviceCode') setPrompt(event.prompt);
       }),
     );
@@ -113,10 +127,16 @@ function SignInPanel({ account, onSignedIn }: { account?: EntraAccount; onSigned
       {appInfo?.simulatedSignIn && <SimulatedNote what="Microsoft sign-in" />}
       {account && (
         <SuccessBar title={`Signed in${account.account ? ` as ${account.account}` : ''}`} testId="entra-account">
-          Tenant {account.tenantId ?? 'unknown'}
+          Tenant {tenantWords(account)}
           {account.resumed ? ' · with your saved session' : ''}
         </SuccessBar>
       )}
+      <Field
+        label="Tenant"
+        hint="organizations signs in to the account's home tenant; a guest or partner admin names the customer's tenant by a verified domain (contoso.com) or its tenant ID."
+      >
+        <Input value={tenant} onChange={(_, data) => setTenant(data.value)} placeholder="organizations" data-testid="entra-tenant" />
+      </Field>
       <div className={styles.row}>
         <Button appearance={account ? 'secondary' : 'primary'} disabled={signIn.running} onClick={() => void start('browser')} data-testid="entra-sign-in-browser">
           {account ? 'Sign in again' : 'Sign in with the browser'}
@@ -327,4 +347,12 @@ function StartPanel({ enabled, onJobChanged }: { enabled: boolean; onJobChanged:
       {start.problem && <ProblemBar problem={start.problem} />}
     </Panel>
   );
+}
+
+/** "Contoso (contoso.com) · c0a7…", the tenant's name first, its ID for support. */
+function tenantWords(account: EntraAccount): string {
+  const named = account.tenantName ?? account.tenantDomain;
+  const where = named && account.tenantName && account.tenantDomain ? `${account.tenantName} (${account.tenantDomain})` : named;
+  if (where && account.tenantId) return `${where} · ${account.tenantId}`;
+  return where ?? account.tenantId ?? 'unknown';
 }

@@ -1,7 +1,7 @@
 // Settings: choosing another profile is saved for the next launch; a bad choice is explained;
 // signing out says what was removed from the keychain.
 import { screen } from '@testing-library/react';
-import { settingsGet, settingsSave, signOut, type SettingsView as Settings } from '../../ipc';
+import { settingsGet, settingsSave, signOut, signOutPlan, type SettingsView as Settings } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
 import { appInfoFixture } from '../../test/appInfoFixture';
 import { problem, renderView } from '../../test/renderView';
@@ -22,7 +22,19 @@ describe('Settings', () => {
     expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ profile: 'usgov' }));
     expect(await screen.findByTestId('settings-saved')).toHaveTextContent('Restart the app');
 
+    // Each sign-out says what it removes and asks first.
+    vi.mocked(signOutPlan).mockResolvedValue({ removed: ['Unity sign-in'], forgottenSteps: ['signInUnity'], store: 'the OS keychain' });
+    await user.click(screen.getByTestId('sign-out-unity'));
+    expect(await screen.findByTestId('sign-out-ask')).toHaveTextContent('This removes from the OS keychain: Unity sign-in. 1 step goes back to not started.');
+    expect(signOutPlan).toHaveBeenCalledWith('unity');
+    expect(signOut).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Keep it' }));
+    expect(screen.queryByTestId('sign-out-ask')).not.toBeInTheDocument();
+
+    vi.mocked(signOutPlan).mockResolvedValue({ removed: ['Microsoft sign-in', 'SCIM bearer token …7Q2a'], forgottenSteps: ['signInMicrosoft'], store: 'the OS keychain' });
     await user.click(screen.getByTestId('settings-sign-out'));
+    await user.click(await screen.findByTestId('sign-out-confirm'));
+    expect(signOut).toHaveBeenCalledWith('everything');
     expect(await screen.findByTestId('sign-out-result')).toHaveTextContent(
       'Removed from the OS keychain: Microsoft sign-in, SCIM bearer token …7Q2a.',
     );

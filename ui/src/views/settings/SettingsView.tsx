@@ -7,7 +7,9 @@ import {
   Input,
   makeStyles,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
+  MessageBarTitle,
   Radio,
   RadioGroup,
   SpinButton,
@@ -20,11 +22,13 @@ import {
   settingsGet,
   settingsSave,
   signOut,
+  signOutPlan,
   toProblem,
   type AppInfo,
   type Problem,
   type SettingsView as Settings,
   type SignOutOutcome,
+  type SignOutScope,
   type WindowSettings,
 } from '../../ipc';
 import { Panel } from '../common/Panel';
@@ -251,14 +255,33 @@ function SettingsForm(): ReactElement {
   );
 }
 
+/** The three separate sign-outs, and all of them at once, each with what it removes. */
+const SIGN_OUTS: { scope: SignOutScope; label: string; testId: string }[] = [
+  { scope: 'microsoft', label: 'Sign out of Microsoft', testId: 'sign-out-microsoft' },
+  { scope: 'unity', label: 'Sign out of Unity', testId: 'sign-out-unity' },
+  { scope: 'scimToken', label: 'Forget the SCIM token', testId: 'sign-out-scimToken' },
+  { scope: 'everything', label: 'Sign out of everything', testId: 'settings-sign-out' },
+];
+
 function SignOutPanel(): ReactElement {
+  const styles = useFormStyles();
   const { refreshJournal, appInfo, updateSession } = useWizardData();
+  const [asking, setAsking] = useState<{ scope: SignOutScope; plan: SignOutOutcome } | undefined>();
   const [outcome, setOutcome] = useState<SignOutOutcome | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
-  const run = async () => {
+  const ask = async (scope: SignOutScope) => {
+    setOutcome(undefined);
+    setProblem(undefined);
     try {
-      setOutcome(await signOut('everything'));
-      setProblem(undefined);
+      setAsking({ scope, plan: await signOutPlan(scope) });
+    } catch (error) {
+      setProblem(toProblem(error, 'Signing out'));
+    }
+  };
+  const confirm = async (scope: SignOutScope) => {
+    setAsking(undefined);
+    try {
+      setOutcome(await signOut(scope));
       // What this run checked with the forgotten token and sign-ins no longer stands.
       updateSession({ replay: undefined, provisionFailed: undefined });
       await refreshJournal();
@@ -266,16 +289,37 @@ function SignOutPanel(): ReactElement {
       setProblem(toProblem(error, 'Signing out'));
     }
   };
+  const store = appInfo?.secretStore ?? 'the secret store';
   return (
     <Panel
       title="Sign out"
-      intro={`Forgets the Microsoft and Unity sign-ins and the SCIM bearer token kept in ${appInfo?.secretStore ?? 'the secret store'} for this profile. Steps 1 to 4 then wait for a new sign-in; what was set up in Entra and Unity stays.`}
+      intro={`Each of these forgets only what it names, from ${store} for this profile. What was set up in Entra and Unity stays; the steps that need what was forgotten wait for it again.`}
     >
-      <div>
-        <Button onClick={() => void run()} data-testid="settings-sign-out">
-          Sign out and forget the saved sign-ins
-        </Button>
+      <div className={styles.row}>
+        {SIGN_OUTS.map(({ scope, label, testId }) => (
+          <Button key={scope} onClick={() => void ask(scope)} data-testid={testId}>
+            {label}
+          </Button>
+        ))}
       </div>
+      {asking && (
+        <MessageBar intent="warning" layout="multiline" data-testid="sign-out-ask">
+          <MessageBarBody>
+            <MessageBarTitle>{SIGN_OUTS.find((entry) => entry.scope === asking.scope)?.label}?</MessageBarTitle>
+            {asking.plan.removed.length
+              ? `This removes from ${asking.plan.store}: ${asking.plan.removed.join(', ')}.`
+              : `Nothing of this is stored in ${asking.plan.store} now.`}{' '}
+            {asking.plan.forgottenSteps.length > 0 &&
+              `${asking.plan.forgottenSteps.length} ${asking.plan.forgottenSteps.length === 1 ? 'step goes' : 'steps go'} back to not started.`}
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button appearance="primary" onClick={() => void confirm(asking.scope)} data-testid="sign-out-confirm">
+              Yes, remove it
+            </Button>
+            <Button onClick={() => setAsking(undefined)}>Keep it</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {outcome && (
         <SuccessBar title="Signed out" testId="sign-out-result">
           {outcome.removed.length ? `Removed from ${outcome.store}: ${outcome.removed.join(', ')}.` : `Nothing was stored in ${outcome.store}.`}
