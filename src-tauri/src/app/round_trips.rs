@@ -303,6 +303,32 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
         "the streamed result is the reply's"
     );
 
+    // The provisioning logs: a search that finds nothing says exactly what was searched;
+    // searched for that person by UPN, the on-demand run is there, marked as such.
+    let none = invoke(
+        &window,
+        "search_provisioning_logs",
+        json!({"operationId": "l1", "query": {"person": person["id"], "window": "lastHour", "status": "failure"}, "nextLink": null}),
+    )
+    .expect("an empty page");
+    assert_eq!(none["groups"], json!([]), "{none}");
+    assert_eq!(
+        none["searched"],
+        format!(
+            "for \u{201c}{}\u{201d}, in the last hour, with status failure",
+            person["id"].as_str().unwrap_or_default()
+        )
+    );
+    let page = invoke(
+        &window,
+        "search_provisioning_logs",
+        json!({"operationId": "l2", "query": {"person": person["detail"], "window": "lastHour", "status": null}, "nextLink": null}),
+    )
+    .expect("log page");
+    let first = &page["groups"][0]["entry"];
+    assert_eq!(first["sourceId"], person["id"], "{page}");
+    assert_eq!(first["onDemand"], true, "{page}");
+
     // Diagnose of what the steps set up: planned once, then each check started and finished.
     let report = invoke(
         &window,
@@ -323,6 +349,17 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
         Some(planned),
         "{report}"
     );
+
+    // The exported report holds the diagnosis and the log rows on screen.
+    let exported = invoke(&window, "export_report", json!({})).expect("exported");
+    let written = std::fs::read_to_string(exported["jsonPath"].as_str().expect("path"))
+        .expect("the JSON report");
+    let written: Value = serde_json::from_str(&written).expect("JSON");
+    assert_eq!(
+        written["provisioningLogs"][0]["id"], first["id"],
+        "{written}"
+    );
+    assert!(written["diagnosis"]["checks"].is_array(), "{written}");
 }
 
 #[test]

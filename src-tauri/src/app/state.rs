@@ -37,6 +37,18 @@ pub struct DiagnosisRecord {
     pub logs: Vec<scim_core::entra::types::ProvisioningLogEntry>,
 }
 
+impl DiagnosisRecord {
+    /// Keeps the log rows on screen: a new search replaces them, a further page adds to them.
+    /// A folded run is kept as its newest entry, as the row shows it.
+    pub fn keep_log_page(&mut self, page: &scim_core::entra::ProvisioningLogPage, further: bool) {
+        if !further {
+            self.logs.clear();
+        }
+        self.logs
+            .extend(page.groups.iter().map(|group| group.entry.clone()));
+    }
+}
+
 impl AppState {
     pub fn new(cloud: ActiveCloud, opener: Opener) -> Result<Self, Problem> {
         let secrets = cloud.secret_store()?;

@@ -45,7 +45,7 @@ pub use deletion_protection::{
     allow_held_back_deletions, choose_deletion_protection, list_held_back_deletions,
     suggest_deletion_protection, DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
 };
-pub use diagnosis::{recent_provisioning_logs, resolve_diagnose_target, DiagnoseTarget};
+pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
 pub use directory_search::{search_directory, DirectoryEntry};
 pub use entra_steps::{
     ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,

@@ -2,11 +2,10 @@
 //! and token, or the configured ones), read the job and recent provisioning logs, and export
 //! a redacted report. Also the connector step's live replay of Entra's calls.
 
-use scim_core::entra::types::ProvisioningLogEntry;
-use scim_core::entra::JobStatus;
+use scim_core::entra::{JobStatus, ProvisioningLogPage, ProvisioningLogQuery};
 use scim_core::scim::{diagnose, DiagnoseProgress, DiagnoseReport};
 use scim_core::wizard::{
-    read_job_status, recent_provisioning_logs, resolve_diagnose_target, DiagnoseTarget,
+    job_control::provisioning_log_page, read_job_status, resolve_diagnose_target, DiagnoseTarget,
 };
 use scim_core::Problem;
 use tauri::ipc::Channel;
@@ -52,21 +51,25 @@ pub async fn diagnose_job(
     Ok(status)
 }
 
-/// The newest provisioning log entries of the configured app, for one person when `user`
-/// is given (matched against the name Entra logged).
+/// One page of the configured app's provisioning logs matching `query` (person by object id,
+/// UPN or part of the name; last hour, 24 hours or 7 days; status), newest first with
+/// identical repeats folded (`wizard::provisioning_log_page`). `next_link` is the previous
+/// page's link to go on from; none starts a new search. What is shown is kept for the report.
 #[tauri::command]
-pub async fn diagnose_logs(
+pub async fn search_provisioning_logs(
     state: State<'_, AppState>,
     operation_id: String,
-    user: String,
-) -> Result<Vec<ProvisioningLogEntry>, Problem> {
+    query: ProvisioningLogQuery,
+    next_link: Option<String>,
+) -> Result<ProvisioningLogPage, Problem> {
     let op = state.operations.begin(&operation_id);
     let graph = state.ctx.graph(&op.token).await?;
-    let entries = recent_provisioning_logs(&state.ctx, &graph, &user, &op.token).await?;
+    let page =
+        provisioning_log_page(&state.ctx, &graph, &query, next_link.as_deref(), &op.token).await?;
     lock(&state.last_diagnosis)
         .get_or_insert_with(DiagnosisRecord::default)
-        .logs = entries.clone();
-    Ok(entries)
+        .keep_log_page(&page, next_link.is_some());
+    Ok(page)
 }
 
 /// Writes what Diagnose shows as HTML and JSON into the data folder's `reports/`

@@ -25,7 +25,8 @@ import type { PreviewExported } from './PreviewExported';
 import type { PreviewProgress } from './PreviewProgress';
 import type { PreviewReport } from './PreviewReport';
 import type { ProvisionOnDemandOutcome } from './ProvisionOnDemandOutcome';
-import type { ProvisioningLogEntry } from './ProvisioningLogEntry';
+import type { ProvisioningLogPage } from './ProvisioningLogPage';
+import type { ProvisioningLogQuery } from './ProvisioningLogQuery';
 import type { ProvisioningStarted } from './ProvisioningStarted';
 import type { Secret } from './Secret';
 import type { ServicePrincipal } from './ServicePrincipal';
@@ -61,9 +62,9 @@ export const runDiagnosis = (operationId: string, target: DiagnoseTarget, writeC
 /** The configured job's state and quarantine, kept for the report. */
 export const diagnoseJob = (operationId: string): Promise<JobStatus> =>
   call<JobStatus>('diagnose_job', { operationId });
-/** The newest provisioning log entries of the configured app, for one person when `user` is given (matched against the name Entra logged). */
-export const diagnoseLogs = (operationId: string, user: string): Promise<Array<ProvisioningLogEntry>> =>
-  call<Array<ProvisioningLogEntry>>('diagnose_logs', { operationId, user });
+/** One page of the configured app's provisioning logs matching `query` (person by object id, UPN or part of the name; last hour, 24 hours or 7 days; status), newest first with identical repeats folded (`wizard::provisioning_log_page`). `next_link` is the previous page's link to go on from; none starts a new search. What is shown is kept for the report. */
+export const searchProvisioningLogs = (operationId: string, query: ProvisioningLogQuery, nextLink: string | null): Promise<ProvisioningLogPage> =>
+  call<ProvisioningLogPage>('search_provisioning_logs', { operationId, query, nextLink });
 /** Writes what Diagnose shows as HTML and JSON into the data folder's `reports/` (`scim_core::report`, the same report `scim-setup diagnose --report` writes). */
 export const exportReport = (): Promise<ExportedReport> =>
   call<ExportedReport>('export_report');
@@ -163,7 +164,7 @@ export const COMMAND_NAMES = [
   'connector_resolve',
   'run_diagnosis',
   'diagnose_job',
-  'diagnose_logs',
+  'search_provisioning_logs',
   'export_report',
   'entra_sign_in',
   'entra_tenant',

@@ -3,9 +3,9 @@
 import { act, screen } from '@testing-library/react';
 import {
   cancelOperation,
-  diagnoseLogs,
   exportReport,
   runDiagnosis,
+  searchProvisioningLogs,
   type DiagnoseProgress,
   type DiagnoseReport,
 } from '../../ipc';
@@ -71,7 +71,7 @@ describe('Diagnose', () => {
   });
 
   it('reads logs for a person, explains a failure, and shows where the report was written', async () => {
-    vi.mocked(diagnoseLogs).mockRejectedValueOnce(
+    vi.mocked(searchProvisioningLogs).mockRejectedValueOnce(
       problem('signInRequired', 'You are not signed in to Microsoft.', 'Sign in to Microsoft in step 3 (Entra provisioning).', 'Calling Microsoft Graph'),
     );
     vi.mocked(exportReport).mockResolvedValue({
@@ -79,9 +79,13 @@ describe('Diagnose', () => {
       jsonPath: '/data/reports/scim-diagnosis-1.json',
     });
     const { user } = await renderView(<DiagnoseView />);
-    await user.type(screen.getByTestId('diagnose-log-user'), 'ada');
-    await user.click(screen.getByTestId('diagnose-read-logs'));
-    expect(diagnoseLogs).toHaveBeenCalledWith(expect.any(String), 'ada');
+    await user.type(screen.getByTestId('logs-person'), 'ada@contoso.com');
+    await user.click(screen.getByTestId('logs-search'));
+    expect(searchProvisioningLogs).toHaveBeenCalledWith(
+      expect.any(String),
+      { person: 'ada@contoso.com', window: 'last24Hours', status: null },
+      null,
+    );
     expect(await screen.findByTestId('logs-problem-fix')).toHaveTextContent('Sign in to Microsoft in step 3');
 
     await user.click(screen.getByTestId('diagnose-export'));
@@ -90,28 +94,38 @@ describe('Diagnose', () => {
     expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.json');
     expect(await seriousAxeViolations()).toEqual([]);
   });
+
   it('explains a logged failure in Unity’s terms, with Entra’s message behind a disclosure', async () => {
     const raw = 'SCIM error: {"status":"400","detail":"Domain fabrikam.com is not validated"}';
-    vi.mocked(diagnoseLogs).mockResolvedValueOnce([
-      {
-        id: 'log-1',
-        activityDateTime: '2026-11-30T07:00:00Z',
-        sourceDisplayName: 'Ann Vance',
-        provisioningAction: 'create',
-        status: 'failure',
-        errorCode: 'SystemForCrossDomainIdentityManagementBadRequest',
-        reason: raw,
-        steps: [],
-        onDemand: true,
-        unity: {
-          case: 'domainNotValidated',
-          cause: 'Unity has not validated the domain fabrikam.com.',
-          fix: 'Validate fabrikam.com in the Unity Dashboard.',
+    vi.mocked(searchProvisioningLogs).mockResolvedValueOnce({
+      groups: [
+        {
+          count: 1,
+          firstAt: '2026-11-30T07:00:00Z',
+          entry: {
+            id: 'log-1',
+            activityDateTime: '2026-11-30T07:00:00Z',
+            sourceDisplayName: 'Ann Vance',
+            provisioningAction: 'create',
+            status: 'failure',
+            errorCode: 'SystemForCrossDomainIdentityManagementBadRequest',
+            reason: raw,
+            steps: [],
+            onDemand: true,
+            unity: {
+              case: 'domainNotValidated',
+              cause: 'Unity has not validated the domain fabrikam.com.',
+              fix: 'Validate fabrikam.com in the Unity Dashboard.',
+            },
+          },
         },
-      },
-    ]);
+      ],
+      entriesRead: 1,
+      nextLink: null,
+      searched: 'for everyone, in the last 24 hours',
+    });
     const { user } = await renderView(<DiagnoseView />);
-    await user.click(screen.getByTestId('diagnose-read-logs'));
+    await user.click(screen.getByTestId('logs-search'));
     expect(await screen.findByTestId('log-unity-cause')).toHaveTextContent('Unity has not validated the domain fabrikam.com.');
     expect(screen.getByText('Entra’s message')).toBeInTheDocument();
   });

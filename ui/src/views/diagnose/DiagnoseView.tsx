@@ -2,7 +2,6 @@
 // Probe a URL and token (or the configured ones) check by check, read the job and its recent
 // provisioning logs for a person, and export a redacted report for a ticket.
 import {
-  Body1,
   Button,
   Checkbox,
   Field,
@@ -15,12 +14,11 @@ import {
 import { useState, type ReactElement } from 'react';
 import {
   diagnoseJob,
-  diagnoseLogs,
   exportReport,
   runDiagnosis,
+  searchProvisioningLogs,
   type DiagnoseReport,
   type ExportedReport,
-  type ProvisioningLogEntry,
 } from '../../ipc';
 import { CheckList } from '../common/CheckList';
 import { CopyButton } from '../common/CopyButton';
@@ -33,18 +31,12 @@ import { useChecks } from '../common/useChecks';
 import { useOperation } from '../common/useOperation';
 import { useReveal } from '../common/useReveal';
 import { ViewPage } from '../common/ViewPage';
-import { LogReason } from './LogReason';
+import { LogSearch } from './LogSearch';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
   row: { display: 'flex', alignItems: 'flex-end', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
   grow: { flexGrow: 1, minWidth: '280px' },
-  table: {
-    borderCollapse: 'collapse',
-    width: '100%',
-    fontSize: tokens.fontSizeBase200,
-    '& th, & td': { textAlign: 'start', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, verticalAlign: 'top', borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
-  },
   results: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
   path: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
 });
@@ -60,8 +52,6 @@ export function DiagnoseView(): ReactElement {
   const checks = useChecks();
   const run = useOperation<DiagnoseReport>('Diagnosing the SCIM endpoint');
   const [showJob, setShowJob] = useState(false);
-  const [user, setUser] = useState('');
-  const logs = useOperation<ProvisioningLogEntry[]>('Reading the provisioning logs');
   const exported = useOperation<ExportedReport>('Exporting the report');
 
   const reveal = useReveal<HTMLDivElement>(run.result ?? run.problem);
@@ -150,7 +140,7 @@ export function DiagnoseView(): ReactElement {
         </div>
       </Panel>
 
-      <Panel title="The provisioning job and its logs" intro="For the app set up in step 3: its state and quarantine, and what Entra logged for a person.">
+      <Panel title="The provisioning job and its logs" intro="For the app set up in step 3: its state and quarantine, and what Entra logged, by person, time and status.">
         {showJob ? (
           <JobCard load={diagnoseJob} refreshEvery={0} />
         ) : (
@@ -160,48 +150,7 @@ export function DiagnoseView(): ReactElement {
             </Button>
           </div>
         )}
-        <form
-          className={styles.row}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void logs.run((id) => diagnoseLogs(id, user));
-          }}
-        >
-          <Field label="Person (name or user principal name; empty for everyone)" className={styles.grow}>
-            <Input value={user} onChange={(_e, data) => setUser(data.value)} data-testid="diagnose-log-user" />
-          </Field>
-          <Button type="submit" disabled={logs.running} data-testid="diagnose-read-logs">
-            Read recent logs
-          </Button>
-        </form>
-        {logs.result && logs.result.length === 0 && <Body1>No provisioning log entries{user.trim() ? ` for “${user.trim()}”` : ''} yet.</Body1>}
-        {logs.result && logs.result.length > 0 && (
-          <table className={styles.table} data-testid="diagnose-logs">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {logs.result.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{new Date(entry.activityDateTime).toLocaleString()}</td>
-                  <td>{entry.sourceDisplayName ?? ''}</td>
-                  <td>{entry.provisioningAction ?? ''}</td>
-                  <td>{entry.status ?? ''}</td>
-                  <td>
-                    <LogReason entry={entry} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {logs.problem && <ProblemBar problem={logs.problem} testId="logs-problem" />}
+        <LogSearch load={searchProvisioningLogs} />
       </Panel>
 
       <Panel title="Report for a ticket" intro="HTML for people and JSON for tickets, with the app version, profile, timings and request ids. Tokens appear only as their last four characters.">
