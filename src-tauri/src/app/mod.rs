@@ -4,6 +4,7 @@
 mod cloud;
 mod command_table;
 mod commands;
+mod desktop;
 mod info;
 #[cfg(test)]
 mod round_trips;
@@ -28,6 +29,7 @@ pub fn run(global: GlobalArgs) -> ExitCode {
     };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             use tauri::Manager;
             use tauri_plugin_opener::OpenerExt;
@@ -38,8 +40,9 @@ pub fn run(global: GlobalArgs) -> ExitCode {
                     .open_url(url, None::<&str>)
                     .map_err(|err| err.to_string())
             });
-            let mut state =
-                state::AppState::new(cloud, opener).map_err(|problem| problem.to_string())?;
+            let desktop = Arc::new(desktop::SystemDesktop(app.handle().clone()));
+            let mut state = state::AppState::new(cloud, opener, desktop)
+                .map_err(|problem| problem.to_string())?;
             state.startup_problems.extend(startup_problem);
             if let Some(recovery) = state.ctx.journal.recovery() {
                 let notice = scim_core::startup::StartupProblem::journal_set_aside(recovery);

@@ -24,6 +24,7 @@ type ChannelLog = Arc<Mutex<Vec<(u32, Value)>>>;
 struct Window {
     webview: WebviewWindow<MockRuntime>,
     channels: ChannelLog,
+    desktop: Arc<FakeDesktop>,
     _app: tauri::App<MockRuntime>,
     _data: tempfile::TempDir,
 }
@@ -43,7 +44,11 @@ fn window_labelled(label: &str) -> Window {
     };
     let cloud = tauri::async_runtime::block_on(ActiveCloud::resolve(&global)).expect("sandbox");
     let opener: Opener = std::sync::Arc::new(|_: &str| Ok(()));
-    let state = AppState::new(cloud, opener).expect("state");
+    let desktop = Arc::new(FakeDesktop {
+        answer: data.path().join("chosen"),
+        opened: Mutex::default(),
+    });
+    let state = AppState::new(cloud, opener, desktop.clone()).expect("state");
     let channels = ChannelLog::default();
     let log = channels.clone();
     let app = mock_builder()
@@ -65,8 +70,49 @@ fn window_labelled(label: &str) -> Window {
     Window {
         webview,
         channels,
+        desktop,
         _app: app,
         _data: data,
+    }
+}
+
+/// The desktop of a test: a dialog answers `answer` with the offered extension (Save as…)
+/// or `.json` (the profile picker); folders shown in the file manager are noted.
+struct FakeDesktop {
+    answer: std::path::PathBuf,
+    opened: Mutex<Vec<std::path::PathBuf>>,
+}
+
+impl super::desktop::Desktop for FakeDesktop {
+    fn save_file(
+        &self,
+        _title: &str,
+        _folder: &std::path::Path,
+        file_name: &str,
+        _kinds: &[super::desktop::FileKind],
+    ) -> Option<std::path::PathBuf> {
+        let extension = std::path::Path::new(file_name).extension()?;
+        Some(self.answer.with_extension(extension))
+    }
+
+    fn pick_file(
+        &self,
+        _title: &str,
+        kind: super::desktop::FileKind,
+    ) -> Option<std::path::PathBuf> {
+        Some(self.answer.with_extension(kind.extensions[0]))
+    }
+
+    fn open_folder(
+        &self,
+        _action: &str,
+        folder: &std::path::Path,
+    ) -> Result<(), scim_core::Problem> {
+        self.opened
+            .lock()
+            .expect("opened")
+            .push(folder.to_path_buf());
+        Ok(())
     }
 }
 
@@ -360,6 +406,38 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
         "{written}"
     );
     assert!(written["diagnosis"]["checks"].is_array(), "{written}");
+
+    // Save as…: the path comes from the (native) dialog, never from the webview; the HTML
+    // report is written there. Open folder shows the reports folder the app computed, whatever
+    // the webview sends.
+    let saved = invoke(&window, "save_report_as", json!({})).expect("saved");
+    let saved = saved.as_str().expect("a path");
+    assert!(saved.ends_with("chosen.html"), "{saved}");
+    let html = std::fs::read_to_string(saved).expect("the HTML report");
+    assert!(html.contains("<html"), "{html}");
+    let folder = invoke(&window, "open_reports_folder", json!({"path": "/etc"})).expect("opened");
+    let opened = window.desktop.opened.lock().expect("opened").clone();
+    assert_eq!(
+        opened,
+        vec![std::path::PathBuf::from(folder.as_str().expect("folder"))]
+    );
+    assert!(
+        opened[0].ends_with("reports") && opened[0].is_dir(),
+        "{opened:?}"
+    );
+}
+
+#[test]
+fn nothing_to_save_is_said_before_a_dialog_and_the_profile_picker_returns_its_choice() {
+    let window = window();
+    let problem = invoke(&window, "save_report_as", json!({})).expect_err("nothing yet");
+    assert_eq!(problem["kind"], "badInput", "{problem}");
+    assert_eq!(problem["cause"], "There is nothing to export yet.");
+    let chosen = invoke(&window, "choose_profile_file", json!({})).expect("chosen");
+    assert!(
+        chosen.as_str().is_some_and(|p| p.ends_with("chosen.json")),
+        "{chosen}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ use scim_core::Problem;
 use tokio_util::sync::CancellationToken;
 
 use super::cloud::ActiveCloud;
+use super::desktop::Desktop;
 
 pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub cloud: ActiveCloud,
     /// Opens a URL in the system browser (tauri-plugin-opener, from Rust only).
     pub opener: Opener,
+    /// Save and Open dialogs and the file manager, from Rust only.
+    pub desktop: Arc<dyn Desktop>,
     pub ctx: WizardContext,
     pub launcher: Arc<dyn BrowserLauncher>,
     pub operations: Operations,
@@ -50,7 +53,11 @@ impl DiagnosisRecord {
 }
 
 impl AppState {
-    pub fn new(cloud: ActiveCloud, opener: Opener) -> Result<Self, Problem> {
+    pub fn new(
+        cloud: ActiveCloud,
+        opener: Opener,
+        desktop: Arc<dyn Desktop>,
+    ) -> Result<Self, Problem> {
         let secrets = cloud.secret_store()?;
         let http = scim_core::http::HttpConfig {
             total_timeout: cloud.settings.request_timeout(),
@@ -74,6 +81,7 @@ impl AppState {
         Ok(Self {
             cloud,
             opener,
+            desktop,
             ctx,
             launcher,
             operations: Operations::default(),

@@ -50,8 +50,7 @@ fn diagnosis_section(diagnosis: &DiagnoseReport) -> Markup {
         h2 { "Endpoint" }
         p {
             (diagnosis.url) " (token " (diagnosis.token_hint) ") · "
-            (s.passed) " passed, " (s.warned) " warnings, " (s.failed) " failed, "
-            (s.skipped) " skipped · " (diagnosis.elapsed_ms) " ms"
+            (s.in_words()) " · " (diagnosis.elapsed_ms) " ms"
             @if diagnosis.cancelled { " (cancelled)" }
         }
         table {

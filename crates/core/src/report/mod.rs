@@ -151,28 +151,40 @@ impl SupportReport {
         std::fs::write(path, text).map_err(|err| storage(path, err))
     }
 
-    /// Writes the HTML and the JSON side by side into `dir` (created if missing), under a
-    /// name made from the time that never overwrites an earlier report. Says so plainly when
-    /// there is nothing to report yet.
-    pub fn export_into(&self, dir: &Path) -> Result<ExportedReport, Problem> {
-        if !self.has_findings() {
-            return Err(Problem::bad_input(
-                ACTION,
-                "There is nothing to export yet.",
-                "Run a diagnosis (or read the job or its logs) first.",
-            ));
+    /// Fails with a plain `badInput` when there is nothing to report yet (no diagnosis, job
+    /// or logs read), before anyone is asked where to save it.
+    pub fn require_findings(&self) -> Result<(), Problem> {
+        if self.has_findings() {
+            return Ok(());
         }
-        let json = self.to_json()?;
-        let html = self.to_html()?;
-        std::fs::create_dir_all(dir).map_err(|err| storage(dir, err))?;
-        let stem = format!(
+        Err(Problem::bad_input(
+            ACTION,
+            "There is nothing to export yet.",
+            "Run a diagnosis (or read the job or its logs) first.",
+        ))
+    }
+
+    /// "scim-diagnosis-20261130-101500": the file name, without extension, made from the time
+    /// the report was generated.
+    pub fn file_stem(&self) -> String {
+        format!(
             "scim-diagnosis-{}",
             self.generated_at
                 .replace([':', '-'], "")
                 .replace('T', "-")
                 .trim_end_matches('Z')
-        );
-        let json_path = unique(dir, &stem);
+        )
+    }
+
+    /// Writes the HTML and the JSON side by side into `dir` (created if missing), under a
+    /// name made from the time that never overwrites an earlier report. Says so plainly when
+    /// there is nothing to report yet.
+    pub fn export_into(&self, dir: &Path) -> Result<ExportedReport, Problem> {
+        self.require_findings()?;
+        let json = self.to_json()?;
+        let html = self.to_html()?;
+        ensure_folder(dir)?;
+        let json_path = unique(dir, &self.file_stem());
         let html_path = json_path.with_extension("html");
         std::fs::write(&json_path, json).map_err(|err| storage(&json_path, err))?;
         std::fs::write(&html_path, html).map_err(|err| storage(&html_path, err))?;
@@ -181,6 +193,11 @@ impl SupportReport {
             json_path: json_path.display().to_string(),
         })
     }
+}
+
+/// Creates the reports folder `dir` when it is missing, so it can be written to or opened.
+pub fn ensure_folder(dir: &Path) -> Result<(), Problem> {
+    std::fs::create_dir_all(dir).map_err(|err| storage(dir, err))
 }
 
 /// `dir/stem.json`, or `dir/stem-2.json`, … when that (or its `.html` twin) exists.

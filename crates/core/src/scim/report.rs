@@ -216,6 +216,22 @@ pub struct DiagnoseSummary {
     pub skipped: u32,
 }
 
+impl DiagnoseSummary {
+    /// "20 passed, 1 warning, 0 failed, 0 skipped": the counts in words, "warning" in the
+    /// singular for one.
+    pub fn in_words(&self) -> String {
+        let warnings = if self.warned == 1 {
+            "warning"
+        } else {
+            "warnings"
+        };
+        format!(
+            "{} passed, {} {warnings}, {} failed, {} skipped",
+            self.passed, self.warned, self.failed, self.skipped
+        )
+    }
+}
+
 /// The whole diagnosis: what the window shows, `--json` prints and support attaches to a ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -275,11 +291,8 @@ impl DiagnoseReport {
         }
         let s = &self.summary;
         out.push_str(&format!(
-            "\n{} passed, {} warnings, {} failed, {} skipped in {} ms{}\n",
-            s.passed,
-            s.warned,
-            s.failed,
-            s.skipped,
+            "\n{} in {} ms{}\n",
+            s.in_words(),
             self.elapsed_ms,
             if self.cancelled { " (cancelled)" } else { "" }
         ));
@@ -326,6 +339,19 @@ mod tests {
         id: "a-check",
         title: "A check",
     };
+
+    #[test]
+    fn one_warning_is_said_in_the_singular() {
+        let one = DiagnoseSummary {
+            passed: 20,
+            warned: 1,
+            failed: 0,
+            skipped: 0,
+        };
+        assert_eq!(one.in_words(), "20 passed, 1 warning, 0 failed, 0 skipped");
+        let two = DiagnoseSummary { warned: 2, ..one };
+        assert_eq!(two.in_words(), "20 passed, 2 warnings, 0 failed, 0 skipped");
+    }
 
     #[test]
     fn outcome_serializes_flat_into_the_check() {

@@ -12,6 +12,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::channel_sink;
+use crate::app::desktop::FileKind;
 use crate::app::state::{lock, AppState, DiagnosisRecord};
 use scim_core::report::{ExportedReport, SupportReport};
 
@@ -76,11 +77,57 @@ pub async fn search_provisioning_logs(
 /// (`scim_core::report`, the same report `scim-setup diagnose --report` writes).
 #[tauri::command]
 pub fn export_report(state: State<'_, AppState>) -> Result<ExportedReport, Problem> {
+    support_report(&state).export_into(&state.cloud.reports_dir())
+}
+
+/// Save as…: the system's Save dialog, shown from Rust and starting in the reports folder,
+/// then what Diagnose shows is written where the person chose, as HTML or JSON by the name's
+/// extension. The webview names no path. `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn save_report_as(state: State<'_, AppState>) -> Result<Option<String>, Problem> {
+    let report = support_report(&state);
+    report.require_findings()?;
+    let name = format!("{}.html", report.file_stem());
+    let folder = state.cloud.reports_dir();
+    let chosen = state
+        .desktop
+        .save_file("Save the report as", &folder, &name, &REPORT_KINDS);
+    let Some(path) = chosen else { return Ok(None) };
+    report.write_to(&path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Opens the reports folder (the data folder's `reports/`, created when missing) in the file
+/// manager, from Rust: the folder is the one the app computed, never a path from the webview.
+#[tauri::command]
+pub fn open_reports_folder(state: State<'_, AppState>) -> Result<String, Problem> {
+    let folder = state.cloud.reports_dir();
+    scim_core::report::ensure_folder(&folder)?;
+    state
+        .desktop
+        .open_folder("Opening the reports folder", &folder)?;
+    Ok(folder.display().to_string())
+}
+
+/// The report of what Diagnose shows now: the last diagnosis, job and log rows, the log's tail.
+fn support_report(state: &AppState) -> SupportReport {
     let record = lock(&state.last_diagnosis).clone().unwrap_or_default();
     let mut report = SupportReport::for_context(env!("CARGO_PKG_VERSION"), &state.ctx);
     report.diagnosis = record.report;
     report.job = record.job;
     report.provisioning_logs = record.logs;
     report.log_tail = scim_core::logging::report_log_tail(&state.cloud.data_dir);
-    report.export_into(&state.cloud.reports_dir())
+    report
 }
+
+/// What Save as… offers: HTML for people, JSON for tickets.
+const REPORT_KINDS: [FileKind; 2] = [
+    FileKind {
+        name: "HTML report",
+        extensions: &["html"],
+    },
+    FileKind {
+        name: "JSON report",
+        extensions: &["json"],
+    },
+];

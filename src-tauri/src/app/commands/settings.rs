@@ -7,6 +7,7 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
+use crate::app::desktop::FileKind;
 use crate::app::settings_file::WindowSettings;
 use crate::app::state::AppState;
 
@@ -56,6 +57,18 @@ pub fn sign_out_plan(
     scope: SignOutScope,
 ) -> Result<SignOutOutcome, Problem> {
     scim_core::wizard::plan_sign_out(&state.ctx, scope)
+}
+
+/// A file picker for a custom cloud profile (JSON), shown from Rust; the chosen path goes
+/// back into the Settings form, which saves it like a typed one. `None` when cancelled.
+#[tauri::command]
+pub async fn choose_profile_file(state: State<'_, AppState>) -> Result<Option<String>, Problem> {
+    let kind = FileKind {
+        name: "Cloud profile (JSON)",
+        extensions: &["json"],
+    };
+    let chosen = state.desktop.pick_file("Choose a cloud profile", kind);
+    Ok(chosen.map(|path| path.display().to_string()))
 }
 
 /// Forgets the sign-ins in `scope` (keychain entries and the journal's marks of the steps

@@ -68,6 +68,12 @@ export const searchProvisioningLogs = (operationId: string, query: ProvisioningL
 /** Writes what Diagnose shows as HTML and JSON into the data folder's `reports/` (`scim_core::report`, the same report `scim-setup diagnose --report` writes). */
 export const exportReport = (): Promise<ExportedReport> =>
   call<ExportedReport>('export_report');
+/** Save as…: the system's Save dialog, shown from Rust and starting in the reports folder, then what Diagnose shows is written where the person chose, as HTML or JSON by the name's extension. The webview names no path. `None` when the dialog was cancelled. */
+export const saveReportAs = (): Promise<string | null> =>
+  call<string | null>('save_report_as');
+/** Opens the reports folder (the data folder's `reports/`, created when missing) in the file manager, from Rust: the folder is the one the app computed, never a path from the webview. */
+export const openReportsFolder = (): Promise<string> =>
+  call<string>('open_reports_folder');
 
 // commands/entra.rs
 /** Signs in (the saved session first, when it was made at the same tenant) at `tenant`: `organizations`, a verified domain or a tenant ID (`None` or blank keeps the current choice); a device code arrives as a `deviceCode` event. Errors: `badInput` for a tenant that cannot be one (an e-mail address, a URL, `common`); the sign-in's Problems. */
@@ -166,6 +172,8 @@ export const COMMAND_NAMES = [
   'diagnose_job',
   'search_provisioning_logs',
   'export_report',
+  'save_report_as',
+  'open_reports_folder',
   'entra_sign_in',
   'entra_tenant',
   'entra_account',

@@ -4,7 +4,9 @@ import { act, screen } from '@testing-library/react';
 import {
   cancelOperation,
   exportReport,
+  openReportsFolder,
   runDiagnosis,
+  saveReportAs,
   searchProvisioningLogs,
   type DiagnoseProgress,
   type DiagnoseReport,
@@ -93,6 +95,25 @@ describe('Diagnose', () => {
     expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.html');
     expect(paths).toHaveTextContent('/data/reports/scim-diagnosis-1.json');
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('saves the report where the system’s Save dialog says, and opens the reports folder', async () => {
+    vi.mocked(saveReportAs).mockResolvedValueOnce(null).mockResolvedValueOnce('/home/ann/ticket-4711.html');
+    vi.mocked(openReportsFolder).mockRejectedValueOnce(
+      problem('server', 'The file manager could not be opened: no handler.', 'Open /data/reports yourself.', 'Opening the reports folder'),
+    );
+    const { user } = await renderView(<DiagnoseView />);
+    // Cancelled in the dialog: nothing is said.
+    await user.click(screen.getByTestId('diagnose-save-as'));
+    expect(saveReportAs).toHaveBeenCalledWith();
+    expect(screen.queryByTestId('diagnose-saved-path')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('diagnose-save-as'));
+    expect(await screen.findByTestId('diagnose-saved-path')).toHaveTextContent('/home/ann/ticket-4711.html');
+    // The folder is the app's own: the window passes no path.
+    await user.click(screen.getByTestId('diagnose-open-folder'));
+    expect(openReportsFolder).toHaveBeenCalledWith();
+    expect(await screen.findByTestId('export-problem-fix')).toHaveTextContent('Open /data/reports yourself.');
+    expect(screen.queryByTestId('diagnose-saved-path')).not.toBeInTheDocument();
   });
 
   it('explains a logged failure in Unity’s terms, with Entra’s message behind a disclosure', async () => {

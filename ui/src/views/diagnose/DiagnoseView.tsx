@@ -15,7 +15,9 @@ import { useState, type ReactElement } from 'react';
 import {
   diagnoseJob,
   exportReport,
+  openReportsFolder,
   runDiagnosis,
+  saveReportAs,
   searchProvisioningLogs,
   type DiagnoseReport,
   type ExportedReport,
@@ -53,6 +55,13 @@ export function DiagnoseView(): ReactElement {
   const run = useOperation<DiagnoseReport>('Diagnosing the SCIM endpoint');
   const [showJob, setShowJob] = useState(false);
   const exported = useOperation<ExportedReport>('Exporting the report');
+  const savedAs = useOperation<string | null>('Saving the report');
+  const folder = useOperation<string>('Opening the reports folder');
+  // One answer about the report at a time: a new click clears what the last one said.
+  const report = (work: () => Promise<unknown>) => {
+    for (const operation of [exported, savedAs, folder]) if (!operation.running) operation.reset();
+    void work();
+  };
 
   const reveal = useReveal<HTMLDivElement>(run.result ?? run.problem);
   // Results belong to the target they were about: changing the target clears them.
@@ -154,9 +163,15 @@ export function DiagnoseView(): ReactElement {
       </Panel>
 
       <Panel title="Report for a ticket" intro="HTML for people and JSON for tickets, with the app version, profile, timings and request ids. Tokens appear only as their last four characters.">
-        <div>
-          <Button onClick={() => void exported.run(() => exportReport())} disabled={exported.running} data-testid="diagnose-export">
+        <div className={styles.row}>
+          <Button onClick={() => report(() => exported.run(() => exportReport()))} disabled={exported.running} data-testid="diagnose-export">
             Export the report
+          </Button>
+          <Button onClick={() => report(() => savedAs.run(() => saveReportAs()))} disabled={savedAs.running} data-testid="diagnose-save-as">
+            Save as…
+          </Button>
+          <Button onClick={() => report(() => folder.run(() => openReportsFolder()))} disabled={folder.running} data-testid="diagnose-open-folder">
+            Open the reports folder
           </Button>
         </div>
         {exported.result && (
@@ -168,7 +183,14 @@ export function DiagnoseView(): ReactElement {
             </CopyButton>
           </SuccessBar>
         )}
-        {exported.problem && <ProblemBar problem={exported.problem} testId="export-problem" />}
+        {savedAs.result && (
+          <SuccessBar title="Report saved" testId="diagnose-saved-path">
+            <div className={styles.path}>{savedAs.result}</div>
+          </SuccessBar>
+        )}
+        {[exported, savedAs, folder].map(
+          (operation, index) => operation.problem && <ProblemBar key={index} problem={operation.problem} testId="export-problem" />,
+        )}
       </Panel>
     </ViewPage>
   );

@@ -1,7 +1,7 @@
 // Settings: choosing another profile is saved for the next launch; a bad choice is explained;
 // signing out says what was removed from the keychain.
 import { screen } from '@testing-library/react';
-import { settingsGet, settingsSave, signOut, signOutPlan, type SettingsView as Settings } from '../../ipc';
+import { chooseProfileFile, settingsGet, settingsSave, signOut, signOutPlan, type SettingsView as Settings } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
 import { appInfoFixture } from '../../test/appInfoFixture';
 import { problem, renderView } from '../../test/renderView';
@@ -51,5 +51,22 @@ describe('Settings', () => {
     await user.type(screen.getByRole('textbox', { name: /Profile file/ }), '/nowhere.json');
     await user.click(screen.getByTestId('settings-save'));
     expect(await screen.findByTestId('settings-problem-cause')).toHaveTextContent('Could not read /nowhere.json');
+  });
+
+  it('fills the custom profile path from the system’s file picker and saves it', async () => {
+    vi.mocked(settingsGet).mockResolvedValue(VIEW);
+    vi.mocked(settingsSave).mockResolvedValue(VIEW);
+    vi.mocked(chooseProfileFile).mockResolvedValueOnce(null).mockResolvedValueOnce('/home/ann/profiles/contoso.json');
+    const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
+    await user.click(await screen.findByRole('radio', { name: 'A custom profile file' }));
+    const path = screen.getByRole('textbox', { name: /Profile file/ });
+    // Cancelled: the field keeps what it had.
+    await user.click(screen.getByTestId('settings-profile-choose'));
+    expect(path).toHaveValue('');
+    await user.click(screen.getByTestId('settings-profile-choose'));
+    expect(path).toHaveValue('/home/ann/profiles/contoso.json');
+    await user.click(screen.getByTestId('settings-save'));
+    expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ profile: 'custom', customProfilePath: '/home/ann/profiles/contoso.json' }));
+    expect(await seriousAxeViolations()).toEqual([]);
   });
 });

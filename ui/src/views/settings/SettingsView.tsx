@@ -19,6 +19,7 @@ import {
 import { Fragment, useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import {
+  chooseProfileFile,
   settingsGet,
   settingsSave,
   signOut,
@@ -156,6 +157,7 @@ const PROFILES: { value: string; label: string }[] = [
 const useFormStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
   row: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalM },
+  grow: { flexGrow: 1 },
 });
 
 function SettingsForm(): ReactElement {
@@ -183,6 +185,16 @@ function SettingsForm(): ReactElement {
   const update = (change: Partial<WindowSettings>) => {
     setSaved(false);
     setDraft((current) => ({ ...current, ...change }));
+  };
+
+  // The system's file picker, shown by Rust; only the chosen path comes back.
+  const choose = async () => {
+    try {
+      const chosen = await chooseProfileFile();
+      if (chosen) update({ customProfilePath: chosen });
+    } catch (error) {
+      setProblem(toProblem(error, 'Choosing a profile file'));
+    }
   };
 
   const save = async () => {
@@ -222,8 +234,19 @@ function SettingsForm(): ReactElement {
           ))}
         </RadioGroup>
         {draft.profile === 'custom' && (
-          <Field label="Profile file (JSON)" required>
-            <Input value={draft.customProfilePath ?? ''} onChange={(_e, data) => update({ customProfilePath: data.value })} />
+          <Field label="Profile file (JSON)" required hint="A cloud profile as `scim-setup sandbox` prints it: the sign-in, Graph and Unity addresses and the client IDs.">
+            {/* Fluent's Input takes its label and hint from the Field around this row. */}
+            <div className={styles.row}>
+              <Input
+                className={styles.grow}
+                value={draft.customProfilePath ?? ''}
+                onChange={(_e, data) => update({ customProfilePath: data.value })}
+                data-testid="settings-profile-path"
+              />
+              <Button onClick={() => void choose()} data-testid="settings-profile-choose">
+                Choose…
+              </Button>
+            </div>
           </Field>
         )}
         <Field label="Microsoft client (application) ID" hint="Leave empty for the profile’s default public client.">
