@@ -1,5 +1,6 @@
 // The wizard's steps as a person takes them in the real window, shared by the journeys.
 import assert from 'node:assert/strict';
+import { Key } from 'webdriverio';
 import { byTestId } from './session.mjs';
 
 const LONG = 60_000;
@@ -50,6 +51,17 @@ export async function typeInto(browser, id, value) {
   const element = await browser.$(byTestId(id));
   await element.waitForDisplayed({ timeout: LONG });
   await element.setValue(value);
+}
+
+/** Replaces what a filled field says as a person does: select all, delete, type. (WebDriver's
+ * Element Clear empties the DOM value behind React's back, which puts the old text back.) */
+export async function retype(browser, id, value) {
+  const element = await browser.$(byTestId(id));
+  await element.waitForDisplayed({ timeout: LONG });
+  await element.click();
+  await browser.keys([Key.Ctrl, 'a']);
+  await browser.keys([Key.Backspace]);
+  await element.addValue(value);
 }
 
 /** Step 1 on the API road: sign in (simulated), then the service account and token. */

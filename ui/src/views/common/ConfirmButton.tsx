@@ -47,7 +47,9 @@ export function ConfirmButton({
     <Dialog open={open} onOpenChange={(_event, data) => setOpen(data.open)}>
       <DialogTrigger disableButtonEnhancement>
         <Button appearance={appearance} size={size} icon={icon} disabled={disabled} data-testid={testId}>
-          {children}
+          {/* In its own element: Fluent's Button clips its overflow, and WebKitGTK's WebDriver
+              reads a bare text node inside such a button as hidden (an empty label). */}
+          <span>{children}</span>
         </Button>
       </DialogTrigger>
       <DialogSurface data-testid={testId ? `${testId}-dialog` : undefined}>

@@ -161,11 +161,11 @@ export function LogSearch({ load }: { load: LoadLogPage }): ReactElement {
                 <tr key={group.entry.id} data-testid="logs-row" data-count={group.count}>
                   <td>{whenText(group)}</td>
                   <td>
-                    {group.entry.sourceDisplayName ?? group.entry.sourceId ?? ''}
+                    <span data-testid="logs-who">{group.entry.sourceDisplayName ?? group.entry.sourceId ?? ''}</span>
                     {group.entry.onDemand && (
                       <>
                         {' '}
-                        <Badge appearance="tint" size="small">
+                        <Badge appearance="tint" size="small" data-testid="logs-on-demand">
                           on demand
                         </Badge>
                       </>

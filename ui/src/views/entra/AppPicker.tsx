@@ -26,7 +26,9 @@ export function AppPicker({ search, onSearch, selected, onSelect, createAction }
   const text = useDebounced(search.trim(), 300);
   const [apps, setApps] = useState<ServicePrincipal[] | undefined>();
   const [searching, setSearching] = useState(false);
-  const [problem, setProblem] = useState<Problem | undefined>();
+  // A failed search, with the text it was about: shown only while the box still says that.
+  const [failed, setFailed] = useState<{ text: string; problem: Problem } | undefined>();
+  const problem = failed && failed.text === search.trim() ? failed.problem : undefined;
 
   useEffect(() => {
     if (!text) return;
@@ -38,12 +40,12 @@ export function AppPicker({ search, onSearch, selected, onSelect, createAction }
         (found) => {
           if (!current) return;
           setApps(found);
-          setProblem(undefined);
+          setFailed(undefined);
           setSearching(false);
         },
         (error: unknown) => {
           if (!current) return;
-          setProblem(toProblem(error, 'Searching enterprise apps'));
+          setFailed({ text, problem: toProblem(error, 'Searching enterprise apps') });
           setSearching(false);
         },
       );
