@@ -40,8 +40,13 @@ pub struct SandboxConfig {
     pub users: usize,
     /// Fault SPECs switched on at start, same syntax as `--fault`.
     pub faults: Vec<String>,
-    /// Authorize redirects at once; device codes approve themselves after one pending poll.
+    /// Authorize redirects at once; device codes approve themselves after one pending poll
+    /// and once `device_code_approval_delay` has passed.
     pub auto_consent: bool,
+    /// With `auto_consent`, how long a device code waits before it approves itself: zero for
+    /// tests, a few seconds in the window's embedded sandbox so the code can be seen (a person
+    /// would take that long to type it).
+    pub device_code_approval_delay: Duration,
     /// Compressed Entra sync cycle (the real one is about 40 minutes).
     pub sync_interval: Duration,
     /// provisionOnDemand and audit-log requests allowed per tenant per window.
@@ -55,6 +60,7 @@ impl Default for SandboxConfig {
             users: 200,
             faults: Vec::new(),
             auto_consent: true,
+            device_code_approval_delay: Duration::ZERO,
             sync_interval: Duration::from_secs(2),
             rate_limit: (5, Duration::from_secs(10)),
         }

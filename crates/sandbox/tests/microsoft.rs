@@ -411,6 +411,68 @@ async fn device_code_polling_pending_then_tokens() {
     sb.shutdown().await;
 }
 
+/// The window's embedded sandbox: a device code does not approve itself before the delay,
+/// however often it is polled, so the code stays on screen; typed on the page, it goes at once.
+#[tokio::test]
+async fn an_approval_delay_keeps_a_device_code_pending_until_it_is_entered() {
+    let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig {
+        users: 10,
+        device_code_approval_delay: std::time::Duration::from_secs(3600),
+        ..Default::default()
+    })
+    .await;
+    let authority = s(&profile, "/microsoft/authority");
+    let client_id = s(&profile, "/microsoft/clientId");
+    let dc = json(
+        client()
+            .post(format!("{authority}/organizations/oauth2/v2.0/devicecode"))
+            .form(&[("client_id", client_id.as_str()), ("scope", ALL_SCOPES)])
+            .send()
+            .await
+            .expect("answers"),
+    )
+    .await;
+    let poll = || async {
+        let r = client()
+            .post(format!("{authority}/organizations/oauth2/v2.0/token"))
+            .form(&[
+                ("client_id", client_id.as_str()),
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", s(&dc, "/device_code").as_str()),
+            ])
+            .send()
+            .await
+            .expect("answers");
+        (r.status().as_u16(), json(r).await)
+    };
+    // Polled at the interval it asked for, three times: still pending (without the delay the
+    // second poll already gets tokens).
+    for _ in 0..3 {
+        let (status, body) = poll().await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("authorization_pending")),
+            "{body}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    }
+    let entered = client()
+        .post(s(&dc, "/verification_uri"))
+        .form(&[
+            ("user_code", s(&dc, "/user_code").as_str()),
+            ("decision", "accept"),
+            ("account", "0"),
+        ])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(entered.status(), 200);
+    let (status, body) = poll().await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string());
+    sb.shutdown().await;
+}
+
 #[tokio::test]
 async fn device_code_entered_on_the_page_or_declined() {
     let (sb, profile) = sandbox_with(scim_sandbox::SandboxConfig {

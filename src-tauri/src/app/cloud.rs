@@ -133,7 +133,7 @@ pub fn storage(action: &str, path: &Path, err: std::io::Error) -> Problem {
 
 /// Starts the embedded simulated clouds and reads the profile they publish.
 async fn start_embedded_sandbox() -> Result<(CloudProfile, scim_sandbox::Sandbox), Problem> {
-    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig::default())
+    let sandbox = scim_sandbox::start(embedded_sandbox_config())
         .await
         .map_err(|err| {
             Problem::server(
@@ -150,4 +150,14 @@ async fn start_embedded_sandbox() -> Result<(CloudProfile, scim_sandbox::Sandbox
         )
     })?;
     Ok((profile, sandbox))
+}
+
+/// The window's own sandbox: as the tests' one, except that a device code waits a few seconds
+/// before it approves itself, so the code-on-another-device road shows its code and can be
+/// previewed (typing the code on the sandbox's page approves it at once).
+fn embedded_sandbox_config() -> scim_sandbox::SandboxConfig {
+    scim_sandbox::SandboxConfig {
+        device_code_approval_delay: std::time::Duration::from_secs(8),
+        ..scim_sandbox::SandboxConfig::default()
+    }
 }

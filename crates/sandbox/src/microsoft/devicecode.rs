@@ -1,7 +1,8 @@
 //! Device code flow (entra-graph.md §1.3): the code endpoint, token polling
 //! (`authorization_pending`, `slow_down`, `authorization_declined`, `expired_token`,
 //! `bad_verification_code`) and the page where a person enters the code. In auto-consent mode a
-//! code approves itself (as the admin) on the poll after its first `authorization_pending`.
+//! code approves itself (as the admin) on the poll after its first `authorization_pending`, and
+//! not before `device_code_approval_delay` (the window's sandbox waits, so the code shows).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -66,6 +67,7 @@ pub(super) async fn devicecode(
             client_id: get("client_id").to_string(),
             scopes: Scopes::parse(get("scope")),
             expires: Instant::now() + DEVICE_TTL,
+            issued: Instant::now(),
             polls: 0,
             last_poll: None,
             decision: None,
@@ -116,7 +118,8 @@ pub(super) fn poll(app: &SharedApp, form: &HashMap<String, String>) -> Response 
                 "Polling too fast; wait the interval the devicecode reply gave.",
             );
         }
-        if app.config.auto_consent && grant.decision.is_none() && grant.polls >= 2 {
+        let waited = now.duration_since(grant.issued) >= app.config.device_code_approval_delay;
+        if app.config.auto_consent && grant.decision.is_none() && grant.polls >= 2 && waited {
             grant.decision = Some(Some(0));
         }
         match grant.decision {

@@ -74,6 +74,8 @@ pub(crate) struct DeviceGrant {
     pub client_id: String,
     pub scopes: Scopes,
     pub expires: Instant,
+    /// When the code was given out: auto-consent approves it `device_code_approval_delay` later.
+    pub issued: Instant,
     pub polls: u32,
     pub last_poll: Option<Instant>,
     /// `Some(Some(user))` approved, `Some(None)` declined, `None` still waiting.
