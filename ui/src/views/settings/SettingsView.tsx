@@ -234,7 +234,11 @@ function SettingsForm(): ReactElement {
           ))}
         </RadioGroup>
         {draft.profile === 'custom' && (
-          <Field label="Profile file (JSON)" required hint="A cloud profile as `scim-setup sandbox` prints it: the sign-in, Graph and Unity addresses and the client IDs.">
+          <Field label="Profile file (JSON)" required hint={
+              <>
+                A cloud profile as <code>scim-setup sandbox</code> prints it: the sign-in, Graph and Unity addresses and the client IDs.
+              </>
+            }>
             {/* Fluent's Input takes its label and hint from the Field around this row. */}
             <div className={styles.row}>
               <Input
