@@ -141,6 +141,9 @@ export const settingsSave = (settings: WindowSettings): Promise<SettingsView> =>
 /** What signing out of `scope` would remove (keychain entries held now, journal steps), without removing anything: the text of the confirmation (`wizard::plan_sign_out`). */
 export const signOutPlan = (scope: SignOutScope): Promise<SignOutOutcome> =>
   call<SignOutOutcome>('sign_out_plan', { scope });
+/** A file picker for a custom cloud profile (JSON), shown from Rust; the chosen path goes back into the Settings form, which saves it like a typed one. `None` when cancelled. */
+export const chooseProfileFile = (): Promise<string | null> =>
+  call<string | null>('choose_profile_file');
 /** Forgets the sign-ins in `scope` (keychain entries and the journal's marks of the steps that depend on them), so the next run asks again. */
 export const signOut = (scope: SignOutScope): Promise<SignOutOutcome> =>
   call<SignOutOutcome>('sign_out', { scope });
@@ -193,6 +196,7 @@ export const COMMAND_NAMES = [
   'settings_get',
   'settings_save',
   'sign_out_plan',
+  'choose_profile_file',
   'sign_out',
   'unity_sign_in',
   'unity_ensure_credentials',
