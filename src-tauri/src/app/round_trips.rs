@@ -617,3 +617,98 @@ fn unity_sign_in_then_sign_out_round_trips_through_the_sandbox() {
         "{problem}"
     );
 }
+
+/// Steps 1 to 3 on the API road, up to a started job, as the window calls them (channel ids
+/// from 100 up, so a test's own channels stay apart).
+fn set_up_and_start(window: &Window) {
+    invoke(window, "unity_sign_in", json!({"operationId": "u1"})).expect("unity sign-in");
+    invoke(
+        window,
+        "unity_ensure_credentials",
+        json!({"operationId": "u2", "orgId": null, "onProgress": "__CHANNEL__:100"}),
+    )
+    .expect("credentials");
+    invoke(
+        window,
+        "connector_resolve",
+        json!({"operationId": "c1", "onProgress": "__CHANNEL__:101"}),
+    )
+    .expect("connector");
+    invoke(
+        window,
+        "entra_sign_in",
+        json!({"operationId": "e1", "method": "browser", "onProgress": "__CHANNEL__:102"}),
+    )
+    .expect("microsoft sign-in");
+    invoke(
+        window,
+        "entra_use_app",
+        json!({"operationId": "e2", "name": "Unity", "create": false, "onProgress": "__CHANNEL__:103"}),
+    )
+    .expect("app and job");
+    let started = invoke(
+        window,
+        "entra_save_and_start",
+        json!({"operationId": "e3", "onProgress": "__CHANNEL__:104"}),
+    )
+    .expect("started");
+    assert_eq!(started["started"], true, "{started}");
+}
+
+/// The journal's Entra part, as the window reads it.
+fn entra_journal(window: &Window) -> Value {
+    invoke(window, "journal_state", json!({})).expect("journal")["journal"]["entra"].clone()
+}
+
+#[test]
+fn the_job_card_pauses_starts_restarts_and_changes_the_scope_each_journaled() {
+    let window = window();
+    set_up_and_start(&window);
+    let card = invoke(&window, "entra_job_status", json!({"operationId": "j0"})).expect("card");
+    assert_eq!(card["tenantName"], "Contoso", "the tenant by name: {card}");
+    assert!(card["stateLabel"].as_str().is_some_and(|s| !s.is_empty()));
+
+    let paused =
+        invoke(&window, "pause_provisioning", json!({"operationId": "j1"})).expect("paused");
+    assert_eq!(
+        (&paused["stateLabel"], &paused["nextRunLabel"]),
+        (&json!("Paused"), &json!("Not while paused")),
+        "{paused}"
+    );
+    assert!(entra_journal(&window)["pausedAt"].is_string());
+
+    let resumed =
+        invoke(&window, "resume_provisioning", json!({"operationId": "j2"})).expect("resumed");
+    assert_ne!(resumed["stateLabel"], "Paused", "{resumed}");
+    assert_eq!(resumed["scheduleState"], "Active", "{resumed}");
+    assert_eq!(entra_journal(&window)["pausedAt"], Value::Null);
+
+    let restarted = invoke(
+        &window,
+        "restart_provisioning",
+        json!({"operationId": "j3"}),
+    )
+    .expect("restarted");
+    assert!(restarted["quarantine"].is_null(), "{restarted}");
+    assert!(entra_journal(&window)["restartedAt"].is_string());
+
+    let scoped = invoke(
+        &window,
+        "set_provisioning_scope",
+        json!({"operationId": "j4", "scope": "allUsers"}),
+    )
+    .expect("scope");
+    assert_eq!(scoped["scope"], "allUsers", "{scoped}");
+    assert_eq!(entra_journal(&window)["scope"], "allUsers");
+    let refused = invoke(
+        &window,
+        "set_provisioning_scope",
+        json!({"operationId": "j5", "scope": "everyone"}),
+    )
+    .expect_err("no such scope");
+    assert!(
+        refused.as_str().is_some_and(|m| m.contains("scope")),
+        "{refused}"
+    );
+    assert_eq!(entra_journal(&window)["scope"], "allUsers", "unchanged");
+}

@@ -246,7 +246,8 @@ impl JobStatus {
             String::new()
         };
         let summary = match (code.as_str(), &quarantine) {
-            (_, Some(q)) => format!("In quarantine ({}): {}", q.reason, q.cause),
+            // The reason code stays in `quarantine.reason`, for support; the sentence is words.
+            (_, Some(q)) => format!("In quarantine: {}", q.cause),
             ("NotConfigured", _) => {
                 "Not configured yet: save the tenant URL and token, then start.".to_string()
             }

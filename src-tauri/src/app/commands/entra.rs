@@ -5,9 +5,10 @@
 use scim_core::auth::{DeviceCodePrompt, MicrosoftTenant, SignInMethod};
 use scim_core::entra::types::ServicePrincipal;
 use scim_core::entra::JobStatus;
+use scim_core::wizard::job_control::job_overview;
 use scim_core::wizard::{
-    ensure_enterprise_app, ensure_provisioning_job, read_job_status, reporting_retry_waits,
-    save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
+    ensure_enterprise_app, ensure_provisioning_job, reporting_retry_waits, save_credentials,
+    start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
     ProvisioningJobOutcome, StepId, TestConnectionOutcome, WizardProgress,
 };
 use scim_core::Problem;
@@ -151,7 +152,8 @@ pub async fn entra_save_and_start(
     Ok(ProvisioningStarted { status, started })
 }
 
-/// Step 3's job card: the synchronization job's state, schedule, last cycle and quarantine.
+/// Step 3's job card: the synchronization job's state, schedule, next cycle, quarantine,
+/// scope, the tenant's name and what the last cycle did (`wizard::job_control::job_overview`).
 #[tauri::command]
 pub async fn entra_job_status(
     state: State<'_, AppState>,
@@ -159,5 +161,5 @@ pub async fn entra_job_status(
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
     let graph = state.ctx.graph(&op.token).await?;
-    read_job_status(&state.ctx, &graph, &op.token).await
+    job_overview(&state.ctx, &graph, &op.token).await
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod connector;
 pub mod diagnose;
 pub mod entra;
+pub mod job;
 pub mod journal;
 pub mod preview;
 pub mod provision;

@@ -27,6 +27,7 @@ import type { PreviewReport } from './PreviewReport';
 import type { ProvisionOnDemandOutcome } from './ProvisionOnDemandOutcome';
 import type { ProvisioningLogPage } from './ProvisioningLogPage';
 import type { ProvisioningLogQuery } from './ProvisioningLogQuery';
+import type { ProvisioningScope } from './ProvisioningScope';
 import type { ProvisioningStarted } from './ProvisioningStarted';
 import type { Secret } from './Secret';
 import type { ServicePrincipal } from './ServicePrincipal';
@@ -97,9 +98,23 @@ export const entraTestConnection = (operationId: string, onProgress: (event: Wiz
 /** Step 3: saves the URL and token as the job's secrets, then starts the synchronization job (`wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does). */
 export const entraSaveAndStart = (operationId: string, onProgress: (event: WizardProgress) => void): Promise<ProvisioningStarted> =>
   call<ProvisioningStarted>('entra_save_and_start', { operationId, onProgress: channel(onProgress) });
-/** Step 3's job card: the synchronization job's state, schedule, last cycle and quarantine. */
+/** Step 3's job card: the synchronization job's state, schedule, next cycle, quarantine, scope, the tenant's name and what the last cycle did (`wizard::job_control::job_overview`). */
 export const entraJobStatus = (operationId: string): Promise<JobStatus> =>
   call<JobStatus>('entra_job_status', { operationId });
+
+// commands/job.rs
+/** Pauses provisioning (`wizard::job_control::pause_provisioning`): no more cycles until Start; a running cycle finishes, nothing is removed from Unity. */
+export const pauseProvisioning = (operationId: string): Promise<JobStatus> =>
+  call<JobStatus>('pause_provisioning', { operationId });
+/** Starts or resumes provisioning (`wizard::job_control::resume_provisioning`), lifting a quarantine first. */
+export const resumeProvisioning = (operationId: string): Promise<JobStatus> =>
+  call<JobStatus>('resume_provisioning', { operationId });
+/** Restarts provisioning (`wizard::job_control::restart_provisioning`): clears the watermark, the escrows and a quarantine; a full cycle over everyone in scope follows. */
+export const restartProvisioning = (operationId: string): Promise<JobStatus> =>
+  call<JobStatus>('restart_provisioning', { operationId });
+/** Changes who the job provisions, assigned users and groups or all users (`wizard::job_control::set_provisioning_scope`, saved with the tenant URL and token). */
+export const setProvisioningScope = (operationId: string, scope: ProvisioningScope): Promise<JobStatus> =>
+  call<JobStatus>('set_provisioning_scope', { operationId, scope });
 
 // commands/journal.rs
 /** The journal, the window step to resume at and each step's status. */
@@ -185,6 +200,10 @@ export const COMMAND_NAMES = [
   'entra_test_connection',
   'entra_save_and_start',
   'entra_job_status',
+  'pause_provisioning',
+  'resume_provisioning',
+  'restart_provisioning',
+  'set_provisioning_scope',
   'journal_state',
   'check_prerequisites',
   'preview_provisioning',

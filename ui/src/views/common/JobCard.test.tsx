@@ -60,7 +60,6 @@ describe('JobCard', () => {
     expect(screen.getByTestId('job-next-run')).toHaveTextContent('Not while paused');
     expect(screen.getByTestId('job-action-done')).toHaveTextContent('Paused');
     expect(screen.getByTestId('job-start')).toBeInTheDocument();
-    expect(screen.queryByTestId('job-pause')).not.toBeInTheDocument();
 
     await user.click(screen.getByTestId('job-restart'));
     expect(await screen.findByTestId('job-restart-dialog')).toHaveTextContent('watermark');
@@ -87,5 +86,68 @@ describe('JobCard', () => {
     await user.click(screen.getByTestId('job-scope-save-confirm'));
     await waitFor(() => expect(actions.setScope).toHaveBeenCalledWith(expect.any(String), 'allUsers'));
     await waitFor(() => expect(screen.getByTestId('job-scope')).toHaveTextContent('All users and groups'));
+  });
+
+  it('says a quarantine in plain words with its fix, and Start lifts it after a confirmation', async () => {
+    const user = userEvent.setup();
+    const quarantined = job({
+      code: 'Quarantine',
+      stateLabel: 'In quarantine',
+      summary: 'In quarantine: the SCIM endpoint refused Entra’s credentials.',
+      quarantine: {
+        reason: 'EncounteredQuarantineException',
+        cause: 'The SCIM endpoint refused Entra’s credentials (the token is revoked or expired).',
+        fix: 'Create a new bearer token, save the credentials, then restart the job.',
+        currentBegan: '2026-11-28T22:00:00Z',
+      },
+    });
+    const actions: JobActions = { pause: vi.fn(), start: vi.fn(async () => job()), restart: vi.fn(), setScope: vi.fn() };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => quarantined} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    expect(await screen.findByTestId('job-state')).toHaveTextContent('In quarantine');
+    expect(screen.getByTestId('job-summary')).not.toHaveTextContent('EncounteredQuarantineException');
+    expect(screen.getByTestId('job-quarantine-cause')).toHaveTextContent('refused Entra’s credentials');
+    expect(screen.getByTestId('job-quarantine-fix')).toHaveTextContent('Create a new bearer token');
+    // The code stays findable for support, below the words.
+    expect(screen.getByTestId('job-quarantine')).toHaveTextContent('reason code: EncounteredQuarantineException');
+
+    await user.click(screen.getByTestId('job-restart'));
+    const dialog = await screen.findByTestId('job-restart-dialog');
+    expect(dialog).toHaveTextContent('watermark');
+    expect(dialog).toHaveTextContent('escrows');
+    expect(dialog).toHaveTextContent('lifts a quarantine');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(actions.restart).not.toHaveBeenCalled();
+
+    await user.click(screen.getByTestId('job-start'));
+    await user.click(await screen.findByTestId('job-start-confirm'));
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Running'));
+    expect(actions.start).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('job-quarantine')).not.toBeInTheDocument();
+  });
+
+  it('shows a failed action as a Problem and keeps the state it had', async () => {
+    const user = userEvent.setup();
+    const actions: JobActions = {
+      pause: vi.fn(async () => {
+        throw { kind: 'forbidden', action: 'Pausing provisioning', cause: 'You may not change this app’s provisioning.', fix: 'Ask for the Application Administrator role.', detail: {} };
+      }),
+      start: vi.fn(),
+      restart: vi.fn(),
+      setScope: vi.fn(),
+    };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => job()} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    await user.click(await screen.findByTestId('job-pause'));
+    await user.click(await screen.findByTestId('job-pause-confirm'));
+    expect(await screen.findByTestId('job-problem')).toHaveTextContent('You may not change this app’s provisioning.');
+    expect(screen.getByTestId('job-state')).toHaveTextContent('Running');
+    expect(screen.queryByTestId('job-action-done')).not.toBeInTheDocument();
   });
 });

@@ -205,11 +205,15 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
           {status.quarantine && (
             <MessageBar intent="error" layout="multiline" data-testid="job-quarantine">
               <MessageBarBody>
-                <MessageBarTitle>In quarantine: {status.quarantine.reason}</MessageBarTitle>
-                <div>{status.quarantine.cause}</div>
-                <div>
+                <MessageBarTitle>In quarantine</MessageBarTitle>
+                <div data-testid="job-quarantine-cause">{status.quarantine.cause}</div>
+                <div data-testid="job-quarantine-fix">
                   <strong>Fix:</strong> {status.quarantine.fix}
                 </div>
+                <Caption1 className={styles.term}>
+                  Entra’s reason code: {status.quarantine.reason}
+                  {status.quarantine.currentBegan ? ` · since ${formatTime(status.quarantine.currentBegan)}` : ''}
+                </Caption1>
               </MessageBarBody>
             </MessageBar>
           )}

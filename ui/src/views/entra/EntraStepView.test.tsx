@@ -8,6 +8,7 @@ import {
   entraSearchApps,
   entraUseApp,
   entraAccount,
+  pauseProvisioning,
   runDiagnosis,
   type WizardProgress,
 } from '../../ipc';
@@ -141,7 +142,7 @@ describe('step 3', () => {
       job({
         code: 'Quarantine',
         stateLabel: 'In quarantine',
-        summary: 'In quarantine (EncounteredQuarantineException): the token was refused.',
+        summary: 'In quarantine: the token was refused.',
         quarantine: { reason: 'EncounteredQuarantineException', cause: 'The SCIM endpoint refused the token.', fix: 'Create a new bearer token and save it.' },
       }),
     );
@@ -180,5 +181,22 @@ describe('step 3', () => {
     await act(async () => pending.resolve({ url: 'https://scim.example/v2', tokenLastFour: '7Q2a', checkedAt: '' }));
     expect(await screen.findByTestId('entra-verdict')).toHaveTextContent('Entra reached https://scim.example/v2');
     expect(screen.queryByText(`${reason} (4 s)`)).not.toBeInTheDocument();
+  });
+
+  it('pauses the job from its card, confirmed, through the engine', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraJobStatus).mockResolvedValue(job({ tenantName: 'Contoso' }));
+    vi.mocked(pauseProvisioning).mockResolvedValue(
+      job({ code: 'Paused', scheduleState: 'Paused', stateLabel: 'Paused', nextRun: null, nextRunLabel: 'Not while paused', tenantName: 'Contoso' }),
+    );
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />, {
+      journal: journalFixture({ done: ['startProvisioning'], entra: { jobId: 'scim.abc', appName: 'Unity' } }),
+    });
+    await user.click(await screen.findByTestId('job-pause'));
+    expect(pauseProvisioning).not.toHaveBeenCalled();
+    await user.click(await screen.findByTestId('job-pause-confirm'));
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Paused'));
+    expect(pauseProvisioning).toHaveBeenCalledTimes(1);
+    expect(screen.getByText('Contoso')).toBeInTheDocument();
   });
 });

@@ -14,6 +14,10 @@ import {
   entraTestConnection,
   entraUseApp,
   newOperationId,
+  pauseProvisioning,
+  restartProvisioning,
+  resumeProvisioning,
+  setProvisioningScope,
   type DeviceCodePrompt,
   type EntraAccount,
   type EntraAppSetup,
@@ -22,7 +26,7 @@ import {
   type TestConnectionOutcome,
   type WizardProgress,
 } from '../../ipc';
-import { JobCard } from '../common/JobCard';
+import { JobCard, type JobActions } from '../common/JobCard';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
 import { PreviewPanel } from '../common/PreviewPanel';
@@ -40,6 +44,14 @@ import { DeviceCode } from './DeviceCode';
 const useStyles = makeStyles({
   row: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
 });
+
+/** The job card's Pause, Start, Restart and scope, each journaled by the engine. */
+const JOB_ACTIONS: JobActions = {
+  pause: pauseProvisioning,
+  start: resumeProvisioning,
+  restart: restartProvisioning,
+  setScope: setProvisioningScope,
+};
 
 export interface EntraStepViewProps {
   onNavigate: (section: SectionId) => void;
@@ -83,7 +95,7 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
       {/* Read again whenever a step changes the job (saved, started): the journal's time has
           one-second resolution, so a counter bumped by Start makes sure the card reloads. */}
       {account && entra?.jobId && (
-        <JobCard key={`${journal?.journal.updatedAt ?? ''}#${jobVersion}`} load={entraJobStatus} />
+        <JobCard key={`${journal?.journal.updatedAt ?? ''}#${jobVersion}`} load={entraJobStatus} actions={JOB_ACTIONS} />
       )}
     </StepView>
   );
