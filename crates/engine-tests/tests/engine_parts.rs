@@ -197,6 +197,16 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
         "the biggest group has more than five members ({})",
         members.len()
     );
+    // The picker's row for that group says as many members as paging through them found.
+    let pilot_name = pilot.display_name.clone().unwrap_or_default();
+    let rows = scim_core::wizard::search_directory(&graph, &pilot_name, Some(10), &env.cancel)
+        .await
+        .expect("picker search");
+    let row = rows
+        .iter()
+        .find(|row| row.id == pilot.id)
+        .expect("the group's row");
+    assert_eq!(row.member_count, Some(members.len() as u32));
 
     accept_pasted_credentials(
         &env.ctx,

@@ -712,3 +712,78 @@ fn the_job_card_pauses_starts_restarts_and_changes_the_scope_each_journaled() {
     );
     assert_eq!(entra_journal(&window)["scope"], "allUsers", "unchanged");
 }
+
+#[test]
+fn step_4_lists_upns_and_member_counts_and_unassigns() {
+    let window = window();
+    set_up_and_start(&window);
+    let found = invoke(
+        &window,
+        "directory_search",
+        json!({"operationId": "a1", "text": "Unity", "top": 5}),
+    )
+    .expect("search");
+    let rows = found.as_array().expect("rows");
+    let group = rows
+        .iter()
+        .find(|row| row["kind"] == "group")
+        .expect("a Unity group")
+        .clone();
+    assert!(
+        group["memberCount"].as_u64().is_some_and(|n| n > 0),
+        "a group row says how many members it has: {group}"
+    );
+    let person = invoke(
+        &window,
+        "directory_search",
+        json!({"operationId": "a2", "text": "adele", "top": 1}),
+    )
+    .expect("search")[0]
+        .clone();
+    assert_eq!(person["kind"], "user", "{person}");
+    assert!(person["memberCount"].is_null(), "{person}");
+    invoke(
+        &window,
+        "assign_principals",
+        json!({"operationId": "a3", "principals": [
+            {"objectId": person["id"], "kind": "user", "label": person["detail"], "members": []},
+            {"objectId": group["id"], "kind": "group", "label": group["displayName"], "members": []}
+        ]}),
+    )
+    .expect("assigned");
+
+    let assigned = invoke(&window, "list_assigned", json!({"operationId": "a4"})).expect("list");
+    let row = |id: &Value| {
+        assigned
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|row| &row["principalId"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} is listed: {assigned}"))
+    };
+    let listed_person = row(&person["id"]);
+    assert_eq!(listed_person["kind"], "user");
+    assert_eq!(listed_person["userPrincipalName"], person["detail"]);
+    let listed_group = row(&group["id"]);
+    assert_eq!(
+        (&listed_group["kind"], &listed_group["memberCount"]),
+        (&json!("group"), &group["memberCount"])
+    );
+
+    invoke(
+        &window,
+        "unassign_principal",
+        json!({"operationId": "a5", "assignmentId": listed_person["assignmentId"]}),
+    )
+    .expect("unassigned");
+    let after = invoke(&window, "list_assigned", json!({"operationId": "a6"})).expect("list");
+    assert!(
+        after
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|row| row["principalId"] != person["id"]),
+        "{after}"
+    );
+}

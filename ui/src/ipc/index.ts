@@ -14,6 +14,7 @@ export { NotInAppError } from './transport';
 
 export type { AppInfo } from './bindings/AppInfo';
 export type { AppRoleAssignment } from './bindings/AppRoleAssignment';
+export type { AssignedPrincipal } from './bindings/AssignedPrincipal';
 export type { AssignmentOutcome } from './bindings/AssignmentOutcome';
 export type { CheckResult } from './bindings/CheckResult';
 export type { ConnectorUrlOutcome } from './bindings/ConnectorUrlOutcome';

@@ -159,6 +159,56 @@ impl GraphClient {
         }))
     }
 
+    /// How many direct members a group has: `$count` over its members with
+    /// `ConsistencyLevel: eventual` (§5), reading one id to get the count beside it.
+    pub async fn count_group_members(
+        &self,
+        group_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<u64, Problem> {
+        #[derive(Deserialize)]
+        struct Counted {
+            #[serde(rename = "@odata.count")]
+            count: Option<u64>,
+        }
+        let action = "Counting a group's members";
+        let path = format!(
+            "/groups/{}/members?$count=true&$top=1&$select=id",
+            segment(group_id)
+        );
+        let request = Request::get(self.url(&path)).header("consistencylevel", "eventual");
+        let response = self.send_ok(request, action, cancel).await?;
+        let counted: Counted = response
+            .json()
+            .map_err(|_| response.unreadable(action, "a Graph collection"))?;
+        counted
+            .count
+            .ok_or_else(|| response.unreadable(action, "a Graph collection with @odata.count"))
+    }
+
+    /// A user by object id, or `None` when the directory has no such user (anymore).
+    pub async fn user_by_id(
+        &self,
+        id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Option<DirectoryUser>, Problem> {
+        let action = "Reading an assigned user";
+        let path = format!("/users/{}?$select={USER_SELECT}", segment(id));
+        let response = self
+            .send(Request::get(self.url(&path)), action, cancel)
+            .await?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        if !response.is_success() {
+            return Err(graph_problem(action, &response));
+        }
+        response
+            .json()
+            .map(Some)
+            .map_err(|_| response.unreadable(action, "a Graph user"))
+    }
+
     pub fn group_members(&self, group_id: &str) -> Pager<DirectoryMember> {
         let path = format!(
             "/groups/{}/members?$select=id,displayName,userPrincipalName&$top=100",

@@ -1,10 +1,13 @@
-//! Who is assigned to the enterprise app, and assigning more with the right `appRoleId`
-//! (entra-graph.md §5). Looks first: assigning twice is an error in Graph.
+//! Who is assigned to the enterprise app (each user with their UPN, each group with its
+//! member count, as the portal's "Users and groups" page shows them), and assigning more with
+//! the right `appRoleId` (entra-graph.md §5). Looks first: assigning twice is an error in Graph.
 
+use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+use super::on_demand::PrincipalKind;
 use super::WizardContext;
 use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::GraphClient;
@@ -12,6 +15,13 @@ use crate::problem::Problem;
 
 /// Graph's "default access" role, for apps that define no roles.
 const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Assignments whose UPN or member count is read (one Graph call each); the rest of a long
+/// list shows the name Graph gave with the assignment.
+pub const DETAILED_ASSIGNMENTS: usize = 200;
+
+/// Reads of UPNs and member counts asked of Graph at the same time.
+const READS_AT_ONCE: usize = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -107,7 +117,7 @@ fn outcome(assignment: &AppRoleAssignment, created: bool) -> AssignmentOutcome {
     }
 }
 
-/// Everyone assigned to the app (users, groups), for the window's list.
+/// Everyone assigned to the app (users, groups), as Graph lists them.
 pub async fn list_assignments(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -115,6 +125,100 @@ pub async fn list_assignments(
 ) -> Result<Vec<AppRoleAssignment>, Problem> {
     let sp_id = super::entra_steps::journal_sp_id(ctx)?;
     graph.list_assignments(&sp_id, cancel).await
+}
+
+/// One user or group assigned to the app, as step 4's list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AssignedPrincipal {
+    /// The assignment's id: what unassigning removes.
+    pub assignment_id: String,
+    /// The user's or group's object id.
+    pub principal_id: String,
+    /// `user` or `group`; anything else Graph lists (a service principal) reads as a user.
+    pub kind: PrincipalKind,
+    pub display_name: String,
+    /// A user's UPN, when read.
+    #[ts(optional = nullable)]
+    pub user_principal_name: Option<String>,
+    /// A group's direct members, when counted.
+    #[ts(optional = nullable)]
+    pub member_count: Option<u32>,
+    #[ts(optional = nullable)]
+    pub assigned_at: Option<String>,
+}
+
+/// Everyone assigned to the app, each user with their UPN and each group with its member
+/// count (for the first [`DETAILED_ASSIGNMENTS`]). A detail Graph refuses (a user deleted
+/// meanwhile, no permission) is left out rather than failing the list.
+pub async fn list_assigned_principals(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<Vec<AssignedPrincipal>, Problem> {
+    let assignments = list_assignments(ctx, graph, cancel).await?;
+    let detailed = assignments.len().min(DETAILED_ASSIGNMENTS);
+    let mut principals: Vec<AssignedPrincipal> = stream::iter(assignments.into_iter().enumerate())
+        .map(|(index, assignment)| async move {
+            let mut principal = AssignedPrincipal::from(assignment);
+            if index < detailed {
+                add_detail(graph, &mut principal, cancel).await;
+            }
+            principal
+        })
+        .buffered(READS_AT_ONCE)
+        .collect()
+        .await;
+    // Groups first, then people, each by name, as the list reads best.
+    principals.sort_by_key(|p| (p.kind == PrincipalKind::User, p.display_name.to_lowercase()));
+    Ok(principals)
+}
+
+async fn add_detail(
+    graph: &GraphClient,
+    principal: &mut AssignedPrincipal,
+    cancel: &CancellationToken,
+) {
+    match principal.kind {
+        PrincipalKind::User => {
+            if let Ok(Some(user)) = graph.user_by_id(&principal.principal_id, cancel).await {
+                principal.user_principal_name = user.user_principal_name;
+            }
+        }
+        PrincipalKind::Group => {
+            if let Ok(count) = graph
+                .count_group_members(&principal.principal_id, cancel)
+                .await
+            {
+                principal.member_count = Some(u32::try_from(count).unwrap_or(u32::MAX));
+            }
+        }
+    }
+}
+
+impl From<AppRoleAssignment> for AssignedPrincipal {
+    fn from(assignment: AppRoleAssignment) -> Self {
+        let group = assignment
+            .principal_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("group"));
+        AssignedPrincipal {
+            display_name: assignment
+                .principal_display_name
+                .unwrap_or_else(|| assignment.principal_id.clone()),
+            kind: if group {
+                PrincipalKind::Group
+            } else {
+                PrincipalKind::User
+            },
+            assignment_id: assignment.id,
+            principal_id: assignment.principal_id,
+            user_principal_name: None,
+            member_count: None,
+            assigned_at: assignment.created_date_time,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,7 +40,10 @@ use crate::profile::CloudProfile;
 use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
-pub use assignments::{ensure_assignment, list_assignments, AssignmentOutcome};
+pub use assignments::{
+    ensure_assignment, list_assigned_principals, list_assignments, AssignedPrincipal,
+    AssignmentOutcome,
+};
 pub use deletion_protection::{
     allow_held_back_deletions, choose_deletion_protection, list_held_back_deletions,
     suggest_deletion_protection, DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,

@@ -1,11 +1,11 @@
-//! Step 4: who is assigned, the directory picker's search, assigning, and provisioning on
-//! demand with each result streamed as Entra returns it.
+//! Step 4: who is assigned (and unassigning), the directory picker's search, assigning, and
+//! provisioning on demand with each result streamed as Entra returns it.
 
-use scim_core::entra::types::AppRoleAssignment;
-use scim_core::wizard::entra_steps::journal_sp_id;
+use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
-    assign_principals as assign, assign_then_provision, search_directory, AssignmentOutcome,
-    DirectoryEntry, OnDemandSubject, ProvisionOnDemandOutcome, WizardProgress,
+    assign_principals as assign, assign_then_provision, list_assigned_principals, search_directory,
+    AssignedPrincipal, AssignmentOutcome, DirectoryEntry, OnDemandSubject,
+    ProvisionOnDemandOutcome, WizardProgress,
 };
 use scim_core::Problem;
 use tauri::ipc::Channel;
@@ -14,7 +14,8 @@ use tauri::State;
 use super::channel_sink;
 use crate::app::state::AppState;
 
-/// Users and groups matching `text`, searched together.
+/// Users and groups matching `text`, searched together; the first groups with their member
+/// counts (`wizard::search_directory`).
 #[tauri::command]
 pub async fn directory_search(
     state: State<'_, AppState>,
@@ -27,16 +28,29 @@ pub async fn directory_search(
     search_directory(&graph, &text, top, &op.token).await
 }
 
-/// Step 4: who is assigned to the app (appRoleAssignedTo of its service principal).
+/// Step 4: who is assigned to the app, each user with their UPN and each group with its
+/// member count (`wizard::list_assigned_principals`).
 #[tauri::command]
 pub async fn list_assigned(
     state: State<'_, AppState>,
     operation_id: String,
-) -> Result<Vec<AppRoleAssignment>, Problem> {
+) -> Result<Vec<AssignedPrincipal>, Problem> {
     let op = state.operations.begin(&operation_id);
     let graph = state.ctx.graph(&op.token).await?;
-    let sp_id = journal_sp_id(&state.ctx)?;
-    graph.list_assignments(&sp_id, &op.token).await
+    list_assigned_principals(&state.ctx, &graph, &op.token).await
+}
+
+/// Step 4: removes one assignment (`wizard::job_control::unassign`). Entra then disables or
+/// deletes the user (or the group's members) in Unity on its next cycle.
+#[tauri::command]
+pub async fn unassign_principal(
+    state: State<'_, AppState>,
+    operation_id: String,
+    assignment_id: String,
+) -> Result<(), Problem> {
+    let op = state.operations.begin(&operation_id);
+    let graph = state.ctx.graph(&op.token).await?;
+    unassign(&state.ctx, &graph, &assignment_id, &op.token).await
 }
 
 /// Step 4: assigns the chosen users and groups to the app (skipping who already is).

@@ -12,4 +12,9 @@ id: string, kind: PrincipalKind, displayName: string,
 /**
  * The UPN or mail for a user, the mail (or "Group") for a group.
  */
-detail: string, };
+detail: string, 
+/**
+ * A group's direct members, when counted (the first groups of a search, when Graph
+ * answered); never for a user.
+ */
+memberCount?: number | null, };

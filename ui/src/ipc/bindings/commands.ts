@@ -2,7 +2,7 @@
 // src-tauri/src/app/commands/. Do not edit: change the Rust command instead.
 import { call, channel } from '../transport';
 import type { AppInfo } from './AppInfo';
-import type { AppRoleAssignment } from './AppRoleAssignment';
+import type { AssignedPrincipal } from './AssignedPrincipal';
 import type { AssignmentOutcome } from './AssignmentOutcome';
 import type { ConnectorUrlOutcome } from './ConnectorUrlOutcome';
 import type { DashboardLinks } from './DashboardLinks';
@@ -133,12 +133,15 @@ export const previewExport = (format: PreviewExportFormat): Promise<PreviewExpor
   call<PreviewExported>('preview_export', { format });
 
 // commands/provision.rs
-/** Users and groups matching `text`, searched together. */
+/** Users and groups matching `text`, searched together; the first groups with their member counts (`wizard::search_directory`). */
 export const directorySearch = (operationId: string, text: string, top: number | null): Promise<Array<DirectoryEntry>> =>
   call<Array<DirectoryEntry>>('directory_search', { operationId, text, top });
-/** Step 4: who is assigned to the app (appRoleAssignedTo of its service principal). */
-export const listAssigned = (operationId: string): Promise<Array<AppRoleAssignment>> =>
-  call<Array<AppRoleAssignment>>('list_assigned', { operationId });
+/** Step 4: who is assigned to the app, each user with their UPN and each group with its member count (`wizard::list_assigned_principals`). */
+export const listAssigned = (operationId: string): Promise<Array<AssignedPrincipal>> =>
+  call<Array<AssignedPrincipal>>('list_assigned', { operationId });
+/** Step 4: removes one assignment (`wizard::job_control::unassign`). Entra then disables or deletes the user (or the group's members) in Unity on its next cycle. */
+export const unassignPrincipal = (operationId: string, assignmentId: string): Promise<null> =>
+  call<null>('unassign_principal', { operationId, assignmentId });
 /** Step 4: assigns the chosen users and groups to the app (skipping who already is). */
 export const assignPrincipals = (operationId: string, principals: Array<OnDemandSubject>): Promise<Array<AssignmentOutcome>> =>
   call<Array<AssignmentOutcome>>('assign_principals', { operationId, principals });
@@ -210,6 +213,7 @@ export const COMMAND_NAMES = [
   'preview_export',
   'directory_search',
   'list_assigned',
+  'unassign_principal',
   'assign_principals',
   'provision_now',
   'settings_get',

@@ -1,6 +1,7 @@
 // The directory picker: search users and groups as you type (debounced), move with the
 // keyboard (from the search box too), select several, see the choice as removable tags. Who is
-// already assigned to the app is marked, so assigning stays a choice the admin sees.
+// already assigned to the app is marked, so assigning stays a choice the admin sees, and each
+// group says how many members it has, so choosing it says how many people that means.
 import {
   Badge,
   Body1,
@@ -43,6 +44,13 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   checked: { color: tokens.colorBrandForeground1 },
 });
+
+/** The row's second line: the UPN of a user; the mail (or "Group") and member count of a group. */
+export function entryDetail(entry: DirectoryEntry): string {
+  if (entry.kind !== 'group' || entry.memberCount === null || entry.memberCount === undefined) return entry.detail;
+  const count = entry.memberCount;
+  return `${entry.detail} · ${count.toLocaleString()} member${count === 1 ? '' : 's'}`;
+}
 
 export interface DirectoryPickerProps {
   selected: DirectoryEntry[];
@@ -135,7 +143,9 @@ export function DirectoryPicker({ selected, onChange, top = 999, assignedIds }: 
                 {entry.kind === 'group' ? <PeopleRegular aria-label="Group" /> : <PersonRegular aria-label="User" />}
                 <span className={styles.text}>
                   <Body1 className={styles.ellipsis}>{entry.displayName}</Body1>
-                  <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)}>{entry.detail}</Caption1>
+                  <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)} data-testid="picker-detail">
+                    {entryDetail(entry)}
+                  </Caption1>
                 </span>
                 {assignedIds?.has(entry.id) ? (
                   <Badge appearance="tint" color="informative" data-testid="picker-assigned">

@@ -2,9 +2,12 @@
 // small in the DOM) and provisioning on demand with its live per-person timeline and summary.
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
+  assignPrincipals,
   directorySearch,
   listAssigned,
   provisionNow,
+  unassignPrincipal,
+  type AssignedPrincipal,
   type DirectoryEntry,
   type ProvisionOnDemandOutcome,
   type WizardProgress,
@@ -26,6 +29,8 @@ function users(count: number): DirectoryEntry[] {
     detail: `user${i}@contoso.com`,
   }));
 }
+
+const UNITY_USERS: AssignedPrincipal = { assignmentId: 'a-1', principalId: 'g-1', kind: 'group', displayName: 'Unity users', memberCount: 25 };
 
 const created: ProvisionOnDemandOutcome = {
   subject: { objectId: 'u-0', kind: 'user', label: 'user0@contoso.com', members: [] },
@@ -50,9 +55,7 @@ const skipped: ProvisionOnDemandOutcome = {
 
 describe('step 4', () => {
   beforeEach(() => {
-    vi.mocked(listAssigned).mockResolvedValue([
-      { id: 'a-1', appRoleId: 'r', principalId: 'g-1', principalDisplayName: 'Unity users', principalType: 'Group', resourceId: 'sp-1' },
-    ]);
+    vi.mocked(listAssigned).mockResolvedValue([UNITY_USERS]);
   });
 
   it('lists who is assigned, searches as you type, and selects with the keyboard', async () => {
@@ -187,8 +190,8 @@ describe('step 4', () => {
     const ann: DirectoryEntry = { id: 'u-ann', kind: 'user', displayName: 'Ann Vance', detail: 'ann.vance17@fabrikam.com' };
     vi.mocked(directorySearch).mockResolvedValue([ann, ...users(1)]);
     vi.mocked(listAssigned).mockResolvedValue([
-      { id: 'a-2', appRoleId: 'r', principalId: 'u-ann', principalDisplayName: 'Ann Vance', principalType: 'User', resourceId: 'sp-1' },
-      { id: 'a-3', appRoleId: 'r', principalId: 'u-0', principalDisplayName: 'User 0', principalType: 'User', resourceId: 'sp-1' },
+      { assignmentId: 'a-2', principalId: 'u-ann', kind: 'user', displayName: 'Ann Vance', userPrincipalName: 'ann.vance17@fabrikam.com' },
+      { assignmentId: 'a-3', principalId: 'u-0', kind: 'user', displayName: 'User 0', userPrincipalName: 'user0@contoso.com' },
     ]);
     const raw =
       'Failed to create User \'ann.vance17@fabrikam.com\' in Unity; the SCIM endpoint returned an error response with the HTTP status code 400 (Bad Request). The response was: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","detail":"The domain fabrikam.com is not validated."}';
@@ -228,5 +231,87 @@ describe('step 4', () => {
     expect(disclosure).not.toHaveAttribute('open');
     expect(disclosure).toHaveTextContent('The response was');
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('lists each person with their UPN and each group with its member count, and unassigns only when confirmed', async () => {
+    const adele: AssignedPrincipal = { assignmentId: 'a-9', principalId: 'u-9', kind: 'user', displayName: 'Adele Vance', userPrincipalName: 'adele.vance@contoso.com' };
+    vi.mocked(listAssigned).mockResolvedValueOnce([UNITY_USERS, adele]).mockResolvedValue([UNITY_USERS]);
+    vi.mocked(unassignPrincipal).mockResolvedValue(null);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    const list = await screen.findByTestId('assigned-list');
+    expect(within(list).getAllByTestId('assigned-item').map((item) => item.textContent)).toEqual([
+      'Unity usersGroup · 25 membersUnassign',
+      'Adele Vanceadele.vance@contoso.comUnassign',
+    ]);
+
+    await user.click(screen.getByTestId('unassign-a-9'));
+    const dialog = await screen.findByTestId('unassign-a-9-dialog');
+    expect(dialog).toHaveTextContent('Unassign Adele Vance?');
+    expect(dialog).toHaveTextContent('On its next cycle, Entra will disable or delete Adele Vance in Unity');
+    expect(unassignPrincipal).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('unassign-a-9-confirm'));
+    await waitFor(() => expect(unassignPrincipal).toHaveBeenCalledWith(expect.any(String), 'a-9'));
+    expect(await screen.findByTestId('unassign-result')).toHaveTextContent('Adele Vance unassigned');
+    await waitFor(() => expect(within(screen.getByTestId('assigned-list')).getAllByTestId('assigned-item')).toHaveLength(1));
+    expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('says when unassigning keeps people in Unity: all users in scope, or out-of-scope deletions skipped', async () => {
+    const journal = journalFixture({
+      done: ['startProvisioning'],
+      entra: { jobId: 'scim.abc', servicePrincipalId: 'sp-1', deletionProtection: { deleteThreshold: 10, notify: '', skipOutOfScopeDeletions: true } },
+    });
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal });
+    await screen.findByTestId('assigned-list');
+    await user.click(screen.getByTestId('unassign-a-1'));
+    const dialog = await screen.findByTestId('unassign-a-1-dialog');
+    expect(dialog).toHaveTextContent('the members of Unity users');
+    expect(dialog).toHaveTextContent('they keep their Unity account');
+    expect(dialog).not.toHaveTextContent('disable or delete');
+  });
+
+  it('shows group member counts in the picker and assigns only after a confirmation', async () => {
+    vi.mocked(directorySearch).mockResolvedValue([
+      { id: 'g-2', kind: 'group', displayName: 'Unity Artists', detail: 'unity-artists@contoso.com', memberCount: 120 },
+      { id: 'g-1', kind: 'group', displayName: 'Unity users', detail: 'Group', memberCount: 1 },
+    ]);
+    vi.mocked(assignPrincipals).mockResolvedValue([{ assignmentId: 'a-5', principalId: 'g-2', appRoleId: 'r', created: true }]);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await screen.findByTestId('assigned-list');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'unity');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    expect(within(list).getAllByTestId('picker-detail').map((d) => d.textContent)).toEqual([
+      'unity-artists@contoso.com · 120 members',
+      'Group · 1 member',
+    ]);
+    expect(within(within(list).getAllByRole('option')[1] as HTMLElement).getByTestId('picker-assigned')).toBeInTheDocument();
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    expect(screen.getByTestId('provision-large-group-note')).toHaveTextContent('Unity Artists has 120 members: the first 50 are provisioned now');
+
+    await user.click(screen.getByTestId('provision-assign'));
+    expect(await screen.findByTestId('provision-assign-dialog')).toHaveTextContent('Assigning is a lasting change');
+    expect(assignPrincipals).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('provision-assign-confirm'));
+    await waitFor(() => expect(assignPrincipals).toHaveBeenCalledWith(expect.any(String), [expect.objectContaining({ objectId: 'g-2', kind: 'group' })]));
+    expect(await screen.findByTestId('assign-result')).toHaveTextContent('1 newly assigned');
+  });
+
+  it('keeps this session’s earlier runs on the page, newest first', async () => {
+    vi.mocked(directorySearch).mockResolvedValue(users(1));
+    vi.mocked(listAssigned).mockResolvedValue([{ assignmentId: 'a-0', principalId: 'u-0', kind: 'user', displayName: 'User 0', userPrincipalName: 'user0@contoso.com' }]);
+    vi.mocked(provisionNow).mockResolvedValueOnce([skipped]).mockResolvedValueOnce([created]);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await screen.findByTestId('assigned-list');
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'user');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    await user.click(screen.getByTestId('provision-run'));
+    expect(await screen.findByTestId('provision-summary')).toHaveTextContent('1 skipped');
+    expect(screen.queryByTestId('provision-history')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('provision-run'));
+    await waitFor(() => expect(screen.getByTestId('provision-summary')).toHaveTextContent('1 created'));
+    const history = screen.getByTestId('provision-history');
+    expect(history).toHaveTextContent('0 created, 0 updated, 0 already in sync, 1 skipped, 0 failed');
   });
 });

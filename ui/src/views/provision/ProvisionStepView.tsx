@@ -1,17 +1,7 @@
-// Step 4: who is assigned to the app, a picker over the directory to choose more, then
-// provisioning on demand with a live timeline per person, a summary, and Cancel.
-import {
-  Body1,
-  Button,
-  Caption1,
-  makeStyles,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Spinner,
-  tokens,
-} from '@fluentui/react-components';
-import { ArrowClockwiseRegular } from '@fluentui/react-icons';
+// Step 4: who is assigned to the app (and unassigning), a picker over the directory to choose
+// more, then assigning (confirmed: a lasting change) and provisioning on demand with a live
+// timeline per person, a summary, and Cancel; this session's earlier runs stay below.
+import { Body1, Button, Caption1, makeStyles, MessageBar, MessageBarBody, MessageBarTitle, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
@@ -21,7 +11,7 @@ import {
   newOperationId,
   provisionNow,
   toProblem,
-  type AppRoleAssignment,
+  type AssignedPrincipal,
   type AssignmentOutcome,
   type DirectoryEntry,
   type OnDemandSubject,
@@ -38,16 +28,19 @@ import { StepView } from '../common/StepView';
 import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
 import { useReveal } from '../common/useReveal';
+import { AssignedList } from './AssignedList';
 import { DirectoryPicker } from './DirectoryPicker';
 import { tally, Timeline } from './Timeline';
 
 const useStyles = makeStyles({
   row: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
-  list: { margin: 0, paddingInlineStart: tokens.spacingHorizontalXL, maxHeight: '160px', overflowY: 'auto' },
   timelines: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
   muted: { color: tokens.colorNeutralForeground3 },
   summaryLine: { cursor: 'pointer', paddingBlock: tokens.spacingVerticalXS },
 });
+
+/** How many of a group's members one press provisions on demand (the engine's MAX_GROUP_MEMBERS). */
+const GROUP_MEMBERS_ON_DEMAND = 50;
 
 export interface ProvisionStepViewProps {
   onNavigate: (section: SectionId) => void;
@@ -80,7 +73,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
   const styles = useStyles();
   const { journal, refreshJournal, session, updateSession } = useWizardData();
   const ready = Boolean(journal?.journal.entra.jobId);
-  const [assigned, setAssigned] = useState<AppRoleAssignment[] | undefined>();
+  const [assigned, setAssigned] = useState<AssignedPrincipal[] | undefined>();
   const [assignedProblem, setAssignedProblem] = useState<Problem | undefined>();
   const [chosen, setChosen] = useState<DirectoryEntry[]>([]);
   const [events, setEvents] = useState<WizardProgress[]>([]);
@@ -107,6 +100,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
 
   const assignedIds = new Set((assigned ?? []).map((assignment) => assignment.principalId));
   const unassignedChosen = chosen.filter((entry) => !assignedIds.has(entry.id));
+  const largeGroups = chosen.filter((entry) => entry.kind === 'group' && (entry.memberCount ?? 0) > GROUP_MEMBERS_ON_DEMAND);
   const validatedDomains = journal?.journal.unity.validatedDomains ?? [];
   const refusedByUnity = outsideValidatedDomains(chosen, validatedDomains);
 
@@ -161,28 +155,12 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
           <MessageBarBody>Do step 3 first: provisioning on demand needs the app’s provisioning job.</MessageBarBody>
         </MessageBar>
       )}
-      <Panel title="Assigned to the app" testId="assigned-panel">
-        {assigned === undefined && ready && !assignedProblem && <Spinner size="tiny" label="Reading the assignments…" />}
-        {assigned && assigned.length === 0 && <Body1>Nobody is assigned yet.</Body1>}
-        {assigned && assigned.length > 0 && (
-          <>
-            <Caption1 className={styles.muted}>{assigned.length} assigned</Caption1>
-            <ul className={styles.list} data-testid="assigned-list">
-              {assigned.map((assignment) => (
-                <li key={assignment.id}>
-                  {assignment.principalDisplayName ?? assignment.principalId}{' '}
-                  <Caption1 className={styles.muted}>({assignment.principalType === 'Group' ? 'group' : (assignment.principalType ?? 'principal').toLowerCase()})</Caption1>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        {assignedProblem && <ProblemBar problem={assignedProblem} testId="assigned-problem" />}
-        <div>
-          <Button icon={<ArrowClockwiseRegular />} disabled={!ready} onClick={() => void loadAssigned()}>
-            Refresh
-          </Button>
-        </div>
+      <Panel
+        title="Assigned to the app"
+        testId="assigned-panel"
+        intro="Entra provisions these users and groups into Unity on every cycle. Unassigning takes them out of scope."
+      >
+        <AssignedList assigned={assigned} problem={assignedProblem} ready={ready} onRefresh={loadAssigned} />
       </Panel>
       <PreviewPanel enabled={ready} testId="provision-preview" />
       <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
@@ -197,15 +175,33 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
             </MessageBarBody>
           </MessageBar>
         )}
+        {largeGroups.length > 0 && (
+          <Caption1 className={styles.muted} data-testid="provision-large-group-note">
+            {largeGroups.map((entry) => `${entry.displayName} has ${(entry.memberCount ?? 0).toLocaleString()} members`).join('; ')}: the first{' '}
+            {GROUP_MEMBERS_ON_DEMAND} are provisioned now, one result each; Entra provisions the rest on its next cycle once the group is assigned.
+          </Caption1>
+        )}
         {unassignedChosen.length > 0 && (
           <Caption1 className={styles.muted} data-testid="provision-unassigned-note">
             Not assigned to the app yet: {names(unassignedChosen)}. Provisioning assigns them first; they stay assigned until you unassign them.
           </Caption1>
         )}
         <div className={styles.row}>
-          <Button disabled={!unassignedChosen.length || assign.running || provision.running} onClick={() => void doAssign()} data-testid="provision-assign">
-            Assign to the app
-          </Button>
+          <ConfirmButton
+            disabled={!unassignedChosen.length || assign.running || provision.running}
+            testId="provision-assign"
+            title={`Assign ${unassignedChosen.length === 1 ? 'one more' : `${unassignedChosen.length} more`} to the app?`}
+            body={
+              <>
+                {names(unassignedChosen)} will be assigned to the app. Assigning is a lasting change: Entra provisions whoever
+                is assigned into Unity on its next cycle and every cycle after, until you unassign them.
+              </>
+            }
+            confirm="Assign"
+            onConfirm={() => void doAssign()}
+          >
+            Assign only
+          </ConfirmButton>
           {unassignedChosen.length > 0 ? (
             <ConfirmButton
               appearance="primary"
@@ -219,7 +215,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
                 </>
               }
               confirm="Assign and provision"
-            onConfirm={() => void doProvision()}
+              onConfirm={() => void doProvision()}
             >
               Assign and provision
             </ConfirmButton>
