@@ -270,7 +270,7 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
     let started = invoke(
         &window,
         "entra_save_and_start",
-        json!({"operationId": "s3d", "onProgress": "__CHANNEL__:15"}),
+        json!({"operationId": "s3d", "protection": {}, "onProgress": "__CHANNEL__:15"}),
     )
     .expect("started");
     assert_eq!(started["started"], true, "{started}");
@@ -649,7 +649,7 @@ fn set_up_and_start(window: &Window) {
     let started = invoke(
         window,
         "entra_save_and_start",
-        json!({"operationId": "e3", "onProgress": "__CHANNEL__:104"}),
+        json!({"operationId": "e3", "protection": {}, "onProgress": "__CHANNEL__:104"}),
     )
     .expect("started");
     assert_eq!(started["started"], true, "{started}");
@@ -786,4 +786,111 @@ fn step_4_lists_upns_and_member_counts_and_unassigns() {
             .all(|row| row["principalId"] != person["id"]),
         "{after}"
     );
+}
+
+#[test]
+fn step_3_saves_the_deletion_safeguards_then_the_card_lists_held_deletions_and_rotates_the_token() {
+    let window = window();
+    invoke(&window, "unity_sign_in", json!({"operationId": "u1"})).expect("unity sign-in");
+    invoke(
+        &window,
+        "unity_ensure_credentials",
+        json!({"operationId": "u2", "orgId": null, "onProgress": "__CHANNEL__:100"}),
+    )
+    .expect("credentials");
+    invoke(
+        &window,
+        "connector_resolve",
+        json!({"operationId": "c1", "onProgress": "__CHANNEL__:101"}),
+    )
+    .expect("connector");
+    let account = invoke(
+        &window,
+        "entra_sign_in",
+        json!({"operationId": "e1", "method": "browser", "onProgress": "__CHANNEL__:102"}),
+    )
+    .expect("microsoft sign-in");
+    invoke(
+        &window,
+        "entra_use_app",
+        json!({"operationId": "e2", "name": "Unity", "create": false, "onProgress": "__CHANNEL__:103"}),
+    )
+    .expect("app and job");
+
+    // Before Start: the suggestion, the signed-in admin told, nothing kept yet.
+    let suggested = invoke(
+        &window,
+        "entra_deletion_protection",
+        json!({"operationId": "d1"}),
+    )
+    .expect("suggestion");
+    assert_eq!(suggested["deleteThreshold"], 10, "{suggested}");
+    assert_eq!(suggested["notify"], account["account"], "{suggested}");
+    assert_eq!(suggested["skipOutOfScopeDeletions"], false);
+    assert!(entra_journal(&window)["deletionProtection"].is_null());
+    let refused = invoke(
+        &window,
+        "entra_save_and_start",
+        json!({"operationId": "d2", "protection": {"notify": "not an address"}, "onProgress": "__CHANNEL__:104"}),
+    )
+    .expect_err("a bad recipient");
+    assert_eq!(refused["kind"], "badInput", "{refused}");
+    let chosen =
+        json!({"deleteThreshold": 7, "notify": "ops@contoso.com", "skipOutOfScopeDeletions": true});
+    invoke(
+        &window,
+        "entra_save_and_start",
+        json!({"operationId": "d3", "protection": chosen, "onProgress": "__CHANNEL__:105"}),
+    )
+    .expect("started");
+    assert_eq!(entra_journal(&window)["deletionProtection"], chosen);
+    let kept = invoke(
+        &window,
+        "entra_deletion_protection",
+        json!({"operationId": "d4"}),
+    )
+    .expect("kept");
+    assert_eq!(kept, chosen);
+
+    // Nothing held back on a fresh job; allowing is still a plain restart that answers the card.
+    let held = invoke(&window, "held_back_deletions", json!({"operationId": "h1"})).expect("held");
+    assert_eq!((&held["held"], &held["users"]), (&json!(false), &json!([])));
+    let allowed = invoke(
+        &window,
+        "allow_held_back_deletions",
+        json!({"operationId": "h2"}),
+    )
+    .expect("allowed");
+    assert_eq!(allowed["tenantName"], "Contoso", "{allowed}");
+
+    // The token: its facts, a rotation on the API road, and a pasted one that fails keeps it.
+    let facts = invoke(&window, "scim_token_facts", json!({})).expect("facts");
+    assert_eq!(
+        (&facts["road"], &facts["ageDays"]),
+        (&json!("api"), &json!(0))
+    );
+    let old_four = facts["lastFour"].clone();
+    let rotated = invoke(
+        &window,
+        "rotate_scim_token",
+        json!({"operationId": "t1", "pastedToken": null}),
+    )
+    .expect("rotated");
+    assert_eq!(rotated["oldTokenRevoked"], true, "{rotated}");
+    assert_eq!(rotated["oldTokenLastFour"], old_four);
+    assert_ne!(rotated["newTokenLastFour"], old_four);
+    assert!(rotated.get("token").is_none(), "{rotated}");
+    let after = invoke(&window, "scim_token_facts", json!({})).expect("facts");
+    assert_eq!(after["lastFour"], rotated["newTokenLastFour"]);
+    assert_eq!(after["lastCheckedAt"], rotated["testedAt"]);
+    let pasted = "not-a-token-unity-knows-9Zz9";
+    let refused = invoke(
+        &window,
+        "rotate_scim_token",
+        json!({"operationId": "t2", "pastedToken": pasted}),
+    )
+    .expect_err("Unity refuses it");
+    assert!(!refused.to_string().contains(pasted), "{refused}");
+    let still = invoke(&window, "scim_token_facts", json!({})).expect("facts");
+    assert_eq!(still["lastFour"], rotated["newTokenLastFour"], "unchanged");
 }

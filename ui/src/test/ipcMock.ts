@@ -16,5 +16,8 @@ export function mockedIpc<T extends Record<string, unknown>>(actual: T): T {
   (mocked.entraSearchApps as ReturnType<typeof vi.fn>).mockResolvedValue([]);
   (mocked.directorySearch as ReturnType<typeof vi.fn>).mockResolvedValue([]);
   (mocked.listAssigned as ReturnType<typeof vi.fn>).mockResolvedValue([]);
+  (mocked.entraDeletionProtection as ReturnType<typeof vi.fn>).mockResolvedValue({ deleteThreshold: 10, notify: 'admin@contoso.com', skipOutOfScopeDeletions: false });
+  (mocked.heldBackDeletions as ReturnType<typeof vi.fn>).mockResolvedValue({ held: false, users: [] });
+  (mocked.scimTokenFacts as ReturnType<typeof vi.fn>).mockResolvedValue({});
   return mocked as T;
 }

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::entra_steps::{journal_job_id, read_job_status};
+use super::job_control::job_overview;
 use super::WizardContext;
 use crate::entra::sync_secrets::{
     DeletionProtection, RESET_SCOPE_FORCE_DELETES, STAGED_DELETE_ACTION, TOO_MANY_DELETES,
@@ -118,6 +119,44 @@ pub async fn count_users_in_scope(
     Ok(users.len() as u64)
 }
 
+/// The safeguards as step 3 shows them before Start: the journal's, else the suggestion for
+/// the users in scope now and the signed-in admin. Reads only; nothing is kept.
+pub async fn deletion_protection_in_effect(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<DeletionProtection, Problem> {
+    let journal = ctx.journal.snapshot();
+    if let Some(chosen) = journal.entra.deletion_protection {
+        return Ok(chosen);
+    }
+    let in_scope = count_users_in_scope(ctx, graph, cancel).await?;
+    Ok(suggest_deletion_protection(
+        in_scope,
+        journal.entra.account.as_deref(),
+    ))
+}
+
+/// [`choose_deletion_protection`] for a caller that does not know the scope's size: the
+/// users in scope are counted only when the suggestion is needed (nothing chosen before, and
+/// `choice` leaves something open).
+pub async fn apply_deletion_protection(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    choice: &DeletionProtectionChoice,
+    cancel: &CancellationToken,
+) -> Result<DeletionProtection, Problem> {
+    let complete = choice.delete_threshold.is_some()
+        && choice.notify.is_some()
+        && choice.skip_out_of_scope_deletions.is_some();
+    let in_scope = if complete || ctx.journal.snapshot().entra.deletion_protection.is_some() {
+        0
+    } else {
+        count_users_in_scope(ctx, graph, cancel).await?
+    };
+    choose_deletion_protection(ctx, in_scope, choice)
+}
+
 /// The safeguards to write now: the journal's, or the minimal suggestion when none was chosen.
 pub(crate) fn protection_to_save(ctx: &WizardContext) -> DeletionProtection {
     let journal = ctx.journal.snapshot();
@@ -202,7 +241,8 @@ pub async fn list_held_back_deletions(
     })
 }
 
-/// "Allow these deletions": `restart` with `ForceDeletes`, then the job as it is now.
+/// "Allow these deletions": `restart` with `ForceDeletes`, then the job as the Overview shows
+/// it now ([`job_overview`]).
 pub async fn allow_held_back_deletions(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -212,7 +252,7 @@ pub async fn allow_held_back_deletions(
     graph
         .restart_sync_job(&sp_id, &job_id, RESET_SCOPE_FORCE_DELETES, cancel)
         .await?;
-    read_job_status(ctx, graph, cancel).await
+    job_overview(ctx, graph, cancel).await
 }
 
 #[cfg(test)]

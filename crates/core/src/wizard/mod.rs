@@ -45,8 +45,9 @@ pub use assignments::{
     AssignmentOutcome,
 };
 pub use deletion_protection::{
-    allow_held_back_deletions, choose_deletion_protection, list_held_back_deletions,
-    suggest_deletion_protection, DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
+    allow_held_back_deletions, apply_deletion_protection, choose_deletion_protection,
+    deletion_protection_in_effect, list_held_back_deletions, suggest_deletion_protection,
+    DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
 };
 pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
 pub use directory_search::{search_directory, DirectoryEntry};

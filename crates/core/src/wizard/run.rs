@@ -250,13 +250,10 @@ pub async fn run_setup(
     );
 
     steps.begin(StepId::SaveCredentials);
-    let in_scope = attempt!(
-        steps,
-        deletion_protection::count_users_in_scope(ctx, &graph, cancel).await
-    );
     let protection = attempt!(
         steps,
-        deletion_protection::choose_deletion_protection(ctx, in_scope, &options.protection)
+        deletion_protection::apply_deletion_protection(ctx, &graph, &options.protection, cancel)
+            .await
     );
     let saved = attempt!(
         steps,

@@ -3,12 +3,14 @@
 //! the job's state for the self-refreshing job card.
 
 use scim_core::auth::{DeviceCodePrompt, MicrosoftTenant, SignInMethod};
+use scim_core::entra::sync_secrets::DeletionProtection;
 use scim_core::entra::types::ServicePrincipal;
 use scim_core::entra::JobStatus;
 use scim_core::wizard::job_control::job_overview;
 use scim_core::wizard::{
-    ensure_enterprise_app, ensure_provisioning_job, reporting_retry_waits, save_credentials,
-    start_provisioning, test_connection, EnterpriseAppOutcome, EntraAccount,
+    apply_deletion_protection, deletion_protection_in_effect, ensure_enterprise_app,
+    ensure_provisioning_job, reporting_retry_waits, save_credentials, start_provisioning,
+    test_connection, DeletionProtectionChoice, EnterpriseAppOutcome, EntraAccount,
     ProvisioningJobOutcome, StepId, TestConnectionOutcome, WizardProgress,
 };
 use scim_core::Problem;
@@ -136,16 +138,31 @@ pub struct ProvisioningStarted {
     pub started: bool,
 }
 
-/// Step 3: saves the URL and token as the job's secrets, then starts the synchronization
-/// job (`wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does).
+/// Step 3, before Start: the deletion safeguards the job will get, the ones chosen before or
+/// the suggestion for the users in scope now (`wizard::deletion_protection_in_effect`).
+#[tauri::command]
+pub async fn entra_deletion_protection(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<DeletionProtection, Problem> {
+    let op = state.operations.begin(&operation_id);
+    let graph = state.ctx.graph(&op.token).await?;
+    deletion_protection_in_effect(&state.ctx, &graph, &op.token).await
+}
+
+/// Step 3: keeps the chosen deletion safeguards, saves them with the URL and token as the
+/// job's secrets, then starts the synchronization job (`wizard::apply_deletion_protection`,
+/// `wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does).
 #[tauri::command]
 pub async fn entra_save_and_start(
     state: State<'_, AppState>,
     operation_id: String,
+    protection: DeletionProtectionChoice,
     on_progress: Channel<WizardProgress>,
 ) -> Result<ProvisioningStarted, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
     let graph = ctx.graph(&op.token).await?;
+    apply_deletion_protection(ctx, &graph, &protection, &op.token).await?;
     save_credentials(ctx, &graph, &op.token).await?;
     let sink = channel_sink(on_progress);
     let (status, started) = start_provisioning(ctx, &graph, &sink, &op.token).await?;

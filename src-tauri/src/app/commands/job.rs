@@ -1,10 +1,15 @@
 //! The provisioning job card, as the portal's Overview: Pause, Start and Restart, the scope
-//! (`wizard::job_control`, each journaled by the engine). Each returns the job as it reads
-//! afterwards, with the tenant's name and the last cycle's counts.
+//! (`wizard::job_control`, each journaled by the engine), deletions held back by the
+//! threshold and releasing them, and the SCIM token's age with its rotation. Each change
+//! returns the job as it reads afterwards, with the tenant's name and the last cycle's counts.
 
 use scim_core::entra::{JobStatus, ProvisioningScope};
-use scim_core::wizard::job_control;
-use scim_core::Problem;
+use scim_core::wizard::{
+    allow_held_back_deletions as allow_deletions, job_control, list_held_back_deletions,
+    rotate_scim_token as rotate, token_facts, HeldBackDeletions, RotationOutcome, RotationRoad,
+    TokenFacts,
+};
+use scim_core::{Problem, Secret};
 use tauri::State;
 
 use crate::app::state::AppState;
@@ -56,4 +61,55 @@ pub async fn set_provisioning_scope(
     let op = state.operations.begin(&operation_id);
     let graph = state.ctx.graph(&op.token).await?;
     job_control::set_provisioning_scope(&state.ctx, &graph, scope, &op.token).await
+}
+
+/// Deletions the accidental-deletion threshold held back, by name (from the newest cycle's
+/// `StagedDelete` provisioning logs); empty unless the job is held (`TooManyDeletes`).
+#[tauri::command]
+pub async fn held_back_deletions(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<HeldBackDeletions, Problem> {
+    let op = state.operations.begin(&operation_id);
+    let graph = state.ctx.graph(&op.token).await?;
+    list_held_back_deletions(&state.ctx, &graph, &op.token).await
+}
+
+/// "Allow these deletions": restarts the job with `ForceDeletes`, so its next cycle deletes
+/// the users it held back (`wizard::allow_held_back_deletions`).
+#[tauri::command]
+pub async fn allow_held_back_deletions(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<JobStatus, Problem> {
+    let op = state.operations.begin(&operation_id);
+    let graph = state.ctx.graph(&op.token).await?;
+    allow_deletions(&state.ctx, &graph, &op.token).await
+}
+
+/// The SCIM token in use: its last four characters, its age and when it was last checked
+/// (`wizard::token_facts`; never the token).
+#[tauri::command]
+pub fn scim_token_facts(state: State<'_, AppState>) -> TokenFacts {
+    token_facts(&state.ctx)
+}
+
+/// Rotates the SCIM token without downtime (`wizard::rotate_scim_token`): a new one minted
+/// through Unity's API, or `pasted_token` from the Dashboard; saved in Entra and tested
+/// before the old one is revoked. A failure leaves the old token in use.
+#[tauri::command]
+pub async fn rotate_scim_token(
+    state: State<'_, AppState>,
+    operation_id: String,
+    pasted_token: Option<Secret>,
+) -> Result<RotationOutcome, Problem> {
+    let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
+    let graph = ctx.graph(&op.token).await?;
+    match pasted_token {
+        Some(token) => rotate(ctx, &graph, RotationRoad::Pasted(token.expose()), &op.token).await,
+        None => {
+            let unity = ctx.unity_admin(&op.token).await?;
+            rotate(ctx, &graph, RotationRoad::Api(&unity), &op.token).await
+        }
+    }
 }

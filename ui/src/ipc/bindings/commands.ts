@@ -7,6 +7,8 @@ import type { AssignmentOutcome } from './AssignmentOutcome';
 import type { ConnectorUrlOutcome } from './ConnectorUrlOutcome';
 import type { DashboardLinks } from './DashboardLinks';
 import type { DashboardPage } from './DashboardPage';
+import type { DeletionProtection } from './DeletionProtection';
+import type { DeletionProtectionChoice } from './DeletionProtectionChoice';
 import type { DiagnoseProgress } from './DiagnoseProgress';
 import type { DiagnoseReport } from './DiagnoseReport';
 import type { DiagnoseTarget } from './DiagnoseTarget';
@@ -14,6 +16,7 @@ import type { DirectoryEntry } from './DirectoryEntry';
 import type { EntraAccount } from './EntraAccount';
 import type { EntraAppSetup } from './EntraAppSetup';
 import type { ExportedReport } from './ExportedReport';
+import type { HeldBackDeletions } from './HeldBackDeletions';
 import type { JobStatus } from './JobStatus';
 import type { JournalView } from './JournalView';
 import type { MicrosoftSignInMethod } from './MicrosoftSignInMethod';
@@ -29,12 +32,14 @@ import type { ProvisioningLogPage } from './ProvisioningLogPage';
 import type { ProvisioningLogQuery } from './ProvisioningLogQuery';
 import type { ProvisioningScope } from './ProvisioningScope';
 import type { ProvisioningStarted } from './ProvisioningStarted';
+import type { RotationOutcome } from './RotationOutcome';
 import type { Secret } from './Secret';
 import type { ServicePrincipal } from './ServicePrincipal';
 import type { SettingsView } from './SettingsView';
 import type { SignOutOutcome } from './SignOutOutcome';
 import type { SignOutScope } from './SignOutScope';
 import type { TestConnectionOutcome } from './TestConnectionOutcome';
+import type { TokenFacts } from './TokenFacts';
 import type { UnityCredentialsOutcome } from './UnityCredentialsOutcome';
 import type { UnitySignInOutcome } from './UnitySignInOutcome';
 import type { WindowSettings } from './WindowSettings';
@@ -95,9 +100,12 @@ export const entraUseApp = (operationId: string, name: string, create: boolean, 
 /** Entra's own verdict (validateCredentials) on the stored URL and token; each retry wait (Graph throttling or unavailable) streams on `on_progress` as a `waiting` event. */
 export const entraTestConnection = (operationId: string, onProgress: (event: WizardProgress) => void): Promise<TestConnectionOutcome> =>
   call<TestConnectionOutcome>('entra_test_connection', { operationId, onProgress: channel(onProgress) });
-/** Step 3: saves the URL and token as the job's secrets, then starts the synchronization job (`wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does). */
-export const entraSaveAndStart = (operationId: string, onProgress: (event: WizardProgress) => void): Promise<ProvisioningStarted> =>
-  call<ProvisioningStarted>('entra_save_and_start', { operationId, onProgress: channel(onProgress) });
+/** Step 3, before Start: the deletion safeguards the job will get, the ones chosen before or the suggestion for the users in scope now (`wizard::deletion_protection_in_effect`). */
+export const entraDeletionProtection = (operationId: string): Promise<DeletionProtection> =>
+  call<DeletionProtection>('entra_deletion_protection', { operationId });
+/** Step 3: keeps the chosen deletion safeguards, saves them with the URL and token as the job's secrets, then starts the synchronization job (`wizard::apply_deletion_protection`, `wizard::save_credentials` and `wizard::start_provisioning`, as the CLI does). */
+export const entraSaveAndStart = (operationId: string, protection: DeletionProtectionChoice, onProgress: (event: WizardProgress) => void): Promise<ProvisioningStarted> =>
+  call<ProvisioningStarted>('entra_save_and_start', { operationId, protection, onProgress: channel(onProgress) });
 /** Step 3's job card: the synchronization job's state, schedule, next cycle, quarantine, scope, the tenant's name and what the last cycle did (`wizard::job_control::job_overview`). */
 export const entraJobStatus = (operationId: string): Promise<JobStatus> =>
   call<JobStatus>('entra_job_status', { operationId });
@@ -115,6 +123,18 @@ export const restartProvisioning = (operationId: string): Promise<JobStatus> =>
 /** Changes who the job provisions, assigned users and groups or all users (`wizard::job_control::set_provisioning_scope`, saved with the tenant URL and token). */
 export const setProvisioningScope = (operationId: string, scope: ProvisioningScope): Promise<JobStatus> =>
   call<JobStatus>('set_provisioning_scope', { operationId, scope });
+/** Deletions the accidental-deletion threshold held back, by name (from the newest cycle's `StagedDelete` provisioning logs); empty unless the job is held (`TooManyDeletes`). */
+export const heldBackDeletions = (operationId: string): Promise<HeldBackDeletions> =>
+  call<HeldBackDeletions>('held_back_deletions', { operationId });
+/** "Allow these deletions": restarts the job with `ForceDeletes`, so its next cycle deletes the users it held back (`wizard::allow_held_back_deletions`). */
+export const allowHeldBackDeletions = (operationId: string): Promise<JobStatus> =>
+  call<JobStatus>('allow_held_back_deletions', { operationId });
+/** The SCIM token in use: its last four characters, its age and when it was last checked (`wizard::token_facts`; never the token). */
+export const scimTokenFacts = (): Promise<TokenFacts> =>
+  call<TokenFacts>('scim_token_facts');
+/** Rotates the SCIM token without downtime (`wizard::rotate_scim_token`): a new one minted through Unity's API, or `pasted_token` from the Dashboard; saved in Entra and tested before the old one is revoked. A failure leaves the old token in use. */
+export const rotateScimToken = (operationId: string, pastedToken: Secret | null): Promise<RotationOutcome> =>
+  call<RotationOutcome>('rotate_scim_token', { operationId, pastedToken });
 
 // commands/journal.rs
 /** The journal, the window step to resume at and each step's status. */
@@ -201,12 +221,17 @@ export const COMMAND_NAMES = [
   'entra_search_apps',
   'entra_use_app',
   'entra_test_connection',
+  'entra_deletion_protection',
   'entra_save_and_start',
   'entra_job_status',
   'pause_provisioning',
   'resume_provisioning',
   'restart_provisioning',
   'set_provisioning_scope',
+  'held_back_deletions',
+  'allow_held_back_deletions',
+  'scim_token_facts',
+  'rotate_scim_token',
   'journal_state',
   'check_prerequisites',
   'preview_provisioning',

@@ -150,4 +150,76 @@ describe('JobCard', () => {
     expect(screen.getByTestId('job-state')).toHaveTextContent('Running');
     expect(screen.queryByTestId('job-action-done')).not.toBeInTheDocument();
   });
+
+  it('lists the deletions the threshold held back by name and allows them only when confirmed', async () => {
+    const user = userEvent.setup();
+    const held = job({
+      code: 'Quarantine',
+      stateLabel: 'In quarantine',
+      summary: 'In quarantine: more deletions than the accidental-deletion threshold allows were held back.',
+      quarantine: {
+        reason: 'TooManyDeletes',
+        cause: 'More deletions than the accidental-deletion threshold allows were held back.',
+        fix: 'Review the pending deletions; if they are intended, allow them.',
+        currentBegan: '2026-11-28T22:00:00Z',
+      },
+    });
+    const actions: JobActions = {
+      pause: vi.fn(),
+      start: vi.fn(),
+      restart: vi.fn(),
+      setScope: vi.fn(),
+      heldBack: vi.fn(async () => ({
+        held: true,
+        jobStatus: held,
+        users: [
+          { userPrincipalName: 'megan.bowen@contoso.com', displayName: 'Megan Bowen', activityDateTime: '2026-11-28T22:00:05Z' },
+          { userPrincipalName: 'lee.gu@contoso.com', displayName: 'Lee Gu', activityDateTime: '2026-11-28T22:00:06Z' },
+        ],
+      })),
+      allowDeletions: vi.fn(async () => job()),
+    };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => held} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    const list = await screen.findByTestId('held-back-list');
+    expect(list).toHaveTextContent('Megan Bowen · megan.bowen@contoso.com');
+    expect(list).toHaveTextContent('Lee Gu · lee.gu@contoso.com');
+    expect(screen.getByTestId('held-back')).toHaveTextContent('2 deletions held back');
+
+    await user.click(screen.getByTestId('allow-deletions'));
+    const dialog = await screen.findByTestId('allow-deletions-dialog');
+    expect(dialog).toHaveTextContent('ForceDeletes');
+    expect(dialog).toHaveTextContent('disables or deletes these 2 users in Unity');
+    expect(actions.allowDeletions).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('allow-deletions-confirm'));
+    await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Running'));
+    expect(actions.allowDeletions).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('job-action-done')).toHaveTextContent('Entra disables or deletes them in Unity on its next cycle');
+    expect(screen.queryByTestId('held-back')).not.toBeInTheDocument();
+  });
+
+  it('offers no deletions to allow when the quarantine is about something else', async () => {
+    const quarantined = job({
+      code: 'Quarantine',
+      quarantine: { reason: 'EncounteredQuarantineException', cause: 'The token was refused.', fix: 'Save a new token.' },
+    });
+    const heldBack = vi.fn(async () => ({ held: false, users: [], jobStatus: quarantined }));
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard
+          load={async () => quarantined}
+          refreshEvery={0}
+          actions={{ pause: vi.fn(), start: vi.fn(), restart: vi.fn(), setScope: vi.fn(), heldBack, allowDeletions: vi.fn() }}
+        />
+      </FluentProvider>,
+    );
+    await screen.findByTestId('job-quarantine');
+    await waitFor(() => expect(heldBack).toHaveBeenCalled());
+    await waitFor(() => expect(screen.queryByText('Looking for deletions held back…')).not.toBeInTheDocument());
+    expect(screen.queryByTestId('held-back')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('allow-deletions')).not.toBeInTheDocument();
+  });
 });

@@ -1,8 +1,8 @@
 // The provisioning job at a glance, as the portal's Overview shows it, refreshed by itself
 // every few seconds while shown: its state and schedule in plain words (from the engine), when
 // the next cycle is due, what the last cycle did for users and groups, the scope, a
-// quarantine's reason with the fix, and (where the view passes them) Pause, Restart and Start,
-// each confirmed first.
+// quarantine's reason with the fix, the deletions the threshold held back, and (where the view
+// passes them) Pause, Restart, Start, the scope and "Allow these deletions", each confirmed first.
 import {
   Badge,
   Body1,
@@ -23,11 +23,13 @@ import {
   toProblem,
   type CycleCounts,
   type EntryTally,
+  type HeldBackDeletions as Held,
   type JobStatus,
   type Problem,
   type ProvisioningScope,
 } from '../../ipc';
 import { ConfirmButton } from './ConfirmButton';
+import { HeldBackDeletions } from './HeldBackDeletions';
 import { formatTime } from './jobTimes';
 import { Panel } from './Panel';
 import { ProblemBar } from './ProblemBar';
@@ -53,6 +55,10 @@ export interface JobActions {
   restart: (operationId: string) => Promise<JobStatus>;
   start: (operationId: string) => Promise<JobStatus>;
   setScope: (operationId: string, scope: ProvisioningScope) => Promise<JobStatus>;
+  /** The deletions a quarantine held back (empty when the quarantine is another one's). */
+  heldBack?: (operationId: string) => Promise<Held>;
+  /** "Allow these deletions": a restart with ForceDeletes. */
+  allowDeletions?: (operationId: string) => Promise<JobStatus>;
 }
 
 export interface JobCardProps {
@@ -216,6 +222,17 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
                 </Caption1>
               </MessageBarBody>
             </MessageBar>
+          )}
+          {status.quarantine && actions?.heldBack && actions.allowDeletions && (
+            <HeldBackDeletions
+              key={status.quarantine.currentBegan ?? status.quarantine.reason}
+              load={actions.heldBack}
+              disabled={Boolean(busy)}
+              onAllow={() => {
+                const allow = actions.allowDeletions;
+                if (allow) void act('Allowing the held-back deletions', allow, 'Allowed. Entra disables or deletes them in Unity on its next cycle.');
+              }}
+            />
           )}
           {children}
           {actions && (

@@ -2,7 +2,9 @@
 // for creation, Test Connection with Entra's verdict, and the job card with its quarantine.
 import { act, screen, waitFor } from '@testing-library/react';
 import {
+  entraDeletionProtection,
   entraJobStatus,
+  entraSaveAndStart,
   entraSignIn,
   entraTestConnection,
   entraSearchApps,
@@ -198,5 +200,39 @@ describe('step 3', () => {
     await waitFor(() => expect(screen.getByTestId('job-state')).toHaveTextContent('Paused'));
     expect(pauseProvisioning).toHaveBeenCalledTimes(1);
     expect(screen.getByText('Contoso')).toBeInTheDocument();
+  });
+
+  it('shows the suggested deletion safeguards before Start and saves what the admin chose', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraJobStatus).mockResolvedValue(job());
+    vi.mocked(entraDeletionProtection).mockResolvedValue({ deleteThreshold: 12, notify: 'admin@contoso.com', skipOutOfScopeDeletions: false });
+    vi.mocked(entraSaveAndStart).mockResolvedValue({ status: job(), started: true });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />, {
+      journal: journalFixture({ done: ['provisioningJob'], entra: { jobId: 'scim.abc', appName: 'Unity' } }),
+    });
+    const threshold = await screen.findByTestId('deletion-threshold');
+    expect(threshold).toHaveValue('12');
+    expect(screen.getByTestId('deletion-notify')).toHaveValue('admin@contoso.com');
+    expect(screen.getByTestId('deletion-skip-out-of-scope')).not.toBeChecked();
+
+    await user.clear(threshold);
+    await user.type(threshold, 'ten');
+    expect(screen.getByText('A whole number of users, 0 or more.')).toBeInTheDocument();
+    expect(screen.getByTestId('entra-save-start')).toBeDisabled();
+    await user.clear(threshold);
+    await user.type(threshold, '25');
+    await user.type(screen.getByTestId('deletion-notify'), '; ops@contoso.com');
+    await user.click(screen.getByTestId('deletion-skip-out-of-scope'));
+    await user.click(screen.getByTestId('entra-save-start'));
+    await waitFor(() =>
+      expect(entraSaveAndStart).toHaveBeenCalledWith(
+        expect.any(String),
+        { deleteThreshold: 25, notify: 'admin@contoso.com; ops@contoso.com', skipOutOfScopeDeletions: true },
+        expect.any(Function),
+      ),
+    );
+    expect(await screen.findByTestId('entra-started')).toHaveTextContent(
+      'at most 25 deletions a cycle, admin@contoso.com; ops@contoso.com told, out-of-scope deletions skipped',
+    );
   });
 });

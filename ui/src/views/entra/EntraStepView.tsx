@@ -1,27 +1,32 @@
 // Step 3: Entra. Sign in (browser or device code), pick or create the Unity enterprise app
 // (its provisioning job comes with it), Test Connection (our replay check by check, then
 // Entra's own verdict), Save and Start, and the job card that refreshes itself.
-import { Body1, Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Field, Input, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type ReactElement } from 'react';
 import { currentReplay, useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
 import {
+  allowHeldBackDeletions,
   entraAccount,
+  entraDeletionProtection,
   entraJobStatus,
   entraSaveAndStart,
   entraSignIn,
   entraTenant,
   entraTestConnection,
   entraUseApp,
+  heldBackDeletions,
   newOperationId,
   pauseProvisioning,
   restartProvisioning,
   resumeProvisioning,
   setProvisioningScope,
+  toProblem,
   type DeviceCodePrompt,
   type EntraAccount,
   type EntraAppSetup,
   type MicrosoftSignInMethod,
+  type Problem,
   type ProvisioningStarted,
   type TestConnectionOutcome,
   type WizardProgress,
@@ -39,10 +44,13 @@ import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
 import { useReveal } from '../common/useReveal';
 import { AppPicker } from './AppPicker';
+import { DeletionProtectionFields, draftOf, thresholdOf, type DeletionProtectionDraft } from './DeletionProtectionFields';
 import { DeviceCode } from './DeviceCode';
+import { ScimTokenPanel } from './ScimTokenPanel';
 
 const useStyles = makeStyles({
   row: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  note: { margin: 0 },
 });
 
 /** The job card's Pause, Start, Restart and scope, each journaled by the engine. */
@@ -51,6 +59,8 @@ const JOB_ACTIONS: JobActions = {
   start: resumeProvisioning,
   restart: restartProvisioning,
   setScope: setProvisioningScope,
+  heldBack: heldBackDeletions,
+  allowDeletions: allowHeldBackDeletions,
 };
 
 export interface EntraStepViewProps {
@@ -97,6 +107,7 @@ export function EntraStepView({ onNavigate }: EntraStepViewProps): ReactElement 
       {account && entra?.jobId && (
         <JobCard key={`${journal?.journal.updatedAt ?? ''}#${jobVersion}`} load={entraJobStatus} actions={JOB_ACTIONS} />
       )}
+      {account && entra?.jobId && <ScimTokenPanel />}
     </StepView>
   );
 }
@@ -332,20 +343,58 @@ function StartPanel({ enabled, onJobChanged }: { enabled: boolean; onJobChanged:
   const styles = useStyles();
   const { refreshJournal } = useWizardData();
   const [events, setEvents] = useState<WizardProgress[]>([]);
+  const [draft, setDraft] = useState<DeletionProtectionDraft | undefined>();
+  const [draftProblem, setDraftProblem] = useState<Problem | undefined>();
   const start = useOperation<ProvisioningStarted>('Saving and starting provisioning');
+  const threshold = draft ? thresholdOf(draft) : undefined;
+
+  // The safeguards the job will get: chosen before, or the engine's suggestion.
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    entraDeletionProtection(newOperationId('protection')).then(
+      (protection) => {
+        if (!current) return;
+        setDraft((typed) => typed ?? draftOf(protection));
+        setDraftProblem(undefined);
+      },
+      (error: unknown) => current && setDraftProblem(toProblem(error, 'Reading the deletion safeguards')),
+    );
+    return () => {
+      current = false;
+    };
+  }, [enabled]);
 
   const go = async () => {
+    if (!draft || threshold === undefined) return;
     setEvents([]);
-    if (await start.run((id) => entraSaveAndStart(id, (event) => setEvents((current) => [...current, event])))) {
+    const protection = { deleteThreshold: threshold, notify: draft.notify.trim(), skipOutOfScopeDeletions: draft.skipOutOfScopeDeletions };
+    if (await start.run((id) => entraSaveAndStart(id, protection, (event) => setEvents((current) => [...current, event])))) {
       await refreshJournal();
       onJobChanged();
     }
   };
 
   return (
-    <Panel title="Save and start" intro="Saves the URL and token in the app’s provisioning settings in Entra, and starts provisioning.">
+    <Panel title="Save and start" intro="Saves the URL, the token and the deletion safeguards in the app’s provisioning settings in Entra, and starts provisioning.">
+      <Body1 as="p" className={styles.note}>
+        Protection against mass deletion: a cycle that would disable or delete more users than the threshold holds them
+        all back and puts the job in quarantine until you allow them on the job card. Unity deletes an account rather
+        than deactivating it, so this is on by default.
+      </Body1>
+      {draft ? (
+        <DeletionProtectionFields draft={draft} onChange={setDraft} disabled={start.running} />
+      ) : (
+        enabled && !draftProblem && <Spinner size="tiny" label="Reading the deletion safeguards…" />
+      )}
+      {draftProblem && <ProblemBar problem={draftProblem} testId="deletion-protection-problem" />}
       <div className={styles.row}>
-        <Button appearance="primary" disabled={!enabled || start.running} onClick={() => void go()} data-testid="entra-save-start">
+        <Button
+          appearance="primary"
+          disabled={!enabled || start.running || !draft || threshold === undefined}
+          onClick={() => void go()}
+          data-testid="entra-save-start"
+        >
           Save and start provisioning
         </Button>
         {start.running && <Button onClick={start.cancel}>Cancel</Button>}
@@ -353,7 +402,9 @@ function StartPanel({ enabled, onJobChanged }: { enabled: boolean; onJobChanged:
       <ProgressNotes events={events} running={start.running} label="Start progress" />
       {start.result && (
         <SuccessBar title={start.result.started ? 'Provisioning started' : 'Provisioning was already running'} testId="entra-started">
-          {start.result.status.summary}
+          {start.result.status.summary} Deletion safeguards saved: {threshold === 0 ? 'no threshold' : `at most ${threshold} deletions a cycle`}
+          {draft?.notify.trim() ? `, ${draft.notify.trim()} told` : ', nobody told'}
+          {draft?.skipOutOfScopeDeletions ? ', out-of-scope deletions skipped' : ''}.
         </SuccessBar>
       )}
       {start.problem && <ProblemBar problem={start.problem} />}
