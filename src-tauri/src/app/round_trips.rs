@@ -666,6 +666,10 @@ fn the_job_card_pauses_starts_restarts_and_changes_the_scope_each_journaled() {
     set_up_and_start(&window);
     let card = invoke(&window, "entra_job_status", json!({"operationId": "j0"})).expect("card");
     assert_eq!(card["tenantName"], "Contoso", "the tenant by name: {card}");
+    assert_eq!(
+        card["scope"], "assignedOnly",
+        "the scope the save wrote: {card}"
+    );
     assert!(card["stateLabel"].as_str().is_some_and(|s| !s.is_empty()));
 
     let paused =

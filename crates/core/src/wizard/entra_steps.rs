@@ -455,6 +455,10 @@ pub(crate) async fn write_job_secrets(
         protection: &protection,
     };
     graph.put_sync_secrets(&sp_id, &write, cancel).await?;
+    // The scope written is now known, even when nobody chose one: say so on the job card.
+    if ctx.journal.snapshot().entra.scope.is_none() {
+        ctx.journal.update(|j| j.entra.scope = Some(scope))?;
+    }
     let Ok(saved) = graph.get_sync_secrets(&sp_id, cancel).await else {
         return Ok(());
     };

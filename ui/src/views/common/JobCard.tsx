@@ -39,6 +39,7 @@ const useStyles = makeStyles({
   term: { color: tokens.colorNeutralForeground3 },
   value: { margin: 0 },
   row: { display: 'flex', alignItems: 'center', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalS },
+  stack: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXS },
   counts: { borderCollapse: 'collapse', fontSize: tokens.fontSizeBase200, '& th, & td': { textAlign: 'end', paddingInline: tokens.spacingHorizontalS }, '& th:first-child, & td:first-child': { textAlign: 'start' } },
 });
 
@@ -203,7 +204,7 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
             )}
           </dl>
           {status.lastCycle && (
-            <div>
+            <div className={styles.stack}>
               <Caption1 className={styles.term}>What the last cycle did</Caption1>
               <CycleTable counts={status.lastCycle} />
             </div>

@@ -7,8 +7,8 @@ import type { ReactElement } from 'react';
 import type { DeletionProtection } from '../../ipc';
 
 const useStyles = makeStyles({
-  fields: { display: 'grid', gridTemplateColumns: 'minmax(0, 12rem) minmax(0, 1fr)', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalM },
-  wide: { gridColumn: '1 / -1' },
+  fields: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, maxWidth: '40rem' },
+  threshold: { maxWidth: '12rem' },
 });
 
 /** What the form holds: the threshold as typed, so a half-typed number can be said to be wrong. */
@@ -51,6 +51,7 @@ export function DeletionProtectionFields({ draft, onChange, disabled }: Deletion
         hint={threshold === 0 ? 'Off: Entra deletes any number in one cycle.' : 'Users per cycle. Suggested: 5 % of those in scope, at least 10.'}
       >
         <Input
+          className={styles.threshold}
           inputMode="numeric"
           value={draft.threshold}
           disabled={disabled}
@@ -70,7 +71,7 @@ export function DeletionProtectionFields({ draft, onChange, disabled }: Deletion
           data-testid="deletion-notify"
         />
       </Field>
-      <Field className={styles.wide}>
+      <Field>
         <Checkbox
           checked={draft.skipOutOfScopeDeletions}
           disabled={disabled}

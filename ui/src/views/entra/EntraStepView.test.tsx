@@ -232,7 +232,7 @@ describe('step 3', () => {
       ),
     );
     expect(await screen.findByTestId('entra-started')).toHaveTextContent(
-      'at most 25 deletions a cycle, admin@contoso.com; ops@contoso.com told, out-of-scope deletions skipped',
+      'at most 25 deletions a cycle, notices to admin@contoso.com; ops@contoso.com, out-of-scope deletions skipped',
     );
   });
 });

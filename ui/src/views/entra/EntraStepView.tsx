@@ -403,7 +403,7 @@ function StartPanel({ enabled, onJobChanged }: { enabled: boolean; onJobChanged:
       {start.result && (
         <SuccessBar title={start.result.started ? 'Provisioning started' : 'Provisioning was already running'} testId="entra-started">
           {start.result.status.summary} Deletion safeguards saved: {threshold === 0 ? 'no threshold' : `at most ${threshold} deletions a cycle`}
-          {draft?.notify.trim() ? `, ${draft.notify.trim()} told` : ', nobody told'}
+          {draft?.notify.trim() ? `, notices to ${draft.notify.trim()}` : ', no notice e-mails'}
           {draft?.skipOutOfScopeDeletions ? ', out-of-scope deletions skipped' : ''}.
         </SuccessBar>
       )}
