@@ -2,6 +2,7 @@
 //! code talks to the public clouds, a national cloud or a sandbox. A hard-coded host anywhere
 //! else is a bug. The JSON shape is the contract of ARCHITECTURE.md ("Cloud profiles").
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -277,14 +278,33 @@ fn read_profile_file(path: &Path) -> Result<String, String> {
     if metadata.is_dir() {
         return Err(format!("{shown} is a folder, not a profile file."));
     }
-    if metadata.len() > CloudProfile::MAX_FILE_BYTES {
-        return Err(format!(
-            "{shown} is {} KB, far larger than a profile file (at most {} KB).",
-            metadata.len() / 1024,
-            CloudProfile::MAX_FILE_BYTES / 1024
-        ));
+    // A device or a pipe (`/dev/zero`, a FIFO) reports no size and never ends: reading one
+    // would hang the app at start, when Settings name it as the custom profile.
+    if !metadata.is_file() {
+        return Err(format!("{shown} is not a regular file."));
     }
-    std::fs::read_to_string(path).map_err(explain)
+    let too_large = |bytes: u64| {
+        format!(
+            "{shown} is {} KB, far larger than a profile file (at most {} KB).",
+            bytes / 1024,
+            CloudProfile::MAX_FILE_BYTES / 1024
+        )
+    };
+    if metadata.len() > CloudProfile::MAX_FILE_BYTES {
+        return Err(too_large(metadata.len()));
+    }
+    // At most one byte past the cap, in case the file grows while it is read.
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(CloudProfile::MAX_FILE_BYTES + 1)
+                .read_to_string(&mut text)
+        })
+        .map_err(explain)?;
+    if text.len() as u64 > CloudProfile::MAX_FILE_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -342,6 +362,19 @@ mod tests {
         assert!(err.info().cause.contains("microsoft.authority"), "{err:?}");
         let err = CloudProfile::from_json("{").expect_err("not json");
         assert_eq!(err.kind_name(), "badInput");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_a_pipe_is_refused_without_reading_it() {
+        // /dev/zero never ends; reading it as a profile (named in Settings) would hang the
+        // app at start and eat its memory.
+        let err = CloudProfile::load(Path::new("/dev/zero")).expect_err("a device");
+        assert_eq!(err.kind_name(), "badInput");
+        assert!(
+            err.info().cause.contains("/dev/zero is not a regular file"),
+            "{err:?}"
+        );
     }
 
     #[test]
