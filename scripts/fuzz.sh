@@ -43,6 +43,8 @@ for target in "${targets[@]}"; do
     exit 1
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  # libFuzzer's closing status line: edges covered (cov) and features (ft).
+  coverage=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+' | tail -n 1 || true)
   rm -f "$log"
-  printf '%-20s %8s %10s  (%s runs)\n' "$target" "$seconds" "$(find "$corpus" -type f | wc -l)" "$runs"
+  printf '%-20s %8s %10s  (%s runs, %s)\n' "$target" "$seconds" "$(find "$corpus" -type f | wc -l)" "$runs" "${coverage:-cov: ?}"
 done
