@@ -364,19 +364,6 @@ mod tests {
         assert_eq!(err.kind_name(), "badInput");
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn a_device_or_a_pipe_is_refused_without_reading_it() {
-        // /dev/zero never ends; reading it as a profile (named in Settings) would hang the
-        // app at start and eat its memory.
-        let err = CloudProfile::load(Path::new("/dev/zero")).expect_err("a device");
-        assert_eq!(err.kind_name(), "badInput");
-        assert!(
-            err.info().cause.contains("/dev/zero is not a regular file"),
-            "{err:?}"
-        );
-    }
-
     #[test]
     fn missing_file_is_a_clear_problem() {
         let err = CloudProfile::load(Path::new("/nonexistent/profile.json")).expect_err("missing");

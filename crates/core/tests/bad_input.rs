@@ -232,6 +232,7 @@ fn profile_rows(dir: &Path) -> Vec<(&'static str, PathBuf, String)> {
     vec![
         ("a missing file", dir.join("missing.json"), format!("There is no file at {}.", shown("missing.json"))),
         ("a directory instead of a file", dir.to_path_buf(), format!("{} is a folder, not a profile file.", dir.display())),
+        ("a device that never ends", PathBuf::from("/dev/zero"), "/dev/zero is not a regular file.".into()),
         ("an empty file", dir.join("empty.json"), "The profile is not valid JSON of the expected shape: EOF while parsing a value at line 1 column 0.".into()),
         ("10 MB of text", dir.join("big.json"), format!("{} is 10240 KB, far larger than a profile file (at most 1024 KB).", shown("big.json"))),
         ("not UTF-8", dir.join("binary.json"), format!("{} is not a text file.", shown("binary.json"))),
