@@ -2,15 +2,18 @@
 //! as the window and the CLI run it (`startup::resolve`: the strict read, the profile choice,
 //! a custom profile loaded from the path the file names), then checked and saved again as the
 //! window's Settings does. Either a start-up Problem that points at the settings or the
-//! profile, or settings that round-trip through a save; never a panic, and a client ID handed
-//! to a profile is trimmed and never blank.
+//! profile, past which the window still opens with the defaults (`resolve_defaults`), or
+//! settings that round-trip through a save; never a panic, and a client ID handed to a
+//! profile is trimmed and never blank.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use scim_core::settings::{ProfileChoice, WindowSettings, FILE_NAME};
-use scim_core::startup::{load_settings, resolve, StartupProblemKind, StartupRequest};
+use scim_core::startup::{
+    load_settings, resolve, resolve_defaults, StartupProblemKind, StartupRequest,
+};
 
 fn folder() -> &'static std::path::Path {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();
@@ -50,7 +53,11 @@ fuzz_target!(|data: &[u8]| {
                 "{problem:?}"
             );
             assert!(!problem.problem.info().cause.is_empty());
-            // The lenient read (the log level at start) still opens with something.
+            // The window still opens, with the defaults, to show the problem and repair it
+            // in Settings; the lenient read (the log level at start) still gives something.
+            let fallback = resolve_defaults(&request)
+                .unwrap_or_else(|problem| panic!("no way past {problem:?}"));
+            assert_eq!(fallback.settings, WindowSettings::default());
             let _ = WindowSettings::load(dir);
             return;
         }
