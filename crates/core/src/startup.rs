@@ -324,11 +324,15 @@ pub fn check_data_dir(dir: &Path, named_by: &str) -> Result<(), StartupProblem> 
     Ok(())
 }
 
+/// The largest settings file read, in bytes (1 MB; a real one is a few hundred bytes).
+pub const SETTINGS_MAX_BYTES: u64 = 1024 * 1024;
+
 /// The saved settings of `data_dir`, strictly: none saved gives the defaults, but a file
 /// that is there and cannot be used is a problem to show, not a silent reset.
 ///
 /// Errors: a `settingsUnreadable` [`StartupProblem`] for a file that cannot be read, is not
-/// JSON, or is JSON of another shape (the parser's words say where).
+/// JSON, or is JSON of another shape (the parser's words say where), and for one that is not
+/// a regular file (a device, a pipe) or is over [`SETTINGS_MAX_BYTES`].
 pub fn load_settings(data_dir: &Path) -> Result<WindowSettings, StartupProblem> {
     let path = data_dir.join(FILE_NAME);
     let unreadable = |cause: String| {
@@ -343,6 +347,24 @@ pub fn load_settings(data_dir: &Path) -> Result<WindowSettings, StartupProblem> 
             ),
         )
     };
+    // Like a profile file: a device or pipe named settings.json (or a link to `/dev/zero`)
+    // would never end, and settings are never near a megabyte.
+    if let Ok(metadata) = std::fs::metadata(&path) {
+        if !metadata.is_dir() && !metadata.is_file() {
+            return Err(unreadable(format!(
+                "{} is not a regular file.",
+                path.display()
+            )));
+        }
+        if metadata.len() > SETTINGS_MAX_BYTES {
+            return Err(unreadable(format!(
+                "{} is {} KB, far larger than a settings file (at most {} KB).",
+                path.display(),
+                metadata.len() / 1024,
+                SETTINGS_MAX_BYTES / 1024
+            )));
+        }
+    }
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -376,6 +398,33 @@ pub fn load_settings(data_dir: &Path) -> Result<WindowSettings, StartupProblem> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settings_file_that_never_ends_is_refused_not_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join(FILE_NAME)).expect("link");
+        let problem = load_settings(dir.path()).expect_err("a device");
+        assert_eq!(problem.kind, StartupProblemKind::SettingsUnreadable);
+        assert!(problem
+            .problem
+            .info()
+            .cause
+            .contains("is not a regular file"));
+    }
+
+    #[test]
+    fn a_settings_file_over_a_megabyte_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let big = vec![b' '; (SETTINGS_MAX_BYTES + 1) as usize];
+        std::fs::write(dir.path().join(FILE_NAME), big).expect("write");
+        let problem = load_settings(dir.path()).expect_err("too large");
+        assert!(problem
+            .problem
+            .info()
+            .cause
+            .contains("far larger than a settings file"));
+    }
 
     fn request(dir: &Path) -> StartupRequest {
         StartupRequest {
