@@ -425,6 +425,18 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
         opened[0].ends_with("reports") && opened[0].is_dir(),
         "{opened:?}"
     );
+    // The log folder likewise: the data folder's logs/, whatever the webview sends.
+    let logs = invoke(&window, "open_log_folder", json!({"path": "/etc"})).expect("opened");
+    let opened = window.desktop.opened.lock().expect("opened").clone();
+    assert_eq!(opened.len(), 2, "{opened:?}");
+    assert_eq!(
+        opened[1],
+        std::path::PathBuf::from(logs.as_str().expect("folder"))
+    );
+    assert!(
+        opened[1].ends_with("logs") && opened[1].is_dir(),
+        "{opened:?}"
+    );
 }
 
 #[test]

@@ -80,3 +80,17 @@ pub fn sign_out(
 ) -> Result<SignOutOutcome, Problem> {
     scim_core::wizard::sign_out(&state.ctx, scope)
 }
+
+/// Settings: opens the app's log folder (the data folder's `logs/`, created when missing) in
+/// the file manager, from Rust; the folder is the one the app computed, never a path from the
+/// webview. Returns the folder's path. Errors: `storage` when it cannot be created; `server`
+/// when no file manager opens.
+#[tauri::command]
+pub fn open_log_folder(state: State<'_, AppState>) -> Result<String, Problem> {
+    let folder = scim_core::logging::log_dir(&state.cloud.data_dir);
+    scim_core::report::ensure_folder(&folder)?;
+    state
+        .desktop
+        .open_folder("Opening the log folder", &folder)?;
+    Ok(folder.display().to_string())
+}

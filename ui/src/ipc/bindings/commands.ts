@@ -185,6 +185,9 @@ export const chooseProfileFile = (): Promise<string | null> =>
 /** Forgets the sign-ins in `scope` (keychain entries and the journal's marks of the steps that depend on them), so the next run asks again. */
 export const signOut = (scope: SignOutScope): Promise<SignOutOutcome> =>
   call<SignOutOutcome>('sign_out', { scope });
+/** Settings: opens the app's log folder (the data folder's `logs/`, created when missing) in the file manager, from Rust; the folder is the one the app computed, never a path from the webview. Returns the folder's path. Errors: `storage` when it cannot be created; `server` when no file manager opens. */
+export const openLogFolder = (): Promise<string> =>
+  call<string>('open_log_folder');
 
 // commands/unity.rs
 /** Step 1, API road: Unity sign-in (browser opened from Rust) and the account's organizations. */
@@ -246,6 +249,7 @@ export const COMMAND_NAMES = [
   'sign_out_plan',
   'choose_profile_file',
   'sign_out',
+  'open_log_folder',
   'unity_sign_in',
   'unity_ensure_credentials',
   'unity_accept_pasted',

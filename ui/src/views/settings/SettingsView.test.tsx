@@ -1,7 +1,7 @@
 // Settings: choosing another profile is saved for the next launch; a bad choice is explained;
 // signing out says what was removed from the keychain.
 import { screen } from '@testing-library/react';
-import { chooseProfileFile, settingsGet, settingsSave, signOut, signOutPlan, type SettingsView as Settings } from '../../ipc';
+import { chooseProfileFile, openLogFolder, settingsGet, settingsSave, signOut, signOutPlan, type SettingsView as Settings } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
 import { appInfoFixture } from '../../test/appInfoFixture';
 import { problem, renderView } from '../../test/renderView';
@@ -68,5 +68,18 @@ describe('Settings', () => {
     await user.click(screen.getByTestId('settings-save'));
     expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ profile: 'custom', customProfilePath: '/home/ann/profiles/contoso.json' }));
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('saves a log level for the next launch and opens the log folder the app computed', async () => {
+    vi.mocked(settingsGet).mockResolvedValue(VIEW);
+    vi.mocked(settingsSave).mockResolvedValue({ ...VIEW, saved: { logLevel: 'debug' } });
+    vi.mocked(openLogFolder).mockResolvedValue('/home/admin/.local/share/scim-setup/logs');
+    const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
+    await user.type(await screen.findByTestId('settings-log-level'), 'debug');
+    await user.click(screen.getByTestId('settings-save'));
+    expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ logLevel: 'debug' }));
+    await user.click(screen.getByTestId('settings-open-logs'));
+    expect(openLogFolder).toHaveBeenCalledWith();
+    expect(await screen.findByText('/home/admin/.local/share/scim-setup/logs')).toBeInTheDocument();
   });
 });

@@ -20,6 +20,7 @@ import { Fragment, useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import {
   chooseProfileFile,
+  openLogFolder,
   settingsGet,
   settingsSave,
   signOut,
@@ -164,6 +165,7 @@ function SettingsForm(): ReactElement {
   const styles = useFormStyles();
   const [view, setView] = useState<Settings | undefined>();
   const [draft, setDraft] = useState<WindowSettings>({});
+  const [logFolder, setLogFolder] = useState<string | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const [saved, setSaved] = useState(false);
 
@@ -188,6 +190,13 @@ function SettingsForm(): ReactElement {
   };
 
   // The system's file picker, shown by Rust; only the chosen path comes back.
+  const showLogs = async () => {
+    try {
+      setLogFolder(await openLogFolder());
+    } catch (error) {
+      setProblem(toProblem(error, 'Opening the log folder'));
+    }
+  };
   const choose = async () => {
     try {
       const chosen = await chooseProfileFile();
@@ -270,6 +279,23 @@ function SettingsForm(): ReactElement {
             }}
           />
         </Field>
+        <Field
+          label="Log level"
+          hint="info by default; debug for more, or a filter such as scim_core=trace. The SCIM_SETUP_LOG variable wins over it. Applied when the app next starts."
+        >
+          <Input
+            value={draft.logLevel ?? ''}
+            placeholder="info"
+            onChange={(_e, data) => update({ logLevel: data.value.trim() || null })}
+            data-testid="settings-log-level"
+          />
+        </Field>
+        <div className={styles.row}>
+          <Button onClick={() => void showLogs()} data-testid="settings-open-logs">
+            Open the log folder
+          </Button>
+          {logFolder && <Body1>{logFolder}</Body1>}
+        </div>
         <div className={styles.row}>
           <Button type="submit" appearance="primary" data-testid="settings-save">
             Save
