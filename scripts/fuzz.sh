@@ -4,6 +4,8 @@
 # cargo-fuzz on the nightly toolchain; built without AddressSanitizer (our crates forbid
 # unsafe code) but with debug assertions and overflow checks. A crash stops the script with
 # the input saved under fuzz/artifacts/TARGET/: turn it into a regression test.
+# SCIM_SETUP_FUZZ_SEED pins libFuzzer's random seed (the test command pins it, so a CI run
+# replays the same inputs a local run with that seed tried); unset, every run explores anew.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +38,7 @@ for target in "${targets[@]}"; do
   log=$(mktemp)
   if ! cargo +nightly fuzz run "${build_flags[@]}" "$target" "$corpus" "fuzz/seeds/$target" -- \
     -max_total_time="$seconds" -max_len=65536 -timeout=20 -rss_limit_mb=2048 \
+    -seed="${SCIM_SETUP_FUZZ_SEED:-0}" \
     -print_final_stats=1 >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     echo "error: fuzz target $target failed; the input is under fuzz/artifacts/$target/" >&2

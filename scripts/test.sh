@@ -54,7 +54,10 @@ step "Third-party SCIM compliance suite against the sandbox's SCIM server"
 scripts/scim-compliance.sh tests/artifacts/scim-setup-e2e
 
 step "Fuzzing: every parser fed by a server or a person, about 20 s each"
-scripts/fuzz.sh
+# A pinned seed: the test command replays inputs a longer local run with the same seed has
+# already tried, so it cannot fail on a find no one could reproduce; exploring is the long runs'
+# job (docs/fuzzing.md).
+SCIM_SETUP_FUZZ_SEED=20261130 scripts/fuzz.sh
 
 step "Packages: build the .deb and .rpm (release), install the .deb, run it, remove it"
 scripts/install-test.sh
