@@ -4,32 +4,15 @@
 //! one provisioning job (checked through `/_sandbox/state`).
 
 mod cli_support;
-
-use std::time::Duration;
+mod sandbox_state;
 
 use cli_support::Desktop;
+use sandbox_state::{bearer_tokens, count, sandbox_with_fast_cycles};
 use serde_json::Value;
-
-fn count(state: &Value, key: &str) -> usize {
-    state[key].as_array().map(Vec::len).unwrap_or(0)
-}
-
-fn tokens(state: &Value) -> u64 {
-    state["serviceAccounts"]
-        .as_array()
-        .map(|a| a.iter().map(|sa| sa["tokens"].as_u64().unwrap_or(0)).sum())
-        .unwrap_or(0)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_after_each_create_is_finished_by_the_next_without_duplicates() {
-    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig {
-        users: 40,
-        sync_interval: Duration::from_secs(1),
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox");
+    let sandbox = sandbox_with_fast_cycles().await;
     let profile = sandbox.profile();
     let control = profile["sandbox"]["control"]
         .as_str()
@@ -75,7 +58,11 @@ async fn a_run_killed_after_each_create_is_finished_by_the_next_without_duplicat
         count(&before, "serviceAccounts") + 1,
         "one service account"
     );
-    assert_eq!(tokens(&after), tokens(&before) + 1, "one bearer token");
+    assert_eq!(
+        bearer_tokens(&after),
+        bearer_tokens(&before) + 1,
+        "one bearer token"
+    );
     assert_eq!(count(&after, "syncJobs"), 1, "one provisioning job");
     sandbox.shutdown().await;
 }

@@ -6,38 +6,18 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use serde_json::Value;
 
 mod cli_support;
+mod sandbox_state;
 use cli_support::{files_under, scim_setup_binary};
-
-fn count(state: &Value, key: &str) -> usize {
-    match &state[key] {
-        Value::Array(items) => items.len(),
-        Value::Number(n) => n.as_u64().unwrap_or(0) as usize,
-        other => panic!("state.{key} is {other}"),
-    }
-}
-
-fn tokens(state: &Value) -> u64 {
-    state["serviceAccounts"]
-        .as_array()
-        .map(|a| a.iter().map(|sa| sa["tokens"].as_u64().unwrap_or(0)).sum())
-        .unwrap_or(0)
-}
+use sandbox_state::sandbox_with_fast_cycles;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
     let binary = scim_setup_binary();
-    let sandbox = scim_sandbox::start(scim_sandbox::SandboxConfig {
-        users: 40,
-        sync_interval: Duration::from_secs(1),
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox");
+    let sandbox = sandbox_with_fast_cycles().await;
     let profile = sandbox.profile();
     let control = profile["sandbox"]["control"]
         .as_str()
@@ -184,27 +164,7 @@ async fn setup_twice_from_an_empty_folder_creates_nothing_twice() {
     // The device code appeared once: the second run signed in from the keychain.
     assert_eq!(stderr.matches("enter the code").count(), 1, "{stderr}");
 
-    let after = state().await;
-    assert_eq!(
-        count(&after, "serviceAccounts"),
-        count(&before, "serviceAccounts") + 1,
-        "one service account made"
-    );
-    assert_eq!(
-        tokens(&after),
-        tokens(&before) + 1,
-        "one bearer token minted over both runs"
-    );
-    assert_eq!(
-        count(&after, "servicePrincipals"),
-        count(&before, "servicePrincipals"),
-        "the existing app reused"
-    );
-    assert_eq!(count(&after, "syncJobs"), 1, "one provisioning job");
-    assert!(
-        count(&after, "appRoleAssignments") <= count(&before, "appRoleAssignments") + 1,
-        "at most one assignment added"
-    );
+    sandbox_state::assert_made_once(&before, &state().await, "setup run twice");
 
     // Secrets stayed in the keychain: nothing secret in the data folder or the JSON.
     let profile_json = profile.clone();

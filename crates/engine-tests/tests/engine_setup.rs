@@ -2,7 +2,9 @@
 //! demand, then again from the journal and keychain, creating nothing twice.
 
 mod engine_support;
+mod sandbox_state;
 
+use sandbox_state::count;
 use scim_core::auth::FollowRedirectsLauncher;
 use scim_core::entra::on_demand::OnDemandVerdict;
 use scim_core::wizard::{
@@ -29,14 +31,6 @@ fn outcome_of(report: &scim_core::wizard::SetupReport, id: StepId) -> StepOutcom
         .find(|s| s.id == id)
         .map(|s| s.outcome)
         .unwrap_or_else(|| panic!("step {id:?} ran: {:#?}", report.steps))
-}
-
-fn count(state: &Value, key: &str) -> usize {
-    match &state[key] {
-        Value::Array(items) => items.len(),
-        Value::Number(n) => n.as_u64().unwrap_or(0) as usize,
-        other => panic!("state.{key} is {other}"),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,8 @@
 
 mod cli_support;
 mod engine_support;
+mod sandbox_state;
+use sandbox_state::count;
 
 use std::time::Duration;
 
@@ -22,21 +24,6 @@ use scim_core::wizard::{
 };
 use scim_core::{CloudProfile, Problem, Secret, SecretStore};
 use serde_json::Value;
-
-fn count(state: &Value, key: &str) -> usize {
-    match &state[key] {
-        Value::Array(items) => items.len(),
-        Value::Number(n) => n.as_u64().unwrap_or(0) as usize,
-        other => panic!("state.{key} is {other}"),
-    }
-}
-
-fn tokens(state: &Value) -> u64 {
-    state["serviceAccounts"]
-        .as_array()
-        .map(|a| a.iter().map(|sa| sa["tokens"].as_u64().unwrap_or(0)).sum())
-        .unwrap_or(0)
-}
 
 async fn setup(env: &Env, upn: &str) -> SetupReport {
     setup_on(env, UnityRoad::Api(UnityOptions::default()), upn).await
@@ -101,27 +88,7 @@ async fn resumes_creating_nothing_twice(
             "{what}: the second run resumes and finishes: {again:#?}"
         );
     }
-    let after = env.state().await;
-    assert_eq!(
-        count(&after, "serviceAccounts"),
-        count(before, "serviceAccounts") + 1,
-        "{what}: one service account"
-    );
-    assert_eq!(
-        tokens(&after),
-        tokens(before) + 1,
-        "{what}: one bearer token"
-    );
-    assert_eq!(
-        count(&after, "servicePrincipals"),
-        count(before, "servicePrincipals"),
-        "{what}: the existing enterprise app reused"
-    );
-    assert_eq!(count(&after, "syncJobs"), 1, "{what}: one provisioning job");
-    assert!(
-        count(&after, "appRoleAssignments") <= count(before, "appRoleAssignments") + 1,
-        "{what}: at most one assignment added"
-    );
+    sandbox_state::assert_made_once(before, &env.state().await, what);
 }
 
 // Step 1: Unity's admin API.
