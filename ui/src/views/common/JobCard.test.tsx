@@ -222,4 +222,33 @@ describe('JobCard', () => {
     expect(screen.queryByTestId('held-back')).not.toBeInTheDocument();
     expect(screen.queryByTestId('allow-deletions')).not.toBeInTheDocument();
   });
+
+  it('stops reading the job while the window is hidden and reads at once when it is shown again', async () => {
+    vi.useFakeTimers();
+    const hidden = vi.spyOn(document, 'hidden', 'get');
+    try {
+      const load = vi.fn(async () => job());
+      render(
+        <FluentProvider theme={webLightTheme}>
+          <JobCard load={load} refreshEvery={10_000} />
+        </FluentProvider>,
+      );
+      await vi.advanceTimersByTimeAsync(0);
+      expect(load).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(load).toHaveBeenCalledTimes(2);
+
+      hidden.mockReturnValue(true);
+      document.dispatchEvent(new Event('visibilitychange'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(load).toHaveBeenCalledTimes(2);
+
+      hidden.mockReturnValue(false);
+      document.dispatchEvent(new Event('visibilitychange'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(load).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
