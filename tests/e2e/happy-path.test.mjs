@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logLines, secretLines } from './logs.mjs';
 import { byTestId, appOnSandbox, screenshot } from './session.mjs';
-import { click, connectorStep, entraSignInAndApp, entraTestAndStart, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
+import { connectorStep, entraSignInAndApp, entraTestAndStart, provisionPerson, show, unityStep, waitFor } from './steps.mjs';
 
 const journey = appOnSandbox();
 
@@ -26,19 +26,7 @@ test('an admin gets from nothing to a user provisioned on demand', { timeout: 42
   await show(browser, 'entra-started');
   await screenshot(browser, 'happy-04-entra');
 
-  const upn = sandbox.profile.sandbox.sampleUserUpns[0];
-  await click(browser, 'nav-provision');
-  await typeInto(browser, 'picker-search', upn.split('@')[0]);
-  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
-  await option.waitForDisplayed({ timeout: 60_000 });
-  await option.click();
-  await waitFor(browser, 'picker-selected');
-  // An unassigned person is assigned first, which the button asks about; an assigned one
-  // is provisioned at once.
-  await click(browser, 'provision-run');
-  const confirm = await browser.$(byTestId('provision-run-confirm'));
-  if (await confirm.waitForClickable({ timeout: 5_000 }).catch(() => false)) await confirm.click();
-  const summary = await text(browser, 'provision-summary', 180_000);
+  const summary = await provisionPerson(browser, sandbox.profile.sandbox.sampleUserUpns[0]);
   assert.match(summary, /1 created|1 updated|1 already in sync/, summary);
   assert.match(summary, /0 failed/, summary);
   const verdict = await browser.$(`${byTestId('timeline')}`);

@@ -30,6 +30,20 @@ export async function startSandbox(extraArgs = []) {
       const response = await fetch(`${control}/state`);
       return response.json();
     },
+    /** A GET on the sandbox's Unity SCIM server (`path` after the base URL), as Entra calls it:
+     * with the profile's token unless given another. Answers the status and the JSON body. */
+    async scim(pathAndQuery, token = profile.sandbox.scimBearerToken) {
+      const response = await fetch(`${profile.sandbox.scimBaseUrl}${pathAndQuery}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, body: await response.json().catch(() => undefined) };
+    },
+    /** The person as Unity's SCIM server has them, or undefined. */
+    async unityUser(upn) {
+      const { status, body } = await this.scim(`/Users?filter=${encodeURIComponent(`userName eq "${upn}"`)}`);
+      if (status !== 200) throw new Error(`Unity's SCIM server answered ${status}: ${JSON.stringify(body)}`);
+      return body.Resources?.[0];
+    },
     async fault(spec) {
       const response = await fetch(`${control}/faults`, {
         method: 'POST',

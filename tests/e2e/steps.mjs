@@ -107,3 +107,18 @@ export async function entraTestAndStart(browser) {
   await waitFor(browser, 'entra-started');
   await waitFor(browser, 'job-state');
 }
+
+/** Step 4 for one person: search the directory, choose them, provision on demand (someone not
+ * yet assigned is assigned first, which the button asks about). Answers the run's summary. */
+export async function provisionPerson(browser, upn) {
+  await click(browser, 'nav-provision');
+  await typeInto(browser, 'picker-search', upn.split('@')[0]);
+  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
+  await option.waitForDisplayed({ timeout: LONG });
+  await option.click();
+  await waitFor(browser, 'picker-selected');
+  await click(browser, 'provision-run');
+  const confirm = await browser.$(byTestId('provision-run-confirm'));
+  if (await confirm.waitForClickable({ timeout: 5_000 }).catch(() => false)) await confirm.click();
+  return text(browser, 'provision-summary', 180_000);
+}

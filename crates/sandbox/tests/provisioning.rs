@@ -194,6 +194,11 @@ async fn on_demand_then_sync_cycles_provision_disable_and_log() {
     entra
         .save_secrets(&s(&profile, "/sandbox/scimBaseUrl"), &token)
         .await;
+    // The control state says which token Entra holds (its last four), never more of it.
+    assert_eq!(
+        state(&profile).await["syncJobs"][0]["secretTokenLastFour"],
+        json!(&token[token.len() - 4..])
+    );
 
     let sample = entra
         .user_id(&s(&profile, "/sandbox/sampleUserUpns/0"))

@@ -284,6 +284,17 @@ async fn service_account_token_and_role_round_trip() {
     );
     let st = state(&profile).await;
     assert_eq!(st["serviceAccounts"].as_array().map(Vec::len), Some(3));
+    // The control state lists the account's tokens, revoked ones too, so a test can try one.
+    let listed = st["serviceAccounts"]
+        .as_array()
+        .and_then(|accounts| accounts.iter().find(|a| a["id"] == json!(sa)))
+        .expect("the new account in the state");
+    assert_eq!(listed["tokens"], json!(0));
+    assert_eq!(
+        listed["bearerTokens"],
+        json!([{"id": s(&minted, "/id"), "description": "Entra", "createdAt": minted["createdAt"],
+            "lastFour": &secret[secret.len() - 4..], "revoked": true, "token": secret}])
+    );
     sb.shutdown().await;
 }
 

@@ -202,11 +202,23 @@ impl GraphState {
 
     pub fn state_json(&self) -> Value {
         json!({"servicePrincipals": self.service_principals.len(),
-            "syncJobs": self.jobs.iter().map(|j| json!({"servicePrincipalId": j.sp_id, "id": j.id, "status": j.status_code, "schedule": j.schedule_state})).collect::<Vec<_>>(),
+            "syncJobs": self.jobs.iter().map(|j| json!({"servicePrincipalId": j.sp_id, "id": j.id, "status": j.status_code, "schedule": j.schedule_state,
+                "secretTokenLastFour": self.saved_token_last_four(&j.sp_id)})).collect::<Vec<_>>(),
             "appRoleAssignments": self.assignments.len(),
             "provisionOnDemandCalls": self.provision_on_demand_calls,
             "validateCredentialsCalls": self.validate_credentials_calls,
             "provisioningLogEntries": self.audit.len()})
+    }
+
+    /// The last four characters of the `SecretToken` saved in the app's provisioning
+    /// settings (what Entra sends to the target), or null when none is saved.
+    fn saved_token_last_four(&self, sp_id: &str) -> Option<String> {
+        self.secrets
+            .get(&sp_id.to_ascii_lowercase())?
+            .iter()
+            .find(|(key, _)| key == "SecretToken")
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(_, value)| crate::unity::admin::last_four(value))
     }
 
     /// Sliding-window limit per tenant; `Err(seconds)` to put in Retry-After.

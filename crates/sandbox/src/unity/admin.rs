@@ -303,7 +303,7 @@ async fn put_roles(
     }
 }
 
-fn last_four(token: &str) -> String {
+pub(crate) fn last_four(token: &str) -> String {
     token
         .chars()
         .rev()

@@ -2,7 +2,7 @@
 //! `unity-admin-contract.md` (organizations, SSO/SCIM settings, service accounts, roles, bearer
 //! tokens), and the admin state the SCIM server checks bearer tokens against.
 
-mod admin;
+pub(crate) mod admin;
 mod auth;
 
 use std::collections::HashMap;
@@ -238,7 +238,18 @@ impl UnityState {
                 .iter()
                 .map(|a| {
                     let tokens = self.bearer_tokens.iter().filter(|t| t.service_account_id == a.id && !t.revoked).count();
-                    json!({"id": a.id, "name": a.name, "roles": self.effective_roles(a, drop_role), "tokens": tokens})
+                    // Every token this account ever had, revoked ones too, with its value: the
+                    // sandbox minted them (the profile prints the seeded one the same way), and a
+                    // test needs the value to show that a revoked token is refused.
+                    let bearer_tokens: Vec<Value> = self
+                        .bearer_tokens
+                        .iter()
+                        .filter(|t| t.service_account_id == a.id)
+                        .map(|t| json!({"id": t.id, "description": t.description, "createdAt": t.created_at,
+                            "lastFour": admin::last_four(&t.token), "revoked": t.revoked, "token": t.token}))
+                        .collect();
+                    json!({"id": a.id, "name": a.name, "roles": self.effective_roles(a, drop_role), "tokens": tokens,
+                        "bearerTokens": bearer_tokens})
                 })
                 .collect(),
         )
