@@ -1,6 +1,6 @@
 // Starts the real app through tauri-driver and hands the journey a WebdriverIO browser.
 // Each session gets its own empty data folder, so journeys never see each other's journal.
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
@@ -38,7 +38,15 @@ export async function openApp(extraArgs = [], options = {}) {
 export async function screenshot(browser, name) {
   mkdirSync(artifacts, { recursive: true });
   const file = path.join(artifacts, `${name}.png`);
-  await browser.saveScreenshot(file);
+  // Right after launch WebKitGTK can hand WebDriver a frame it has not composited yet: an
+  // all-white PNG of a few kB. Wait for two animation frames, and take it again while the
+  // picture is that blank (a rendered page is tens of kB).
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    await browser.execute(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await browser.saveScreenshot(file);
+    if (statSync(file).size > 10_000) break;
+    await new Promise((done) => setTimeout(done, 300));
+  }
   return file;
 }
 
