@@ -158,7 +158,12 @@ async fn a_users_direct_groups_with_member_of() {
     )
     .await;
     assert_eq!(names(&page), ["Finance"]);
-    let (status, _, _) = get(&token, &format!("{g}/users/nobody@contoso.com/memberOf"), false).await;
+    let (status, _, _) = get(
+        &token,
+        &format!("{g}/users/nobody@contoso.com/memberOf"),
+        false,
+    )
+    .await;
     assert_eq!(status, 404);
     sb.shutdown().await;
 }

@@ -79,8 +79,13 @@ impl Entra {
         (status, text)
     }
     pub async fn save_secrets(&self, base: &str, token: &str) {
-        self.save_secrets_with(base, token, "{\"Enabled\":false,\"DeleteThresholdEnabled\":false}", &[])
-            .await;
+        self.save_secrets_with(
+            base,
+            token,
+            "{\"Enabled\":false,\"DeleteThresholdEnabled\":false}",
+            &[],
+        )
+        .await;
     }
     /// Saves the credentials with these notification settings (the deletion threshold) and
     /// any further keys (`SkipOutOfScopeDeletions`).
@@ -112,7 +117,10 @@ impl Entra {
     pub async fn assign(&self, principal_id: &str) -> String {
         let r = self
             .http
-            .post(format!("{}/servicePrincipals/{}/appRoleAssignedTo", self.g, self.sp))
+            .post(format!(
+                "{}/servicePrincipals/{}/appRoleAssignedTo",
+                self.g, self.sp
+            ))
             .bearer_auth(&self.token)
             .json(&json!({"principalId": principal_id, "resourceId": self.sp,
                 "appRoleId": "18d14569-c3bd-439b-9a66-3a2aee01d14f"}))
