@@ -1,8 +1,8 @@
 // Journey: the job afterwards, as an admin runs it from the window against a sandbox. Step 3's
-// job card is paused, started again and restarted (each confirmed); in step 4 a person is
-// assigned and provisioned, then unassigned. That the next cycle then disables them in Unity
-// is a second test, marked todo: against `scim-setup sandbox` it has not happened yet (the
-// sandbox's cycles leave the person active), so it reports without failing the suite.
+// job card is paused, started again and restarted (each confirmed); in step 4 a person in no
+// group assigned to the app is assigned and provisioned, then unassigned (the dialog for a
+// person an assigned group keeps in scope names that group instead). The second test sees the
+// cycles that follow disable them in Unity, and the provisioning logs say so.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
@@ -13,6 +13,8 @@ import {
   connectorStep,
   entraSignInAndApp,
   entraTestAndStart,
+  retype,
+  settle,
   show,
   text,
   typeInto,
@@ -81,8 +83,9 @@ test('an admin pauses, starts and restarts the job, then unassigns a person, eac
   await show(browser, 'token-panel');
   await screenshot(browser, 'job-03-restarted');
 
-  // Step 4: assign and provision one person, then unassign them.
-  const upn = sandbox.profile.sandbox.sampleUserUpns[1];
+  // Step 4: assign and provision one person who is in no group assigned to the app (so
+  // nothing else keeps them in scope), then unassign them.
+  const upn = sandbox.profile.sandbox.outOfScopeUserUpn;
   await click(browser, 'nav-provision');
   await typeInto(browser, 'picker-search', upn.split('@')[0]);
   const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
@@ -95,31 +98,61 @@ test('an admin pauses, starts and restarts the job, then unassigns a person, eac
   assert.match(await text(browser, 'provision-summary', 180_000), /0 failed/);
   assert.equal((await unityUser(upn))?.active, true, 'provisioned and active in Unity');
 
+  // A person assigned directly and through the Unity Pilot group stays in scope when their
+  // own assignment goes: the dialog names the group and promises no disable. Not confirmed.
+  const grouped = await browser.$(`//li[@data-testid="assigned-item"][.//*[text()="${sandbox.profile.sandbox.sampleUserUpns[1]}"]]`);
+  await grouped.waitForDisplayed({ timeout: LONG });
+  const groupedUnassign = await grouped.$('[data-testid^="unassign-"]');
+  const groupedId = await groupedUnassign.getAttribute('data-testid');
+  await groupedUnassign.click();
+  const groupedDialog = await text(browser, `${groupedId}-dialog`);
+  assert.match(groupedDialog, /stays in scope through the group “Unity Pilot”/);
+  assert.doesNotMatch(groupedDialog, /disable or delete/);
+  await settle(browser);
+  await screenshot(browser, 'job-04-unassign-names-the-group');
+  await browser.keys('Escape');
+  await (await browser.$(byTestId(`${groupedId}-dialog`))).waitForDisplayed({ reverse: true, timeout: LONG });
+
   const item = await browser.$(`//li[@data-testid="assigned-item"][.//*[text()="${upn}"]]`);
   await item.waitForDisplayed({ timeout: LONG });
   const unassign = await item.$('[data-testid^="unassign-"]');
   const unassignId = await unassign.getAttribute('data-testid');
   await unassign.click();
-  assert.match(await text(browser, `${unassignId}-dialog`), /disable or delete/);
+  const dialog = await text(browser, `${unassignId}-dialog`);
+  assert.match(dialog, /disable or delete/);
+  assert.doesNotMatch(dialog, /stays in scope/);
   await click(browser, `${unassignId}-confirm`);
   await waitForText('unassign-result', /unassigned/);
   unassigned = true;
   await show(browser, 'unassign-result');
-  await screenshot(browser, 'job-04-unassigned');
+  await screenshot(browser, 'job-05-unassigned');
 
   // Back on step 3, the card says what the cycles since did.
   await click(browser, 'nav-entra');
   await waitForText('job-state', /\S/);
   await show(browser, 'job-card');
-  await screenshot(browser, 'job-05-card-after');
+  await screenshot(browser, 'job-06-card-after');
 });
 
-test('the cycles after the unassignment disable the person in Unity', { timeout: 180_000, todo: 'the sandbox’s cycles have not disabled a person unassigned after provisioning on demand' }, async () => {
-  const upn = sandbox.profile.sandbox.sampleUserUpns[1];
+test('the cycles after the unassignment disable the person in Unity', { timeout: 300_000 }, async () => {
+  const upn = sandbox.profile.sandbox.outOfScopeUserUpn;
   assert.ok(unassigned, 'the first journey unassigned them');
   // The next cycle takes them out of Unity (the sandbox's cycles come every few seconds).
   const gone = await browser
     .waitUntil(async () => (await unityUser(upn))?.active !== true, { timeout: LONG, interval: 1_000 })
     .catch(() => false);
   assert.ok(gone, `${upn} was still active in Unity after the cycles that followed the unassignment: ${JSON.stringify(await sandbox.state())}`);
+  const record = await unityUser(upn);
+  assert.ok(record === undefined || record.active === false, JSON.stringify(record));
+
+  // The provisioning logs in Diagnose say what the cycle did to them.
+  await click(browser, 'nav-diagnose');
+  await retype(browser, 'logs-person', upn);
+  await click(browser, 'logs-search');
+  await waitFor(browser, 'logs-table', LONG);
+  const words = [];
+  for (const cell of await browser.$$(`${byTestId('logs-row')} td:nth-child(3)`)) words.push(await cell.getText());
+  assert.ok(words.some((word) => /disable|delete/i.test(word)), `the logs show the disable: ${words.join(', ')}`);
+  await show(browser, 'logs-table');
+  await screenshot(browser, 'job-07-disabled-in-the-logs');
 });

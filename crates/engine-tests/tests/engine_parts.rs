@@ -1,6 +1,7 @@
 //! Each part of the engine against the sandbox: sign-in (errors explained, device code),
-//! the Unity API road's token reuse, Graph paging and search, groups on demand, retries,
-//! creates that are never retried blindly, and cancellation.
+//! the Unity API road's token reuse, Graph paging and search, groups on demand, the assigned
+//! groups that keep an assigned user in scope, retries, creates that are never retried
+//! blindly, and cancellation.
 
 mod engine_support;
 
@@ -8,11 +9,12 @@ use scim_core::auth::oauth::sign_in_with_device_code;
 use scim_core::auth::providers::microsoft_endpoints;
 use scim_core::auth::{sign_in_microsoft, FollowRedirectsLauncher, SignInMethod};
 use scim_core::progress::{FnProgress, ProgressSink};
+use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
-    accept_pasted_credentials, ensure_enterprise_app, ensure_provisioning_job,
-    ensure_unity_credentials, provision_on_demand, run_setup, save_credentials,
-    MicrosoftSignInChoice, OnDemandSubject, PrincipalKind, SetupOptions, StepId, StepOutcome,
-    UnityOptions, UnityRoad, WizardContext, WizardProgress,
+    accept_pasted_credentials, ensure_assignment, ensure_enterprise_app, ensure_provisioning_job,
+    ensure_unity_credentials, list_assigned_principals, provision_on_demand, run_setup,
+    save_credentials, AssignedPrincipal, MicrosoftSignInChoice, OnDemandSubject, PrincipalKind,
+    SetupOptions, StepId, StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress,
 };
 use scim_core::{MemoryStore, SecretStore};
 
@@ -256,6 +258,61 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
         .as_u64()
         .unwrap_or(0);
     assert_eq!(after - before, (shown + shown.div_ceil(5)) as u64);
+    env.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assigned_list_names_the_assigned_groups_that_keep_a_user_in_scope() {
+    let env = engine_support::start().await;
+    let graph = env.graph().await;
+    ensure_enterprise_app(&env.ctx, &graph, "Unity", false, &env.progress, &env.cancel)
+        .await
+        .expect("app");
+    let outsider = graph
+        .find_user_by_upn(&env.fact("outOfScopeUserUpn"), &env.cancel)
+        .await
+        .expect("lookup")
+        .expect("the out-of-scope user");
+    ensure_assignment(&env.ctx, &graph, &outsider.id, &env.cancel)
+        .await
+        .expect("assigned");
+    let groups_of = |list: &[AssignedPrincipal], upn: &str| {
+        list.iter()
+            .find(|p| p.user_principal_name.as_deref() == Some(upn))
+            .unwrap_or_else(|| panic!("{upn} is listed: {list:#?}"))
+            .in_assigned_groups
+            .clone()
+    };
+    let list = list_assigned_principals(&env.ctx, &graph, &env.cancel)
+        .await
+        .expect("list");
+    // The second sample user is in Unity Pilot (assigned) and Unity Artists (not assigned).
+    let grouped = env.sample_upns()[1].clone();
+    assert_eq!(
+        groups_of(&list, &grouped),
+        Some(vec!["Unity Pilot".to_string()])
+    );
+    assert_eq!(
+        groups_of(
+            &list,
+            &outsider.user_principal_name.clone().unwrap_or_default()
+        ),
+        Some(vec![])
+    );
+    let pilot = list
+        .iter()
+        .find(|p| p.kind == PrincipalKind::Group)
+        .expect("the Unity Pilot group is assigned");
+    assert_eq!(pilot.in_assigned_groups, None, "only users have it");
+
+    // With the group unassigned, nothing keeps the sample user in scope but their own row.
+    unassign(&env.ctx, &graph, &pilot.assignment_id, &env.cancel)
+        .await
+        .expect("group unassigned");
+    let list = list_assigned_principals(&env.ctx, &graph, &env.cancel)
+        .await
+        .expect("list");
+    assert_eq!(groups_of(&list, &grouped), Some(vec![]));
     env.shutdown().await;
 }
 

@@ -257,6 +257,16 @@ impl Directory {
             .filter_map(|i| self.user(i))
             .collect()
     }
+
+    /// A regular user who is neither assigned to the Unity app nor in the group assigned to
+    /// it (the first one past the Unity Pilot members, enabled and in the validated domain):
+    /// assigned and provisioned, then unassigned, they leave scope and the next cycle disables
+    /// them. `None` in a directory too small to have one.
+    pub fn out_of_scope_user(&self) -> Option<DirUser> {
+        (PILOT_MEMBERS as u64..self.regular)
+            .filter_map(|k| self.user(k + 2))
+            .find(|u| u.account_enabled && u.upn.ends_with(&format!("@{DOMAIN}")))
+    }
 }
 
 fn special(
@@ -310,5 +320,18 @@ mod tests {
         let (page, _) = dir.group_members(3, 2, 3);
         assert_eq!(page, all[2..5].to_vec());
         assert_eq!(dir.group_members(PILOT_GROUP, 0, 10).0, vec![2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn the_out_of_scope_user_is_in_no_assigned_group() {
+        let dir = Directory::new(50);
+        let user = dir.out_of_scope_user().expect("one exists");
+        assert!(!dir.is_member(PILOT_GROUP, user.index));
+        assert!(dir
+            .sample_users()
+            .iter()
+            .all(|sample| sample.index != user.index));
+        assert!(user.account_enabled && user.upn.ends_with("@contoso.com"));
+        assert!(Directory::new(PILOT_MEMBERS).out_of_scope_user().is_none());
     }
 }

@@ -171,6 +171,7 @@ impl App {
                 "scimBaseUrl": self.scim_base_url(),
                 "scimBearerToken": working_token,
                 "sampleUserUpns": samples,
+                "outOfScopeUserUpn": self.dir.out_of_scope_user().map(|u| u.upn),
                 "control": format!("{m}/_sandbox"),
                 "scimTlsBaseUrl": format!("{}/scim/v2/tenants/{}", self.urls.unity_tls, seed::UNITY_ORG_ID),
                 "unityAdminEmail": unity::ADMIN_EMAIL,

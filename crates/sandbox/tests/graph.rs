@@ -125,6 +125,50 @@ async fn groups_and_members_with_odata_type() {
 }
 
 #[tokio::test]
+async fn a_users_direct_groups_with_member_of() {
+    let (sb, profile) = sandbox().await;
+    let token = admin_token(&profile).await;
+    let g = graph(&profile);
+    let names = |page: &Value| -> Vec<String> {
+        page["value"]
+            .as_array()
+            .expect("value")
+            .iter()
+            .filter_map(|v| v["displayName"].as_str().map(str::to_string))
+            .collect()
+    };
+    // The second sample user is assigned directly and through the Unity Pilot group.
+    let upn = s(&profile, "/sandbox/sampleUserUpns/1");
+    let (status, _, page) = get(
+        &token,
+        &format!("{g}/users/{upn}/memberOf?$select=id,displayName"),
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["value"][0]["@odata.type"], "#microsoft.graph.group");
+    assert!(page["value"][0]["mail"].is_null(), "$select applies");
+    assert_eq!(names(&page), ["Unity Artists", "Unity Pilot"]);
+    // The out-of-scope user's one group is not assigned to the app; the cast reads the same.
+    let upn = s(&profile, "/sandbox/outOfScopeUserUpn");
+    let (_, _, page) = get(
+        &token,
+        &format!("{g}/users/{upn}/memberOf/microsoft.graph.group?$select=id,displayName&$top=999"),
+        false,
+    )
+    .await;
+    assert_eq!(names(&page), ["Finance"]);
+    let (status, _, _) = get(
+        &token,
+        &format!("{g}/users/nobody@contoso.com/memberOf"),
+        false,
+    )
+    .await;
+    assert_eq!(status, 404);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn scopes_roles_and_expired_tokens_are_enforced() {
     let (sb, profile) = sandbox().await;
     let g = graph(&profile);

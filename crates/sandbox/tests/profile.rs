@@ -40,6 +40,14 @@ async fn profile_has_the_contract_shape() {
         p["sandbox"]["sampleUserUpns"].as_array().map(Vec::len),
         Some(2)
     );
+    let out_of_scope = s(&p, "/sandbox/outOfScopeUserUpn");
+    assert!(
+        out_of_scope.ends_with("@contoso.com")
+            && !p["sandbox"]["sampleUserUpns"]
+                .as_array()
+                .is_some_and(|samples| samples.contains(&serde_json::json!(out_of_scope))),
+        "{out_of_scope}"
+    );
     // Every listener answers the control endpoint.
     let via_unity = json(
         client()

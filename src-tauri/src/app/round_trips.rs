@@ -781,7 +781,26 @@ fn step_4_lists_upns_and_member_counts_and_unassigns() {
     let listed_person = row(&person["id"]);
     assert_eq!(listed_person["kind"], "user");
     assert_eq!(listed_person["userPrincipalName"], person["detail"]);
+    // Adele is a direct member of the seeded Unity Pilot, which is assigned: her row names it
+    // (and only groups that are assigned), so unassigning her can say it keeps her in scope.
+    let through = listed_person["inAssignedGroups"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let assigned_groups: Vec<&Value> = assigned
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["kind"] == "group")
+        .map(|row| &row["displayName"])
+        .collect();
+    assert!(
+        through.contains(&json!("Unity Pilot"))
+            && through.iter().all(|name| assigned_groups.contains(&name)),
+        "{listed_person}"
+    );
     let listed_group = row(&group["id"]);
+    assert!(listed_group["inAssignedGroups"].is_null(), "{listed_group}");
     assert_eq!(
         (&listed_group["kind"], &listed_group["memberCount"]),
         (&json!("group"), &group["memberCount"])

@@ -209,6 +209,23 @@ impl GraphClient {
             .map_err(|_| response.unreadable(action, "a Graph user"))
     }
 
+    /// The groups a user is a direct member of (`GET /users/{id}/memberOf`, cast to groups).
+    /// Direct, not transitive: Entra's provisioning scope takes an assigned group's direct
+    /// members only (entra-graph.md §5).
+    pub async fn user_direct_groups(
+        &self,
+        user_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<Vec<DirectoryGroup>, Problem> {
+        let path = format!(
+            "/users/{}/memberOf/microsoft.graph.group?$select=id,displayName&$top=999",
+            segment(user_id)
+        );
+        self.pager(&path, false, "Reading the groups of an assigned user")
+            .collect(100_000, cancel)
+            .await
+    }
+
     pub fn group_members(&self, group_id: &str) -> Pager<DirectoryMember> {
         let path = format!(
             "/groups/{}/members?$select=id,displayName,userPrincipalName&$top=100",

@@ -1,5 +1,6 @@
-//! Who is assigned to the enterprise app (each user with their UPN, each group with its
-//! member count, as the portal's "Users and groups" page shows them), and assigning more with
+//! Who is assigned to the enterprise app (each user with their UPN and the assigned groups
+//! that also keep them in scope, each group with its member count, as the portal's "Users and
+//! groups" page shows them), and assigning more with
 //! the right `appRoleId` (entra-graph.md §5). Looks first: assigning twice is an error in Graph.
 
 use futures::stream::{self, StreamExt};
@@ -147,11 +148,17 @@ pub struct AssignedPrincipal {
     pub member_count: Option<u32>,
     #[ts(optional = nullable)]
     pub assigned_at: Option<String>,
+    /// For a user: the groups assigned to the app that they are a direct member of, by name.
+    /// Through them they stay in scope when this assignment goes, so Entra does not disable
+    /// them. Empty when they are in none; absent when not read (a group, a user past the first
+    /// [`DETAILED_ASSIGNMENTS`], or Graph refused).
+    #[ts(optional = nullable)]
+    pub in_assigned_groups: Option<Vec<String>>,
 }
 
-/// Everyone assigned to the app, each user with their UPN and each group with its member
-/// count (for the first [`DETAILED_ASSIGNMENTS`]). A detail Graph refuses (a user deleted
-/// meanwhile, no permission) is left out rather than failing the list.
+/// Everyone assigned to the app, each user with their UPN and the assigned groups they are in,
+/// each group with its member count (for the first [`DETAILED_ASSIGNMENTS`]). A detail Graph
+/// refuses (a user deleted meanwhile, no permission) is left out rather than failing the list.
 pub async fn list_assigned_principals(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -159,11 +166,12 @@ pub async fn list_assigned_principals(
 ) -> Result<Vec<AssignedPrincipal>, Problem> {
     let assignments = list_assignments(ctx, graph, cancel).await?;
     let detailed = assignments.len().min(DETAILED_ASSIGNMENTS);
+    let groups = &assigned_groups(&assignments);
     let mut principals: Vec<AssignedPrincipal> = stream::iter(assignments.into_iter().enumerate())
         .map(|(index, assignment)| async move {
             let mut principal = AssignedPrincipal::from(assignment);
             if index < detailed {
-                add_detail(graph, &mut principal, cancel).await;
+                add_detail(graph, &mut principal, groups, cancel).await;
             }
             principal
         })
@@ -175,9 +183,54 @@ pub async fn list_assigned_principals(
     Ok(principals)
 }
 
+/// The groups assigned to the app, each once: (object id, name).
+fn assigned_groups(assignments: &[AppRoleAssignment]) -> Vec<(String, String)> {
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for assignment in assignments.iter().filter(|a| {
+        a.principal_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("group"))
+    }) {
+        if !groups
+            .iter()
+            .any(|(id, _)| id.eq_ignore_ascii_case(&assignment.principal_id))
+        {
+            let name = assignment
+                .principal_display_name
+                .clone()
+                .unwrap_or_else(|| assignment.principal_id.clone());
+            groups.push((assignment.principal_id.clone(), name));
+        }
+    }
+    groups
+}
+
+/// Which of the app's assigned groups (`assigned_groups`: id, name) the user is a direct
+/// member of, by name: the groups that keep them in scope without their own assignment.
+/// No Graph call when no group is assigned; `None` when Graph refuses the user's groups.
+pub async fn assigned_groups_of_user(
+    graph: &GraphClient,
+    user_id: &str,
+    assigned_groups: &[(String, String)],
+    cancel: &CancellationToken,
+) -> Option<Vec<String>> {
+    if assigned_groups.is_empty() {
+        return Some(Vec::new());
+    }
+    let direct = graph.user_direct_groups(user_id, cancel).await.ok()?;
+    Some(
+        assigned_groups
+            .iter()
+            .filter(|(id, _)| direct.iter().any(|g| g.id.eq_ignore_ascii_case(id)))
+            .map(|(_, name)| name.clone())
+            .collect(),
+    )
+}
+
 async fn add_detail(
     graph: &GraphClient,
     principal: &mut AssignedPrincipal,
+    assigned_groups: &[(String, String)],
     cancel: &CancellationToken,
 ) {
     match principal.kind {
@@ -185,6 +238,9 @@ async fn add_detail(
             if let Ok(Some(user)) = graph.user_by_id(&principal.principal_id, cancel).await {
                 principal.user_principal_name = user.user_principal_name;
             }
+            principal.in_assigned_groups =
+                assigned_groups_of_user(graph, &principal.principal_id, assigned_groups, cancel)
+                    .await;
         }
         PrincipalKind::Group => {
             if let Ok(count) = graph
@@ -217,6 +273,7 @@ impl From<AppRoleAssignment> for AssignedPrincipal {
             user_principal_name: None,
             member_count: None,
             assigned_at: assignment.created_date_time,
+            in_assigned_groups: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Directory reads for the pickers (entra-graph.md §6): `/me`, `/organization`, `/users`,
-//! `/groups`, `/groups/{id}/members`, with `$filter`, `$search` (only with
+//! `/users/{id}/memberOf` (a user's direct groups), `/groups`, `/groups/{id}/members`, with
+//! `$filter`, `$search` (only with
 //! `ConsistencyLevel: eventual`), `$select`, `$top`, `$count` and `@odata.nextLink` paging.
 //! Users are computed from their index, so paging is a scan position.
 
@@ -50,6 +51,11 @@ pub(super) fn routes() -> Router<SharedApp> {
         .route("/v1.0/organization", get(organization))
         .route("/v1.0/users", get(users))
         .route("/v1.0/users/{id}", get(user))
+        .route("/v1.0/users/{id}/memberOf", get(member_of))
+        .route(
+            "/v1.0/users/{id}/memberOf/microsoft.graph.group",
+            get(member_of),
+        )
         .route("/v1.0/groups", get(groups))
         .route("/v1.0/groups/{id}", get(group))
         .route("/v1.0/groups/{id}/members", get(members))
@@ -358,6 +364,49 @@ async fn members(
             let mut v = user.to_graph();
             v["@odata.type"] = json!("#microsoft.graph.user");
             Some(v)
+        },
+        |v| odata::select(v, select.as_deref()),
+    )
+}
+
+/// The groups a user is a direct member of (Graph's `memberOf` is not transitive; the seed
+/// has no directory roles or administrative units, so groups are all it lists). Paged like
+/// every directoryObject collection; `$select` applies.
+async fn member_of(
+    State(app): State<SharedApp>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    Path(id): Path<String>,
+    Query(q): Query<Q>,
+) -> Response {
+    if let Err(r) = require(&app, &headers, &GROUP_READ, false) {
+        return r;
+    }
+    let purged = app.graph().purged.clone();
+    let Some(user) = app
+        .dir
+        .user_by_id(&id)
+        .or_else(|| app.dir.user_by_upn(&id))
+        .filter(|u| !purged.contains(&u.index))
+    else {
+        return not_found("user", &id);
+    };
+    let dir = &app.dir;
+    let select = q.get("$select").cloned();
+    scan_page(
+        &app,
+        uri.path(),
+        &q,
+        &headers,
+        dir.group_count() as u64,
+        "directoryObjects",
+        |g| {
+            let g = g as usize;
+            dir.is_member(g, user.index).then(|| {
+                let mut v = dir.group_json(g);
+                v["@odata.type"] = json!("#microsoft.graph.group");
+                v
+            })
         },
         |v| odata::select(v, select.as_deref()),
     )

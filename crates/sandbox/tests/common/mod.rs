@@ -1,6 +1,8 @@
 //! Shared helpers for the contract tests: a small sandbox, a client, PKCE.
 #![allow(dead_code)]
 
+pub mod entra;
+
 use std::time::Duration;
 
 use base64::Engine;

@@ -28,8 +28,9 @@ pub async fn directory_search(
     search_directory(&graph, &text, top, &op.token).await
 }
 
-/// Step 4: who is assigned to the app, each user with their UPN and each group with its
-/// member count (`wizard::list_assigned_principals`).
+/// Step 4: who is assigned to the app, each user with their UPN and the assigned groups that
+/// also keep them in scope, each group with its member count
+/// (`wizard::list_assigned_principals`).
 #[tauri::command]
 pub async fn list_assigned(
     state: State<'_, AppState>,

@@ -24,4 +24,11 @@ userPrincipalName?: string | null,
 /**
  * A group's direct members, when counted.
  */
-memberCount?: number | null, assignedAt?: string | null, };
+memberCount?: number | null, assignedAt?: string | null, 
+/**
+ * For a user: the groups assigned to the app that they are a direct member of, by name.
+ * Through them they stay in scope when this assignment goes, so Entra does not disable
+ * them. Empty when they are in none; absent when not read (a group, a user past the first
+ * [`DETAILED_ASSIGNMENTS`], or Graph refused).
+ */
+inAssignedGroups?: Array<string> | null, };

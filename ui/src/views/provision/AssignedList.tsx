@@ -1,8 +1,9 @@
 // Who is assigned to the app, as the portal's "Users and groups" page lists them: each person
 // with their user principal name, each group with its member count, and Unassign on every row.
 // Unassigning is a lasting change, so it says first what Entra will do in Unity on its next
-// cycle (with this job's scope and deletion safeguards in mind) and acts only when confirmed.
-import { Body1, Button, Caption1, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+// cycle (with this job's scope, its deletion safeguards, and any assigned group that keeps the
+// person in scope in mind) and acts only when confirmed.
+import { Body1, Button, Caption1, makeStyles, mergeClasses, Spinner, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, PeopleRegular, PersonDeleteRegular, PersonRegular } from '@fluentui/react-icons';
 import { useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
@@ -36,6 +37,43 @@ export function assignedDetail(principal: AssignedPrincipal): string {
   return principal.userPrincipalName ?? 'User';
 }
 
+/** “Unity Pilot”, or “Unity Pilot” and “Artists”, or “A”, “B” and “C”. */
+function quotedNames(names: string[]): string {
+  const quoted = names.map((name) => `“${name}”`);
+  return quoted.length < 2 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * What Entra does to a person or group's members on its next cycle once this assignment goes.
+ * A person who is also a direct member of an assigned group stays in scope through it (Entra
+ * scopes an assigned group's direct members), so Entra will not disable them.
+ */
+export function unassignConsequence(
+  principal: AssignedPrincipal,
+  job: { allUsers: boolean; skipOutOfScopeDeletions: boolean; groupsAssigned: boolean },
+): string {
+  const who = principal.kind === 'group' ? `the members of ${principal.displayName} (unless assigned another way)` : principal.displayName;
+  if (job.allUsers) {
+    return `The job provisions all users and groups in the directory, so unassigning does not take ${who} out of scope: Entra keeps them in Unity.`;
+  }
+  const groups = principal.kind === 'user' ? principal.inAssignedGroups : undefined;
+  if (groups && groups.length > 0) {
+    const one = groups.length === 1;
+    return (
+      `${who} stays in scope through the group${one ? '' : 's'} ${quotedNames(groups)}, ` +
+      `${one ? 'which is' : 'which are'} assigned to the app: Entra will not disable them in Unity until they are removed from ` +
+      `${one ? 'that group' : 'those groups'} (or ${one ? 'it is' : 'they are'} unassigned too).`
+    );
+  }
+  if (job.skipOutOfScopeDeletions) {
+    return `Entra takes ${who} out of scope on its next cycle, but “skip out-of-scope deletions” is on: they keep their Unity account.`;
+  }
+  const done = `On its next cycle, Entra will disable or delete ${who} in Unity (Unity deletes the account). Assign them again to bring them back.`;
+  // Not read (a long list, or Graph refused): say what would keep them, rather than promise.
+  const unknown = principal.kind === 'user' && (groups === undefined || groups === null) && job.groupsAssigned;
+  return unknown ? `${done} If they are a member of a group assigned to the app, they stay in scope until removed from it.` : done;
+}
+
 export interface AssignedListProps {
   assigned?: AssignedPrincipal[];
   problem?: Problem;
@@ -50,16 +88,12 @@ export function AssignedList({ assigned, problem, ready, onRefresh }: AssignedLi
   const [removed, setRemoved] = useState<AssignedPrincipal | undefined>();
   const entra = journal?.journal.entra;
 
-  const consequence = (principal: AssignedPrincipal): string => {
-    const who = principal.kind === 'group' ? `the members of ${principal.displayName} (unless assigned another way)` : principal.displayName;
-    if (entra?.scope === 'allUsers') {
-      return `The job provisions all users and groups in the directory, so unassigning does not take ${who} out of scope: Entra keeps them in Unity.`;
-    }
-    if (entra?.deletionProtection?.skipOutOfScopeDeletions) {
-      return `Entra takes ${who} out of scope on its next cycle, but “skip out-of-scope deletions” is on: they keep their Unity account.`;
-    }
-    return `On its next cycle, Entra will disable or delete ${who} in Unity (Unity deletes the account). Assign them again to bring them back.`;
-  };
+  const consequence = (principal: AssignedPrincipal): string =>
+    unassignConsequence(principal, {
+      allUsers: entra?.scope === 'allUsers',
+      skipOutOfScopeDeletions: entra?.deletionProtection?.skipOutOfScopeDeletions === true,
+      groupsAssigned: assigned?.some((other) => other.kind === 'group') ?? false,
+    });
 
   const doUnassign = async (principal: AssignedPrincipal) => {
     setRemoved(undefined);
@@ -82,7 +116,7 @@ export function AssignedList({ assigned, problem, ready, onRefresh }: AssignedLi
                 {principal.kind === 'group' ? <PeopleRegular aria-label="Group" /> : <PersonRegular aria-label="User" />}
                 <span className={styles.text}>
                   <Body1 className={styles.ellipsis}>{principal.displayName}</Body1>
-                  <Caption1 className={`${styles.ellipsis} ${styles.muted}`} data-testid="assigned-detail">
+                  <Caption1 className={mergeClasses(styles.ellipsis, styles.muted)} data-testid="assigned-detail">
                     {assignedDetail(principal)}
                   </Caption1>
                 </span>
