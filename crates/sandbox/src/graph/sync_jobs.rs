@@ -72,9 +72,9 @@ pub(crate) struct Job {
 /// An ISO 8601 duration for a cycle period: `PT40M`, `PT2S`, `PT0.5S`.
 pub(crate) fn iso_interval(period: std::time::Duration) -> String {
     let millis = period.as_millis();
-    if millis % 60_000 == 0 && millis > 0 {
+    if millis.is_multiple_of(60_000) && millis > 0 {
         format!("PT{}M", millis / 60_000)
-    } else if millis % 1000 == 0 {
+    } else if millis.is_multiple_of(1000) {
         format!("PT{}S", millis / 1000)
     } else {
         format!("PT{}S", period.as_secs_f64())
