@@ -171,7 +171,11 @@ async fn a_missing_app_and_an_app_registration_are_explained() {
     )
     .await
     .expect_err("not found");
-    assert_problem(&problem, "notFound", "No Such App", "--create-app");
+    assert_problem(&problem, "notFound", "No Such App", "let the app create");
+    assert!(
+        !problem.info().fix.contains("--"),
+        "no CLI flag in a fix the window shows"
+    );
 
     // An app registration's service principal has no provisioning templates (§10 row 6).
     ensure_enterprise_app(

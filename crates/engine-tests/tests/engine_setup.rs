@@ -69,6 +69,18 @@ async fn setup_runs_end_to_end_and_a_second_run_creates_nothing() {
         ),
         "{provisioned:#?}"
     );
+    // The portal's order, whatever order Graph's reply lists them in: import, scope, match,
+    // action, then our read-back from Unity.
+    let types: Vec<&str> = provisioned
+        .steps
+        .iter()
+        .map(|s| s.step_type.as_str())
+        .collect();
+    assert_eq!(
+        types[..4],
+        ["Import", "Scoping", "Matching", "Export"],
+        "{provisioned:#?}"
+    );
     let events = env.progress.events();
     assert!(
         events

@@ -4,6 +4,7 @@
 
 mod account;
 mod diagnose;
+mod hints;
 mod output;
 mod preview;
 mod provision;

@@ -99,6 +99,9 @@ pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: RotateTokenArg
                 );
             } else {
                 eprintln!("error: {problem}");
+                if let Some(hint) = super::hints::hint_line(Some(&problem), "") {
+                    eprintln!("{hint}");
+                }
                 eprintln!("The old token stays in use; nothing was revoked.");
             }
             ExitCode::from(EXIT_FAILED)

@@ -17,6 +17,7 @@ use scim_core::wizard::{
 use scim_core::{CloudProfile, Problem};
 use tokio_util::sync::CancellationToken;
 
+use super::hints::{flag_hint, hint_line};
 use super::output::{read_secret, usage_error};
 use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
@@ -205,6 +206,9 @@ pub(super) fn printer(json: bool) -> FnProgress<impl Fn(WizardProgress) + Send +
                     if let Some(fix) = &report.fix {
                         println!("         fix: {fix}");
                     }
+                    if let Some(hint) = hint_line(report.problem.as_ref(), "         ") {
+                        println!("{hint}");
+                    }
                     for (key, value) in &report.evidence {
                         println!("         {key}: {value}");
                     }
@@ -226,6 +230,14 @@ pub(super) fn finish(command: &str, report: &SetupReport, json: bool) -> ExitCod
         if let Some(object) = document.as_object_mut() {
             object.insert("command".into(), serde_json::json!(command));
         }
+        // The shared fix names no flag; a script reads the CLI's own hint beside it.
+        if let Some(steps) = document.get_mut("steps").and_then(|s| s.as_array_mut()) {
+            for (step, report) in steps.iter_mut().zip(&report.steps) {
+                if let Some(hint) = report.problem.as_ref().and_then(flag_hint) {
+                    step["cliHint"] = serde_json::json!(hint);
+                }
+            }
+        }
         println!("{document}");
     } else if report.ok {
         println!("Done.");
@@ -241,12 +253,16 @@ pub(super) fn finish(command: &str, report: &SetupReport, json: bool) -> ExitCod
 
 pub(super) fn fail_early(problem: &Problem, json: bool) -> ExitCode {
     if json {
-        println!(
-            "{}",
-            serde_json::json!({ "ok": false, "steps": [], "problem": problem })
-        );
+        let mut document = serde_json::json!({ "ok": false, "steps": [], "problem": problem });
+        if let Some(hint) = flag_hint(problem) {
+            document["cliHint"] = serde_json::json!(hint);
+        }
+        println!("{document}");
     } else {
         eprintln!("error: {problem}");
+        if let Some(hint) = hint_line(Some(problem), "") {
+            eprintln!("{hint}");
+        }
     }
     ExitCode::from(EXIT_FAILED)
 }

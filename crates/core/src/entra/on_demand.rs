@@ -125,6 +125,7 @@ pub fn parse_reply(body: &[u8]) -> OnDemandReply {
             .and_then(Value::as_array)
             .map(|steps| steps.iter().map(read_step).collect())
             .unwrap_or_default();
+        in_portal_order(&mut reply.steps);
     }
 
     let (result, code, message) = match key.as_ref().filter(|key| key.get("result").is_some()) {
@@ -187,6 +188,18 @@ fn read_step(step: &Value) -> OnDemandStep {
         description: text(step, "description").unwrap_or_default(),
         details,
     }
+}
+
+/// Graph's documented reply lists Matching before Scoping (entra-graph.md §4.3); the portal
+/// shows import, scope, match, action, and so does the window. A stable sort on the step's
+/// type: steps of other types keep their order after these three.
+fn in_portal_order(steps: &mut [OnDemandStep]) {
+    steps.sort_by_key(|step| match step.step_type.to_ascii_lowercase().as_str() {
+        "import" => 0,
+        "scoping" => 1,
+        "matching" => 2,
+        _ => 3,
+    });
 }
 
 fn skip_reason(steps: &[OnDemandStep]) -> Option<String> {
@@ -257,6 +270,23 @@ mod tests {
         let reply = parse_reply(body.to_string().as_bytes());
         assert_eq!(reply.verdict, OnDemandVerdict::Failure);
         assert_eq!(reply.steps[1].name, "EntryExportAdd");
+    }
+
+    #[test]
+    fn steps_come_in_the_portals_order_whatever_order_graph_sends() {
+        // The documented reply: import, matching, scoping, then the export.
+        let value = json!({"provisioningSteps":[
+            {"name":"EntryImport","type":"Import","status":"Success","details":{}},
+            {"name":"EntryImport","type":"Matching","status":"Success","details":{}},
+            {"name":"EntrySynchronizationScoping","type":"Scoping","status":"Success","details":{}},
+            {"name":"EntryExportUpdate","type":"Export","status":"Success","details":{}}],
+            "statusInfo":{"status":"Success"}});
+        let body =
+            json!({"key": "{\"result\":\"Success\",\"details\":{}}", "value": value.to_string()});
+        let reply = parse_reply(body.to_string().as_bytes());
+        let order: Vec<&str> = reply.steps.iter().map(|s| s.step_type.as_str()).collect();
+        assert_eq!(order, ["Import", "Scoping", "Matching", "Export"]);
+        assert_eq!(reply.steps[3].name, "EntryExportUpdate");
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub(crate) async fn check_no_op_patches(run: &WriteRun<'_>, user_id: &str, works
     if !works.legacy && !works.compliant {
         run.runner.skip(
             PATCH_NO_OP,
-            "neither PATCH dialect changes active (see write-disable-legacy and write-disable-compliant)",
+            "neither PATCH dialect changes active (see the two \u{201c}Disable with active\u{201d} checks)",
         );
         return;
     }

@@ -112,7 +112,7 @@ pub async fn ensure_enterprise_app(
                 format!("Looking for the enterprise app \u{201c}{name}\u{201d}"),
                 format!("No enterprise app named \u{201c}{name}\u{201d} exists in this tenant."),
                 "Check the name (it must match exactly, as in Entra › Enterprise applications), or let the app create a \
-                 non-gallery app of that name (CLI: --create-app).",
+                 non-gallery app of that name.",
             ))
         }
         None => {
@@ -231,7 +231,7 @@ pub async fn ensure_provisioning_job(
             last_problem = Some(Problem::not_found(
                 "Creating the provisioning job",
                 "The app offers no provisioning template: it was probably created under App registrations or as an OIDC app, which cannot provision.",
-                "Create a non-gallery enterprise app (CLI: --create-app with a new --app name) and use that one.",
+                "Create a non-gallery enterprise app under a new name and use that one.",
             ));
             ctx.replication_pause(
                 step,
@@ -293,7 +293,7 @@ pub async fn find_provisioning_job(
         None => Err(Problem::not_found(
             "Finding the provisioning job",
             "The app has no provisioning job yet.",
-            "Run setup first (scim-setup setup), which creates and starts the job.",
+            "Set up step 3 (Entra) first: it creates and starts the job.",
         )),
     }
 }

@@ -251,7 +251,7 @@ mod tests {
             Problem::not_found(
                 "Looking for the app",
                 "No app named Unity.",
-                "Pass --create-app.",
+                "Let the app create it.",
             ),
         );
         let json = serde_json::to_value(&failed).expect("json");

@@ -132,7 +132,7 @@ pub async fn rotate_scim_token(
                         _ => return Err(Problem::not_found(
                             "Rotating the SCIM token",
                             "The journal names no Unity service account (the token was pasted).",
-                            "Paste a new token from the Dashboard instead (CLI: --token-env VAR).",
+                            "Paste a new token from the Unity Dashboard instead.",
                         )),
                     };
                 let created = unity

@@ -102,7 +102,7 @@ fn pick_org(
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            "Choose one (in the CLI: --unity-org ID).",
+            "Choose the organization to set up (its ID is the number in brackets).",
         )),
     }
 }

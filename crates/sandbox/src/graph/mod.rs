@@ -188,6 +188,7 @@ impl GraphState {
             created: now,
         });
         Self {
+            audit: crate::provisioning::seed_history(dir, &unity),
             service_principals: sps,
             assignments,
             ..Self::default()

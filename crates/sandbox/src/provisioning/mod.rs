@@ -7,6 +7,7 @@ mod cycles;
 mod delete;
 pub(crate) mod engine;
 pub(crate) mod groups;
+mod history;
 mod mapping;
 pub(crate) mod report;
 mod schema;
@@ -18,6 +19,7 @@ use serde_json::Value;
 use crate::state::SharedApp;
 
 pub(crate) use cycles::run_sync_cycles;
+pub(crate) use history::seed_history;
 pub(crate) use schema::schema_json;
 
 /// How long Entra waits for a SCIM answer in the sandbox (the real value is UNCONFIRMED).

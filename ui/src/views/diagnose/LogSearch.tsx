@@ -158,7 +158,7 @@ export function LogSearch({ load }: { load: LoadLogPage }): ReactElement {
             </thead>
             <tbody>
               {groups.map((group) => (
-                <tr key={group.entry.id} data-testid="logs-row" data-count={group.count}>
+                <tr key={group.entry.id} data-testid="logs-row" data-count={group.count} data-at={group.entry.activityDateTime} data-first-at={group.firstAt}>
                   <td>{whenText(group)}</td>
                   <td>
                     <span data-testid="logs-who">{group.entry.sourceDisplayName ?? group.entry.sourceId ?? ''}</span>

@@ -134,6 +134,45 @@ describe('step 3', () => {
     expect(await screen.findByTestId('entra-app-result')).toHaveTextContent('“Unity SSO” created');
   });
 
+  it('offers Create once for a name nothing matches, even after Use failed on it, and rebinds it to a new search', async () => {
+    vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
+    vi.mocked(entraSearchApps).mockResolvedValue([]);
+    vi.mocked(entraUseApp)
+      .mockRejectedValueOnce(
+        problem('notFound', 'No enterprise app named “Zebra Payroll” exists in this tenant.', 'Check the name, or let the app create one.', 'Looking for the enterprise app “Zebra Payroll”'),
+      )
+      .mockResolvedValueOnce({
+        app: { servicePrincipalId: 'sp-2', appId: 'app-2', displayName: 'Zebra HR', created: true, fromTemplate: true },
+        job: { jobId: 'scim.def', templateId: 'scim', created: true, status: job({ code: 'NotConfigured' }) },
+      });
+    const { user } = await renderView(<EntraStepView onNavigate={noop} />);
+    await screen.findByTestId('entra-account');
+    const search = screen.getByTestId('entra-app-search');
+    await user.clear(search);
+    await user.type(search, 'Zebra Payroll');
+    await screen.findByTestId('entra-app-none', {}, { timeout: 5000 });
+    await user.click(screen.getByTestId('entra-use-app'));
+    await screen.findByTestId('entra-app-problem');
+    // The picker's "none match" and the error are about the same name: one button between them.
+    const offers = () => screen.queryAllByRole('button', { name: /^Create “/ });
+    expect(offers()).toHaveLength(1);
+    expect(offers()[0]).toHaveTextContent('Create “Zebra Payroll”');
+    expect(screen.queryByTestId('entra-create-app-direct')).not.toBeInTheDocument();
+
+    // Another name: the error goes, and the one offer is now about the new name, confirmed first.
+    await user.clear(search);
+    await user.type(search, 'Zebra HR');
+    expect(screen.queryByTestId('entra-app-problem')).not.toBeInTheDocument();
+    expect(await screen.findByTestId('entra-app-none', {}, { timeout: 5000 })).toHaveTextContent('No enterprise app matches “Zebra HR”');
+    expect(offers()).toHaveLength(1);
+    expect(offers()[0]).toHaveTextContent('Create “Zebra HR”');
+    await user.click(screen.getByTestId('entra-create-app-direct'));
+    expect(entraUseApp).toHaveBeenCalledTimes(1);
+    await user.click(await screen.findByTestId('entra-create-app-direct-confirm'));
+    expect(entraUseApp).toHaveBeenLastCalledWith(expect.any(String), 'Zebra HR', true, expect.any(Function));
+    expect(await screen.findByTestId('entra-app-result')).toHaveTextContent('“Zebra HR” created');
+  });
+
   it('shows our replay and then Entra’s own verdict, and the job card with a quarantine and its fix', async () => {
     vi.mocked(entraAccount).mockResolvedValue(ACCOUNT);
     vi.mocked(runDiagnosis).mockResolvedValue(REPLAY_PASSED);

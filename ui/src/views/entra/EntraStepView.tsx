@@ -247,7 +247,8 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
               setSelectedId(app.id);
               onSearch(app.displayName);
             }}
-            createAction={(text) => (use.running ? undefined : createButton(text, 'entra-create-app-direct'))}
+            // One offer to create a name: once Use has failed on it, the error bar carries it.
+            createAction={(text) => (use.running || (notFound && attempted === text) ? undefined : createButton(text, 'entra-create-app-direct'))}
           />
           <div className={styles.row}>
             <Button appearance="primary" disabled={use.running || !name.trim()} onClick={() => void go(name.trim(), false)} data-testid="entra-use-app">

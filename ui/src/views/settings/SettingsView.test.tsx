@@ -41,6 +41,23 @@ describe('Settings', () => {
     expect(await seriousAxeViolations()).toEqual([]);
   });
 
+  it('says what the Unity client ID is, when to change it and where to find it', async () => {
+    vi.mocked(settingsGet).mockResolvedValue(VIEW);
+    vi.mocked(settingsSave).mockResolvedValue({ ...VIEW, saved: { unityClientId: 'unity-client-42' } });
+    const { user } = await renderView(<SettingsView appInfo={appInfoFixture({ sandbox: false })} />);
+    const field = await screen.findByRole('textbox', { name: 'Unity client ID' });
+    // The help is the field's description, so a screen reader reads it with the field.
+    const help = screen.getByTestId('settings-unity-client-id-help');
+    expect(field).toHaveAccessibleDescription(expect.stringContaining('OAuth client ID of the Unity sign-in app registration'));
+    expect(help).toHaveTextContent('When to change it: only when Unity has issued a registration for this app');
+    expect(help).toHaveTextContent('Dashboard road');
+    expect(help).toHaveTextContent('Where to find it: Unity has no Dashboard page to create one; it comes from Unity');
+    expect(help).toHaveTextContent('unity.clientId');
+    await user.type(field, 'unity-client-42');
+    await user.click(screen.getByTestId('settings-save'));
+    expect(settingsSave).toHaveBeenCalledWith(expect.objectContaining({ unityClientId: 'unity-client-42' }));
+  });
+
   it('explains a custom profile file that cannot be used', async () => {
     vi.mocked(settingsGet).mockResolvedValue(VIEW);
     vi.mocked(settingsSave).mockRejectedValue(

@@ -161,6 +161,25 @@ const useFormStyles = makeStyles({
   grow: { flexGrow: 1 },
 });
 
+/**
+ * What the Unity client ID is, when to change it and where it comes from (unity-admin-contract.md:
+ * Unity publishes no OAuth registration for other apps, so the public clouds' profile has none).
+ */
+function UnityClientIdHelp(): ReactElement {
+  return (
+    <span data-testid="settings-unity-client-id-help">
+      <strong>What it is:</strong> the OAuth client ID of the Unity sign-in app registration, the public ID Unity
+      knows this app by when you sign in to Unity in your browser. It is not a secret, and not the SCIM token or a
+      service account key. <strong>When to change it:</strong> only when Unity has issued a registration for this app
+      (or issues a new one). Leave it empty to use the cloud profile’s own; a profile without one (the public
+      clouds’ has none) makes step 1 take the Dashboard road, where you create the token in the Unity Dashboard and
+      paste it. <strong>Where to find it:</strong> Unity has no Dashboard page to create one; it comes from Unity
+      (your Unity account manager or Unity support), or from the <code>unity.clientId</code> of a cloud profile file
+      you were given.
+    </span>
+  );
+}
+
 function SettingsForm(): ReactElement {
   const styles = useFormStyles();
   const [view, setView] = useState<Settings | undefined>();
@@ -265,8 +284,13 @@ function SettingsForm(): ReactElement {
         <Field label="Microsoft client (application) ID" hint="Leave empty for the profile’s default public client.">
           <Input value={draft.microsoftClientId ?? ''} onChange={(_e, data) => update({ microsoftClientId: data.value || null })} />
         </Field>
-        <Field label="Unity client ID" hint="The OAuth client ID Unity gave for this app’s sign-in. Only the API road of step 1 needs it (sign in and let the app create the service account and token); without it, step 1 uses the Dashboard road, where you paste a token yourself.">
-          <Input value={draft.unityClientId ?? ''} onChange={(_e, data) => update({ unityClientId: data.value || null })} />
+        <Field label="Unity client ID" hint={<UnityClientIdHelp />}>
+          <Input
+            value={draft.unityClientId ?? ''}
+            placeholder="Empty: the profile’s own, if it has one"
+            onChange={(_e, data) => update({ unityClientId: data.value || null })}
+            data-testid="settings-unity-client-id"
+          />
         </Field>
         <Field label="Request timeout (seconds)">
           <SpinButton
