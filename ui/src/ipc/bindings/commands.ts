@@ -156,7 +156,7 @@ export const previewExport = (format: PreviewExportFormat): Promise<PreviewExpor
 /** Users and groups matching `text`, searched together; the first groups with their member counts (`wizard::search_directory`). */
 export const directorySearch = (operationId: string, text: string, top: number | null): Promise<Array<DirectoryEntry>> =>
   call<Array<DirectoryEntry>>('directory_search', { operationId, text, top });
-/** Step 4: who is assigned to the app, each user with their UPN and each group with its member count (`wizard::list_assigned_principals`). */
+/** Step 4: who is assigned to the app, each user with their UPN and the assigned groups that also keep them in scope, each group with its member count (`wizard::list_assigned_principals`). */
 export const listAssigned = (operationId: string): Promise<Array<AssignedPrincipal>> =>
   call<Array<AssignedPrincipal>>('list_assigned', { operationId });
 /** Step 4: removes one assignment (`wizard::job_control::unassign`). Entra then disables or deletes the user (or the group's members) in Unity on its next cycle. */
