@@ -6,15 +6,21 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The page has painted: writes the wall-clock time (Unix milliseconds) to the file named by
+/// The page has painted: writes the wall-clock time and `page_origin_ms` (the page's
+/// `performance.timeOrigin`), both Unix milliseconds, to the file named by
 /// `SCIM_SETUP_BENCH_MARK`, as scim-setup's `first_paint` does; without it, does nothing.
 #[tauri::command]
-fn first_paint() {
+fn first_paint(page_origin_ms: Option<f64>) {
     if let Some(path) = std::env::var_os("SCIM_SETUP_BENCH_MARK") {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
-        let _ = std::fs::write(path, format!("{:.3}\n", now.as_secs_f64() * 1000.0));
+        let mark = format!(
+            "{:.3} {:.3}\n",
+            now.as_secs_f64() * 1000.0,
+            page_origin_ms.unwrap_or(0.0)
+        );
+        let _ = std::fs::write(path, mark);
     }
 }
 

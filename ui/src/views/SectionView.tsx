@@ -33,7 +33,7 @@ export function SectionView({ section, appInfo, onNavigate }: SectionViewProps):
     let timer = 0;
     const frame = requestAnimationFrame(() => {
       timer = window.setTimeout(() => {
-        firstPaint().catch(() => undefined);
+        firstPaint(performance.timeOrigin).catch(() => undefined);
         void preloadViews();
       }, 0);
     });
