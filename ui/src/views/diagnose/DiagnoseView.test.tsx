@@ -12,6 +12,7 @@ import {
   type DiagnoseReport,
 } from '../../ipc';
 import { seriousAxeViolations } from '../../test/axe';
+import { journalFixture } from '../../test/journalFixture';
 import { deferred, problem, renderView } from '../../test/renderView';
 import { DiagnoseView } from './DiagnoseView';
 
@@ -70,6 +71,33 @@ describe('Diagnose', () => {
     expect(screen.getByTestId('diagnose-summary')).toHaveTextContent('0 passed, 0 warnings, 1 failed, 20 skipped');
     expect(document.body).not.toHaveTextContent('tok-1234567');
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('starts with the configured app once steps 1 and 2 gave it a URL and a token', async () => {
+    vi.mocked(runDiagnosis).mockImplementation((_id, target) => {
+      expect(target).toEqual({ source: 'configured' });
+      return new Promise(() => undefined);
+    });
+    const { user } = await renderView(<DiagnoseView />, {
+      journal: journalFixture({ unity: { scimUrl: URL, tokenLastFour: '4567' } }),
+    });
+    expect(await screen.findByRole('radio', { name: 'The configured app (steps 1–3)' })).toBeChecked();
+    expect(screen.queryByTestId('diagnose-url')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('diagnose-run-hint')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('diagnose-run'));
+    expect(runDiagnosis).toHaveBeenCalledTimes(1);
+  });
+
+  it('says why Run is disabled while the URL or the token is missing', async () => {
+    const { user } = await renderView(<DiagnoseView />);
+    expect(screen.getByRole('radio', { name: 'A URL and token' })).toBeChecked();
+    expect(screen.getByTestId('diagnose-run')).toBeDisabled();
+    expect(screen.getByTestId('diagnose-run-hint')).toHaveTextContent('Fill in the URL and the token to run the checks.');
+    await user.type(screen.getByTestId('diagnose-url'), URL);
+    expect(screen.getByTestId('diagnose-run-hint')).toBeInTheDocument();
+    await user.type(screen.getByTestId('diagnose-token'), 'tok-1234567');
+    expect(screen.getByTestId('diagnose-run')).toBeEnabled();
+    expect(screen.queryByTestId('diagnose-run-hint')).not.toBeInTheDocument();
   });
 
   it('reads logs for a person, explains a failure, and shows where the report was written', async () => {

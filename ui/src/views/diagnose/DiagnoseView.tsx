@@ -2,6 +2,7 @@
 // Probe a URL and token (or the configured ones) check by check, read the job and its recent
 // provisioning logs for a person, and export a redacted report for a ticket.
 import {
+  Body1,
   Button,
   Checkbox,
   Field,
@@ -12,6 +13,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
+import { useWizardData } from '../../frame/journal';
 import {
   diagnoseJob,
   exportReport,
@@ -41,13 +43,20 @@ const useStyles = makeStyles({
   grow: { flexGrow: 1, minWidth: '280px' },
   results: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
   path: { fontFamily: tokens.fontFamilyMonospace, overflowWrap: 'anywhere' },
+  hint: { color: tokens.colorNeutralForeground3, alignSelf: 'center' },
 });
 
 type Source = 'pasted' | 'configured';
 
 export function DiagnoseView(): ReactElement {
   const styles = useStyles();
-  const [source, setSource] = useState<Source>('pasted');
+  const { journal } = useWizardData();
+  // Once steps 1 and 2 gave the app a URL and a token, those are what an admin means to check:
+  // start there, rather than with two empty fields and a disabled button.
+  const unity = journal?.journal.unity;
+  const configured = Boolean(unity?.scimUrl && unity.tokenLastFour);
+  const [picked, setSource] = useState<Source | undefined>();
+  const source: Source = picked ?? (configured ? 'configured' : 'pasted');
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [writeChecks, setWriteChecks] = useState(false);
@@ -132,6 +141,11 @@ export function DiagnoseView(): ReactElement {
               <Button onClick={run.cancel} data-testid="diagnose-cancel">
                 Cancel
               </Button>
+            )}
+            {!run.running && source === 'pasted' && (!url.trim() || !token.trim()) && (
+              <Body1 className={styles.hint} data-testid="diagnose-run-hint">
+                Fill in the URL and the token to run the checks.
+              </Body1>
             )}
           </div>
         </form>

@@ -20,6 +20,7 @@ import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { directorySearch, newOperationId, toProblem, type DirectoryEntry, type Problem } from '../../ipc';
 import { ProblemBar } from '../common/ProblemBar';
 import { useDebounced } from '../common/useDebounced';
+import { useReveal } from '../common/useReveal';
 import { VirtualList, type VirtualListHandle } from './VirtualList';
 
 const ROW_HEIGHT = 44;
@@ -43,6 +44,7 @@ const useStyles = makeStyles({
   ellipsis: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
   checked: { color: tokens.colorBrandForeground1 },
+  results: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, scrollMarginBlock: tokens.spacingVerticalXXL },
 });
 
 /** The row's second line: the UPN of a user; the mail (or "Group") and member count of a group. */
@@ -69,6 +71,9 @@ export function DirectoryPicker({ selected, onChange, top = 999, assignedIds }: 
   const [results, setResults] = useState<DirectoryEntry[]>([]);
   const [searching, setSearching] = useState(false);
   const [problem, setProblem] = useState<Problem | undefined>();
+  // The search box sits low on step 4's page: each search's answer is scrolled into view, so
+  // the rows the arrow keys move through are on screen, not below the fold.
+  const reveal = useReveal<HTMLDivElement>(results.length ? results : undefined);
 
   useEffect(() => {
     if (!text) return;
@@ -119,7 +124,7 @@ export function DirectoryPicker({ selected, onChange, top = 999, assignedIds }: 
       {problem && <ProblemBar problem={problem} testId="picker-problem" />}
       {text && !searching && results.length === 0 && !problem && <Body1>Nobody matches “{text}”.</Body1>}
       {results.length > 0 && (
-        <>
+        <div ref={reveal} className={styles.results}>
           <Caption1 className={styles.muted} data-testid="picker-count">
             {results.length.toLocaleString()} found
           </Caption1>
@@ -157,7 +162,7 @@ export function DirectoryPicker({ selected, onChange, top = 999, assignedIds }: 
               </div>
             )}
           />
-        </>
+        </div>
       )}
       {selected.length > 0 && (
         <TagGroup

@@ -296,6 +296,32 @@ describe('step 4', () => {
     expect(await screen.findByTestId('assign-result')).toHaveTextContent('1 newly assigned');
   });
 
+  it('says why its buttons wait for a choice, and a new choice clears the last assignment’s result', async () => {
+    vi.mocked(directorySearch).mockResolvedValue([
+      { id: 'g-2', kind: 'group', displayName: 'Unity Artists', detail: 'unity-artists@contoso.com', memberCount: 12 },
+      { id: 'u-7', kind: 'user', displayName: 'Megan Bowen', detail: 'megan@contoso.com' },
+    ]);
+    vi.mocked(assignPrincipals).mockResolvedValue([{ assignmentId: 'a-5', principalId: 'g-2', appRoleId: 'r', created: true }]);
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY });
+    await screen.findByTestId('assigned-list');
+    expect(screen.getByTestId('provision-run')).toBeDisabled();
+    expect(screen.getByTestId('provision-choose-first')).toHaveTextContent('Choose at least one user or group above.');
+
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'u');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    expect(screen.queryByTestId('provision-choose-first')).not.toBeInTheDocument();
+    await user.click(screen.getByTestId('provision-assign'));
+    await user.click(await screen.findByTestId('provision-assign-confirm'));
+    expect(await screen.findByTestId('assign-result')).toHaveTextContent('1 newly assigned');
+
+    // Found again once the confirmation dialog has closed (the page is hidden from the
+    // accessibility tree while it is open).
+    const again = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(again).getAllByRole('option')[1] as HTMLElement);
+    expect(screen.queryByTestId('assign-result')).not.toBeInTheDocument();
+  });
+
   it('keeps this session’s earlier runs on the page, newest first', async () => {
     vi.mocked(directorySearch).mockResolvedValue(users(1));
     vi.mocked(listAssigned).mockResolvedValue([{ assignmentId: 'a-0', principalId: 'u-0', kind: 'user', displayName: 'User 0', userPrincipalName: 'user0@contoso.com' }]);

@@ -137,6 +137,11 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
   const finished = provision.state.status === 'done' || provision.state.status === 'failed';
   const earlierRuns = finished && outcomes.length > 0 ? runs.slice(1) : runs;
   const names = (entries: DirectoryEntry[]) => entries.map((entry) => entry.displayName).join(', ');
+  // "Assigned: 1 newly assigned" was about the last choice: a new choice takes it away.
+  const choose = (next: DirectoryEntry[]) => {
+    setChosen(next);
+    if (!assign.running) assign.reset();
+  };
 
   return (
     <StepView
@@ -164,7 +169,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
       </Panel>
       <PreviewPanel enabled={ready} testId="provision-preview" />
       <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
-        {ready ? <DirectoryPicker selected={chosen} onChange={setChosen} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
+        {ready ? <DirectoryPicker selected={chosen} onChange={choose} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
         {refusedByUnity.length > 0 && (
           <MessageBar intent="warning" layout="multiline" data-testid="provision-domain-warning">
             <MessageBarBody>
@@ -228,6 +233,11 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
             <Button onClick={provision.cancel} data-testid="provision-cancel">
               Cancel
             </Button>
+          )}
+          {ready && chosen.length === 0 && !provision.running && (
+            <Caption1 className={styles.muted} data-testid="provision-choose-first">
+              Choose at least one user or group above.
+            </Caption1>
           )}
         </div>
         {assign.result && (

@@ -28,6 +28,35 @@ describe('Start', () => {
     expect(await seriousAxeViolations()).toEqual([]);
   });
 
+  it('names the admin role once: the live check, not yet run, says which roles will do', async () => {
+    vi.mocked(checkPrerequisites).mockResolvedValue([
+      { id: 'entraApp', title: 'Entra: an enterprise app for Unity', state: 'unknown', detail: 'Checked once you sign in to Microsoft in step 3.' },
+      {
+        id: 'entraAdminRole',
+        title: 'Entra: an admin role that may set up provisioning',
+        state: 'unknown',
+        detail: 'Checked once you sign in to Microsoft in step 3.',
+      },
+    ]);
+    await renderView(<StartView onNavigate={vi.fn()} />);
+    const live = await screen.findByTestId('start-prerequisites-live');
+    expect(live.querySelectorAll('li')).toHaveLength(2);
+    expect(live).toHaveTextContent(
+      'Checked once you sign in to Microsoft in step 3. You need Application Administrator, Cloud Application Administrator or Global Administrator.',
+    );
+    expect(screen.queryByText('Entra: an admin role')).not.toBeInTheDocument();
+    expect(screen.getAllByText(/an admin role/)).toHaveLength(1);
+  });
+
+  it('keeps the static admin-role line while the live checks do not cover it', async () => {
+    vi.mocked(checkPrerequisites).mockResolvedValue([
+      { id: 'unitySso', title: 'Unity: single sign-on is on', state: 'ok', detail: 'SSO is enabled for the organization.' },
+    ]);
+    await renderView(<StartView onNavigate={vi.fn()} />);
+    await screen.findByTestId('start-prerequisites-live');
+    expect(screen.getByText('Entra: an admin role')).toBeInTheDocument();
+  });
+
   it('says the sign-ins are kept when the network is down, and signs nobody out', async () => {
     vi.mocked(checkPrerequisites).mockRejectedValue(
       problem('unreachable', 'Could not reach login.microsoftonline.com: the connection was refused.', 'Check the network, then try again.', 'Signing in to Microsoft'),

@@ -38,6 +38,15 @@ const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
     'Provision a few people right away and watch each of them arrive in Unity, step by step.',
 };
 
+const ADMIN_ROLES = 'Application Administrator, Cloud Application Administrator or Global Administrator';
+
+/** A live check's words; the admin-role check, not yet run, also says which roles will do, so
+ * the list needs no second, static line about the same role. */
+function liveDetail(check: PrerequisiteCheck): string {
+  if (check.id === 'entraAdminRole' && check.state === 'unknown') return `${check.detail} You need ${ADMIN_ROLES}.`;
+  return check.detail;
+}
+
 const PREREQUISITES = [
   {
     title: 'Unity: single sign-on is on',
@@ -49,8 +58,7 @@ const PREREQUISITES = [
   },
   {
     title: 'Entra: an admin role',
-    detail:
-      'You can sign in to Entra as an Application Administrator, Cloud Application Administrator or Global Administrator.',
+    detail: `You can sign in to Entra as an ${ADMIN_ROLES}.`,
   },
 ];
 
@@ -225,14 +233,16 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
                 )}
                 <span className={styles.stepText}>
                   <Body1Strong>{check.title}</Body1Strong>
-                  <Body1 className={styles.muted}>{check.detail}</Body1>
+                  <Body1 className={styles.muted}>{liveDetail(check)}</Body1>
                 </span>
               </li>
             ))}
           </ul>
         )}
         <ul className={styles.prerequisites}>
-          {PREREQUISITES.filter((item) => !checks || item.title === 'Entra: an admin role').map((item) => (
+          {PREREQUISITES.filter(
+            (item) => !checks || (item.title === 'Entra: an admin role' && !checks.some((check) => check.id === 'entraAdminRole')),
+          ).map((item) => (
             <li key={item.title} className={styles.prerequisite}>
               <CheckmarkCircleRegular className={styles.prerequisiteIcon} aria-hidden="true" />
               <span className={styles.stepText}>

@@ -34,7 +34,8 @@ describe('step 1, the guided road', () => {
 
     expect(unityAcceptPasted).toHaveBeenCalledWith(expect.any(String), '42', 'secret-token-7Q2a');
     const result = await screen.findByTestId('guided-result');
-    expect(result).toHaveTextContent('ends in …7Q2a');
+    // Where the token is kept, in the same words as the rest of the window.
+    expect(result).toHaveTextContent('Token kept in memory (this run only), ends in …7Q2a.');
     expect(result).not.toHaveTextContent('secret-token');
     expect(screen.getByTestId('guided-token')).toHaveValue('');
     expect(await seriousAxeViolations()).toEqual([]);

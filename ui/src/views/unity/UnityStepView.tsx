@@ -282,7 +282,7 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
       {check.result && (
         <SuccessBar title="The token works" testId="guided-result">
           {check.result.url} answered Entra’s test query (HTTP {check.result.check.status}, {check.result.check.elapsedMs} ms). Token
-          stored, ends in …{check.result.tokenLastFour}.
+          kept in {store}, ends in …{check.result.tokenLastFour}.
         </SuccessBar>
       )}
       {check.problem && <ProblemBar problem={check.problem} testId="guided-problem" />}
