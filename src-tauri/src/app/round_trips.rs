@@ -600,9 +600,16 @@ fn diagnose_of_the_configured_target_before_step_2_names_what_is_missing() {
 #[test]
 fn unity_sign_in_then_sign_out_round_trips_through_the_sandbox() {
     let window = window();
+    let account = |id: &str| invoke(&window, "unity_account", json!({"operationId": id}));
+    assert_eq!(account("op-3").expect("nobody yet"), Value::Null);
     let signed_in =
         invoke(&window, "unity_sign_in", json!({"operationId": "op-4"})).expect("signed in");
     assert_eq!(signed_in["resumed"], false);
+    // Step 1 on a later visit: the same account and organizations, with no browser.
+    let again = account("op-5").expect("the saved sign-in");
+    assert_eq!(again["resumed"], true);
+    assert_eq!(again["account"], signed_in["account"]);
+    assert_eq!(again["organizations"], signed_in["organizations"]);
     assert!(
         !signed_in["organizations"]
             .as_array()
@@ -623,6 +630,7 @@ fn unity_sign_in_then_sign_out_round_trips_through_the_sandbox() {
     let signed_out = invoke(&window, "sign_out", json!({"scope": "unity"})).expect("signed out");
     assert_eq!(signed_out["removed"], json!(["Unity sign-in"]));
     assert_eq!(signed_out["forgottenSteps"], json!(["signInUnity"]));
+    assert_eq!(account("op-6").expect("signed out"), Value::Null);
     let problem = invoke(&window, "sign_out", json!({})).expect_err("scope is required");
     assert!(
         problem.as_str().is_some_and(|m| m.contains("scope")),

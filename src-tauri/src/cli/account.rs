@@ -128,11 +128,11 @@ async fn unity_account(
     ctx: &WizardContext,
     cancel: &CancellationToken,
 ) -> Result<Option<String>, Problem> {
-    let Some(unity) = ctx.unity_admin_if_signed_in(cancel).await? else {
-        return Ok(None);
-    };
-    let user = unity.current_user(cancel).await?;
-    Ok(Some(user.email.or(user.name).unwrap_or(user.sub)))
+    Ok(ctx.unity_account(cancel).await?.map(|outcome| {
+        outcome
+            .account
+            .unwrap_or_else(|| "an account with no e-mail address or name".into())
+    }))
 }
 
 /// Says what the sign-out removes, asks (unless `--yes`), removes it and says what went.

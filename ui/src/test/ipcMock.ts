@@ -11,6 +11,7 @@ export function mockedIpc<T extends Record<string, unknown>>(actual: T): T {
   // Views start background reads; by default they find nothing.
   (mocked.checkPrerequisites as ReturnType<typeof vi.fn>).mockResolvedValue([]);
   (mocked.entraAccount as ReturnType<typeof vi.fn>).mockResolvedValue(null);
+  (mocked.unityAccount as ReturnType<typeof vi.fn>).mockResolvedValue(null);
   (mocked.entraTenant as ReturnType<typeof vi.fn>).mockResolvedValue('organizations');
   (mocked.unityDashboardLinks as ReturnType<typeof vi.fn>).mockResolvedValue(null);
   (mocked.entraSearchApps as ReturnType<typeof vi.fn>).mockResolvedValue([]);

@@ -398,10 +398,37 @@ impl WizardContext {
                 (signed_in.session, signed_in.resumed)
             }
         };
+        let outcome = self.unity_outcome(session, resumed, cancel).await?;
+        self.journal.mark_done(StepId::SignInUnity)?;
+        Ok(outcome)
+    }
+
+    /// Who is signed in to Unity and their organizations, resuming quietly from the keychain
+    /// after a restart (never a browser); `None` when nobody is. Step 1 shows it on every
+    /// visit, as step 3 shows [`WizardContext::microsoft_account`]; the CLI's `account` prints
+    /// it.
+    ///
+    /// Errors: `cancelled`; `storage` when the keychain cannot be read; the admin API's
+    /// Problems (unity-admin-contract.md: who am I, the organizations).
+    pub async fn unity_account(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<Option<UnitySignInOutcome>, Problem> {
+        match self.unity(cancel).await? {
+            Some(session) => Ok(Some(self.unity_outcome(session, true, cancel).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn unity_outcome(
+        &self,
+        session: Arc<OAuthSession>,
+        resumed: bool,
+        cancel: &CancellationToken,
+    ) -> Result<UnitySignInOutcome, Problem> {
         let unity = self.unity_client(session);
         let user = unity.current_user(cancel).await?;
         let organizations = unity.organizations(&user.sub, cancel).await?;
-        self.journal.mark_done(StepId::SignInUnity)?;
         Ok(UnitySignInOutcome {
             resumed,
             account: user.email.or(user.name),

@@ -27,6 +27,18 @@ pub async fn unity_sign_in(
         .await
 }
 
+/// Step 1, API road: who is signed in to Unity and their organizations, resumed quietly from
+/// the keychain (never a browser), so step 1 shows its saved sign-in on every visit; none when
+/// nobody is (`WizardContext::unity_account`).
+#[tauri::command]
+pub async fn unity_account(
+    state: State<'_, AppState>,
+    operation_id: String,
+) -> Result<Option<UnitySignInOutcome>, Problem> {
+    let op = state.operations.begin(&operation_id);
+    state.ctx.unity_account(&op.token).await
+}
+
 /// Step 1, API road: finds or creates the service account, its SCIM Authenticator role and a
 /// bearer token in `org_id` (the journal's organization when none), each call streamed on
 /// `on_progress`. The token goes to the keychain; only its last four characters come back.

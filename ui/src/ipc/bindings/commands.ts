@@ -193,6 +193,9 @@ export const openLogFolder = (): Promise<string> =>
 /** Step 1, API road: Unity sign-in (browser opened from Rust) and the account's organizations. */
 export const unitySignIn = (operationId: string): Promise<UnitySignInOutcome> =>
   call<UnitySignInOutcome>('unity_sign_in', { operationId });
+/** Step 1, API road: who is signed in to Unity and their organizations, resumed quietly from the keychain (never a browser), so step 1 shows its saved sign-in on every visit; none when nobody is (`WizardContext::unity_account`). */
+export const unityAccount = (operationId: string): Promise<UnitySignInOutcome | null> =>
+  call<UnitySignInOutcome | null>('unity_account', { operationId });
 /** Step 1, API road: finds or creates the service account, its SCIM Authenticator role and a bearer token in `org_id` (the journal's organization when none), each call streamed on `on_progress`. The token goes to the keychain; only its last four characters come back. */
 export const unityEnsureCredentials = (operationId: string, orgId: string | null, onProgress: (event: WizardProgress) => void): Promise<UnityCredentialsOutcome> =>
   call<UnityCredentialsOutcome>('unity_ensure_credentials', { operationId, orgId, onProgress: channel(onProgress) });
@@ -251,6 +254,7 @@ export const COMMAND_NAMES = [
   'sign_out',
   'open_log_folder',
   'unity_sign_in',
+  'unity_account',
   'unity_ensure_credentials',
   'unity_accept_pasted',
   'unity_dashboard_links',

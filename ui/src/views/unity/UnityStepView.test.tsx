@@ -5,6 +5,7 @@ import {
   cancelOperation,
   unityAcceptPasted,
   unityEnsureCredentials,
+  unityAccount,
   unitySignIn,
   type WizardProgress,
 } from '../../ipc';
@@ -109,5 +110,29 @@ describe('step 1, the API road', () => {
     );
     await waitFor(() => expect(screen.getByTestId('unity-result')).toHaveTextContent('Token kept in memory (this run only), ends in …Zx9q'));
     expect(await seriousAxeViolations()).toEqual([]);
+  });
+
+  it('shows the saved Unity sign-in on a later visit, without the browser, and lets the step go on', async () => {
+    vi.mocked(unityAccount).mockResolvedValue({
+      resumed: true,
+      account: 'admin@contoso.com',
+      organizations: [{ id: 'org-1', name: 'Contoso Games' }],
+    });
+    await renderView(<UnityStepView onNavigate={noop} />, { journal: journalFixture() });
+
+    expect(await screen.findByTestId('unity-signed-in')).toHaveTextContent('Signed in as admin@contoso.com (saved session).');
+    expect(screen.getByText('Organization: Contoso Games')).toBeInTheDocument();
+    expect(screen.getByTestId('unity-sign-in')).toHaveTextContent('Sign in again');
+    expect(screen.getByTestId('unity-ensure')).toBeEnabled();
+    expect(unitySignIn).not.toHaveBeenCalled();
+  });
+
+  it('asks for the sign-in when nothing is saved', async () => {
+    vi.mocked(unityAccount).mockResolvedValue(null);
+    await renderView(<UnityStepView onNavigate={noop} />, { journal: journalFixture() });
+    await waitFor(() => expect(unityAccount).toHaveBeenCalled());
+    expect(screen.queryByTestId('unity-signed-in')).not.toBeInTheDocument();
+    expect(screen.getByTestId('unity-sign-in')).toHaveTextContent('Sign in to Unity');
+    expect(screen.getByTestId('unity-ensure')).toBeDisabled();
   });
 });

@@ -18,11 +18,13 @@ import { useEffect, useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import type { SectionId } from '../../frame/sections';
 import {
+  newOperationId,
   openDashboardPage,
   toProblem,
   unityAcceptPasted,
   unityDashboardLinks,
   unityEnsureCredentials,
+  unityAccount,
   unitySignIn,
   type ConnectorUrlOutcome,
   type DashboardLinks,
@@ -103,7 +105,21 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
   const ensure = useOperation<UnityCredentialsOutcome>('Setting up the service account and token');
   const [events, setEvents] = useState<WizardProgress[]>([]);
   const [orgId, setOrgId] = useState<string | undefined>();
-  const orgs = signIn.result?.organizations ?? [];
+  // On every visit (and after a relaunch) the saved Unity sign-in resumes quietly, as step 3
+  // does for Microsoft: the step shows who is signed in without asking for the browser again.
+  const [saved, setSaved] = useState<UnitySignInOutcome | undefined>();
+  useEffect(() => {
+    let current = true;
+    unityAccount(newOperationId('account')).then(
+      (found) => current && found && setSaved(found),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  const session = signIn.result ?? saved;
+  const orgs = session?.organizations ?? [];
   const chosenOrg = orgId ?? journal?.journal.unity.orgId ?? (orgs.length === 1 ? orgs[0]?.id : undefined);
 
   const setUp = async () => {
@@ -120,18 +136,18 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
         {simulated && <SimulatedNote what="Unity sign-in" />}
         <div className={styles.row}>
           <Button
-            appearance="primary"
+            appearance={session ? 'secondary' : 'primary'}
             disabled={signIn.running}
             onClick={() => void signIn.run((id) => unitySignIn(id)).then(() => refreshJournal())}
             data-testid="unity-sign-in"
           >
-            {signIn.result ? 'Sign in again' : 'Sign in to Unity'}
+            {session ? 'Sign in again' : 'Sign in to Unity'}
           </Button>
           {signIn.running && <Button onClick={signIn.cancel}>Cancel</Button>}
-          {signIn.result && (
+          {session && (
             <Body1 data-testid="unity-signed-in">
-              Signed in{signIn.result.account ? ` as ${signIn.result.account}` : ''}
-              {signIn.result.resumed ? ' (saved session)' : ''}.
+              Signed in{session.account ? ` as ${session.account}` : ''}
+              {session.resumed ? ' (saved session)' : ''}.
             </Body1>
           )}
         </div>
@@ -161,7 +177,7 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
         <div className={styles.row}>
           <Button
             appearance="primary"
-            disabled={!signIn.result || ensure.running || (orgs.length > 1 && !chosenOrg)}
+            disabled={!session || ensure.running || (orgs.length > 1 && !chosenOrg)}
             onClick={() => void setUp()}
             data-testid="unity-ensure"
           >
