@@ -137,10 +137,17 @@ pub fn resume_point(journal: &Journal) -> Option<WindowStep> {
     if journal.steps_done.is_empty() {
         return None;
     }
+    // Step 3 also needs the Microsoft sign-in, as its navigation status does: after a
+    // Microsoft sign-out Start offers step 3 (sign in again), not step 4 beside a step 3 that
+    // shows in progress. Step 2 resumes past once its URL is saved; its test runs in step 3.
+    let unfinished = |step: WindowStep| {
+        !journal.is_done(step.finished_by())
+            || (step == WindowStep::Entra && !journal.is_done(StepId::SignInMicrosoft))
+    };
     WindowStep::ALL[..3]
         .iter()
         .copied()
-        .find(|step| !journal.is_done(step.finished_by()))
+        .find(|step| unfinished(*step))
         .or(Some(WindowStep::Provision))
 }
 
@@ -195,9 +202,17 @@ mod tests {
             resume_point(&with_done(&[
                 UnityCredentials,
                 ConnectorUrl,
+                SignInMicrosoft,
                 StartProvisioning
             ])),
             Some(WindowStep::Provision)
+        );
+        // Signed out of Microsoft after Start: back to step 3 to sign in, as its status says.
+        let signed_out = with_done(&[UnityCredentials, ConnectorUrl, StartProvisioning]);
+        assert_eq!(resume_point(&signed_out), Some(WindowStep::Entra));
+        assert_eq!(
+            window_step_status(&signed_out, WindowStep::Entra),
+            WindowStepStatus::InProgress
         );
     }
 

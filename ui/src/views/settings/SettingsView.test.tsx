@@ -5,7 +5,7 @@ import { chooseProfileFile, openLogFolder, settingsGet, settingsSave, signOut, s
 import { seriousAxeViolations } from '../../test/axe';
 import { appInfoFixture } from '../../test/appInfoFixture';
 import { problem, renderView } from '../../test/renderView';
-import { SettingsView } from './SettingsView';
+import { SettingsView, signOutConsequences } from './SettingsView';
 
 vi.mock('../../ipc', async (original) => (await import('../../test/ipcMock')).mockedIpc(await original()));
 
@@ -25,7 +25,9 @@ describe('Settings', () => {
     // Each sign-out says what it removes and asks first.
     vi.mocked(signOutPlan).mockResolvedValue({ removed: ['Unity sign-in'], forgottenSteps: ['signInUnity'], store: 'the OS keychain' });
     await user.click(screen.getByTestId('sign-out-unity'));
-    expect(await screen.findByTestId('sign-out-ask')).toHaveTextContent('This removes from the OS keychain: Unity sign-in. 1 step goes back to not started.');
+    expect(await screen.findByTestId('sign-out-ask')).toHaveTextContent(
+      'This removes from the OS keychain: Unity sign-in. Step 1 stays done: the service account and its token keep working; sign in to Unity again only to change them.',
+    );
     expect(signOutPlan).toHaveBeenCalledWith('unity');
     expect(signOut).not.toHaveBeenCalled();
     await user.click(screen.getByRole('button', { name: 'Keep it' }));
@@ -100,3 +102,14 @@ describe('Settings', () => {
     expect(await screen.findByText('/home/admin/.local/share/scim-setup/logs')).toBeInTheDocument();
   });
 });
+
+describe('what a sign-out changes, in the window\'s words', () => {
+  it('keeps a sign-in step\'s work and undoes steps 1 and 2 only when the token goes', () => {
+    expect(signOutConsequences(['signInMicrosoft'])).toBe(
+      'Provisioning keeps running in Entra; sign in to Microsoft again before steps 3 and 4 can change anything.',
+    );
+    expect(signOutConsequences(['unityCredentials', 'connectorUrl', 'signInUnity'])).toMatch(/^Steps 1 and 2 go back to not started/);
+    expect(signOutConsequences([])).toBe('');
+  });
+});
+

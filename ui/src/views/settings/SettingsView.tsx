@@ -31,6 +31,7 @@ import {
   type SettingsView as Settings,
   type SignOutOutcome,
   type SignOutScope,
+  type StepId,
   type WindowSettings,
 } from '../../ipc';
 import { Panel } from '../common/Panel';
@@ -340,6 +341,26 @@ const SIGN_OUTS: { scope: SignOutScope; label: string; testId: string }[] = [
   { scope: 'everything', label: 'Sign out of everything', testId: 'settings-sign-out' },
 ];
 
+/**
+ * What a sign-out changes in the window, in its own steps' words: a sign-in's step keeps what
+ * it made (the service account, the running job), while forgetting the token undoes steps 1
+ * and 2. Built from the engine's `forgottenSteps`, so the sentence follows what is forgotten.
+ */
+export function signOutConsequences(steps: readonly StepId[]): string {
+  const said: string[] = [];
+  if (steps.includes('unityCredentials') || steps.includes('connectorUrl')) {
+    said.push(
+      'Steps 1 and 2 go back to not started: the app no longer holds the token to test or save again (Entra keeps its own copy and goes on provisioning).',
+    );
+  } else if (steps.includes('signInUnity')) {
+    said.push('Step 1 stays done: the service account and its token keep working; sign in to Unity again only to change them.');
+  }
+  if (steps.includes('signInMicrosoft')) {
+    said.push('Provisioning keeps running in Entra; sign in to Microsoft again before steps 3 and 4 can change anything.');
+  }
+  return said.join(' ');
+}
+
 function SignOutPanel(): ReactElement {
   const styles = useFormStyles();
   const { refreshJournal, appInfo, updateSession } = useWizardData();
@@ -386,8 +407,7 @@ function SignOutPanel(): ReactElement {
             {asking.plan.removed.length
               ? `This removes from ${asking.plan.store}: ${asking.plan.removed.join(', ')}.`
               : `Nothing of this is stored in ${asking.plan.store} now.`}{' '}
-            {asking.plan.forgottenSteps.length > 0 &&
-              `${asking.plan.forgottenSteps.length} ${asking.plan.forgottenSteps.length === 1 ? 'step goes' : 'steps go'} back to not started.`}
+            {signOutConsequences(asking.plan.forgottenSteps)}
           </MessageBarBody>
           <MessageBarActions>
             <Button appearance="primary" onClick={() => void confirm(asking.scope)} data-testid="sign-out-confirm">
