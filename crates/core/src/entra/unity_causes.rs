@@ -43,6 +43,9 @@ pub enum UnityCase {
     TokenRejected,
     /// A group was refused because a member is not provisioned in Unity yet.
     GroupMemberNotProvisioned,
+    /// Unity's SCIM service failed or was busy (HTTP 5xx or 429): an outage on Unity's side,
+    /// not a refusal of this user; Entra tries again on its next cycle.
+    Unavailable,
     /// Unity refused the request for another reason, which its error names.
     Refused,
 }
@@ -208,6 +211,13 @@ pub fn explain_unity_failure(
             "Unity refused the bearer token (401): it is wrong, expired or revoked.".to_string(),
             "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens), save it as Entra's Secret Token, Test Connection, then provision again.".to_string(),
         )
+    } else if status.is_some_and(|s| s >= 500 || s == 429) {
+        let status = status.unwrap_or_default();
+        (
+            UnityCase::Unavailable,
+            format!("Unity's SCIM service did not handle the request for {who} (HTTP {status}): a temporary failure or overload on Unity's side, not a refusal of this user or of what Entra sent."),
+            "Nothing to change: Entra tries again on its next cycle. To check now, wait a few minutes and provision again; if it keeps failing, run Diagnose to see whether the endpoint answers, and check Unity's status page.".to_string(),
+        )
     } else if let Some(error) = &scim_error {
         let how = match (error.status, error.scim_type.as_deref()) {
             (Some(s), Some(t)) => format!(" (HTTP {s}, scimType {t})"),
@@ -323,5 +333,34 @@ mod tests {
             Some(UnityCase::Refused)
         );
         assert_eq!(case("SomethingElse", "no quoted error"), None);
+    }
+
+    #[test]
+    fn an_outage_at_unity_is_not_explained_as_a_refusal() {
+        // The sandbox's seeded log history holds one of these: Unity answered 503 and the next
+        // cycle succeeded. Nothing about the user or the mappings needs changing.
+        let message = format!("Failed to update User 'a@contoso.com' in Unity; the SCIM endpoint returned an error response with the HTTP status code 503 (Service Unavailable). The response was: {{\"schemas\":[\"{ERROR_URN}\"],\"status\":\"503\",\"detail\":\"Service temporarily unavailable.\"}}");
+        let explained = explain_unity_failure(
+            "a@contoso.com",
+            Some("SystemForCrossDomainIdentityManagementServiceUnavailable"),
+            Some(&message),
+            &[],
+        )
+        .expect("explained");
+        assert_eq!(explained.case, UnityCase::Unavailable);
+        assert!(explained.cause.contains("HTTP 503"), "{}", explained.cause);
+        assert!(
+            explained.fix.starts_with("Nothing to change"),
+            "{}",
+            explained.fix
+        );
+        assert!(!explained.fix.contains("mappings"), "{}", explained.fix);
+        let throttled = explain_unity_failure(
+            "a@contoso.com",
+            None,
+            Some("HTTP status code 429 (Too Many Requests)"),
+            &[],
+        );
+        assert_eq!(throttled.map(|e| e.case), Some(UnityCase::Unavailable));
     }
 }

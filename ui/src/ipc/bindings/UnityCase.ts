@@ -3,4 +3,4 @@
 /**
  * The known Unity cases behind a failed provisioning.
  */
-export type UnityCase = "domainNotValidated" | "userExistsUnderAnotherValue" | "tokenLacksRole" | "tokenRejected" | "groupMemberNotProvisioned" | "refused";
+export type UnityCase = "domainNotValidated" | "userExistsUnderAnotherValue" | "tokenLacksRole" | "tokenRejected" | "groupMemberNotProvisioned" | "unavailable" | "refused";
