@@ -82,7 +82,7 @@ export function AppPicker({ search, onSearch, selected, onSelect, createAction }
                 <span>
                   {app.displayName}{' '}
                   <Caption1 className={styles.muted}>
-                    {app.applicationTemplateId ? 'enterprise app' : 'no provisioning template'} · {app.appId}
+                    {app.applicationTemplateId ? 'enterprise app' : 'no provisioning template'} · Application ID {app.appId}
                   </Caption1>
                 </span>
               }

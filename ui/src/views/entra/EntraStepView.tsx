@@ -259,7 +259,7 @@ function AppPanel({ enabled }: { enabled: boolean }): ReactElement {
           <ProgressNotes events={events} running={use.running} label="Enterprise app progress" />
           {use.result && (
             <SuccessBar title={`“${use.result.app.displayName}” ${use.result.app.created ? 'created' : 'found'}`} testId="entra-app-result">
-              Its provisioning job {use.result.job.created ? 'was created' : 'was found'}: {use.result.job.status.summary}
+              Its provisioning job {use.result.job.created ? 'was created' : 'was found'}. {use.result.job.status.summary}
             </SuccessBar>
           )}
           {!use.result && saved?.jobId && !use.problem && (

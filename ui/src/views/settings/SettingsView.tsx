@@ -241,7 +241,7 @@ function SettingsForm(): ReactElement {
       {view?.overriddenByCommandLine && (
         <MessageBar intent="info">
           <MessageBarBody>
-            This run uses “{view.activeProfile}” because the app was started with --sandbox or --profile; that wins over the saved choice.
+            This run uses “{view.activeProfile}” because the app was launched with a cloud of its own (the built-in sandbox or a profile file named at launch); that wins over the saved choice.
           </MessageBarBody>
         </MessageBar>
       )}
@@ -306,7 +306,7 @@ function SettingsForm(): ReactElement {
         </Field>
         <Field
           label="Log level"
-          hint="info by default; debug for more, or a filter such as scim_core=trace. The SCIM_SETUP_LOG variable wins over it. Applied when the app next starts."
+          hint="info by default; debug for more detail. Support may ask for a filter such as scim_core=trace. When the SCIM_SETUP_LOG environment variable is set, it wins over this. Applied when the app next starts."
         >
           <Input
             value={draft.logLevel ?? ''}
