@@ -63,6 +63,21 @@ function typeAndTime(query, done) {
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
+/**
+ * In the page: the engine's search as the picker calls it, over IPC (`directory_search`, the
+ * same text and top), without the picker: splits the window's figure into IPC plus engine
+ * plus Graph, and the rendering after it.
+ */
+function ipcTime(query, done) {
+  const started = performance.now();
+  window.__TAURI_INTERNALS__
+    .invoke('directory_search', { operationId: `bench-ipc-${Math.random()}`, text: query, top: 999 })
+    .then(
+      (found) => done({ ms: performance.now() - started, found: found.length }),
+      (error) => done({ error: String(error?.message ?? error) }),
+    );
+}
+
 /** Clears the search box and waits until the list is gone, so the next search starts fresh. */
 function clear(done) {
   const input = document.querySelector('[data-testid="picker-search"]');
@@ -100,6 +115,13 @@ try {
       rows = result.rows;
       shown = result.shown;
     }
+    const ipc = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const result = await browser.executeAsync(ipcTime, query);
+      if (result.error) throw new Error(result.error);
+      ipc.push(Math.round(result.ms * 10) / 10);
+    }
+    console.log(JSON.stringify({ key: `picker.ipc.${query}`, unit: 'ms', samples: ipc, note: `"${query}": directory_search called from the page, no rendering` }));
     const note = `"${query}": the picker shows ${shown}, ${rows} rows in the DOM`;
     console.log(JSON.stringify({ key: `picker.window.${query}`, unit: 'ms', samples: totals, note: `${note}; includes the ${DEBOUNCE_MS} ms debounce` }));
     console.log(JSON.stringify({ key: `picker.window-after-debounce.${query}`, unit: 'ms', samples: afterDebounce, note }));

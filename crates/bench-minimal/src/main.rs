@@ -6,18 +6,19 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The page has painted: writes the wall-clock time and `page_origin_ms` (the page's
+/// The page has painted: writes `painted_at_ms` (the page's clock at the frame after its first
+/// render; this call's arrival when not given) and `page_origin_ms` (the page's
 /// `performance.timeOrigin`), both Unix milliseconds, to the file named by
 /// `SCIM_SETUP_BENCH_MARK`, as scim-setup's `first_paint` does; without it, does nothing.
 #[tauri::command]
-fn first_paint(page_origin_ms: Option<f64>) {
+fn first_paint(painted_at_ms: Option<f64>, page_origin_ms: Option<f64>) {
     if let Some(path) = std::env::var_os("SCIM_SETUP_BENCH_MARK") {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         let mark = format!(
             "{:.3} {:.3}\n",
-            now.as_secs_f64() * 1000.0,
+            painted_at_ms.unwrap_or(now.as_secs_f64() * 1000.0),
             page_origin_ms.unwrap_or(0.0)
         );
         let _ = std::fs::write(path, mark);

@@ -32,8 +32,10 @@ export function SectionView({ section, appInfo, onNavigate }: SectionViewProps):
     // mark, then the other views' chunks.
     let timer = 0;
     const frame = requestAnimationFrame(() => {
+      // The frame after the first view's commit, by the page's clock: what a person sees.
+      const paintedAt = performance.timeOrigin + performance.now();
       timer = window.setTimeout(() => {
-        firstPaint(performance.timeOrigin).catch(() => undefined);
+        firstPaint(paintedAt, performance.timeOrigin).catch(() => undefined);
         void preloadViews();
       }, 0);
     });

@@ -52,9 +52,9 @@ export const appInfo = (): Promise<AppInfo> =>
 /** Cancels the operation the UI started under `operation_id`; false when it already ended. */
 export const cancelOperation = (operationId: string): Promise<boolean> =>
   call<boolean>('cancel_operation', { operationId });
-/** The UI's first view has painted: the start-up benchmark's mark (`scripts/bench.sh`). Writes the wall-clock time in Unix milliseconds, then `page_origin_ms` (the page's `performance.timeOrigin`: when WebKit began loading it, Unix ms; 0 when not given), to the file named by `SCIM_SETUP_BENCH_MARK`, so the bench can split the start-up into the native part (process, GTK, WebKit) and the page's own. Without that variable it does nothing. */
-export const firstPaint = (pageOriginMs: number | null): Promise<null> =>
-  call<null>('first_paint', { pageOriginMs });
+/** The UI's first view has painted: the start-up benchmark's mark (`scripts/bench.sh`). Writes `painted_at_ms` (when the page ran the frame after its first view's commit, by the page's clock, `performance.timeOrigin + performance.now()`, Unix ms; the time this call arrives when not given), then `page_origin_ms` (the page's `performance.timeOrigin`: when WebKit began loading it; 0 when not given), to the file named by `SCIM_SETUP_BENCH_MARK`. The paint is what a person sees, so the page's own clock is used rather than this call's arrival, which waits behind the first view's other IPC calls; the origin lets the bench split the start-up into the native part (process, GTK, WebKit) and the page's own. Without that variable it does nothing. */
+export const firstPaint = (paintedAtMs: number | null, pageOriginMs: number | null): Promise<null> =>
+  call<null>('first_paint', { paintedAtMs, pageOriginMs });
 
 // commands/connector.rs
 /** Step 2: the SCIM connector URL from Unity's SSO settings, checked with the stored token (`wizard::ensure_connector_url`, as `scim-setup setup` does). Progress streams on `on_progress`. Errors: the step's Problem (not signed in to Unity, no connector URL, the check failed). */
