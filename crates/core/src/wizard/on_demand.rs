@@ -243,11 +243,51 @@ fn fair_queue(subjects: &[OnDemandSubject]) -> VecDeque<Call> {
     queue
 }
 
+/// The user members of `group` to provision with it: those its `members` name, all of them
+/// (paging on until each is found), or without a choice its first [`MAX_GROUP_MEMBERS`].
+async fn group_users(
+    graph: &GraphClient,
+    group: &OnDemandSubject,
+    cancel: &CancellationToken,
+) -> Result<Vec<crate::entra::types::DirectoryMember>, Problem> {
+    let mut pages = graph.group_members(&group.object_id);
+    let mut found = Vec::new();
+    let wanted = |m: &crate::entra::types::DirectoryMember| {
+        group.members.is_empty()
+            || group
+                .members
+                .iter()
+                .any(|id| id.eq_ignore_ascii_case(&m.id))
+    };
+    let enough = |found: &Vec<_>| {
+        if group.members.is_empty() {
+            found.len() >= MAX_GROUP_MEMBERS
+        } else {
+            found.len() >= group.members.len()
+        }
+    };
+    while !enough(&found) {
+        let Some(page) = pages.next_page(cancel).await? else {
+            break;
+        };
+        found.extend(
+            page.into_iter()
+                .filter(crate::entra::types::DirectoryMember::is_user)
+                .filter(|m| wanted(m)),
+        );
+    }
+    if group.members.is_empty() {
+        found.truncate(MAX_GROUP_MEMBERS);
+    }
+    Ok(found)
+}
+
 /// Turns each chosen group into its user members (each provisioned as a person, with the
 /// portal's step timeline and its own change ID) followed by the group itself carrying those
 /// members (§4.2: a group call links at most 5; the queue splits them). A group's `members`,
-/// when given, choose which members; otherwise its first [`MAX_GROUP_MEMBERS`] direct user
-/// members are taken. A user chosen both alone and through a group is provisioned once.
+/// when given, choose which members (all of them: the caller chose); otherwise its first
+/// [`MAX_GROUP_MEMBERS`] direct user members are taken. A user chosen both alone and through
+/// a group is provisioned once.
 pub async fn expand_groups(
     graph: &GraphClient,
     subjects: &[OnDemandSubject],
@@ -262,22 +302,7 @@ pub async fn expand_groups(
         }
     }
     for subject in subjects.iter().filter(|s| s.kind == PrincipalKind::Group) {
-        let listed: Vec<crate::entra::types::DirectoryMember> = graph
-            .group_members(&subject.object_id)
-            .collect(MAX_GROUP_MEMBERS * 4, cancel)
-            .await?;
-        let chosen: Vec<crate::entra::types::DirectoryMember> = listed
-            .into_iter()
-            .filter(crate::entra::types::DirectoryMember::is_user)
-            .filter(|m| {
-                subject.members.is_empty()
-                    || subject
-                        .members
-                        .iter()
-                        .any(|id| id.eq_ignore_ascii_case(&m.id))
-            })
-            .take(MAX_GROUP_MEMBERS)
-            .collect();
+        let chosen = group_users(graph, subject, cancel).await?;
         let mut group = subject.clone();
         group.members = chosen.iter().map(|m| m.id.clone()).collect();
         for member in chosen {

@@ -18,9 +18,7 @@ use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 
-/// Most members of one group provisioned with it on demand; Entra takes 5 per call, the
-/// engine splits them, and more than this is a job for the provisioning cycle.
-pub const MAX_GROUP_MEMBERS: usize = 50;
+pub use super::on_demand::MAX_GROUP_MEMBERS;
 
 /// What step 4 did: who was assigned (or already was), and each on-demand result.
 #[derive(Debug, Clone)]
@@ -80,12 +78,21 @@ pub async fn assign_then_provision(
                 .group_members(&subject.object_id)
                 .collect(MAX_GROUP_MEMBERS * 2, cancel)
                 .await?;
-            subject.members = members
+            let users: Vec<String> = members
                 .into_iter()
                 .filter(DirectoryMember::is_user)
-                .take(MAX_GROUP_MEMBERS)
                 .map(|m| m.id)
                 .collect();
+            if users.len() > MAX_GROUP_MEMBERS {
+                progress.report(WizardProgress::Note {
+                    step: StepId::ProvisionOnDemand,
+                    message: format!(
+                        "{} has more than {MAX_GROUP_MEMBERS} members: the first {MAX_GROUP_MEMBERS} are provisioned now, one result each; Entra provisions the others on its next cycle (the group is assigned)",
+                        subject.label
+                    ),
+                });
+            }
+            subject.members = users.into_iter().take(MAX_GROUP_MEMBERS).collect();
         }
         prepared.push(subject);
     }
