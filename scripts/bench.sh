@@ -93,5 +93,9 @@ if wanted startup || wanted window; then
 fi
 
 step "writing BENCHMARKS.md"
-node tests/bench/report.mjs "$figures" tests/bench/notes.md >BENCHMARKS.md
+# Through a temporary file: a redirect would empty BENCHMARKS.md first, and the report would
+# see its own output file as an uncommitted change.
+report=$(mktemp)
+node tests/bench/report.mjs "$figures" tests/bench/notes.md >"$report"
+mv "$report" BENCHMARKS.md
 cat BENCHMARKS.md
