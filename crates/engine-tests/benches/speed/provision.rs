@@ -208,7 +208,12 @@ async fn report(
     record(&format!("provision.{form}.bound"), "s", &[bound_secs], None)?;
     // Users missing from Unity or made twice: a throughput that loses people is no throughput.
     let lost = (missing.len() + twice.len()) as f64;
-    record(&format!("provision.{form}.lost"), "users", &[lost], Some(&note))?;
+    record(
+        &format!("provision.{form}.lost"),
+        "users",
+        &[lost],
+        Some(&note),
+    )?;
     Ok(())
 }
 
