@@ -244,12 +244,13 @@ fn fair_queue(subjects: &[OnDemandSubject]) -> VecDeque<Call> {
 }
 
 /// The user members of `group` to provision with it: those its `members` name, all of them
-/// (paging on until each is found), or without a choice its first [`MAX_GROUP_MEMBERS`].
+/// (paging on until each is found), or without a choice its first [`MAX_GROUP_MEMBERS`];
+/// and whether the group has more user members than were taken (only without a choice).
 async fn group_users(
     graph: &GraphClient,
     group: &OnDemandSubject,
     cancel: &CancellationToken,
-) -> Result<Vec<crate::entra::types::DirectoryMember>, Problem> {
+) -> Result<(Vec<crate::entra::types::DirectoryMember>, bool), Problem> {
     let mut pages = graph.group_members(&group.object_id);
     let mut found = Vec::new();
     let wanted = |m: &crate::entra::types::DirectoryMember| {
@@ -259,9 +260,10 @@ async fn group_users(
                 .iter()
                 .any(|id| id.eq_ignore_ascii_case(&m.id))
     };
+    // Without a choice, one past the cap: enough to know whether any are left over.
     let enough = |found: &Vec<_>| {
         if group.members.is_empty() {
-            found.len() >= MAX_GROUP_MEMBERS
+            found.len() > MAX_GROUP_MEMBERS
         } else {
             found.len() >= group.members.len()
         }
@@ -276,21 +278,24 @@ async fn group_users(
                 .filter(|m| wanted(m)),
         );
     }
-    if group.members.is_empty() {
+    let more = group.members.is_empty() && found.len() > MAX_GROUP_MEMBERS;
+    if more {
         found.truncate(MAX_GROUP_MEMBERS);
     }
-    Ok(found)
+    Ok((found, more))
 }
 
 /// Turns each chosen group into its user members (each provisioned as a person, with the
 /// portal's step timeline and its own change ID) followed by the group itself carrying those
 /// members (§4.2: a group call links at most 5; the queue splits them). A group's `members`,
 /// when given, choose which members (all of them: the caller chose); otherwise its first
-/// [`MAX_GROUP_MEMBERS`] direct user members are taken. A user chosen both alone and through
-/// a group is provisioned once.
+/// [`MAX_GROUP_MEMBERS`] direct user members are taken, and a note on `progress` says when
+/// the group has more (Entra provisions those on its cycles). A user chosen both alone and
+/// through a group is provisioned once.
 pub async fn expand_groups(
     graph: &GraphClient,
     subjects: &[OnDemandSubject],
+    progress: &dyn ProgressSink<WizardProgress>,
     cancel: &CancellationToken,
 ) -> Result<Vec<OnDemandSubject>, Problem> {
     let mut users: Vec<OnDemandSubject> = Vec::new();
@@ -302,7 +307,16 @@ pub async fn expand_groups(
         }
     }
     for subject in subjects.iter().filter(|s| s.kind == PrincipalKind::Group) {
-        let chosen = group_users(graph, subject, cancel).await?;
+        let (chosen, more) = group_users(graph, subject, cancel).await?;
+        if more {
+            progress.report(WizardProgress::Note {
+                step: StepId::ProvisionOnDemand,
+                message: format!(
+                    "{} has more than {MAX_GROUP_MEMBERS} members: the first {MAX_GROUP_MEMBERS} are provisioned now, one result each; Entra provisions the others on its next cycle (the group is assigned)",
+                    subject.label
+                ),
+            });
+        }
         let mut group = subject.clone();
         group.members = chosen.iter().map(|m| m.id.clone()).collect();
         for member in chosen {
@@ -374,7 +388,7 @@ pub async fn provision_on_demand(
     };
     let validated_domains = ctx.journal.snapshot().unity.validated_domains;
     let reader = super::verify::unity_reader(ctx);
-    let subjects = expand_groups(graph, subjects, cancel).await?;
+    let subjects = expand_groups(graph, subjects, progress, cancel).await?;
     let mut queue = fair_queue(&subjects);
     let mut group_calls_left: BTreeMap<String, usize> = BTreeMap::new();
     for call in queue

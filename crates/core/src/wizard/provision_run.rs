@@ -13,12 +13,9 @@ use super::recorder::{attempt, created_or_reused, StepRecorder};
 use super::run::{MicrosoftSignInChoice, SetupReport};
 use super::WizardContext;
 use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
-use crate::entra::types::DirectoryMember;
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-
-pub use super::on_demand::MAX_GROUP_MEMBERS;
 
 /// What step 4 did: who was assigned (or already was), and each on-demand result.
 #[derive(Debug, Clone)]
@@ -49,7 +46,7 @@ pub async fn assign_principals(
 
 /// Step 4, for the window's "Provision now" and `scim-setup provision` alike: assigns whoever
 /// is not assigned yet (a note per new assignment), expands a group without chosen members
-/// to its user members (at most [`MAX_GROUP_MEMBERS`]), then provisions every subject on
+/// to its user members (at most [`on_demand::MAX_GROUP_MEMBERS`]), then provisions every subject on
 /// demand within Graph's limits, each result streamed as it comes (entra-graph.md §4.2).
 /// Marks `assignment` done, and `provisionOnDemand` when every result is good.
 ///
@@ -64,7 +61,7 @@ pub async fn assign_then_provision(
 ) -> Result<ProvisionRun, Problem> {
     let mut prepared = Vec::with_capacity(subjects.len());
     let mut assignments = Vec::with_capacity(subjects.len());
-    for mut subject in subjects {
+    for subject in subjects {
         let assigned = ensure_assignment(ctx, graph, &subject.object_id, cancel).await?;
         if assigned.created {
             progress.report(WizardProgress::Note {
@@ -73,27 +70,7 @@ pub async fn assign_then_provision(
             });
         }
         assignments.push(assigned);
-        if subject.kind == PrincipalKind::Group && subject.members.is_empty() {
-            let members: Vec<DirectoryMember> = graph
-                .group_members(&subject.object_id)
-                .collect(MAX_GROUP_MEMBERS * 2, cancel)
-                .await?;
-            let users: Vec<String> = members
-                .into_iter()
-                .filter(DirectoryMember::is_user)
-                .map(|m| m.id)
-                .collect();
-            if users.len() > MAX_GROUP_MEMBERS {
-                progress.report(WizardProgress::Note {
-                    step: StepId::ProvisionOnDemand,
-                    message: format!(
-                        "{} has more than {MAX_GROUP_MEMBERS} members: the first {MAX_GROUP_MEMBERS} are provisioned now, one result each; Entra provisions the others on its next cycle (the group is assigned)",
-                        subject.label
-                    ),
-                });
-            }
-            subject.members = users.into_iter().take(MAX_GROUP_MEMBERS).collect();
-        }
+        // A group's members are chosen when it is provisioned (`on_demand::expand_groups`).
         prepared.push(subject);
     }
     ctx.journal.mark_done(StepId::Assignment)?;

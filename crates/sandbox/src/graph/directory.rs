@@ -278,13 +278,7 @@ async fn user(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let purged = app.graph().purged.clone();
-    match app
-        .dir
-        .user_by_id(&id)
-        .or_else(|| app.dir.user_by_upn(&id))
-        .filter(|u| !purged.contains(&u.index))
-    {
+    match live_user(&app, &id) {
         Some(u) => {
             let mut body = project_user(u.to_graph(), &q, basic_only(&caller.scopes));
             body["@odata.context"] = json!(context(&app, "users/$entity"));
@@ -292,6 +286,13 @@ async fn user(
         }
         None => not_found("user", &id),
     }
+}
+
+/// The user Graph's `/users/{id}` addresses, by object id or UPN, unless it was purged
+/// (permanently deleted): what `GET /users/{id}` and `memberOf` both answer 404 for.
+fn live_user(app: &SharedApp, id: &str) -> Option<crate::seed::DirUser> {
+    let user = app.dir.user_by_id(id).or_else(|| app.dir.user_by_upn(id))?;
+    (!app.graph().purged.contains(&user.index)).then_some(user)
 }
 
 async fn groups(
@@ -382,13 +383,7 @@ async fn member_of(
     if let Err(r) = require(&app, &headers, &GROUP_READ, false) {
         return r;
     }
-    let purged = app.graph().purged.clone();
-    let Some(user) = app
-        .dir
-        .user_by_id(&id)
-        .or_else(|| app.dir.user_by_upn(&id))
-        .filter(|u| !purged.contains(&u.index))
-    else {
+    let Some(user) = live_user(&app, &id) else {
         return not_found("user", &id);
     };
     let dir = &app.dir;
