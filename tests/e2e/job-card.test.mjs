@@ -13,11 +13,11 @@ import {
   connectorStep,
   entraSignInAndApp,
   entraTestAndStart,
+  provisionPerson,
   retype,
   settle,
   show,
   text,
-  typeInto,
   unityStep,
   waitFor,
 } from './steps.mjs';
@@ -35,17 +35,6 @@ after(async () => {
   await browser?.deleteSession();
   sandbox?.stop();
 });
-
-/** The person as Unity's SCIM server has them (read with the sandbox's own token), or undefined. */
-async function unityUser(upn) {
-  const facts = sandbox.profile.sandbox;
-  const filter = encodeURIComponent(`userName eq "${upn}"`);
-  const response = await fetch(`${facts.scimBaseUrl}/Users?filter=${filter}`, {
-    headers: { authorization: `Bearer ${facts.scimBearerToken}` },
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  return (await response.json()).Resources?.[0];
-}
 
 async function waitForText(id, pattern, timeout = LONG) {
   const element = await waitFor(browser, id, timeout);
@@ -86,17 +75,8 @@ test('an admin pauses, starts and restarts the job, then unassigns a person, eac
   // Step 4: assign and provision one person who is in no group assigned to the app (so
   // nothing else keeps them in scope), then unassign them.
   const upn = sandbox.profile.sandbox.outOfScopeUserUpn;
-  await click(browser, 'nav-provision');
-  await typeInto(browser, 'picker-search', upn.split('@')[0]);
-  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
-  await option.waitForDisplayed({ timeout: LONG });
-  await option.click();
-  await waitFor(browser, 'picker-selected');
-  await click(browser, 'provision-run');
-  const confirm = await browser.$(byTestId('provision-run-confirm'));
-  if (await confirm.waitForClickable({ timeout: 5_000 }).catch(() => false)) await confirm.click();
-  assert.match(await text(browser, 'provision-summary', 180_000), /0 failed/);
-  assert.equal((await unityUser(upn))?.active, true, 'provisioned and active in Unity');
+  assert.match(await provisionPerson(browser, upn), /0 failed/);
+  assert.equal((await sandbox.unityUser(upn))?.active, true, 'provisioned and active in Unity');
 
   // A person assigned directly and through the Unity Pilot group stays in scope when their
   // own assignment goes: the dialog names the group and promises no disable. Not confirmed.
@@ -139,10 +119,10 @@ test('the cycles after the unassignment disable the person in Unity', { timeout:
   assert.ok(unassigned, 'the first journey unassigned them');
   // The next cycle takes them out of Unity (the sandbox's cycles come every few seconds).
   const gone = await browser
-    .waitUntil(async () => (await unityUser(upn))?.active !== true, { timeout: LONG, interval: 1_000 })
+    .waitUntil(async () => (await sandbox.unityUser(upn))?.active !== true, { timeout: LONG, interval: 1_000 })
     .catch(() => false);
   assert.ok(gone, `${upn} was still active in Unity after the cycles that followed the unassignment: ${JSON.stringify(await sandbox.state())}`);
-  const record = await unityUser(upn);
+  const record = await sandbox.unityUser(upn);
   assert.ok(record === undefined || record.active === false, JSON.stringify(record));
 
   // The provisioning logs in Diagnose say what the cycle did to them.
