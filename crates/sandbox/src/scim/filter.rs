@@ -115,9 +115,15 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
     Ok(tokens)
 }
 
+/// How deeply groups, value paths and `not` may nest in a filter (RFC 7644 §3.4.2.2 sets no
+/// bound; real filters nest a few levels).
+const MAX_NESTING: usize = 64;
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Current nesting of `unary`, bounded by [`MAX_NESTING`].
+    depth: usize,
 }
 
 fn op_of(word: &str) -> Option<Op> {
@@ -167,6 +173,18 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Filter, String> {
+        // Each `(`, `[` and `not(` recurses: bound the nesting, or a request of many `(`
+        // overflows the stack (found by the sandbox_filter fuzz target).
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(format!("filter nested deeper than {MAX_NESTING} levels"));
+        }
+        let result = self.unary_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_inner(&mut self) -> Result<Filter, String> {
         if self.peek_keyword("not") && self.tokens.get(self.pos + 1) == Some(&Token::Open) {
             self.pos += 1;
             return Ok(Filter::Not(Box::new(self.unary()?)));
@@ -225,7 +243,11 @@ pub(crate) fn parse(input: &str) -> Result<Filter, String> {
     if tokens.is_empty() {
         return Err("empty filter".into());
     }
-    let mut parser = Parser { tokens, pos: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let filter = parser.or()?;
     if parser.pos != parser.tokens.len() {
         return Err(format!("unexpected {:?}", parser.tokens[parser.pos]));
@@ -435,6 +457,20 @@ mod tests {
         assert!(!check(
             "PLACEHOLDER eq \"8646d011-1693-4cd3-9ee6-0d7482ca2219\""
         ));
+    }
+
+    #[test]
+    fn refuses_nesting_deeper_than_the_bound_instead_of_overflowing_the_stack() {
+        let deep = format!("{}userName pr{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep).is_err());
+        let nots = format!(
+            "{}userName pr{}",
+            "not(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert!(parse(&nots).is_err());
+        let fine = format!("{}userName pr{}", "(".repeat(10), ")".repeat(10));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]
