@@ -1,6 +1,6 @@
 // The theme follows the system's light/dark preference while the window is open.
 import { act, render, screen } from '@testing-library/react';
-import { useSystemTheme } from './useSystemTheme';
+import { platformFonts, useSystemTheme } from './useSystemTheme';
 
 function ThemeProbe() {
   const { dark, theme } = useSystemTheme();
@@ -46,5 +46,16 @@ describe('useSystemTheme', () => {
     vi.stubGlobal('matchMedia', undefined);
     render(<ThemeProbe />);
     expect(screen.getByText(/^light /)).toBeInTheDocument();
+  });
+
+  it('uses the desktop’s generic fonts on Linux and Fluent’s own stacks elsewhere', () => {
+    expect(platformFonts('Linux x86_64', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15')).toEqual({
+      fontFamilyBase: 'sans-serif',
+      fontFamilyNumeric: 'sans-serif',
+      fontFamilyMonospace: 'monospace',
+    });
+    expect(platformFonts('Win32', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120')).toEqual({});
+    expect(platformFonts('MacIntel', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)')).toEqual({});
+    expect(platformFonts('Linux armv8l', 'Mozilla/5.0 (Linux; Android 14)')).toEqual({});
   });
 });

@@ -25,7 +25,22 @@ export interface SystemTheme {
   theme: Theme;
 }
 
+// On Linux, the desktop's own fonts through fontconfig's generic families. Fluent's web stacks
+// start with families a Linux desktop rarely has ('Segoe UI', -apple-system, Roboto, Consolas),
+// and WebKitGTK asks fontconfig for every missing family, for each size and weight, before it
+// lays out the first text: measured, that search took longer than React's first render
+// (tests/bench/notes.md). Windows and macOS keep Fluent's stacks, whose first family they have.
+/** The theme's font families for `platform` and `userAgent` (navigator's): generic families on
+ * Linux, nothing to override elsewhere. */
+export function platformFonts(platform: string, userAgent: string): Partial<Theme> {
+  const linux = /linux/i.test(platform) && !/android/i.test(userAgent);
+  return linux ? { fontFamilyBase: 'sans-serif', fontFamilyNumeric: 'sans-serif', fontFamilyMonospace: 'monospace' } : {};
+}
+const FONTS = typeof navigator === 'undefined' ? {} : platformFonts(navigator.platform, navigator.userAgent);
+const LIGHT: Theme = { ...webLightTheme, ...FONTS };
+const DARK: Theme = { ...webDarkTheme, ...FONTS };
+
 export function useSystemTheme(): SystemTheme {
   const dark = useSyncExternalStore(subscribe, prefersDark, () => false);
-  return { dark, theme: dark ? webDarkTheme : webLightTheme };
+  return { dark, theme: dark ? DARK : LIGHT };
 }
