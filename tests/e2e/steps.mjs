@@ -47,6 +47,21 @@ export async function show(browser, id) {
   return element;
 }
 
+/** The text a person can see in `element` (the page when none is given): text that is laid
+ * out, so nothing inside a closed <details>. (WebKitWebDriver's getText includes that text.) */
+export async function visibleText(browser, element) {
+  return browser.execute((root) => {
+    const walker = document.createTreeWalker(root ?? document.body, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      if (range.getClientRects().length > 0) parts.push(node.textContent);
+    }
+    return parts.join('');
+  }, element ?? null);
+}
+
 export async function typeInto(browser, id, value) {
   const element = await browser.$(byTestId(id));
   await element.waitForDisplayed({ timeout: LONG });
@@ -108,17 +123,28 @@ export async function entraTestAndStart(browser) {
   await waitFor(browser, 'job-state');
 }
 
-/** Step 4 for one person: search the directory, choose them, provision on demand (someone not
- * yet assigned is assigned first, which the button asks about). Answers the run's summary. */
-export async function provisionPerson(browser, upn) {
+/** Step 4, choosing one person: search the directory by the part before the @ and pick the
+ * first result. Nothing is assigned or provisioned yet. */
+export async function choosePerson(browser, upn) {
   await click(browser, 'nav-provision');
   await typeInto(browser, 'picker-search', upn.split('@')[0]);
   const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
   await option.waitForDisplayed({ timeout: LONG });
   await option.click();
   await waitFor(browser, 'picker-selected');
+}
+
+/** Step 4, provisioning whoever is chosen on demand (someone not yet assigned is assigned
+ * first, which the button asks about). Answers the run's summary. */
+export async function provisionChosen(browser) {
   await click(browser, 'provision-run');
   const confirm = await browser.$(byTestId('provision-run-confirm'));
   if (await confirm.waitForClickable({ timeout: 5_000 }).catch(() => false)) await confirm.click();
   return text(browser, 'provision-summary', 180_000);
+}
+
+/** Step 4 for one person: choose them, then provision on demand. Answers the run's summary. */
+export async function provisionPerson(browser, upn) {
+  await choosePerson(browser, upn);
+  return provisionChosen(browser);
 }

@@ -176,6 +176,10 @@ describe('Diagnose', () => {
     const { user } = await renderView(<DiagnoseView />);
     await user.click(screen.getByTestId('logs-search'));
     expect(await screen.findByTestId('log-unity-cause')).toHaveTextContent('Unity has not validated the domain fabrikam.com.');
-    expect(screen.getByText('Entra’s message')).toBeInTheDocument();
+    expect(screen.getByTestId('log-unity-fix')).toHaveTextContent('Fix: Validate fabrikam.com in the Unity Dashboard.');
+    const disclosure = screen.getByTestId('log-entra-message');
+    expect(disclosure).not.toHaveAttribute('open');
+    expect(disclosure).toHaveTextContent('Entra’s message');
+    expect(disclosure).toHaveTextContent('"status":"400"');
   });
 });

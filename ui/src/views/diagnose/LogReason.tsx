@@ -1,5 +1,6 @@
 // A provisioning log entry's reason: in Unity's terms when the engine recognised the SCIM
-// error Entra quoted (cause and fix), with Entra's raw text behind a disclosure.
+// error Entra quoted (the cause, then the fix on its own line, as a step 4 card says them),
+// with Entra's raw text behind a disclosure.
 import type { ReactElement } from 'react';
 import type { ProvisioningLogEntry } from '../../ipc';
 
@@ -8,9 +9,12 @@ export function LogReason({ entry }: { entry: ProvisioningLogEntry }): ReactElem
   if (!entry.unity) return <>{raw}</>;
   return (
     <>
-      <span data-testid="log-unity-cause">{entry.unity.cause}</span> {entry.unity.fix}
+      <div data-testid="log-unity-cause">{entry.unity.cause}</div>
+      <div data-testid="log-unity-fix">
+        <strong>Fix:</strong> {entry.unity.fix}
+      </div>
       {raw && (
-        <details>
+        <details data-testid="log-entra-message">
           <summary>Entra’s message</summary>
           {raw}
         </details>

@@ -31,6 +31,8 @@ const useStyles = makeStyles({
     '& th, & td': { textAlign: 'start', padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, verticalAlign: 'top', borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   },
   muted: { color: tokens.colorNeutralForeground3 },
+  // A small badge has a fixed height: wrapped in a narrow column, its second line spilled out.
+  badge: { whiteSpace: 'nowrap' },
 });
 
 /** Loads one page: the query, and the next-page link of the page before (none for the first). */
@@ -165,7 +167,7 @@ export function LogSearch({ load }: { load: LoadLogPage }): ReactElement {
                     {group.entry.onDemand && (
                       <>
                         {' '}
-                        <Badge appearance="tint" size="small" data-testid="logs-on-demand">
+                        <Badge appearance="tint" size="small" className={styles.badge} data-testid="logs-on-demand">
                           on demand
                         </Badge>
                       </>

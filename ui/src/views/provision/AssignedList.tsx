@@ -9,6 +9,7 @@ import { useState, type ReactElement } from 'react';
 import { useWizardData } from '../../frame/journal';
 import { unassignPrincipal, type AssignedPrincipal, type Problem } from '../../ipc';
 import { ConfirmButton } from '../common/ConfirmButton';
+import { listed } from '../common/listed';
 import { ProblemBar } from '../common/ProblemBar';
 import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
@@ -39,8 +40,7 @@ export function assignedDetail(principal: AssignedPrincipal): string {
 
 /** “Unity Pilot”, or “Unity Pilot” and “Artists”, or “A”, “B” and “C”. */
 function quotedNames(names: string[]): string {
-  const quoted = names.map((name) => `“${name}”`);
-  return quoted.length < 2 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  return listed(names.map((name) => `“${name}”`));
 }
 
 /**

@@ -219,8 +219,9 @@ describe('step 4', () => {
     expect(screen.queryByTestId('provision-domain-warning')).not.toBeInTheDocument();
     await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
     const warning = screen.getByTestId('provision-domain-warning');
-    expect(warning).toHaveTextContent('ann.vance17@fabrikam.com');
-    expect(warning).toHaveTextContent('contoso.com');
+    expect(warning).toHaveTextContent('fabrikam.com is not a validated domain of the Unity organization (validated: contoso.com)');
+    expect(warning).toHaveTextContent('so Unity will refuse ann.vance17@fabrikam.com');
+    expect(warning).toHaveTextContent('Validate fabrikam.com in the Unity Dashboard (Administration > Single sign on > Domains)');
     expect(warning).not.toHaveTextContent('user0@contoso.com');
 
     await user.click(screen.getByTestId('provision-run'));

@@ -20,6 +20,7 @@ import {
   type WizardProgress,
 } from '../../ipc';
 import { ConfirmButton } from '../common/ConfirmButton';
+import { listed } from '../common/listed';
 import { PreviewPanel } from '../common/PreviewPanel';
 import { Panel } from '../common/Panel';
 import { ProblemBar } from '../common/ProblemBar';
@@ -46,17 +47,29 @@ export interface ProvisionStepViewProps {
   onNavigate: (section: SectionId) => void;
 }
 
-/** The chosen users whose email domain Unity has not validated (Unity refuses them). */
-function outsideValidatedDomains(chosen: DirectoryEntry[], validated: string[]): string[] {
-  if (!validated.length) return [];
+/** The chosen users whose email domain Unity has not validated (Unity refuses them), by domain. */
+function outsideValidatedDomains(chosen: DirectoryEntry[], validated: string[]): Map<string, string[]> {
+  const refused = new Map<string, string[]>();
+  if (!validated.length) return refused;
   const known = new Set(validated.map((domain) => domain.toLowerCase()));
-  return chosen
-    .filter((entry) => entry.kind === 'user')
-    .map((entry) => subjectOf(entry).label)
-    .filter((label) => {
-      const domain = label.split('@')[1]?.toLowerCase();
-      return domain !== undefined && !known.has(domain);
-    });
+  for (const entry of chosen.filter((candidate) => candidate.kind === 'user')) {
+    const label = subjectOf(entry).label;
+    const domain = label.split('@')[1]?.toLowerCase();
+    if (domain === undefined || known.has(domain)) continue;
+    refused.set(domain, [...(refused.get(domain) ?? []), label]);
+  }
+  return refused;
+}
+
+/** The warning's words for the chosen people Unity will refuse, each domain named. */
+function domainWarning(refused: Map<string, string[]>, validated: string[]): string {
+  const domains = [...refused.keys()];
+  const notValidated = domains.length > 1 ? 'are not validated domains' : 'is not a validated domain';
+  return (
+    `${listed(domains)} ${notValidated} of the Unity organization (validated: ${validated.join(', ')}), so Unity will refuse ` +
+    `${listed([...refused.values()].flat())}. Validate ${listed(domains)} in the Unity Dashboard (Administration > Single sign on > ` +
+    'Domains) first, or choose users of a validated domain.'
+  );
 }
 
 function subjectOf(entry: DirectoryEntry): OnDemandSubject {
@@ -170,13 +183,11 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
       <PreviewPanel enabled={ready} testId="provision-preview" />
       <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
         {ready ? <DirectoryPicker selected={chosen} onChange={choose} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
-        {refusedByUnity.length > 0 && (
+        {refusedByUnity.size > 0 && (
           <MessageBar intent="warning" layout="multiline" data-testid="provision-domain-warning">
             <MessageBarBody>
               <MessageBarTitle>Not in a validated Unity domain</MessageBarTitle>
-              {refusedByUnity.join(', ')}: Unity accepts only users of the organization’s validated domains (
-              {validatedDomains.join(', ')}), so provisioning will fail. Validate the domain in the Unity Dashboard
-              (Administration › Single sign-on › Domains) first, or choose users of a validated domain.
+              {domainWarning(refusedByUnity, validatedDomains)}
             </MessageBarBody>
           </MessageBar>
         )}
