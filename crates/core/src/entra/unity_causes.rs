@@ -185,7 +185,7 @@ pub fn explain_unity_failure(
             format!("Unity refused {who} because {domain_words} is not a validated domain of the Unity organization: Unity only accepts users whose email domain is validated for its single sign-on.{known}"),
             // The validated domains are named once, in the cause. Diagnose is not sent for:
             // its checks pass, since the endpoint works.
-            format!("Validate {domain_words} in the Unity Dashboard (Administration > Single sign on > Domains), or provision only users of a validated domain."),
+            format!("Validate {domain_words} in the Unity Dashboard (Administration > Single sign on > Domains). If it will not be validated, unassign the person from the app in Entra: while assigned, every provisioning cycle tries again and fails."),
         )
     } else if status == Some(409)
         || scim_type == "uniqueness"

@@ -155,7 +155,7 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
         return Err(Problem::bad_input(
             URL_ACTION,
             "Nothing was pasted.",
-            "Paste the SCIM base connector URL from Administration › Single sign on › SCIM, or the organization ID.",
+            "Paste the SCIM base connector URL from Administration > Single sign on > SCIM, or the organization ID.",
         ));
     }
     if input.len() > MAX_CONNECTOR_INPUT_CHARS {
@@ -262,7 +262,7 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
             return Err(Problem::bad_input(
                 URL_ACTION,
                 format!("This is a Unity address but not a SCIM connector URL (expected {scim_base}/tenants/ORGANIZATION-ID)."),
-                "Copy the SCIM base connector URL from Administration › Single sign on › SCIM, or paste just the organization ID.",
+                "Copy the SCIM base connector URL from Administration > Single sign on > SCIM, or paste just the organization ID.",
             ));
         }
     }
@@ -345,7 +345,7 @@ pub async fn check_scim_endpoint(
         404 => Problem::credentials_rejected(
             action,
             "The SCIM endpoint answered 404: the organization ID in the URL is wrong, or the URL is not the SCIM base.",
-            "Copy the SCIM base connector URL again from Administration › Single sign on › SCIM.",
+            "Copy the SCIM base connector URL again from Administration > Single sign on > SCIM.",
         ),
         status => Problem::server(
             action,

@@ -109,7 +109,7 @@ fn failure_words(label: &str, code: &str) -> (String, Option<String>) {
     {
         ("the SCIM endpoint refused the token", "Create a new bearer token for a service account with SCIM Authenticator, save the credentials, and try again.")
     } else if code.contains("InvalidDomain") {
-        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Single sign on), or provision a user of a validated domain.")
+        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Administration > Single sign on > Domains), or provision a user of a validated domain.")
     } else if code.contains("MandatoryFieldsMissing")
         || code.contains("MissingValues")
         || code.contains("SchemaAttributeNotFound")
