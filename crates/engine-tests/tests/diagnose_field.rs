@@ -56,6 +56,8 @@ struct Store {
 struct Server {
     misbehaviour: Misbehaviour,
     store: Mutex<Store>,
+    /// Every request's method, in order: proves the read-only checks only read.
+    methods: Mutex<Vec<Method>>,
 }
 
 type Shared = Arc<Server>;
@@ -275,6 +277,7 @@ async fn handle(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    server.methods.lock().expect("lock").push(method.clone());
     if let Some(refused) = server.refused(&method, &headers) {
         return refused;
     }
@@ -429,6 +432,7 @@ impl Foreign {
         let server = Arc::new(Server {
             misbehaviour,
             store: Mutex::new(Store::default()),
+            methods: Mutex::new(Vec::new()),
         });
         let router = Router::new().fallback(handle).with_state(server.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -442,9 +446,13 @@ impl Foreign {
     }
 
     async fn diagnose(&self) -> DiagnoseReport {
+        self.diagnose_with(true).await
+    }
+
+    async fn diagnose_with(&self, write_checks: bool) -> DiagnoseReport {
         let mut request = DiagnoseRequest::new(&self.url, Secret::new(TOKEN));
         request.timeout = Duration::from_secs(2);
-        request.write_checks = true;
+        request.write_checks = write_checks;
         request.test_domain = Some("fabrikam.example".into());
         let report = diagnose(request, &NoProgress, CancellationToken::new()).await;
         let json = serde_json::to_string(&report).expect("serializes");
@@ -677,6 +685,36 @@ async fn a_manager_kept_as_a_string_is_detected() {
 
 /// What Rust's debug formatting leaves behind; none of it may reach a person.
 const DEBUG_TEXT: &[&str] = &["Some(", "None", "Ok(", "Err(", "\\\"", "{:?}"];
+
+#[tokio::test]
+async fn the_read_only_checks_only_read_even_when_they_repeat_a_request() {
+    // The misbehaviours that make Diagnose repeat a request (with a User-Agent, with a JSON
+    // Accept) or meet an error body, as well as a working server.
+    for misbehaviour in [
+        Misbehaviour::None,
+        Misbehaviour::BlocksWithoutUserAgent,
+        Misbehaviour::NeedsJsonAccept,
+        Misbehaviour::WebDavEatsVerbs,
+        Misbehaviour::NoExternalIdFilter,
+    ] {
+        let foreign = Foreign::start(misbehaviour).await;
+        let report = foreign.diagnose_with(false).await;
+        assert!(
+            report.checks.iter().all(|c| !c.id.starts_with("write-")),
+            "{misbehaviour:?}: a write check ran"
+        );
+        let methods = foreign.server.methods.lock().expect("lock").clone();
+        assert!(
+            !methods.is_empty(),
+            "{misbehaviour:?}: no request reached the server"
+        );
+        assert!(
+            methods.iter().all(|m| *m == Method::GET),
+            "{misbehaviour:?}: the read-only run sent {methods:?}"
+        );
+        foreign.stop();
+    }
+}
 
 #[tokio::test]
 async fn no_message_of_any_misbehaviour_holds_debug_text() {
