@@ -8,9 +8,11 @@
 #      HTTP round trip of the same Graph query, and the rows the list renders;
 #   3. provision on demand of 200 users at 5 calls per 10 s (about 8 minutes: one run);
 #   4. diagnosis with 20 ms per request against the sum of its requests' own times;
-#   5. sizes: the release binary, the .deb and .rpm, the UI's JavaScript (raw and gzip).
+#   5. the preview of 10,000 assigned users: wall time, Graph and Unity SCIM requests, against
+#      the floor of its Unity pacing (20 requests a second);
+#   6. sizes: the release binary, the .deb and .rpm, the UI's JavaScript (raw and gzip).
 # SCIM_SETUP_BENCH_RUNS (default 7) sets the start-up launches per app; SCIM_SETUP_BENCH_ONLY
-# (e.g. "startup,picker,window,diagnose,provision,sizes") runs only some; SCIM_SETUP_BENCH_QUICK=1
+# (e.g. "startup,picker,window,diagnose,provision,preview,sizes") runs only some; SCIM_SETUP_BENCH_QUICK=1
 # shortens provisioning's window to 1 s (to try the script, not to measure).
 # The window benchmarks run in their own X display (SCIM_SETUP_BENCH_DISPLAY, default 108) and
 # WebDriver port (SCIM_SETUP_BENCH_PORT, default 4571).
@@ -82,7 +84,7 @@ if wanted sizes; then
 fi
 
 speed=()
-for bench in sandbox diagnose lookup picker provision; do wanted "$bench" && speed+=("$bench"); done
+for bench in sandbox diagnose lookup picker provision preview; do wanted "$bench" && speed+=("$bench"); done
 if ((${#speed[@]})); then
   step "engine benchmarks: ${speed[*]} (cargo bench; provisioning alone takes about 8 minutes)"
   SCIM_SETUP_BENCH_ONLY=$(IFS=,; echo "${speed[*]}") cargo bench --locked -p scim-setup-engine-tests --bench speed

@@ -32,6 +32,7 @@ function show(value, unit) {
     if (value >= 1024 * 1024) return `${(value / 1024 / 1024).toFixed(2)} MB`;
     return `${(value / 1024).toFixed(1)} kB`;
   }
+  if (unit === 'requests') return `${value.toFixed(0)} requests`;
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${value.toFixed(digits)} ${unit}`;
 }
@@ -43,7 +44,14 @@ function spread(figure, stat = median) {
   return `${show(value, figure.unit)} (${show(sorted[0], figure.unit)} – ${show(sorted.at(-1), figure.unit)}, ${sorted.length} runs)`;
 }
 
-// Each goal: the figure, what it is measured against, how the ratio is formed, and the goal.
+// A run's request count (median over the runs), for a row's description.
+function requestsOf(key) {
+  const figure = figures.get(key);
+  return figure ? median(figure.samples).toFixed(0) : '?';
+}
+
+// Each goal: the figure, what it is measured against, how the ratio is formed, and the goal
+// (without `met`, a figure that is only reported).
 const p95 = (samples) => quantile(samples, 0.95);
 const goals = [
   { what: 'Start-up: launch to first meaningful paint', key: 'startup.scim-setup.paint', against: 'startup.minimal.paint', againstName: 'minimal Tauri window', goal: '≤ 1.25×', met: (r) => r <= 1.25 },
@@ -63,6 +71,14 @@ const goals = [
     met: (r) => r >= 0.95 && (figures.get(`provision.${form}.lost`)?.samples[0] ?? 1) === 0,
   })),
   { what: 'Diagnosis at 20 ms per request: wall time', key: 'diagnose.latency20.wall', against: 'diagnose.latency20.sum', againstName: "sum of its requests' own times", goal: '< 0.5', met: (r) => r < 0.5 },
+  // No goal was set (issue 15, 1.5): the figures and the ratio to the pacing floor, reported.
+  {
+    what: `Preview of 10,000 assigned users: wall time (${requestsOf('preview.requests.graph')} Graph + ${requestsOf('preview.requests.unity')} Unity SCIM requests)`,
+    key: 'preview.wall',
+    against: 'preview.bound',
+    againstName: "floor of Unity's pacing (20 requests/s)",
+    goal: '(none set; reported)',
+  },
 ];
 
 function git(...args) {
@@ -94,7 +110,7 @@ for (const goal of goals) {
   const stat = goal.stat ?? median;
   const ratio = stat(figure.samples) / stat(against.samples);
   out.push(
-    `| ${goal.what} | ${spread(figure, stat)} | ${goal.againstName}: ${spread(against, stat)} | ${ratio.toFixed(2)} | ${goal.goal} | ${goal.met(ratio) ? 'meets' : '**misses**'} |`,
+    `| ${goal.what} | ${spread(figure, stat)} | ${goal.againstName}: ${spread(against, stat)} | ${ratio.toFixed(2)} | ${goal.goal} | ${goal.met ? (goal.met(ratio) ? 'meets' : '**misses**') : 'reported'} |`,
   );
 }
 const missing = goals.filter((goal) => !figures.get(goal.key) || !figures.get(goal.against)).map((goal) => goal.what);

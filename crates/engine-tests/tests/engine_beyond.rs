@@ -6,87 +6,23 @@ mod engine_support;
 
 use std::time::{Duration, Instant};
 
+use engine_support::{
+    api_setup, assign_group, group_id, ids, member_upns, pause_then_assign_group, setup,
+    unity_user, USERS_FOR_TEN_THOUSAND_ARTISTS,
+};
 use scim_core::auth::FollowRedirectsLauncher;
 use scim_core::entra::sync_secrets::DeletionProtection;
-use scim_core::entra::GraphClient;
 use scim_core::progress::CollectProgress;
 use scim_core::unity::ScimUsersReader;
+use scim_core::wizard::run_setup;
 use scim_core::wizard::{
     allow_held_back_deletions, export_preview, list_held_back_deletions, preview_provisioning,
-    rotate_scim_token, run_setup, token_facts, DeletionProtectionChoice, MicrosoftSignInChoice,
-    PreviewAction, PreviewExportFormat, PreviewStage, RotationRoad, SetupOptions, SetupReport,
-    StepId, UnityOptions, UnityRoad,
+    rotate_scim_token, token_facts, DeletionProtectionChoice, PreviewAction, PreviewExportFormat,
+    PreviewStage, RotationRoad, SetupOptions, StepId, UnityRoad,
 };
 use scim_core::Secret;
 use scim_sandbox::SandboxConfig;
 use serde_json::{json, Value};
-
-fn api_setup(provision: Vec<String>, protection: DeletionProtectionChoice) -> SetupOptions {
-    SetupOptions {
-        road: UnityRoad::Api(UnityOptions::default()),
-        microsoft: MicrosoftSignInChoice::DeviceCode,
-        app_name: "Unity".into(),
-        create_app: false,
-        provision,
-        protection,
-    }
-}
-
-async fn setup(env: &engine_support::Env, options: SetupOptions) -> SetupReport {
-    let launcher = FollowRedirectsLauncher::new().expect("launcher");
-    let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
-    assert!(report.ok, "{:#?}", report.steps);
-    report
-}
-
-fn ids(env: &engine_support::Env) -> (String, String) {
-    let journal = env.ctx.journal.snapshot();
-    (
-        journal.entra.service_principal_id.expect("app"),
-        journal.entra.job_id.expect("job"),
-    )
-}
-
-async fn group_id(graph: &GraphClient, env: &engine_support::Env, name: &str) -> String {
-    graph
-        .search_groups(name, 5, &env.cancel)
-        .await
-        .expect("groups")
-        .into_iter()
-        .find(|g| g.display_name.as_deref() == Some(name))
-        .expect("the group exists")
-        .id
-}
-
-async fn member_upns(graph: &GraphClient, env: &engine_support::Env, group: &str) -> Vec<String> {
-    graph
-        .group_members(group)
-        .next_page(&env.cancel)
-        .await
-        .expect("members")
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|m| m.user_principal_name)
-        .collect()
-}
-
-/// Writes a user straight into the sandbox's Unity SCIM server.
-async fn unity_user(env: &engine_support::Env, user: Value) {
-    let response = reqwest::Client::new()
-        .post(format!("{}/Users", env.fact("scimBaseUrl")))
-        .bearer_auth(env.fact("scimBearerToken"))
-        .header("content-type", "application/scim+json")
-        .body(user.to_string())
-        .send()
-        .await
-        .expect("Unity answers");
-    assert_eq!(
-        response.status().as_u16(),
-        201,
-        "{:?}",
-        response.text().await
-    );
-}
 
 /// Waits (bounded) for the sandbox's compressed cycles to reach a state.
 async fn eventually<F, Fut>(what: &str, mut check: F)
@@ -105,7 +41,7 @@ where
 async fn preview_classifies_ten_thousand_assigned_users_and_the_provisioned_one_arrived() {
     // Group "Unity Artists" holds every eighth regular user: 10,000 of 80,000.
     let env = engine_support::start_with(SandboxConfig {
-        users: 80_000,
+        users: USERS_FOR_TEN_THOUSAND_ARTISTS,
         ..engine_support::config()
     })
     .await;
@@ -132,21 +68,8 @@ async fn preview_classifies_ten_thousand_assigned_users_and_the_provisioned_one_
         ("ArrivedInUnity", "Success")
     );
 
-    let (sp_id, job_id) = ids(&env);
     // Stop the cycles so the preview sees a still picture.
-    graph
-        .pause_sync_job(&sp_id, &job_id, &env.cancel)
-        .await
-        .expect("pause");
-    graph
-        .add_assignment(
-            &sp_id,
-            &artists,
-            "18d14569-c3bd-439b-9a66-3a2aee01d14f",
-            &env.cancel,
-        )
-        .await
-        .expect("group assigned");
+    pause_then_assign_group(&env, &graph, &artists).await;
     unity_user(&env, json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": outdated, "displayName": "Old Name", "active": true})).await;
     unity_user(&env, json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "clash.owner@contoso.com", "active": true,
         "emails": [{"type": "work", "value": clashing, "primary": true}]})).await;
@@ -299,15 +222,7 @@ async fn a_threshold_holds_deletions_back_until_the_admin_allows_them() {
 
     // 25 developers arrive in Unity, then the group is unassigned at once.
     let developers = group_id(&graph, &env, "Unity Developers").await;
-    let assignment = graph
-        .add_assignment(
-            &sp_id,
-            &developers,
-            "18d14569-c3bd-439b-9a66-3a2aee01d14f",
-            &env.cancel,
-        )
-        .await
-        .expect("assigned");
+    let assignment = assign_group(&env, &graph, &developers).await;
     let upns = member_upns(&graph, &env, &developers).await;
     let reader = ScimUsersReader::new(
         env.ctx.http.clone(),
@@ -324,7 +239,7 @@ async fn a_threshold_holds_deletions_back_until_the_admin_allows_them() {
     })
     .await;
     graph
-        .remove_assignment(&sp_id, &assignment.id, &env.cancel)
+        .remove_assignment(&sp_id, &assignment, &env.cancel)
         .await
         .expect("unassigned");
     eventually("the cycle holds the deletions back", || async {

@@ -18,6 +18,7 @@ mod http;
 mod ids;
 mod microsoft;
 mod provisioning;
+mod requests;
 mod scim;
 mod seed;
 mod server;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use faults::{Fault, FaultKind, FAULT_SYNTAX_HELP};
+pub use requests::RequestCounts;
 
 /// How to run a sandbox. `Default` gives the documented defaults.
 #[derive(Debug, Clone)]
@@ -94,6 +96,12 @@ impl Sandbox {
     /// The cloud-profile JSON of ARCHITECTURE.md, with its `sandbox` object.
     pub fn profile(&self) -> serde_json::Value {
         self.app.profile()
+    }
+
+    /// Requests served so far by each simulated service (control requests not counted); a
+    /// reading before and after a call, subtracted with `RequestCounts::since`, counts its own.
+    pub fn requests(&self) -> RequestCounts {
+        self.app.requests.snapshot()
     }
 
     /// Stops every listener, open connection and background sync, and waits for them.

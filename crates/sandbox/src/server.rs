@@ -13,9 +13,10 @@ use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
+use crate::requests::Listener;
 use crate::state::{App, SharedApp, Urls};
 use crate::{
-    control, faults, graph, http, microsoft, provisioning, scim, tls, unity, Sandbox,
+    control, faults, graph, http, microsoft, provisioning, requests, scim, tls, unity, Sandbox,
     SandboxConfig, SandboxError,
 };
 
@@ -92,6 +93,10 @@ pub(crate) async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError
             faults::apply,
         ))
         .layer(axum::middleware::from_fn(http::correlate))
+        .layer(axum::middleware::from_fn_with_state(
+            (app.clone(), Listener::Microsoft),
+            requests::count,
+        ))
         .with_state(app.clone());
     let unity_router = Router::new()
         .merge(unity::routes())
@@ -100,6 +105,10 @@ pub(crate) async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             faults::apply,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            (app.clone(), Listener::Unity),
+            requests::count,
         ))
         .with_state(app.clone());
 

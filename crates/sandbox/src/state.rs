@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::faults::{ActiveFault, FaultKind};
-use crate::{graph, microsoft, scim, seed, tokens, unity, SandboxConfig};
+use crate::{graph, microsoft, requests, scim, seed, tokens, unity, SandboxConfig};
 
 pub(crate) type SharedApp = Arc<App>;
 
@@ -37,6 +37,8 @@ pub(crate) struct App {
     pub graph: Mutex<graph::GraphState>,
     pub unity: Mutex<unity::UnityState>,
     pub scim: Mutex<scim::ScimStore>,
+    /// Requests served per service (`Sandbox::requests`).
+    pub requests: requests::RequestCounter,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -63,6 +65,7 @@ impl App {
             graph: Mutex::new(graph),
             unity: Mutex::new(unity),
             scim: Mutex::new(scim::ScimStore::default()),
+            requests: requests::RequestCounter::default(),
         }
     }
 

@@ -140,3 +140,44 @@ async fn a_hundred_thousand_users_start_and_page_deterministically() {
     assert_eq!(page["value"].as_array().map(Vec::len), Some(999));
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_handle_counts_requests_per_service_and_not_control_ones() {
+    let (sb, p) = sandbox().await;
+    let before = sb.requests();
+    let http = client();
+    // Refused or not, a request that reached the service counts.
+    let graph = http
+        .get(format!("{}/me", s(&p, "/microsoft/graph")))
+        .send()
+        .await
+        .expect("Graph answers");
+    assert_eq!(graph.status(), 401);
+    for start in [1, 101] {
+        let page = http
+            .get(format!(
+                "{}/Users?startIndex={start}",
+                s(&p, "/sandbox/scimBaseUrl")
+            ))
+            .bearer_auth(s(&p, "/sandbox/scimBearerToken"))
+            .send()
+            .await
+            .expect("SCIM answers");
+        assert_eq!(page.status(), 200);
+    }
+    http.get(format!("{}/state", s(&p, "/sandbox/control")))
+        .send()
+        .await
+        .expect("control answers");
+    let made = sb.requests().since(before);
+    assert_eq!(
+        (
+            made.graph,
+            made.microsoft_sign_in,
+            made.unity_scim,
+            made.unity_api
+        ),
+        (1, 0, 2, 0)
+    );
+    sb.shutdown().await;
+}

@@ -28,7 +28,7 @@ use crate::unity::{attribute_text, ScimUsersReader};
 
 /// Unity's published limit for its web APIs is 20 requests a second (unity-scim.md A2); its
 /// SCIM limit is unconfirmed, so the preview keeps to the same.
-const UNITY_RATE: RateLimit = RateLimit {
+pub const UNITY_RATE: RateLimit = RateLimit {
     calls: 20,
     window: Duration::from_secs(1),
 };

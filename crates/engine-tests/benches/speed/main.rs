@@ -2,12 +2,13 @@
 //! things a person waits on. Run with `cargo bench -p scim-setup-engine-tests`; no test
 //! asserts a timing, so a slow machine makes slow numbers, not red builds. `scripts/bench.sh`
 //! runs it with `SCIM_SETUP_BENCH_JSON` set and writes the figures into BENCHMARKS.md;
-//! `SCIM_SETUP_BENCH_ONLY=sandbox,diagnose,lookup,picker,provision` runs only those.
+//! `SCIM_SETUP_BENCH_ONLY=sandbox,diagnose,lookup,picker,provision,preview` runs only those.
 
 #[path = "../../tests/engine_support/mod.rs"]
 mod engine_support;
 mod figures;
 mod picker;
+mod preview;
 mod provision;
 
 use std::time::Instant;
@@ -40,6 +41,9 @@ async fn main() -> BenchResult {
     }
     if wanted("provision") {
         provision::on_demand_at_graphs_limit().await?;
+    }
+    if wanted("preview") {
+        preview::ten_thousand_assigned().await?;
     }
     Ok(())
 }

@@ -13,11 +13,21 @@ use scim_core::entra::GraphClient;
 use scim_core::http::HttpConfig;
 use scim_core::progress::CollectProgress;
 use scim_core::unity::UnityAdminClient;
-use scim_core::wizard::{RateLimit, WizardContext, WizardProgress, WizardTuning};
+use scim_core::wizard::{
+    run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, RateLimit, SetupOptions,
+    SetupReport, UnityOptions, UnityRoad, WizardContext, WizardProgress, WizardTuning,
+};
 use scim_core::{CloudProfile, MemoryStore, Problem, Secret, SecretStore};
 use scim_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
+
+/// A directory of this size puts 10,000 users in "Unity Artists" (every eighth regular user):
+/// the preview's scale (issue 14) and its benchmark's (issue 15).
+pub const USERS_FOR_TEN_THOUSAND_ARTISTS: usize = 80_000;
+
+/// The Unity app's "User" app role in the sandbox's seed: what a portal assignment gives.
+pub const USER_ROLE_ID: &str = "18d14569-c3bd-439b-9a66-3a2aee01d14f";
 
 pub struct Env {
     pub sandbox: Option<Sandbox>,
@@ -296,11 +306,112 @@ impl Env {
         )
     }
 
+    /// Requests each simulated service has been sent so far (see `RequestCounts::since`).
+    pub fn requests(&self) -> scim_sandbox::RequestCounts {
+        self.sandbox
+            .as_ref()
+            .map(Sandbox::requests)
+            .unwrap_or_default()
+    }
+
     pub async fn shutdown(mut self) {
         if let Some(sandbox) = self.sandbox.take() {
             sandbox.shutdown().await;
         }
     }
+}
+
+/// The whole set-up on the API road with the device-code sign-in, provisioning `provision`.
+pub fn api_setup(provision: Vec<String>, protection: DeletionProtectionChoice) -> SetupOptions {
+    SetupOptions {
+        road: UnityRoad::Api(UnityOptions::default()),
+        microsoft: MicrosoftSignInChoice::DeviceCode,
+        app_name: "Unity".into(),
+        create_app: false,
+        provision,
+        protection,
+    }
+}
+
+/// Runs the set-up and insists every step passed.
+pub async fn setup(env: &Env, options: SetupOptions) -> SetupReport {
+    let launcher = FollowRedirectsLauncher::new().expect("launcher");
+    let report = run_setup(&env.ctx, options, &launcher, &env.progress, &env.cancel).await;
+    assert!(report.ok, "{:#?}", report.steps);
+    report
+}
+
+/// The service principal and provisioning job the set-up journaled.
+pub fn ids(env: &Env) -> (String, String) {
+    let journal = env.ctx.journal.snapshot();
+    (
+        journal.entra.service_principal_id.expect("app"),
+        journal.entra.job_id.expect("job"),
+    )
+}
+
+pub async fn group_id(graph: &GraphClient, env: &Env, name: &str) -> String {
+    graph
+        .search_groups(name, 5, &env.cancel)
+        .await
+        .expect("groups")
+        .into_iter()
+        .find(|g| g.display_name.as_deref() == Some(name))
+        .expect("the group exists")
+        .id
+}
+
+/// The UPNs on the first page of a group's members.
+pub async fn member_upns(graph: &GraphClient, env: &Env, group: &str) -> Vec<String> {
+    graph
+        .group_members(group)
+        .next_page(&env.cancel)
+        .await
+        .expect("members")
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.user_principal_name)
+        .collect()
+}
+
+/// Assigns `group` to the set-up's app in the User role; returns the assignment's id.
+pub async fn assign_group(env: &Env, graph: &GraphClient, group: &str) -> String {
+    let (sp_id, _) = ids(env);
+    graph
+        .add_assignment(&sp_id, group, USER_ROLE_ID, &env.cancel)
+        .await
+        .expect("group assigned")
+        .id
+}
+
+/// A large scope held still: the job's cycles paused (nothing provisions the group, so
+/// Unity's state stays what the caller writes), then `group` assigned.
+pub async fn pause_then_assign_group(env: &Env, graph: &GraphClient, group: &str) {
+    let (sp_id, job_id) = ids(env);
+    graph
+        .pause_sync_job(&sp_id, &job_id, &env.cancel)
+        .await
+        .expect("pause");
+    assign_group(env, graph, group).await;
+}
+
+/// Writes a user straight into the sandbox's Unity SCIM server.
+pub async fn unity_user(env: &Env, user: Value) {
+    let response = env
+        .client
+        .post(format!("{}/Users", env.fact("scimBaseUrl")))
+        .bearer_auth(env.fact("scimBearerToken"))
+        .header("content-type", "application/scim+json")
+        .body(user.to_string())
+        .send()
+        .await
+        .expect("Unity answers");
+    assert_eq!(
+        response.status().as_u16(),
+        201,
+        "{:?}",
+        response.text().await
+    );
 }
 
 /// A SCIM server that answers every write as done and keeps nothing: Entra's Test Connection
