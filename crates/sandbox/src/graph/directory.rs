@@ -251,6 +251,19 @@ async fn users(
     };
     let basic = basic_only(&caller.scopes);
     let dir = &app.dir;
+    if let Some(upn) = exact_upn_lookup(&q) {
+        // Graph answers a lookup by UPN from its index; so does the sandbox, instead of
+        // scanning every user (a preview's removal check makes one per Unity account).
+        let value: Vec<Value> = live_user(&app, &upn)
+            .filter(|u| u.upn.eq_ignore_ascii_case(&upn))
+            .map(|u| project_user(u.to_graph(), &q, basic))
+            .into_iter()
+            .collect();
+        return json_response(
+            StatusCode::OK,
+            json!({"@odata.context": context(&app, "users"), "value": value}),
+        );
+    }
     let purged = app.graph().purged.clone();
     scan_page(
         &app,
@@ -290,6 +303,25 @@ async fn user(
 
 /// The user Graph's `/users/{id}` addresses, by object id or UPN, unless it was purged
 /// (permanently deleted): what `GET /users/{id}` and `memberOf` both answer 404 for.
+/// The UPN of a query that is only `$filter=userPrincipalName eq '<upn>'` (OData doubles a
+/// quote inside a string), with no `$search`, `$count` or paging: the one query the sandbox
+/// answers by lookup. `None` for anything else, which goes through the scan.
+fn exact_upn_lookup(q: &Q) -> Option<String> {
+    if q.keys()
+        .any(|k| matches!(k.as_str(), "$search" | "$count" | "$skiptoken"))
+    {
+        return None;
+    }
+    let filter = q.get("$filter")?.trim();
+    let (field, rest) = filter.split_once(' ')?;
+    let literal = rest.trim_start().strip_prefix("eq")?.trim_start();
+    let inner = literal.strip_prefix('\'')?.strip_suffix('\'')?;
+    if !field.eq_ignore_ascii_case("userPrincipalName") || inner.replace("''", "").contains('\'') {
+        return None;
+    }
+    Some(inner.replace("''", "'"))
+}
+
 fn live_user(app: &SharedApp, id: &str) -> Option<crate::seed::DirUser> {
     let user = app.dir.user_by_id(id).or_else(|| app.dir.user_by_upn(id))?;
     (!app.graph().purged.contains(&user.index)).then_some(user)
@@ -405,4 +437,42 @@ async fn member_of(
         },
         |v| odata::select(v, select.as_deref()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> Q {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn only_a_bare_upn_equality_is_a_lookup() {
+        let upn = |filter: &str| exact_upn_lookup(&query(&[("$filter", filter)]));
+        assert_eq!(
+            upn("userPrincipalName eq 'adele.vance4@contoso.com'").as_deref(),
+            Some("adele.vance4@contoso.com")
+        );
+        assert_eq!(
+            upn("userprincipalname  eq  'o''neil@contoso.com'").as_deref(),
+            Some("o'neil@contoso.com")
+        );
+        assert_eq!(upn("mail eq 'a@contoso.com'"), None);
+        assert_eq!(
+            upn("userPrincipalName eq 'a@contoso.com' or mail eq 'b'"),
+            None
+        );
+        assert_eq!(upn("startswith(userPrincipalName,'a')"), None);
+        assert_eq!(
+            exact_upn_lookup(&query(&[
+                ("$filter", "userPrincipalName eq 'a@contoso.com'"),
+                ("$count", "true")
+            ])),
+            None
+        );
+    }
 }
