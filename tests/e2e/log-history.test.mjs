@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Key } from 'webdriverio';
 import { appOnSandbox, byTestId, screenshot } from './session.mjs';
-import { click, connectorStep, entraSignInAndApp, entraTestAndStart, retype, settle, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
+import { click, connectorStep, entraSignInAndApp, entraTestAndStart, retype, searchPicker, settle, show, text, unityStep, waitFor } from './steps.mjs';
 
 const journey = appOnSandbox();
 
@@ -35,9 +35,7 @@ test('a person’s log entries over a week, a page at a time', { timeout: 480_00
   // Provision the person on demand: Entra's four steps in the portal's order.
   const upn = sandbox.profile.sandbox.sampleUserUpns[0];
   await click(browser, 'nav-provision');
-  await typeInto(browser, 'picker-search', upn.split('@')[0]);
-  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
-  await option.waitForDisplayed({ timeout: 60_000 });
+  const option = await searchPicker(browser, upn.split('@')[0]);
   await option.click();
   await waitFor(browser, 'picker-selected');
   await click(browser, 'provision-run');

@@ -123,13 +123,25 @@ export async function entraTestAndStart(browser) {
   await waitFor(browser, 'job-state');
 }
 
+/** Types `value` into step 4's picker and answers its first row once the search for all of it
+ * has answered: the picker searches on every keystroke, so rows for the first letters can show
+ * while the rest is still being typed. */
+export async function searchPicker(browser, value) {
+  await typeInto(browser, 'picker-search', value);
+  await browser.waitUntil(async () => !(await browser.$(byTestId('picker-searching')).isExisting()), {
+    timeout: LONG,
+    timeoutMsg: `the picker's search for "${value}" did not end`,
+  });
+  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
+  await option.waitForDisplayed({ timeout: LONG });
+  return option;
+}
+
 /** Step 4, choosing one person: search the directory by the part before the @ and pick the
  * first result. Nothing is assigned or provisioned yet. */
 export async function choosePerson(browser, upn) {
   await click(browser, 'nav-provision');
-  await typeInto(browser, 'picker-search', upn.split('@')[0]);
-  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
-  await option.waitForDisplayed({ timeout: LONG });
+  const option = await searchPicker(browser, upn.split('@')[0]);
   await option.click();
   await waitFor(browser, 'picker-selected');
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
 import { byTestId, openApp, screenshot } from './session.mjs';
-import { click, clickAndConfirm, connectorStep, entraTestAndStart, retype, show, text, typeInto, unityStep, waitFor } from './steps.mjs';
+import { click, clickAndConfirm, connectorStep, entraTestAndStart, retype, searchPicker, show, text, unityStep, waitFor } from './steps.mjs';
 
 let browser;
 let sandbox;
@@ -66,9 +66,7 @@ test('the app chooser, the job card and a group provisioned member by member', {
 
   // A group: one result per member with the portal's steps, then the group itself.
   await click(browser, 'nav-provision');
-  await typeInto(browser, 'picker-search', 'Unity Pilot');
-  const option = await browser.$(`${byTestId('picker-results')} [role="option"]`);
-  await option.waitForDisplayed({ timeout: 60_000 });
+  const option = await searchPicker(browser, 'Unity Pilot');
   await option.click();
   await waitFor(browser, 'picker-selected');
   // Nobody is assigned to the app just created: assigning the group is asked first.

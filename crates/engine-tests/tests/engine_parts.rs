@@ -8,7 +8,7 @@ mod engine_support;
 use scim_core::auth::oauth::sign_in_with_device_code;
 use scim_core::auth::providers::microsoft_endpoints;
 use scim_core::auth::{sign_in_microsoft, FollowRedirectsLauncher, SignInMethod};
-use scim_core::progress::{FnProgress, ProgressSink};
+use scim_core::progress::{FnProgress, NoProgress, ProgressSink};
 use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
     accept_pasted_credentials, ensure_assignment, ensure_enterprise_app, ensure_provisioning_job,
@@ -201,9 +201,15 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
     );
     // The picker's row for that group says as many members as paging through them found.
     let pilot_name = pilot.display_name.clone().unwrap_or_default();
-    let rows = scim_core::wizard::search_directory(&graph, &pilot_name, Some(10), &env.cancel)
-        .await
-        .expect("picker search");
+    let rows = scim_core::wizard::search_directory(
+        &graph,
+        &pilot_name,
+        Some(10),
+        &NoProgress,
+        &env.cancel,
+    )
+    .await
+    .expect("picker search");
     let row = rows
         .iter()
         .find(|row| row.id == pilot.id)

@@ -319,7 +319,7 @@ fn the_four_steps_and_diagnose_stream_their_events_over_channels() {
     let found = invoke(
         &window,
         "directory_search",
-        json!({"operationId": "s4", "text": "a", "top": 5}),
+        json!({"operationId": "s4", "text": "a", "top": 5, "onEvent": "__CHANNEL__:20"}),
     )
     .expect("search");
     let person = found
@@ -744,7 +744,7 @@ fn step_4_lists_upns_and_member_counts_and_unassigns() {
     let found = invoke(
         &window,
         "directory_search",
-        json!({"operationId": "a1", "text": "Unity", "top": 5}),
+        json!({"operationId": "a1", "text": "Unity", "top": 5, "onEvent": "__CHANNEL__:21"}),
     )
     .expect("search");
     let rows = found.as_array().expect("rows");
@@ -757,10 +757,28 @@ fn step_4_lists_upns_and_member_counts_and_unassigns() {
         group["memberCount"].as_u64().is_some_and(|n| n > 0),
         "a group row says how many members it has: {group}"
     );
+    // The rows streamed first, uncounted, then each count: the window shows rows before
+    // counting ends.
+    let events = events_on(&window, 21);
+    assert_eq!(events[0]["type"], "found", "{events:#?}");
+    assert!(
+        events[0]["entries"]
+            .as_array()
+            .is_some_and(|rows| rows.iter().all(|row| row["memberCount"].is_null())),
+        "{events:#?}"
+    );
+    assert!(
+        events[1..]
+            .iter()
+            .any(|event| event["type"] == "memberCount"
+                && event["groupId"] == group["id"]
+                && event["memberCount"] == group["memberCount"]),
+        "{events:#?}"
+    );
     let person = invoke(
         &window,
         "directory_search",
-        json!({"operationId": "a2", "text": "adele", "top": 1}),
+        json!({"operationId": "a2", "text": "adele", "top": 1, "onEvent": "__CHANNEL__:22"}),
     )
     .expect("search")[0]
         .clone();

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 use scim_core::scim::DiagnoseReport;
-use scim_core::wizard::WizardContext;
+use scim_core::wizard::{SearchSlot, WizardContext};
 use scim_core::Problem;
 use tokio_util::sync::CancellationToken;
 
@@ -24,6 +24,9 @@ pub struct AppState {
     pub ctx: WizardContext,
     pub launcher: Arc<dyn BrowserLauncher>,
     pub operations: Operations,
+    /// The picker's search: a newer one aborts the one before. The app has one window; a
+    /// second one would want a slot of its own.
+    pub directory_search: SearchSlot,
     pub last_diagnosis: Mutex<Option<DiagnosisRecord>>,
     /// The last preview shown, so "Export" writes exactly what is on screen.
     pub last_preview: Mutex<Option<scim_core::wizard::PreviewReport>>,
@@ -85,6 +88,7 @@ impl AppState {
             ctx,
             launcher,
             operations: Operations::default(),
+            directory_search: SearchSlot::default(),
             last_diagnosis: Mutex::new(None),
             last_preview: Mutex::new(None),
             startup_problems: Vec::new(),

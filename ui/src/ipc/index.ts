@@ -28,6 +28,7 @@ export type { DiagnoseProgress } from './bindings/DiagnoseProgress';
 export type { DiagnoseTarget } from './bindings/DiagnoseTarget';
 export type { DiagnoseReport } from './bindings/DiagnoseReport';
 export type { DirectoryEntry } from './bindings/DirectoryEntry';
+export type { DirectorySearchEvent } from './bindings/DirectorySearchEvent';
 export type { EntraAccount } from './bindings/EntraAccount';
 export type { EntraAppSetup } from './bindings/EntraAppSetup';
 export type { EntryTally } from './bindings/EntryTally';

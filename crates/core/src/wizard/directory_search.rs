@@ -1,8 +1,12 @@
 //! Step 4's directory picker: users and groups matching what the person types, searched
 //! together (entra-graph.md §5, `$search` with ConsistencyLevel), as one list of rows. A
 //! group row says how many members it has, as the portal's picker does, so the admin sees
-//! what choosing it means.
+//! what choosing it means. The rows are reported as soon as Graph lists them; the counts
+//! follow, one call per group, so counting never delays the rows.
 
+use std::sync::Mutex;
+
+use futures::future::{abortable, AbortHandle};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -12,6 +16,7 @@ use super::on_demand::PrincipalKind;
 use crate::entra::types::{DirectoryGroup, DirectoryUser};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
+use crate::progress::ProgressSink;
 
 /// How many rows of each kind a search returns when the caller does not say.
 pub const DEFAULT_SEARCH_TOP: u32 = 200;
@@ -39,6 +44,19 @@ pub struct DirectoryEntry {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub member_count: Option<u32>,
+}
+
+/// What a search reports while it runs: first its rows, then each counted group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum DirectorySearchEvent {
+    /// Every row found (users, then groups), before any member is counted: shown at once.
+    #[serde(rename_all = "camelCase")]
+    Found { entries: Vec<DirectoryEntry> },
+    /// One group's direct members, as Graph counted them after the rows were reported.
+    #[serde(rename_all = "camelCase")]
+    MemberCount { group_id: String, member_count: u32 },
 }
 
 impl From<DirectoryUser> for DirectoryEntry {
@@ -74,7 +92,9 @@ impl From<DirectoryGroup> for DirectoryEntry {
 
 /// Users, then groups, whose names match `text` (trimmed; empty lists the first ones), the
 /// first [`COUNTED_GROUPS`] groups with their member counts. `top` (default 200) is clamped
-/// to 1..=5000 rows of each kind.
+/// to 1..=5000 rows of each kind. `progress` hears [`DirectorySearchEvent::Found`] as soon as
+/// both lists are in, then a [`DirectorySearchEvent::MemberCount`] per counted group; the
+/// answer is the rows with the counts filled in.
 ///
 /// Errors: Graph's Problems (sign-in, permission, throttling), `cancelled`. A count Graph
 /// refuses is left out rather than failing the search.
@@ -82,45 +102,94 @@ pub async fn search_directory(
     graph: &GraphClient,
     text: &str,
     top: Option<u32>,
+    progress: &dyn ProgressSink<DirectorySearchEvent>,
     cancel: &CancellationToken,
 ) -> Result<Vec<DirectoryEntry>, Problem> {
     let text = text.trim();
     let top = top.unwrap_or(DEFAULT_SEARCH_TOP).clamp(1, 5000);
-    let groups = async {
-        let groups: Vec<DirectoryEntry> = graph
-            .search_groups(text, top, cancel)
-            .await?
-            .into_iter()
-            .map(DirectoryEntry::from)
-            .collect();
-        Ok::<_, Problem>(with_member_counts(graph, groups, cancel).await)
-    };
-    let (users, groups) = tokio::join!(graph.search_users(text, top, cancel), groups);
+    let (users, groups) = tokio::join!(
+        graph.search_users(text, top, cancel),
+        graph.search_groups(text, top, cancel)
+    );
     let mut entries: Vec<DirectoryEntry> = users?.into_iter().map(DirectoryEntry::from).collect();
-    entries.extend(groups?);
+    entries.extend(groups?.into_iter().map(DirectoryEntry::from));
+    progress.report(DirectorySearchEvent::Found {
+        entries: entries.clone(),
+    });
+    count_members(graph, &mut entries, progress, cancel).await;
     Ok(entries)
 }
 
-/// The group rows with the first [`COUNTED_GROUPS`] counted, in their order.
-async fn with_member_counts(
+/// Counts the members of the first [`COUNTED_GROUPS`] group rows, [`COUNTS_AT_ONCE`] at a
+/// time, reporting each as it comes and writing it into its row.
+async fn count_members(
     graph: &GraphClient,
-    mut groups: Vec<DirectoryEntry>,
+    entries: &mut [DirectoryEntry],
+    progress: &dyn ProgressSink<DirectorySearchEvent>,
     cancel: &CancellationToken,
-) -> Vec<DirectoryEntry> {
-    let ids: Vec<String> = groups
+) {
+    let ids: Vec<String> = entries
         .iter()
+        .filter(|entry| entry.kind == PrincipalKind::Group)
         .take(COUNTED_GROUPS)
         .map(|group| group.id.clone())
         .collect();
-    let counts: Vec<Option<u64>> = stream::iter(ids)
-        .map(|id| async move { graph.count_group_members(&id, cancel).await.ok() })
-        .buffered(COUNTS_AT_ONCE)
-        .collect()
-        .await;
-    for (group, count) in groups.iter_mut().zip(counts) {
-        group.member_count = count.map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    let mut counts = stream::iter(ids)
+        .map(|id| async move {
+            let count = graph.count_group_members(&id, cancel).await.ok();
+            (id, count)
+        })
+        .buffered(COUNTS_AT_ONCE);
+    while let Some((group_id, count)) = counts.next().await {
+        let Some(count) = count else { continue };
+        let member_count = u32::try_from(count).unwrap_or(u32::MAX);
+        if let Some(row) = entries
+            .iter_mut()
+            .find(|row| row.kind == PrincipalKind::Group && row.id == group_id)
+        {
+            row.member_count = Some(member_count);
+        }
+        progress.report(DirectorySearchEvent::MemberCount {
+            group_id,
+            member_count,
+        });
     }
-    groups
+}
+
+/// One window's picker search. Each keystroke starts a search at once, with no debounce, so
+/// the rows arrive one Graph round trip after the key; in exchange a newer search aborts the
+/// one before it (its Graph calls in flight are dropped and its remaining member counts are
+/// never sent). Someone typing a name then costs Graph the two `$search` requests of each key
+/// plus the few counts that began before the next key, not the twenty-two calls of a whole
+/// search per key: well inside a tenant's throttling limits.
+#[derive(Default)]
+pub struct SearchSlot {
+    current: Mutex<Option<AbortHandle>>,
+}
+
+impl SearchSlot {
+    /// Runs `search` as this slot's current search, aborting the one it replaces. A search
+    /// that a newer one aborts ends at once with a `cancelled` Problem.
+    pub async fn run<T>(
+        &self,
+        search: impl std::future::Future<Output = Result<T, Problem>>,
+    ) -> Result<T, Problem> {
+        let (search, handle) = abortable(search);
+        let older = match self.current.lock() {
+            Ok(mut current) => current.replace(handle),
+            Err(poisoned) => poisoned.into_inner().replace(handle),
+        };
+        if let Some(older) = older {
+            older.abort();
+        }
+        search.await.unwrap_or_else(|_| {
+            Err(Problem::cancelled(
+                "Searching the directory",
+                "A newer search replaced it.",
+                "Nothing to do: the newer search's rows are shown.",
+            ))
+        })
+    }
 }
 
 #[cfg(test)]

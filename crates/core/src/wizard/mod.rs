@@ -50,7 +50,7 @@ pub use deletion_protection::{
     DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
 };
 pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
-pub use directory_search::{search_directory, DirectoryEntry};
+pub use directory_search::{search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot};
 pub use entra_steps::{
     ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,

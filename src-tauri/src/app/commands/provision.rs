@@ -4,7 +4,7 @@
 use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
     assign_principals as assign, assign_then_provision, list_assigned_principals, search_directory,
-    AssignedPrincipal, AssignmentOutcome, DirectoryEntry, OnDemandSubject,
+    AssignedPrincipal, AssignmentOutcome, DirectoryEntry, DirectorySearchEvent, OnDemandSubject,
     ProvisionOnDemandOutcome, WizardProgress,
 };
 use scim_core::Problem;
@@ -14,18 +14,26 @@ use tauri::State;
 use super::channel_sink;
 use crate::app::state::AppState;
 
-/// Users and groups matching `text`, searched together; the first groups with their member
-/// counts (`wizard::search_directory`).
+/// Users and groups matching `text`, searched together: the rows stream as soon as Graph
+/// lists them, then the first groups' member counts; the answer is the rows with the counts
+/// (`wizard::search_directory`). A newer search aborts this one (`wizard::SearchSlot`).
 #[tauri::command]
 pub async fn directory_search(
     state: State<'_, AppState>,
     operation_id: String,
     text: String,
     top: Option<u32>,
+    on_event: Channel<DirectorySearchEvent>,
 ) -> Result<Vec<DirectoryEntry>, Problem> {
     let op = state.operations.begin(&operation_id);
-    let graph = state.ctx.graph(&op.token).await?;
-    search_directory(&graph, &text, top, &op.token).await
+    let sink = channel_sink(on_event);
+    state
+        .directory_search
+        .run(async {
+            let graph = state.ctx.graph(&op.token).await?;
+            search_directory(&graph, &text, top, &sink, &op.token).await
+        })
+        .await
 }
 
 /// Step 4: who is assigned to the app, each user with their UPN and the assigned groups that

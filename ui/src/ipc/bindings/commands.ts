@@ -13,6 +13,7 @@ import type { DiagnoseProgress } from './DiagnoseProgress';
 import type { DiagnoseReport } from './DiagnoseReport';
 import type { DiagnoseTarget } from './DiagnoseTarget';
 import type { DirectoryEntry } from './DirectoryEntry';
+import type { DirectorySearchEvent } from './DirectorySearchEvent';
 import type { EntraAccount } from './EntraAccount';
 import type { EntraAppSetup } from './EntraAppSetup';
 import type { ExportedReport } from './ExportedReport';
@@ -153,9 +154,9 @@ export const previewExport = (format: PreviewExportFormat): Promise<PreviewExpor
   call<PreviewExported>('preview_export', { format });
 
 // commands/provision.rs
-/** Users and groups matching `text`, searched together; the first groups with their member counts (`wizard::search_directory`). */
-export const directorySearch = (operationId: string, text: string, top: number | null): Promise<Array<DirectoryEntry>> =>
-  call<Array<DirectoryEntry>>('directory_search', { operationId, text, top });
+/** Users and groups matching `text`, searched together: the rows stream as soon as Graph lists them, then the first groups' member counts; the answer is the rows with the counts (`wizard::search_directory`). A newer search aborts this one (`wizard::SearchSlot`). */
+export const directorySearch = (operationId: string, text: string, top: number | null, onEvent: (event: DirectorySearchEvent) => void): Promise<Array<DirectoryEntry>> =>
+  call<Array<DirectoryEntry>>('directory_search', { operationId, text, top, onEvent: channel(onEvent) });
 /** Step 4: who is assigned to the app, each user with their UPN and the assigned groups that also keep them in scope, each group with its member count (`wizard::list_assigned_principals`). */
 export const listAssigned = (operationId: string): Promise<Array<AssignedPrincipal>> =>
   call<Array<AssignedPrincipal>>('list_assigned', { operationId });

@@ -64,9 +64,9 @@ describe('step 4', () => {
     expect(await screen.findByTestId('assigned-list')).toHaveTextContent('Unity users');
 
     await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'user');
-    // One search for the whole word, after the typing stopped.
-    await waitFor(() => expect(directorySearch).toHaveBeenCalledTimes(1));
-    expect(directorySearch).toHaveBeenCalledWith(expect.any(String), 'user', 999);
+    // A search per keystroke, each newer one superseding the one before.
+    await waitFor(() => expect(directorySearch).toHaveBeenCalledTimes(4));
+    expect(directorySearch).toHaveBeenLastCalledWith(expect.any(String), 'user', 999, expect.any(Function));
     const list = await screen.findByRole('listbox', { name: 'Search results' });
     list.focus();
     await user.keyboard('{ArrowDown}{ }');
