@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Key } from 'webdriverio';
 import { appOnSandbox, byTestId, screenshot } from './session.mjs';
-import { click, connectorStep, entraSignInAndApp, entraTestAndStart, retype, searchPicker, settle, show, text, unityStep, waitFor } from './steps.mjs';
+import { click, connectorStep, entraSignInAndApp, entraTestAndStart, provisionPerson, retype, settle, show, text, unityStep, waitFor } from './steps.mjs';
 
 const journey = appOnSandbox();
 
@@ -34,14 +34,7 @@ test('a person’s log entries over a week, a page at a time', { timeout: 480_00
 
   // Provision the person on demand: Entra's four steps in the portal's order.
   const upn = sandbox.profile.sandbox.sampleUserUpns[0];
-  await click(browser, 'nav-provision');
-  const option = await searchPicker(browser, upn.split('@')[0]);
-  await option.click();
-  await waitFor(browser, 'picker-selected');
-  await click(browser, 'provision-run');
-  const confirm = await browser.$(byTestId('provision-run-confirm'));
-  if (await confirm.waitForClickable({ timeout: 5_000 }).catch(() => false)) await confirm.click();
-  const summary = await text(browser, 'provision-summary', 180_000);
+  const summary = await provisionPerson(browser, upn);
   assert.match(summary, /0 failed/, summary);
   const steps = [];
   for (const chip of await browser.$$(`${byTestId('timeline')} ${byTestId('timeline-step')}`)) steps.push(await chip.getProperty('textContent'));
