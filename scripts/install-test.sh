@@ -5,7 +5,9 @@
 # its embedded sandbox under Xvfb and checks the window shows the Start page (its title, the
 # mark the UI sends once Start has painted, a screenshot in tests/artifacts/install-start.png
 # that is not blank), then purges the package and checks none of its files is left.
-# SCIM_SETUP_INSTALL_DISPLAY picks the X display number (default 107).
+# SCIM_SETUP_INSTALL_DISPLAY picks the X display number (default 107). --debug installs the
+# package of the debug build (scripts/package.sh --debug), which the test command uses.
+#   scripts/install-test.sh [--no-build] [--debug]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,12 +19,21 @@ sudo_if_needed() {
 }
 fail() { echo "install test: $*" >&2; exit 1; }
 
-if [[ ${1:-} != --no-build ]]; then
-  scripts/package.sh
+build=yes
+profile=release
+for argument in "$@"; do
+  case $argument in
+    --no-build) build=no ;;
+    --debug) profile=debug ;;
+    *) fail "unknown argument '$argument' (expected --no-build, --debug)" ;;
+  esac
+done
+if [[ $build == yes ]]; then
+  if [[ $profile == debug ]]; then scripts/package.sh --debug; else scripts/package.sh; fi
 fi
 shopt -s nullglob
-debs=("${CARGO_TARGET_DIR:-$root/target}"/release/bundle/deb/*.deb)
-((${#debs[@]} == 1)) || fail "expected one .deb under target/release/bundle/deb, found ${#debs[@]}"
+debs=("${CARGO_TARGET_DIR:-$root/target}/$profile"/bundle/deb/*.deb)
+((${#debs[@]} == 1)) || fail "expected one .deb under target/$profile/bundle/deb, found ${#debs[@]}"
 deb=${debs[0]}
 package=$(dpkg-deb -f "$deb" Package)
 version=$(dpkg-deb -f "$deb" Version)
@@ -85,11 +96,17 @@ DISPLAY=$display timeout 60 xdotool search --sync --onlyvisible --name '^SCIM Se
 # The UI sends its first-paint mark once the first view (Start) has rendered.
 for _ in $(seq 600); do [[ -s $scratch/first-paint ]] && break; sleep 0.1; done
 [[ -s $scratch/first-paint ]] || fail "the window never rendered its Start page: $(tail -5 "$scratch/app.log")"
-sleep 1
+# The mark is sent when React has rendered; WebKit composites the page a little later (seconds
+# on a loaded machine or a debug build), so take screenshots until the window shows content.
 shot="$artifacts/install-start.png"
-DISPLAY=$display import -window root "$shot"
-colours=$(/usr/bin/convert "$shot" -format %k info:)
-((colours > 50)) || fail "the screenshot $shot has $colours colours: the window looks blank"
+colours=0
+for _ in $(seq 60); do
+  DISPLAY=$display import -window root "$shot"
+  colours=$(/usr/bin/convert "$shot" -format %k info:)
+  ((colours > 50)) && break
+  sleep 0.5
+done
+((colours > 50)) || fail "the screenshot $shot has $colours colours 30 s after first paint: the window looks blank"
 echo "Start page shown (screenshot $shot, $colours colours)"
 kill "${pids[1]}"
 wait "${pids[1]}" 2>/dev/null || true

@@ -5,6 +5,10 @@
 # No AppImage: Tauri's AppImage bundler downloads linuxdeploy and its plugins from the internet
 # at build time and no Debian package provides them (see the README's Install section).
 # SCIM_SETUP_RELEASE_LTO=thin|fat|off overrides the release profile's LTO for this build only.
+# --debug packages the debug build instead (same bundle configuration, under target/debug/bundle):
+# the install test uses it, because the end-to-end suite has just built that binary and a fat-LTO
+# release build would add a quarter of an hour on a 2-core machine for the same package layout.
+#   scripts/package.sh [--debug]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,11 +18,17 @@ if [[ -n ${SCIM_SETUP_RELEASE_LTO:-} ]]; then
 fi
 
 # The Tauri CLI asks cargo where the target folder is, so CARGO_TARGET_DIR is honoured.
-bundle="${CARGO_TARGET_DIR:-$root/target}/release/bundle"
+profile=release
+build_flags=()
+if [[ ${1:-} == --debug ]]; then
+  profile=debug
+  build_flags=(--debug)
+fi
+bundle="${CARGO_TARGET_DIR:-$root/target}/$profile/bundle"
 rm -rf "$bundle/deb" "$bundle/rpm"
-# The Tauri CLI runs the UI build (beforeBuildCommand), then `cargo build --release` with the
+# The Tauri CLI runs the UI build (beforeBuildCommand), then `cargo build [--release]` with the
 # UI embedded, then the bundlers; it must run from the workspace root.
-ui/node_modules/.bin/tauri build --bundles deb,rpm --ci
+ui/node_modules/.bin/tauri build "${build_flags[@]}" --bundles deb,rpm --ci
 shopt -s nullglob
 packages=("$bundle"/deb/*.deb "$bundle"/rpm/*.rpm)
 if ((${#packages[@]} != 2)); then
