@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
+use scim_core::diagnose::{diagnose, DiagnoseRequest};
 use scim_core::progress::NoProgress;
-use scim_core::scim::{diagnose, DiagnoseRequest};
 use scim_core::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

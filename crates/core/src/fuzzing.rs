@@ -2,21 +2,21 @@
 //! crate-private parser on raw input exactly as the engine does, so the parsers themselves
 //! stay private. Not part of the engine's API.
 
+use crate::diagnose::CheckResult;
 use crate::entra::on_demand::parse_reply;
-use crate::scim::CheckResult;
 use crate::wizard::{OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome};
 use crate::Secret;
 
 /// The Tenant URL shape checks Diagnose runs first (`scim/url_shape.rs`): scheme, path and
 /// query, for a URL as pasted. Returns the three check results. Never panics.
 pub fn tenant_url_checks(pasted: &str) -> Vec<CheckResult> {
-    crate::scim::url_shape::check_url(pasted).checks
+    crate::diagnose::url_shape::check_url(pasted).checks
 }
 
 /// The Secret Token format check Diagnose runs before any call (`scim/auth_checks.rs`), with
 /// `now_unix` (seconds since 1970) as the clock. Never panics.
 pub fn token_format_check(pasted: &str, now_unix: i64) -> CheckResult {
-    crate::scim::auth_checks::check_token_format(&Secret::new(pasted.to_string()), now_unix)
+    crate::diagnose::auth_checks::check_token_format(&Secret::new(pasted.to_string()), now_unix)
 }
 
 /// A provisionOnDemand response body (entra-graph.md §4.3) read and explained the way step 4

@@ -2,6 +2,7 @@
 //! `cargo test` and no display; `src-tauri` only wires these into commands and the CLI.
 
 pub mod auth;
+pub mod diagnose;
 pub mod entra;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -12,7 +13,6 @@ pub mod profile;
 pub mod progress;
 pub mod redact;
 pub mod report;
-pub mod scim;
 pub mod secret;
 pub mod secrets;
 pub mod settings;

@@ -14,10 +14,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use scim_core::progress::NoProgress;
-use scim_core::scim::{
+use scim_core::diagnose::{
     diagnose, CheckResult, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome,
 };
+use scim_core::progress::NoProgress;
 use scim_core::Secret;
 use serde_json::{json, Map, Value};
 use tokio_util::sync::CancellationToken;

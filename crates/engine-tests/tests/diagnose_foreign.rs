@@ -12,8 +12,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use scim_core::diagnose::{diagnose, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome};
 use scim_core::progress::NoProgress;
-use scim_core::scim::{diagnose, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome};
 use scim_core::Secret;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
@@ -355,7 +355,7 @@ async fn run(request: DiagnoseRequest) -> DiagnoseReport {
     report
 }
 
-fn check<'a>(report: &'a DiagnoseReport, id: &str) -> &'a scim_core::scim::CheckResult {
+fn check<'a>(report: &'a DiagnoseReport, id: &str) -> &'a scim_core::diagnose::CheckResult {
     report
         .check(id)
         .unwrap_or_else(|| panic!("{id} in:\n{}", report.to_text()))
@@ -494,7 +494,8 @@ async fn a_token_echoed_back_never_reaches_the_report() {
     let mut request = foreign.request(false);
     request.token = Secret::new(format!("Bearer {TOKEN}"));
     // Progress events carry check results too: they must be as clean as the report.
-    let sink = scim_core::progress::CollectProgress::<scim_core::scim::DiagnoseProgress>::default();
+    let sink =
+        scim_core::progress::CollectProgress::<scim_core::diagnose::DiagnoseProgress>::default();
     let _ = diagnose(request.clone(), &sink, CancellationToken::new()).await;
     let events = serde_json::to_string(&sink.events()).expect("events serialize");
     assert!(

@@ -1,13 +1,13 @@
-//! `scim::diagnose` against the sandbox's Unity SCIM: healthy, then one test per failure row
+//! `diagnose::diagnose` against the sandbox's Unity SCIM: healthy, then one test per failure row
 //! with the fault that produces it, asserting the check, its cause and its fix. Every report
 //! is also searched for the token, in JSON and in text.
 
 use std::time::Duration;
 
-use scim_core::progress::{CollectProgress, FnProgress, NoProgress};
-use scim_core::scim::{
+use scim_core::diagnose::{
     diagnose, DiagnoseProgress, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome,
 };
+use scim_core::progress::{CollectProgress, FnProgress, NoProgress};
 use scim_core::Secret;
 use scim_sandbox::{Sandbox, SandboxConfig};
 use serde_json::Value;

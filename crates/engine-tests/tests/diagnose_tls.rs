@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use scim_core::diagnose::{diagnose, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome};
 use scim_core::progress::NoProgress;
-use scim_core::scim::{diagnose, DiagnoseReport, DiagnoseRequest, FailureKind, Outcome};
 use scim_core::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
@@ -81,7 +81,7 @@ async fn diagnose_host(server: &TlsServer, host: &str) -> DiagnoseReport {
     diagnose(request, &NoProgress, CancellationToken::new()).await
 }
 
-fn check<'a>(report: &'a DiagnoseReport, id: &str) -> &'a scim_core::scim::CheckResult {
+fn check<'a>(report: &'a DiagnoseReport, id: &str) -> &'a scim_core::diagnose::CheckResult {
     report
         .check(id)
         .unwrap_or_else(|| panic!("{id} in:\n{}", report.to_text()))

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
-use scim_core::scim::DiagnoseReport;
+use scim_core::diagnose::DiagnoseReport;
 use scim_core::wizard::{SearchSlot, WizardContext};
 use scim_core::Problem;
 use tokio_util::sync::CancellationToken;

@@ -1,5 +1,5 @@
 //! `scim-setup diagnose`: probe a SCIM endpoint the way Entra calls it. A thin face over
-//! `scim_core::scim::diagnose`: read the token, run, print the report, map it to an exit code.
+//! `scim_core::diagnose::diagnose`: read the token, run, print the report, map it to an exit code.
 //! `--report FILE` writes the same support report the window exports (`scim_core::report`).
 
 use std::path::PathBuf;
@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use scim_core::diagnose::{diagnose, DiagnoseReport, DiagnoseRequest};
 use scim_core::progress::NoProgress;
 use scim_core::report::{ReportFormat, SupportReport};
-use scim_core::scim::{diagnose, DiagnoseReport, DiagnoseRequest};
 use scim_core::wizard::Journal;
 use scim_core::CloudProfile;
 use tokio_util::sync::CancellationToken;

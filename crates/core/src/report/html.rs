@@ -4,9 +4,9 @@
 use maud::{html, Markup, DOCTYPE};
 
 use super::SupportReport;
+use crate::diagnose::{CheckResult, DiagnoseReport, Outcome};
 use crate::entra::types::ProvisioningLogEntry;
 use crate::entra::JobStatus;
-use crate::scim::{CheckResult, DiagnoseReport, Outcome};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}\
 table{border-collapse:collapse;width:100%}\

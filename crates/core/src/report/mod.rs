@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::diagnose::DiagnoseReport;
 use crate::entra::types::ProvisioningLogEntry;
 use crate::entra::JobStatus;
-use crate::scim::DiagnoseReport;
 use crate::wizard::{Journal, WizardContext};
 use crate::{CloudProfile, Problem};
 

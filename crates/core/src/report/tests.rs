@@ -1,7 +1,7 @@
 //! The exported report holds no secret, keeps its evidence, and escapes hostile text.
 
 use super::*;
-use crate::scim::{CheckResult, DiagnoseSummary, Evidence, Outcome};
+use crate::diagnose::{CheckResult, DiagnoseSummary, Evidence, Outcome};
 use crate::Secret;
 
 const TOKEN: &str = "sk-unity-live-8f3a1c9e4d2b-report-7Q2a";

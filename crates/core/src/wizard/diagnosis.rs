@@ -7,9 +7,9 @@ use ts_rs::TS;
 
 use super::unity_steps::stored_scim_token;
 use super::WizardContext;
+use crate::diagnose::DiagnoseRequest;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
-use crate::scim::DiagnoseRequest;
 use crate::secret::Secret;
 use crate::unity::parse_pasted_token;
 

@@ -2,8 +2,8 @@
 //! and token, or the configured ones), read the job and recent provisioning logs, and export
 //! a redacted report. Also the connector step's live replay of Entra's calls.
 
+use scim_core::diagnose::{diagnose, DiagnoseProgress, DiagnoseReport};
 use scim_core::entra::{JobStatus, ProvisioningLogPage, ProvisioningLogQuery};
-use scim_core::scim::{diagnose, DiagnoseProgress, DiagnoseReport};
 use scim_core::wizard::{
     job_control::provisioning_log_page, read_job_status, resolve_diagnose_target, DiagnoseTarget,
 };
@@ -17,7 +17,7 @@ use crate::app::state::{lock, AppState, DiagnosisRecord};
 use scim_core::report::{ExportedReport, SupportReport};
 
 /// Diagnose: replays Entra's SCIM requests against the configured or pasted URL and token
-/// (`wizard::resolve_diagnose_target` then `scim::diagnose`), each check streamed on
+/// (`wizard::resolve_diagnose_target` then `diagnose::diagnose`), each check streamed on
 /// `on_progress`. A pasted token arrives as a `Secret`. Errors: `notFound` before steps 1–2
 /// when `target` is `configured`; `badInput` for an empty pasted token.
 #[tauri::command]

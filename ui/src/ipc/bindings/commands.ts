@@ -63,7 +63,7 @@ export const connectorResolve = (operationId: string, onProgress: (event: Wizard
   call<ConnectorUrlOutcome>('connector_resolve', { operationId, onProgress: channel(onProgress) });
 
 // commands/diagnose.rs
-/** Diagnose: replays Entra's SCIM requests against the configured or pasted URL and token (`wizard::resolve_diagnose_target` then `scim::diagnose`), each check streamed on `on_progress`. A pasted token arrives as a `Secret`. Errors: `notFound` before steps 1–2 when `target` is `configured`; `badInput` for an empty pasted token. */
+/** Diagnose: replays Entra's SCIM requests against the configured or pasted URL and token (`wizard::resolve_diagnose_target` then `diagnose::diagnose`), each check streamed on `on_progress`. A pasted token arrives as a `Secret`. Errors: `notFound` before steps 1–2 when `target` is `configured`; `badInput` for an empty pasted token. */
 export const runDiagnosis = (operationId: string, target: DiagnoseTarget, writeChecks: boolean, onProgress: (event: DiagnoseProgress) => void): Promise<DiagnoseReport> =>
   call<DiagnoseReport>('run_diagnosis', { operationId, target, writeChecks, onProgress: channel(onProgress) });
 /** The configured job's state and quarantine, kept for the report. */

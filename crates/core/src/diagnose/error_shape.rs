@@ -232,7 +232,7 @@ pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scim::report::Evidence;
+    use crate::diagnose::report::Evidence;
     use serde_json::json;
 
     fn answered(status: u16, json: Option<Value>) -> Exchange {

@@ -178,7 +178,7 @@ fn check_query(url: &Url) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scim::report::Outcome;
+    use crate::diagnose::report::Outcome;
 
     fn outcome(url: &str, id: &str) -> (Outcome, Option<FailureKind>) {
         let shape = check_url(url);
