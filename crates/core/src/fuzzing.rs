@@ -7,16 +7,20 @@ use crate::entra::on_demand::parse_reply;
 use crate::wizard::{OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome};
 use crate::Secret;
 
-/// The Tenant URL shape checks Diagnose runs first (`scim/url_shape.rs`): scheme, path and
-/// query, for a URL as pasted. Returns the three check results. Never panics.
+/// The Tenant URL shape checks Diagnose runs first (`diagnose/read_only/url_shape.rs`): scheme,
+/// path and query, for a URL as pasted. Returns the three check results. Never panics.
 pub fn tenant_url_checks(pasted: &str) -> Vec<CheckResult> {
-    crate::diagnose::url_shape::check_url(pasted).checks
+    crate::diagnose::read_only::url_shape::check_url(pasted).checks
 }
 
-/// The Secret Token format check Diagnose runs before any call (`scim/auth_checks.rs`), with
-/// `now_unix` (seconds since 1970) as the clock. Never panics.
+/// The Secret Token format check Diagnose runs before any call
+/// (`diagnose/read_only/auth_checks.rs`), with `now_unix` (seconds since 1970) as the clock.
+/// Never panics.
 pub fn token_format_check(pasted: &str, now_unix: i64) -> CheckResult {
-    crate::diagnose::auth_checks::check_token_format(&Secret::new(pasted.to_string()), now_unix)
+    crate::diagnose::read_only::auth_checks::check_token_format(
+        &Secret::new(pasted.to_string()),
+        now_unix,
+    )
 }
 
 /// A provisionOnDemand response body (entra-graph.md §4.3) read and explained the way step 4

@@ -1,31 +1,32 @@
-//! SCIM diagnosis: Entra's calls replayed from the desktop (issue 5). `diagnose` probes a SCIM
-//! endpoint the way Entra's provisioning service calls it and explains every failure with its
-//! cause and fix (`explain`); the report never holds the token (`report::Redactor`).
+//! Diagnose: Entra's SCIM calls replayed from the desktop against a Tenant URL and Secret
+//! Token, each failure explained with its cause and fix, in a report that never holds the
+//! token. (The SCIM client the steps use to read Unity is `unity::scim_users`, not this.)
+//!
+//! The rooms, from the top floor down; each imports only from the rooms below it:
+//! - `run/`: one diagnosis, top to bottom. `diagnosis` (the entry, `diagnose()`) announces
+//!   the `plan`, runs the `phases` for the `request`, and assembles the report.
+//! - `write/`: the opt-in checks with side effects. `lifecycle` runs them in Entra's order
+//!   (test user, PATCH dialects, Entra's updates, groups, delete) over the shared `kit`, and
+//!   `cleanup` deletes whatever they created.
+//! - `runner`: reports each check as it starts and ends, for the read-only and write phases.
+//! - `read_only/`: the checks that change nothing (URL shape, network, token, Test Connection,
+//!   match queries, discovery, pagination, and the audits over every answer).
+//! - `calls/`: how a check calls the endpoint (`probe`) and what an answer means (`exchange`).
+//! - `output/`: what people read: results and the report, causes and fixes (`explain`), the
+//!   redaction, and a failed check as a `Problem`.
 
-pub(crate) mod auth_checks;
-pub mod diagnose;
-mod discovery;
-mod error_shape;
-mod explain;
-mod match_queries;
-mod network;
-mod pagination;
-mod probe;
-mod redact;
-mod report;
-mod resource_shape;
-mod test_connection;
-mod to_problem;
-pub(crate) mod url_shape;
-mod write_checks;
-mod write_cleanup;
-mod write_entra_updates;
-mod write_groups;
-mod write_patch;
+mod calls;
+mod output;
+pub(crate) mod read_only;
+mod run;
+mod runner;
+mod write;
 
-pub use diagnose::{diagnose, read_only_plan, DiagnoseRequest, DEFAULT_TIMEOUT};
-pub use explain::{explain, Explanation, FailureKind};
-pub use report::{
+pub use output::explain::{explain, Explanation, FailureKind};
+pub use output::report::{
     check_line, Check, CheckResult, DiagnoseProgress, DiagnoseReport, DiagnoseSummary, Evidence,
     Fact, Outcome, PlannedCheck,
 };
+pub use run::diagnosis::diagnose;
+pub use run::plan::read_only_plan;
+pub use run::request::{DiagnoseRequest, DEFAULT_TIMEOUT};

@@ -282,7 +282,7 @@ pub struct ScimEndpointCheck {
 }
 
 /// Entra's Test Connection query, from the desktop: `GET {url}/Users?filter=userName eq
-/// "<random guid>"` must answer 200 with an empty ListResponse. Full diagnosis is `scim`.
+/// "<random guid>"` must answer 200 with an empty ListResponse. Full diagnosis is `diagnose`.
 pub async fn check_scim_endpoint(
     http: &Http,
     url: &str,

@@ -14,7 +14,7 @@ mod provision;
 use std::time::Instant;
 
 use figures::{ms, quantile, ratio, record, sorted, text, wanted, BenchResult};
-use scim_core::diagnose::diagnose::{diagnose, DiagnoseRequest};
+use scim_core::diagnose::{diagnose, DiagnoseRequest};
 use scim_core::progress::NoProgress;
 use scim_core::Secret;
 use scim_sandbox::{start, SandboxConfig};

@@ -4,9 +4,12 @@
 use base64::Engine;
 use serde_json::Value;
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, server_said, Auth, Exchange, Probe, ERROR};
-use super::report::{Check, CheckResult};
+use crate::diagnose::calls::exchange::{
+    common_failure, strip_bearer, with_scim_detail, Auth, ERROR,
+};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 use crate::Secret;
 
 pub const TOKEN_FORMAT: Check = Check {
@@ -21,15 +24,6 @@ pub const AUTH_WITHOUT_TOKEN: Check = Check {
     id: "auth-without-token",
     title: "Without a token the endpoint answers 401",
 };
-
-/// The token without a leading `Bearer ` (any case), as the endpoint expects it.
-pub(crate) fn strip_bearer(token: &str) -> &str {
-    let trimmed = token.trim();
-    match trimmed.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => trimmed[7..].trim_start(),
-        _ => trimmed,
-    }
-}
 
 pub(crate) fn has_bearer_prefix(token: &Secret) -> bool {
     strip_bearer(token.expose()) != token.expose().trim()
@@ -174,16 +168,6 @@ pub(crate) async fn check_without_token(probe: &Probe, guid: &str) -> CheckResul
     }
 }
 
-/// Appends what the server said (a SCIM error's `detail`, another error's message, an HTML
-/// page's heading) unless `detail` already quotes it: it often names the cause.
-pub(crate) fn with_scim_detail(detail: &str, exchange: &Exchange) -> String {
-    match server_said(exchange) {
-        Some(_) if detail.contains("The server said") => detail.to_string(),
-        Some(said) => format!("{detail} The server said: \u{201c}{said}\u{201d}"),
-        None => detail.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,14 +179,6 @@ mod tests {
             engine.encode(br#"{"alg":"none"}"#),
             engine.encode(format!(r#"{{"exp":{exp}}}"#))
         )
-    }
-
-    #[test]
-    fn strips_a_pasted_bearer_prefix_in_any_case() {
-        assert_eq!(strip_bearer("Bearer abc"), "abc");
-        assert_eq!(strip_bearer("bearer  abc"), "abc");
-        assert_eq!(strip_bearer("abc"), "abc");
-        assert_eq!(strip_bearer("Bear"), "Bear");
     }
 
     #[test]

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::explain::{explain, FailureKind};
-pub(crate) use super::redact::Redactor;
 use super::redact::Withhold;
 use crate::redact::{redact_owned, WITHHELD};
 
@@ -298,6 +297,12 @@ impl DiagnoseReport {
         ));
         out
     }
+}
+
+/// A duration in whole milliseconds, the unit of every `elapsed_ms` here (saturates at
+/// `u32::MAX`, about 49 days).
+pub(crate) fn millis(duration: std::time::Duration) -> u32 {
+    u32::try_from(duration.as_millis()).unwrap_or(u32::MAX)
 }
 
 /// One check as text: the line, then its cause, fix and the last evidence, indented.

@@ -2,10 +2,11 @@
 //! by `externalId` when the mapping matches on it, and groups by a `displayName` as people
 //! type it, with spaces and quotes. Read-only: both look for something that does not exist.
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, refusal, Auth, Probe};
-use super::report::{Check, CheckResult};
 use super::test_connection::judge_empty_list;
+use crate::diagnose::calls::exchange::{common_failure, refusal, Auth};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const MATCH_EXTERNAL_ID: Check = Check {
     id: "match-external-id",

@@ -12,9 +12,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use url::Url;
 
-use super::explain::FailureKind;
-use super::probe::millis;
-use super::report::{Check, CheckResult, Evidence};
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::millis;
+use crate::diagnose::output::report::{Check, CheckResult, Evidence};
 
 pub const DNS: Check = Check {
     id: "dns",
@@ -231,7 +231,7 @@ async fn handshake(
     let Ok(name) = ServerName::try_from(host.to_string()) else {
         return Handshake::Failed(format!(
             "{} is not a valid TLS server name",
-            super::explain::quoted(host)
+            crate::diagnose::output::explain::quoted(host)
         ));
     };
     let connector = TlsConnector::from(Arc::new(config));

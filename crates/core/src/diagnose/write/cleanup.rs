@@ -3,10 +3,19 @@
 //! is dropped mid-way (a closed window), by a guard that spawns the deletes.
 
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use reqwest::Method;
 
-use super::probe::Probe;
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
+use crate::diagnose::runner::Runner;
+
+pub const CLEANUP: Check = Check {
+    id: "write-cleanup",
+    title: "Nothing the checks created is left behind",
+};
 
 /// What the checks created and have not deleted yet.
 #[derive(Default)]
@@ -39,7 +48,8 @@ impl Drop for CleanupGuard {
     }
 }
 
-pub(crate) async fn delete_all(probe: &Probe, created: &Created) -> Vec<String> {
+/// Deletes each created group, then each user; what could not be deleted, as `Users/{id}`.
+async fn delete_all(probe: &Probe, created: &Created) -> Vec<String> {
     let mut left = Vec::new();
     for (kind, ids) in [("Groups", &created.groups), ("Users", &created.users)] {
         for id in ids {
@@ -54,4 +64,25 @@ pub(crate) async fn delete_all(probe: &Probe, created: &Created) -> Vec<String> 
         }
     }
     left
+}
+
+/// The last write check: deletes whatever is left, whatever happened before, ignoring the
+/// cancellation; it fails when something could not be deleted.
+pub(crate) async fn run_cleanup(probe: &Probe, runner: &Runner<'_>, created: &Mutex<Created>) {
+    let started = Instant::now();
+    runner.start(CLEANUP);
+    let leftovers = match created.lock() {
+        Ok(mut created) => std::mem::take(&mut *created),
+        Err(_) => Created::default(),
+    };
+    let had = leftovers.users.len() + leftovers.groups.len();
+    let left = delete_all(probe, &leftovers).await;
+    let mut result = CheckResult::new(CLEANUP).fact("removed at the end", had.to_string());
+    if !left.is_empty() {
+        result = result.fail(
+            FailureKind::CleanupIncomplete,
+            format!("(left: {})", left.join(", ")),
+        );
+    }
+    runner.finish(result, started);
 }

@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, Auth, Probe, LIST_RESPONSE};
-use super::report::{Check, CheckResult};
+use crate::diagnose::calls::exchange::{common_failure, Auth, LIST_RESPONSE};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const PAGINATION_FIRST_PAGE: Check = Check {
     id: "pagination-first-page",
@@ -59,7 +60,7 @@ pub(crate) async fn check_first_page(probe: &Probe) -> FirstPage {
         .and_then(Value::as_str)
         .and_then(|name| name.rsplit_once('@'))
         .map(|(_, domain)| domain.to_ascii_lowercase());
-    let problem = if !super::probe::has_schema(Some(&json), LIST_RESPONSE) {
+    let problem = if !crate::diagnose::calls::exchange::has_schema(Some(&json), LIST_RESPONSE) {
         Some("(not a ListResponse)".to_string())
     } else if number("totalResults").is_none() {
         Some("(no numeric totalResults)".to_string())

@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, has_schema, Auth, Exchange, Probe, LIST_RESPONSE};
-use super::report::{Check, CheckResult};
+use crate::diagnose::calls::exchange::{common_failure, has_schema, Auth, Exchange, LIST_RESPONSE};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const DISCOVERY_CONFIG: Check = Check {
     id: "discovery-service-provider-config",

@@ -70,7 +70,7 @@ impl CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::report::{Check, Evidence};
+    use crate::diagnose::output::report::{Check, Evidence};
 
     #[test]
     fn a_refused_token_becomes_credentials_rejected_with_its_evidence() {

@@ -7,11 +7,10 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::explain::{quoted, FailureKind};
-use super::probe::{own_refusal, refusal, Auth, Exchange, PATCH_OP};
-use super::report::{Check, CheckResult};
-use super::write_checks::{entra_create_body, id_of, is_success, WriteRun};
-use super::write_patch::DialectsWork;
+use super::kit::{entra_create_body, id_of, is_success, patch_body, DialectsWork, WriteRun};
+use crate::diagnose::calls::exchange::{own_refusal, refusal, Auth, Exchange};
+use crate::diagnose::output::explain::{quoted, FailureKind};
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const FILTER_EXTERNAL_ID: Check = Check {
     id: "write-filter-external-id",
@@ -35,10 +34,6 @@ pub const MANAGER: Check = Check {
 };
 
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-
-fn patch(operations: Value) -> Value {
-    json!({"schemas": [PATCH_OP], "Operations": operations})
-}
 
 /// `GET /Users?filter=externalId eq "<the test user's externalId>"` finds exactly it.
 pub(crate) async fn check_filter_external_id(run: &WriteRun<'_>, external_id: &str, user_id: &str) {
@@ -113,7 +108,7 @@ pub(crate) async fn check_no_op_patches(run: &WriteRun<'_>, user_id: &str, works
             ];
             for (_, dialect, operations) in dialects.into_iter().filter(|(works, _, _)| *works) {
                 let exchange = run
-                    .call(Method::PATCH, &path, Some(&patch(operations)))
+                    .call(Method::PATCH, &path, Some(&patch_body(operations)))
                     .await;
                 result = result.with_exchange(&exchange);
                 if !is_success(&exchange) {
@@ -186,7 +181,7 @@ async fn patch_then_read(
     result: CheckResult,
 ) -> Result<(CheckResult, Exchange), (CheckResult, Exchange)> {
     let patched = run
-        .call(Method::PATCH, path, Some(&patch(operations)))
+        .call(Method::PATCH, path, Some(&patch_body(operations)))
         .await;
     let result = result.with_exchange(&patched);
     if !is_success(&patched) {

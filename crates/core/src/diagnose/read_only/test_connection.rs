@@ -4,10 +4,13 @@
 
 use serde_json::Value;
 
-use super::auth_checks::{test_connection_query, with_scim_detail};
-use super::explain::FailureKind;
-use super::probe::{common_failure, refusal, Auth, Exchange, Probe, LIST_RESPONSE};
-use super::report::{Check, CheckResult};
+use super::auth_checks::test_connection_query;
+use crate::diagnose::calls::exchange::{
+    common_failure, refusal, with_scim_detail, Auth, Exchange, LIST_RESPONSE,
+};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const TEST_CONNECTION_USERS: Check = Check {
     id: "test-connection-users",

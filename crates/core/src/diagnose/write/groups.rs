@@ -6,11 +6,11 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::explain::FailureKind;
-use super::match_queries::{display_name_filter, quoted_group_name};
-use super::probe::{own_refusal, refusal, Auth, Exchange, PATCH_OP};
-use super::report::{Check, CheckResult};
-use super::write_checks::{id_of, is_success, WriteRun};
+use super::kit::{id_of, is_success, patch_body, WriteRun};
+use crate::diagnose::calls::exchange::{own_refusal, refusal, Auth, Exchange};
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
+use crate::diagnose::read_only::match_queries::{display_name_filter, quoted_group_name};
 
 pub const CREATE_GROUP: Check = Check {
     id: "write-create-group",
@@ -68,10 +68,6 @@ fn failed(result: CheckResult, exchange: &Exchange, run: &WriteRun<'_>) -> Check
     result.fail(kind, detail)
 }
 
-fn patch(operations: Value) -> Value {
-    json!({"schemas": [PATCH_OP], "Operations": operations})
-}
-
 /// PATCHes the group and reads it back: the PATCH, the read, and the members read.
 async fn patch_and_read(
     run: &WriteRun<'_>,
@@ -79,7 +75,7 @@ async fn patch_and_read(
     operations: Value,
 ) -> (Exchange, Option<(Exchange, Vec<String>)>) {
     let patched = run
-        .call(Method::PATCH, path, Some(&patch(operations)))
+        .call(Method::PATCH, path, Some(&patch_body(operations)))
         .await;
     if !is_success(&patched) {
         return (patched, None);
@@ -96,6 +92,35 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
         return;
     }
     let display_name = quoted_group_name(&uuid::Uuid::new_v4().simple().to_string()[..10]);
+    let Some(group_id) = create_group(run, &display_name).await else {
+        run.skip_rest(&GROUP_CHECKS[1..], "the test group could not be created");
+        return;
+    };
+    let path = format!("Groups/{group_id}");
+    check_add_member(run, &path, user_id).await;
+    let Some(second) = second else {
+        run.skip_rest(
+            &[GROUP_ADD_MEMBER_COMPLIANT],
+            "the second test user could not be created",
+        );
+        find_group(run, &display_name, &group_id).await;
+        run.skip_rest(
+            &[GROUP_REMOVE_MEMBER, GROUP_REMOVE_MEMBER_COMPLIANT],
+            "a group of two needs the second test user",
+        );
+        delete_group(run, &path, &group_id).await;
+        return;
+    };
+    check_add_member_compliant(run, &path, user_id, second).await;
+    find_group(run, &display_name, &group_id).await;
+    check_remove_member(run, &path, user_id, second).await;
+    check_remove_member_compliant(run, &path, second).await;
+    delete_group(run, &path, &group_id).await;
+}
+
+/// Creates the test group as Entra does (no members). Returns its id; it is tracked for
+/// cleanup.
+async fn create_group(run: &WriteRun<'_>, display_name: &str) -> Option<String> {
     let body = json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group",
                     "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
@@ -109,7 +134,7 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
             let exchange = run.call(Method::POST, "Groups", Some(&body)).await;
             let result = CheckResult::new(CREATE_GROUP)
                 .with_exchange(&exchange)
-                .fact("displayName", &display_name);
+                .fact("displayName", display_name);
             match (is_success(&exchange), id_of(&exchange)) {
                 (true, Some(id)) => {
                     run.track_group(&id);
@@ -123,22 +148,20 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
             }
         })
         .await;
-    let Some(group_id) = create
+    create
         .facts
         .iter()
         .find(|f| f.label == "id")
         .map(|f| f.value.clone())
-    else {
-        run.skip_rest(&GROUP_CHECKS[1..], "the test group could not be created");
-        return;
-    };
-    let path = format!("Groups/{group_id}");
+}
 
+/// Adds the test user with Entra's legacy `Add` and a value array.
+async fn check_add_member(run: &WriteRun<'_>, path: &str, user_id: &str) {
     run.runner
         .run(GROUP_ADD_MEMBER, async {
             let (patched, read) = patch_and_read(
                 run,
-                &path,
+                path,
                 json!([{"op": "Add", "path": "members", "value": [{"$ref": null, "value": user_id}]}]),
             )
             .await;
@@ -159,26 +182,15 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
             }
         })
         .await;
+}
 
-    let Some(second) = second else {
-        run.skip_rest(
-            &[GROUP_ADD_MEMBER_COMPLIANT],
-            "the second test user could not be created",
-        );
-        find_group(run, &display_name, &group_id).await;
-        run.skip_rest(
-            &[GROUP_REMOVE_MEMBER, GROUP_REMOVE_MEMBER_COMPLIANT],
-            "a group of two needs the second test user",
-        );
-        delete_group(run, &path, &group_id).await;
-        return;
-    };
-
+/// Adds the second test user in the compliant dialect; both members must read back.
+async fn check_add_member_compliant(run: &WriteRun<'_>, path: &str, user_id: &str, second: &str) {
     run.runner
         .run(GROUP_ADD_MEMBER_COMPLIANT, async {
             let (patched, read) = patch_and_read(
                 run,
-                &path,
+                path,
                 json!([{"op": "add", "path": "members", "value": [{"value": second}]}]),
             )
             .await;
@@ -199,14 +211,16 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
             }
         })
         .await;
+}
 
-    find_group(run, &display_name, &group_id).await;
-
+/// Removes the test user with the legacy `Remove` and a value array: the second member must
+/// stay. When the legacy form does not work, tries the path-filter form to tell which fix.
+async fn check_remove_member(run: &WriteRun<'_>, path: &str, user_id: &str, second: &str) {
     run.runner
         .run(GROUP_REMOVE_MEMBER, async {
             let (patched, read) = patch_and_read(
                 run,
-                &path,
+                path,
                 json!([{"op": "Remove", "path": "members", "value": [{"$ref": null, "value": user_id}]}]),
             )
             .await;
@@ -241,34 +255,47 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
                     }
                 }
             };
-            // The legacy form did not work: does the path-filter form?
-            let (retry, reread) = patch_and_read(
-                run,
-                &path,
-                json!([{"op": "remove", "path": format!("members[value eq \"{user_id}\"]")}]),
-            )
-            .await;
-            let result = result.with_exchange(&retry);
-            let works = reread
-                .as_ref()
-                .is_some_and(|(_, now)| !now.iter().any(|m| m == user_id));
-            let detail = format!("Legacy Remove: {legacy_words}");
-            match (works, run.compliance_flag) {
-                (true, false) => result.fail(FailureKind::LegacyPatchRejected, detail),
-                (true, true) => result.warn(FailureKind::LegacyPatchRejected, detail),
-                (false, _) => result.fail(
-                    FailureKind::WriteMismatch,
-                    format!("{detail} The path-filter form fails too."),
-                ),
-            }
+            judge_legacy_remove(run, path, user_id, result, &legacy_words).await
         })
         .await;
+}
 
+/// The legacy form did not work: whether the path-filter form does decides the finding.
+async fn judge_legacy_remove(
+    run: &WriteRun<'_>,
+    path: &str,
+    user_id: &str,
+    result: CheckResult,
+    legacy_words: &str,
+) -> CheckResult {
+    let (retry, reread) = patch_and_read(
+        run,
+        path,
+        json!([{"op": "remove", "path": format!("members[value eq \"{user_id}\"]")}]),
+    )
+    .await;
+    let result = result.with_exchange(&retry);
+    let works = reread
+        .as_ref()
+        .is_some_and(|(_, now)| !now.iter().any(|m| m == user_id));
+    let detail = format!("Legacy Remove: {legacy_words}");
+    match (works, run.compliance_flag) {
+        (true, false) => result.fail(FailureKind::LegacyPatchRejected, detail),
+        (true, true) => result.warn(FailureKind::LegacyPatchRejected, detail),
+        (false, _) => result.fail(
+            FailureKind::WriteMismatch,
+            format!("{detail} The path-filter form fails too."),
+        ),
+    }
+}
+
+/// Removes the last member with the compliant path-filter form.
+async fn check_remove_member_compliant(run: &WriteRun<'_>, path: &str, second: &str) {
     run.runner
         .run(GROUP_REMOVE_MEMBER_COMPLIANT, async {
             let (patched, read) = patch_and_read(
                 run,
-                &path,
+                path,
                 json!([{"op": "remove", "path": format!("members[value eq \"{second}\"]")}]),
             )
             .await;
@@ -295,8 +322,6 @@ pub(crate) async fn run_group_checks(run: &WriteRun<'_>, user_id: &str, second: 
             }
         })
         .await;
-
-    delete_group(run, &path, &group_id).await;
 }
 
 /// `GET /Groups?excludedAttributes=members&filter=displayName eq "…"` for the test group.

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, Auth, Exchange, Probe, Transport, ERROR};
-use super::report::{Check, CheckResult};
 use super::test_connection::is_scim_json;
+use crate::diagnose::calls::exchange::{common_failure, Auth, Exchange, Transport, ERROR};
+use crate::diagnose::calls::probe::Probe;
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const UNKNOWN_USER_404: Check = Check {
     id: "unknown-user-404",
@@ -84,7 +85,7 @@ pub(crate) fn error_body_problems(exchange: &Exchange) -> Vec<String> {
         Some(Value::String(s)) if s == &status.to_string() => {}
         Some(Value::String(s)) => problems.push(format!(
             "status must equal the HTTP status {status}, not {}",
-            super::explain::quoted(s)
+            crate::diagnose::output::explain::quoted(s)
         )),
         Some(Value::Number(n)) => problems.push(format!(
             "status must be a string (\"{status}\"), not the number {n}"
@@ -232,7 +233,7 @@ pub(crate) fn audit_response_times(log: &[Exchange]) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::report::Evidence;
+    use crate::diagnose::output::report::Evidence;
     use serde_json::json;
 
     fn answered(status: u16, json: Option<Value>) -> Exchange {

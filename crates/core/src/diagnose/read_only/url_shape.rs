@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use url::Url;
 
-use super::explain::{quoted, FailureKind};
-use super::report::{Check, CheckResult};
+use crate::diagnose::output::explain::{quoted, FailureKind};
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const URL_HTTPS: Check = Check {
     id: "url-https",
@@ -178,7 +178,7 @@ fn check_query(url: &Url) -> CheckResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnose::report::Outcome;
+    use crate::diagnose::output::report::Outcome;
 
     fn outcome(url: &str, id: &str) -> (Outcome, Option<FailureKind>) {
         let shape = check_url(url);

@@ -6,9 +6,9 @@
 
 use serde_json::Value;
 
-use super::explain::{quoted, FailureKind};
-use super::probe::{Exchange, LIST_RESPONSE};
-use super::report::{Check, CheckResult};
+use crate::diagnose::calls::exchange::{Exchange, LIST_RESPONSE};
+use crate::diagnose::output::explain::{quoted, FailureKind};
+use crate::diagnose::output::report::{Check, CheckResult};
 
 pub const RESOURCE_SHAPE: Check = Check {
     id: "resource-shape",

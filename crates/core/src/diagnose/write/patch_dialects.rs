@@ -8,10 +8,10 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::explain::FailureKind;
-use super::probe::{common_failure, Exchange, PATCH_OP};
-use super::report::{Check, CheckResult, Evidence};
-use super::write_checks::{is_success, WriteRun};
+use super::kit::{is_success, patch_body, DialectsWork, WriteRun};
+use crate::diagnose::calls::exchange::{common_failure, refusal, status_and_words, Exchange};
+use crate::diagnose::output::explain::FailureKind;
+use crate::diagnose::output::report::{Check, CheckResult, Evidence};
 
 pub const PATCH_LEGACY: Check = Check {
     id: "write-patch-legacy",
@@ -60,10 +60,6 @@ struct Step {
     evidence: Vec<Evidence>,
 }
 
-fn patch_body(operations: Value) -> Value {
-    json!({"schemas": [PATCH_OP], "Operations": operations})
-}
-
 async fn patch_and_read(
     run: &WriteRun<'_>,
     user_id: &str,
@@ -79,7 +75,7 @@ async fn patch_and_read(
         let applied = match (patched.status, common_failure(&patched, run.probe.timeout)) {
             (Some(400..=499), None) => Effect::Rejected(status_detail(&patched)),
             (_, Some((kind, detail))) => Effect::Broken(kind, detail),
-            (_, None) => Effect::Rejected(super::probe::status_and_words(&patched)),
+            (_, None) => Effect::Rejected(status_and_words(&patched)),
         };
         return Step { applied, evidence };
     }
@@ -95,7 +91,7 @@ async fn patch_and_read(
         _ => match common_failure(&read, run.probe.timeout) {
             Some((kind, detail)) => Effect::Broken(kind, detail),
             None => {
-                let (kind, detail) = super::probe::refusal(&read, run.probe.timeout);
+                let (kind, detail) = refusal(&read, run.probe.timeout);
                 Effect::Broken(kind, format!("GET after PATCH: {detail}"))
             }
         },
@@ -104,7 +100,7 @@ async fn patch_and_read(
 }
 
 fn status_detail(exchange: &Exchange) -> String {
-    super::probe::status_and_words(exchange)
+    status_and_words(exchange)
 }
 
 fn active_is(expected: bool) -> impl Fn(&Value) -> bool {
@@ -113,30 +109,6 @@ fn active_is(expected: bool) -> impl Fn(&Value) -> bool {
 
 fn family_name_is(expected: &'static str) -> impl Fn(&Value) -> bool {
     move |user| user.pointer("/name/familyName").and_then(Value::as_str) == Some(expected)
-}
-
-/// Which dialects changed `active` for real: what the no-op check compares against.
-pub(crate) struct DialectsWork {
-    pub legacy: bool,
-    pub compliant: bool,
-}
-
-impl DialectsWork {
-    /// The op as Entra spells it for this Tenant URL ("Add" without the compliance flag,
-    /// "add" with it), except that a dialect already found refused is not used again: the
-    /// dialect checks have named that, and this check has something else to find.
-    pub(crate) fn op(&self, compliance_flag: bool, lower: &'static str) -> String {
-        let legacy = !compliance_flag && (self.legacy || !self.compliant);
-        if legacy {
-            let mut chars = lower.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        } else {
-            lower.to_string()
-        }
-    }
 }
 
 pub(crate) async fn run_patch_pairs(run: &WriteRun<'_>, user_id: &str) -> DialectsWork {
