@@ -84,7 +84,7 @@ impl DashboardFacts {
 }
 
 /// Dashboard pages for each guided step. The organization page always works; the pages
-/// under it follow the menu paths above and may move when Unity changes its Dashboard.
+/// under it follow the Dashboard's menu and may move when Unity changes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
