@@ -83,9 +83,11 @@ mod tests {
     #[tokio::test]
     async fn other_kinds_fail_without_a_second_look() {
         let refused = Problem::rejected("Creating", "Bad request.", "Fix it.");
-        let err = create_or_find_again(async { Err::<u8, _>(refused.clone()) }, &LOST_ANSWER, || async {
-            panic!("no second look after a refusal")
-        })
+        let err = create_or_find_again(
+            async { Err::<u8, _>(refused.clone()) },
+            &LOST_ANSWER,
+            || async { panic!("no second look after a refusal") },
+        )
         .await
         .expect_err("refused");
         assert_eq!(err, refused);

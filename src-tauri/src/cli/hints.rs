@@ -18,7 +18,9 @@ pub fn flag_hint(problem: &Problem) -> Option<&'static str> {
         ProblemKind::NotFound if action == "Finding the provisioning job" => {
             Some("run `scim-setup setup` first")
         }
-        ProblemKind::NotFound if action == "Rotating the SCIM token" && info.cause.contains("pasted") => {
+        ProblemKind::NotFound
+            if action == "Rotating the SCIM token" && info.cause.contains("pasted") =>
+        {
             Some("give a token made in the Dashboard with --token-env VAR")
         }
         ProblemKind::BadInput if action == "Choosing the Unity organization" => {

@@ -341,7 +341,10 @@ impl GraphClient {
         cancel: &CancellationToken,
     ) -> Result<AppRoleAssignment, Problem> {
         self.post_json(
-            &format!("/servicePrincipals/{}/appRoleAssignedTo", encode_path_segment(sp_id)),
+            &format!(
+                "/servicePrincipals/{}/appRoleAssignedTo",
+                encode_path_segment(sp_id)
+            ),
             json!({ "principalId": principal_id, "resourceId": sp_id, "appRoleId": app_role_id }),
             Retry::ThrottleOnly,
             "Assigning to the app",

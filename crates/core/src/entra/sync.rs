@@ -28,7 +28,10 @@ fn sync_path(sp_id: &str, rest: &str) -> String {
 }
 
 fn job_path(sp_id: &str, job_id: &str, rest: &str) -> String {
-    sync_path(sp_id, &format!("/jobs/{}{rest}", encode_path_segment(job_id)))
+    sync_path(
+        sp_id,
+        &format!("/jobs/{}{rest}", encode_path_segment(job_id)),
+    )
 }
 
 impl GraphClient {
@@ -327,13 +330,22 @@ fn test_connection_problem(action: &str, response: &Response) -> Problem {
     } else if matches!(status.as_str(), "Unauthorized" | "401") {
         Problem::credentials_rejected(
             action,
-            format!("The SCIM endpoint did not accept the bearer token (401): {}.{evidence}", TOKEN_UNKNOWN.cause),
-            format!("{} (the API road does this for you), then test again.", TOKEN_UNKNOWN.fix),
+            format!(
+                "The SCIM endpoint did not accept the bearer token (401): {}.{evidence}",
+                TOKEN_UNKNOWN.cause
+            ),
+            format!(
+                "{} (the API road does this for you), then test again.",
+                TOKEN_UNKNOWN.fix
+            ),
         )
     } else if matches!(status.as_str(), "Forbidden" | "403") {
         Problem::credentials_rejected(
             action,
-            format!("The SCIM endpoint knows the token but refused it (403): {}.{evidence}", ROLE_MISSING.cause),
+            format!(
+                "The SCIM endpoint knows the token but refused it (403): {}.{evidence}",
+                ROLE_MISSING.cause
+            ),
             format!("{}, then test again.", ROLE_MISSING.fix),
         )
     } else if matches!(status.as_str(), "BadRequest" | "400") {

@@ -212,8 +212,14 @@ pub fn explain_unity_failure(
     } else if status == Some(401) || code == "Unauthorized" || code.contains("InvalidCredentials") {
         (
             UnityCase::TokenRejected,
-            format!("Unity refused the bearer token (401): {}.", TOKEN_UNKNOWN.cause),
-            format!("{}, save it as Entra's Secret Token, Test Connection, then provision again.", TOKEN_UNKNOWN.fix),
+            format!(
+                "Unity refused the bearer token (401): {}.",
+                TOKEN_UNKNOWN.cause
+            ),
+            format!(
+                "{}, save it as Entra's Secret Token, Test Connection, then provision again.",
+                TOKEN_UNKNOWN.fix
+            ),
         )
     } else if status.is_some_and(|s| s >= 500 || s == 429) {
         let status = status.unwrap_or_default();

@@ -98,7 +98,9 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
         return Err(Problem::bad_input(
             URL_ACTION,
             "Nothing was pasted.",
-            format!("Paste the SCIM base connector URL from {SSO_SCIM_MENU}, or the organization ID."),
+            format!(
+                "Paste the SCIM base connector URL from {SSO_SCIM_MENU}, or the organization ID."
+            ),
         ));
     }
     if input.len() > MAX_CONNECTOR_INPUT_CHARS {

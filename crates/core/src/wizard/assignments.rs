@@ -10,9 +10,9 @@ use ts_rs::TS;
 
 use super::on_demand::PrincipalKind;
 use super::WizardContext;
+use crate::create_or_find::create_or_find_again;
 use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::GraphClient;
-use crate::create_or_find::create_or_find_again;
 use crate::problem::{Problem, ProblemKind};
 
 /// Graph's "default access" role, for apps that define no roles.

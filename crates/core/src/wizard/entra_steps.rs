@@ -10,10 +10,10 @@ use super::journal::now;
 use super::progress::{StepId, WizardProgress};
 use super::unity_steps::stored_scim_token;
 use super::WizardContext;
+use crate::create_or_find::create_or_find_again;
 use crate::entra::sync_secrets::SyncSecretsWrite;
 use crate::entra::types::{ServicePrincipal, SyncJob, SyncTemplate};
 use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
-use crate::create_or_find::create_or_find_again;
 use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
 

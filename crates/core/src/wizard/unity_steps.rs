@@ -152,7 +152,11 @@ pub async fn ensure_unity_credentials(
             // Taken meanwhile, or the create's answer was lost: look again before anything else.
             let (account, created) = create_or_find_again(
                 unity.create_service_account(&org_id, &name, description, cancel),
-                &[ProblemKind::Conflict, ProblemKind::Timeout, ProblemKind::Unreachable],
+                &[
+                    ProblemKind::Conflict,
+                    ProblemKind::Timeout,
+                    ProblemKind::Unreachable,
+                ],
                 || async { Ok(find(&unity.list_service_accounts(&org_id, cancel).await?)) },
             )
             .await?;
