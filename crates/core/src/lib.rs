@@ -2,6 +2,7 @@
 //! `cargo test` and no display; `src-tauri` only wires these into commands and the CLI.
 
 pub mod auth;
+pub mod create_or_find;
 pub mod diagnose;
 pub mod entra;
 #[doc(hidden)]
@@ -20,7 +21,7 @@ pub mod startup;
 pub mod unity;
 pub mod wizard;
 
-pub use problem::{Problem, ProblemDetail, ProblemInfo};
+pub use problem::{Problem, ProblemDetail, ProblemInfo, ProblemKind};
 pub use profile::CloudProfile;
 pub use progress::ProgressSink;
 pub use redact::redact_text;

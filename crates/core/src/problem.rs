@@ -113,7 +113,27 @@ macro_rules! problem_kinds {
             $( $(#[$doc])* $variant(ProblemInfo), )*
         }
 
+        /// The kind of a [`Problem`] without its texts, for code that decides by kind (retry,
+        /// look again, hint). Matching on it is checked by the compiler; the serialized
+        /// `kind` string is only for the JSON the UI and scripts read.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ProblemKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ProblemKind {
+            /// The `kind` tag this kind has in the serialized JSON, e.g. `"consentRequired"`.
+            pub fn name(self) -> &'static str {
+                match self { $( ProblemKind::$variant => $name, )* }
+            }
+        }
+
         impl Problem {
+            /// Which kind of problem this is, to match on (see [`ProblemKind`]).
+            pub fn kind(&self) -> ProblemKind {
+                match self { $( Problem::$variant(_) => ProblemKind::$variant, )* }
+            }
+
             pub fn info(&self) -> &ProblemInfo {
                 match self { $( Problem::$variant(info) => info, )* }
             }
@@ -124,7 +144,7 @@ macro_rules! problem_kinds {
 
             /// The serialized `kind`, e.g. `"consentRequired"`.
             pub fn kind_name(&self) -> &'static str {
-                match self { $( Problem::$variant(_) => $name, )* }
+                self.kind().name()
             }
 
             $(
@@ -314,9 +334,39 @@ mod tests {
         let back: Problem = serde_json::from_str(&text).expect("deserializes");
         assert_eq!(back, problem);
         assert_eq!(back.kind_name(), "secretStore");
+        assert_eq!(back.kind(), ProblemKind::SecretStore);
         assert_eq!(
             back.to_string(),
             "Saving the token: No Secret Service. Fix: Install gnome-keyring."
         );
+    }
+
+    #[test]
+    fn every_kind_names_the_tag_it_serializes_with() {
+        let problems = [
+            Problem::sign_in_failed("a", "c", "f"),
+            Problem::sign_in_required("a", "c", "f"),
+            Problem::consent_required("a", "c", "f"),
+            Problem::forbidden("a", "c", "f"),
+            Problem::not_found("a", "c", "f"),
+            Problem::conflict("a", "c", "f"),
+            Problem::throttled("a", "c", "f"),
+            Problem::unreachable("a", "c", "f"),
+            Problem::timeout("a", "c", "f"),
+            Problem::bad_input("a", "c", "f"),
+            Problem::secret_store("a", "c", "f"),
+            Problem::storage("a", "c", "f"),
+            Problem::credentials_rejected("a", "c", "f"),
+            Problem::quarantined("a", "c", "f"),
+            Problem::rejected("a", "c", "f"),
+            Problem::server("a", "c", "f"),
+            Problem::cancelled("a", "c", "f"),
+        ];
+        let mut kinds = std::collections::HashSet::new();
+        for problem in &problems {
+            let json = serde_json::to_value(problem).expect("serializes");
+            assert_eq!(json["kind"], problem.kind().name(), "{problem}");
+            assert!(kinds.insert(problem.kind()), "{problem}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! TypeScript twins in ui/src/ipc/bindings are generated from these (ts-rs). No secrets.
 
 use scim_core::profile::CloudProfile;
+use scim_core::unity::DashboardFacts;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -22,6 +23,11 @@ pub struct AppInfo {
     /// What start-up could not use, each with its cause and fix: a broken custom profile or
     /// settings file (the window opened on the defaults instead) or a journal set aside.
     pub startup_problems: Vec<scim_core::startup::StartupProblem>,
+    /// The Unity Dashboard's words the window quotes (menu paths, the role's name), from the
+    /// engine's one catalogue.
+    pub dashboard: DashboardFacts,
+    /// How many of a group's members one press provisions on demand (the engine's cap).
+    pub max_group_members: usize,
 }
 
 /// The active cloud profile's endpoints, for Settings and the status bar. No secrets.

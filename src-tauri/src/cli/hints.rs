@@ -2,26 +2,28 @@
 //! is written for people and names no flag; where the CLI has a flag that does what the fix
 //! asks, the CLI adds it here, keyed on what was being done (the problem's action).
 
-use scim_core::Problem;
+use scim_core::{Problem, ProblemKind};
 
 /// The flag that carries out `problem`'s fix, when the CLI has one.
 pub fn flag_hint(problem: &Problem) -> Option<&'static str> {
     let info = problem.info();
     let action = info.action.as_str();
-    match problem.kind_name() {
-        "notFound" if action.starts_with("Looking for the enterprise app") => {
+    match problem.kind() {
+        ProblemKind::NotFound if action.starts_with("Looking for the enterprise app") => {
             Some("add --create-app to create it")
         }
-        "notFound" if action == "Creating the provisioning job" => {
+        ProblemKind::NotFound if action == "Creating the provisioning job" => {
             Some("give a new name with --app NAME and add --create-app")
         }
-        "notFound" if action == "Finding the provisioning job" => {
+        ProblemKind::NotFound if action == "Finding the provisioning job" => {
             Some("run `scim-setup setup` first")
         }
-        "notFound" if action == "Rotating the SCIM token" && info.cause.contains("pasted") => {
+        ProblemKind::NotFound
+            if action == "Rotating the SCIM token" && info.cause.contains("pasted") =>
+        {
             Some("give a token made in the Dashboard with --token-env VAR")
         }
-        "badInput" if action == "Choosing the Unity organization" => {
+        ProblemKind::BadInput if action == "Choosing the Unity organization" => {
             Some("name the organization with --unity-org ID")
         }
         _ => None,

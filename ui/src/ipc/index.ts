@@ -19,6 +19,7 @@ export type { AssignmentOutcome } from './bindings/AssignmentOutcome';
 export type { CheckResult } from './bindings/CheckResult';
 export type { ConnectorUrlOutcome } from './bindings/ConnectorUrlOutcome';
 export type { CycleCounts } from './bindings/CycleCounts';
+export type { DashboardFacts } from './bindings/DashboardFacts';
 export type { DashboardLinks } from './bindings/DashboardLinks';
 export type { DashboardPage } from './bindings/DashboardPage';
 export type { DeletionProtection } from './bindings/DeletionProtection';

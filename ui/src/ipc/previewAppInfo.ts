@@ -9,6 +9,15 @@ export const previewAppInfo: AppInfo = {
   secretStore: 'memory (this run only)',
   reportsDir: '/home/admin/.local/share/com.unity.scim-setup/reports',
   startupProblems: [],
+  dashboard: {
+    scimAuthenticator: 'SCIM Authenticator',
+    ssoMenu: 'Administration > Single sign on',
+    ssoScimMenu: 'Administration > Single sign on > SCIM',
+    ssoDomainsMenu: 'Administration > Single sign on > Domains',
+    bearerTokensMenu: 'Administration > Service accounts > the account > Bearer tokens',
+    organizationRolesMenu: 'Administration > Service accounts > the account > Manage organization roles',
+  },
+  maxGroupMembers: 50,
   dataDir: '/home/admin/.local/share/com.unity.scim-setup',
   profile: {
     name: 'sandbox',

@@ -14,6 +14,15 @@ export function appInfoFixture(
     dataDir: '/tmp/scim-setup-test/data',
     reportsDir: '/tmp/scim-setup-test/data/reports',
     startupProblems: [],
+    dashboard: {
+      scimAuthenticator: 'SCIM Authenticator',
+      ssoMenu: 'Administration > Single sign on',
+      ssoScimMenu: 'Administration > Single sign on > SCIM',
+      ssoDomainsMenu: 'Administration > Single sign on > Domains',
+      bearerTokensMenu: 'Administration > Service accounts > the account > Bearer tokens',
+      organizationRolesMenu: 'Administration > Service accounts > the account > Manage organization roles',
+    },
+    maxGroupMembers: 50,
     profile: {
       name,
       microsoftAuthority: sandbox ? 'http://127.0.0.1:41001' : 'https://login.example.test',

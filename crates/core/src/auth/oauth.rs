@@ -22,7 +22,7 @@ use super::errors::{explain, Provider};
 use super::loopback::LoopbackListener;
 use super::token_endpoint::{post_form, TokenFailure};
 use crate::http::{Http, Retry};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::secret::Secret;
 
 /// Where and how to sign in to one provider.
@@ -303,7 +303,7 @@ async fn poll_device_code(
                 interval += Duration::from_secs(5);
                 wait = interval;
             }
-            TokenFailure::Trouble(problem) if problem.kind_name() != "cancelled" => {
+            TokenFailure::Trouble(problem) if problem.kind() != ProblemKind::Cancelled => {
                 failed_polls += 1;
                 tracing::warn!(
                     provider = provider.action(),

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::errors::{explain, Provider};
 use crate::http::{Body, Http, HttpError, Request, Response, Retry};
-use crate::problem::{Problem, ProblemDetail};
+use crate::problem::{Problem, ProblemDetail, ProblemKind};
 
 /// An OAuth error reply (RFC 6749 §5.2).
 #[derive(Debug, Clone, Deserialize)]
@@ -62,7 +62,7 @@ impl TokenFailure {
     pub fn into_problem_keeping_sign_in(self, provider: Provider) -> Problem {
         let kept = !self.grant_ended();
         let mut problem = self.into_problem(provider);
-        if kept && problem.kind_name() != "cancelled" {
+        if kept && problem.kind() != ProblemKind::Cancelled {
             let info = problem.info_mut();
             info.cause
                 .push_str(" Your saved sign-in is kept: nothing was signed out.");

@@ -10,10 +10,8 @@ use super::types::{
     AppRoleAssignment, DirectoryGroup, DirectoryMember, DirectoryUser, InstantiatedApp,
     ServicePrincipal,
 };
-use super::{
-    encode, graph_problem, odata_string, segment, GraphClient, Pager, NON_GALLERY_TEMPLATE_ID,
-};
-use crate::http::{Request, Retry};
+use super::{graph_problem, odata_string, GraphClient, Pager, NON_GALLERY_TEMPLATE_ID};
+use crate::http::{encode_path_segment, encode_query_value, Request, Retry};
 use crate::problem::Problem;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -116,7 +114,7 @@ impl GraphClient {
             format!("\"displayName:{clean}\" OR \"userPrincipalName:{clean}\" OR \"mail:{clean}\"");
         let path = format!(
             "/users?$search={}&$select={USER_SELECT}&$top={top}&$count=true",
-            encode(&search)
+            encode_query_value(&search)
         );
         self.pager(&path, true, "Searching users")
             .collect(top as usize, cancel)
@@ -132,7 +130,7 @@ impl GraphClient {
         let clean = text.replace('"', "");
         let path = format!(
             "/groups?$search={}&$select=id,displayName,mail,securityEnabled&$top={top}&$count=true",
-            encode(&format!("\"displayName:{clean}\""))
+            encode_query_value(&format!("\"displayName:{clean}\""))
         );
         self.pager(&path, true, "Searching groups")
             .collect(top as usize, cancel)
@@ -147,7 +145,7 @@ impl GraphClient {
     ) -> Result<Option<DirectoryUser>, Problem> {
         let path = format!(
             "/users?$filter={}&$select={USER_SELECT}",
-            encode(&format!("userPrincipalName eq {}", odata_string(upn)))
+            encode_query_value(&format!("userPrincipalName eq {}", odata_string(upn)))
         );
         let users: Collection<DirectoryUser> = self
             .get_json(&path, &format!("Looking up {upn}"), cancel)
@@ -174,7 +172,7 @@ impl GraphClient {
         let action = "Counting a group's members";
         let path = format!(
             "/groups/{}/members?$count=true&$top=1&$select=id",
-            segment(group_id)
+            encode_path_segment(group_id)
         );
         let request = Request::get(self.url(&path)).header("consistencylevel", "eventual");
         let response = self.send_ok(request, action, cancel).await?;
@@ -193,7 +191,7 @@ impl GraphClient {
         cancel: &CancellationToken,
     ) -> Result<Option<DirectoryUser>, Problem> {
         let action = "Reading an assigned user";
-        let path = format!("/users/{}?$select={USER_SELECT}", segment(id));
+        let path = format!("/users/{}?$select={USER_SELECT}", encode_path_segment(id));
         let response = self
             .send(Request::get(self.url(&path)), action, cancel)
             .await?;
@@ -219,7 +217,7 @@ impl GraphClient {
     ) -> Result<Vec<DirectoryGroup>, Problem> {
         let path = format!(
             "/users/{}/memberOf/microsoft.graph.group?$select=id,displayName&$top=999",
-            segment(user_id)
+            encode_path_segment(user_id)
         );
         self.pager(&path, false, "Reading the groups of an assigned user")
             .collect(100_000, cancel)
@@ -229,7 +227,7 @@ impl GraphClient {
     pub fn group_members(&self, group_id: &str) -> Pager<DirectoryMember> {
         let path = format!(
             "/groups/{}/members?$select=id,displayName,userPrincipalName&$top=100",
-            segment(group_id)
+            encode_path_segment(group_id)
         );
         self.pager(&path, false, "Listing the group's members")
     }
@@ -242,7 +240,7 @@ impl GraphClient {
     ) -> Result<Vec<ServicePrincipal>, Problem> {
         let path = format!(
             "/servicePrincipals?$filter={}&$select={SP_SELECT}",
-            encode(&format!("displayName eq {}", odata_string(name)))
+            encode_query_value(&format!("displayName eq {}", odata_string(name)))
         );
         self.pager(
             &path,
@@ -262,7 +260,7 @@ impl GraphClient {
     ) -> Result<Vec<ServicePrincipal>, Problem> {
         let path = format!(
             "/servicePrincipals?$search={}&$select={SP_SELECT}&$top={top}&$count=true",
-            encode(&format!("\"displayName:{}\"", text.replace('"', "")))
+            encode_query_value(&format!("\"displayName:{}\"", text.replace('"', "")))
         );
         self.pager(&path, true, "Searching enterprise apps")
             .collect(top as usize, cancel)
@@ -278,7 +276,7 @@ impl GraphClient {
         let action = "Reading the enterprise app";
         let request = Request::get(self.url(&format!(
             "/servicePrincipals/{}?$select={SP_SELECT}",
-            segment(id)
+            encode_path_segment(id)
         )));
         let response = self.send(request, action, cancel).await?;
         match response.status {
@@ -326,7 +324,7 @@ impl GraphClient {
         self.pager(
             &format!(
                 "/servicePrincipals/{}/appRoleAssignedTo?$top=100",
-                segment(sp_id)
+                encode_path_segment(sp_id)
             ),
             false,
             "Listing who is assigned to the app",
@@ -343,7 +341,10 @@ impl GraphClient {
         cancel: &CancellationToken,
     ) -> Result<AppRoleAssignment, Problem> {
         self.post_json(
-            &format!("/servicePrincipals/{}/appRoleAssignedTo", segment(sp_id)),
+            &format!(
+                "/servicePrincipals/{}/appRoleAssignedTo",
+                encode_path_segment(sp_id)
+            ),
             json!({ "principalId": principal_id, "resourceId": sp_id, "appRoleId": app_role_id }),
             Retry::ThrottleOnly,
             "Assigning to the app",
@@ -362,8 +363,8 @@ impl GraphClient {
             Method::DELETE,
             self.url(&format!(
                 "/servicePrincipals/{}/appRoleAssignedTo/{}",
-                segment(sp_id),
-                segment(assignment_id)
+                encode_path_segment(sp_id),
+                encode_path_segment(assignment_id)
             )),
         );
         let response = self.send(request, "Removing an assignment", cancel).await?;

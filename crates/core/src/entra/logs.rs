@@ -12,7 +12,8 @@ use ts_rs::TS;
 
 use super::types::{LogStep, ProvisioningLogEntry};
 use super::unity_causes::explain_unity_failure;
-use super::{encode, odata_string, GraphClient, Pager};
+use super::{odata_string, GraphClient, Pager};
+use crate::http::encode_query_value;
 use crate::problem::Problem;
 
 /// How far back to look: the portal's "Last hour", "Last 24 hours", "Last 7 days".
@@ -193,8 +194,8 @@ impl GraphClient {
     ) -> Result<Vec<ProvisioningLogEntry>, Problem> {
         let path = format!(
             "/auditLogs/provisioning?$filter={}&$top={top}&$orderby={}",
-            encode(&format!("servicePrincipal/id eq {}", odata_string(sp_id))),
-            encode("activityDateTime desc"),
+            encode_query_value(&format!("servicePrincipal/id eq {}", odata_string(sp_id))),
+            encode_query_value("activityDateTime desc"),
         );
         let raw: Vec<Value> = self
             .pager(&path, false, "Reading the provisioning logs")
@@ -256,9 +257,9 @@ impl GraphClient {
                 let filter = log_filter(sp_id, query, person_id.as_deref(), chrono::Utc::now());
                 self.url(&format!(
                     "/auditLogs/provisioning?$filter={}&$top={}&$orderby={}",
-                    encode(&filter),
+                    encode_query_value(&filter),
                     page_size.clamp(1, 500),
-                    encode("activityDateTime desc"),
+                    encode_query_value("activityDateTime desc"),
                 ))
             }
         };

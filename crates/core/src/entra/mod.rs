@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AccessTokenSource;
-use crate::http::{Http, Request, Response, Retry};
+use crate::http::{send_authorized, Http, Request, Response, Retry};
 use crate::problem::Problem;
 
 pub use directory::{Me, Organization, VerifiedDomain};
@@ -61,24 +61,11 @@ impl GraphClient {
         action: &str,
         cancel: &CancellationToken,
     ) -> Result<Response, Problem> {
-        let mut refreshed = false;
-        loop {
-            let token = self.tokens.access_token(cancel).await?.clone();
-            let attempt = request.clone().bearer(&token);
-            let response = self
-                .http
-                .send(&attempt, cancel)
-                .await
-                .map_err(|err| err.into_problem(action, &attempt.describe()))?;
-            if response.status == 401 && !refreshed {
-                refreshed = true;
-                self.tokens.reject(&token).await;
-                continue;
-            }
-            // Graph quotes SCIM servers (Test Connection, provisionOnDemand, job errors,
-            // provisioning logs) and never sends a secret of ours back: redact at the door.
-            return Ok(response.redacted());
-        }
+        let response =
+            send_authorized(&self.http, self.tokens.as_ref(), &request, action, cancel).await?;
+        // Graph quotes SCIM servers (Test Connection, provisionOnDemand, job errors,
+        // provisioning logs) and never sends a secret of ours back: redact at the door.
+        Ok(response.redacted())
     }
 
     /// Sends and requires a 2xx; anything else becomes a Problem.
@@ -201,28 +188,9 @@ impl<T: DeserializeOwned> Pager<T> {
     }
 }
 
-/// Percent-encodes a query value (spaces as `%20`, which OData servers all read).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// Quotes a string literal for an OData `$filter` (single quotes doubled).
 pub fn odata_string(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
-}
-
-/// Encodes a path segment such as a job id (`scim.abc.def` stays readable, `/` does not pass).
-pub fn segment(value: &str) -> String {
-    encode(value)
 }
 
 #[cfg(test)]
@@ -230,13 +198,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn filters_are_quoted_and_encoded() {
+    fn odata_strings_double_their_quotes() {
         assert_eq!(odata_string("O'Brien"), "'O''Brien'");
-        assert_eq!(
-            encode("displayName eq 'Unity SCIM'"),
-            "displayName%20eq%20%27Unity%20SCIM%27"
-        );
-        assert_eq!(segment("scim.abc.d-1"), "scim.abc.d-1");
-        assert_eq!(segment("a/b"), "a%2Fb");
     }
 }

@@ -8,10 +8,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::sync_secrets::keys;
 use super::types::{SyncJob, SyncSchema, SyncTemplate};
-use super::{graph_problem, segment, GraphClient, GraphError};
-use crate::http::{Request, Response, Retry};
+use super::{graph_problem, GraphClient, GraphError};
+use crate::http::{encode_path_segment, Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
+use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN};
 
 #[derive(Deserialize)]
 struct Collection<T> {
@@ -22,12 +23,15 @@ struct Collection<T> {
 fn sync_path(sp_id: &str, rest: &str) -> String {
     format!(
         "/servicePrincipals/{}/synchronization{rest}",
-        segment(sp_id)
+        encode_path_segment(sp_id)
     )
 }
 
 fn job_path(sp_id: &str, job_id: &str, rest: &str) -> String {
-    sync_path(sp_id, &format!("/jobs/{}{rest}", segment(job_id)))
+    sync_path(
+        sp_id,
+        &format!("/jobs/{}{rest}", encode_path_segment(job_id)),
+    )
 }
 
 impl GraphClient {
@@ -326,14 +330,23 @@ fn test_connection_problem(action: &str, response: &Response) -> Problem {
     } else if matches!(status.as_str(), "Unauthorized" | "401") {
         Problem::credentials_rejected(
             action,
-            format!("The SCIM endpoint did not accept the bearer token (401): it is unknown, revoked or expired.{evidence}"),
-            "Create a new long-lived bearer token for the service account (the API road does this for you), then test again.",
+            format!(
+                "The SCIM endpoint did not accept the bearer token (401): {}.{evidence}",
+                TOKEN_UNKNOWN.cause
+            ),
+            format!(
+                "{} (the API road does this for you), then test again.",
+                TOKEN_UNKNOWN.fix
+            ),
         )
     } else if matches!(status.as_str(), "Forbidden" | "403") {
         Problem::credentials_rejected(
             action,
-            format!("The SCIM endpoint knows the token but refused it (403): the service account lacks the SCIM Authenticator role.{evidence}"),
-            "In the Unity Dashboard, give the service account the organization role SCIM Authenticator, then test again.",
+            format!(
+                "The SCIM endpoint knows the token but refused it (403): {}.{evidence}",
+                ROLE_MISSING.cause
+            ),
+            format!("{}, then test again.", ROLE_MISSING.fix),
         )
     } else if matches!(status.as_str(), "BadRequest" | "400") {
         Problem::credentials_rejected(

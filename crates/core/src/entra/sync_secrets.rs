@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::{graph_problem, segment, GraphClient};
-use crate::http::Request;
+use super::{graph_problem, GraphClient};
+use crate::http::{encode_path_segment, Request};
 use crate::problem::Problem;
 use crate::secret::Secret;
 
@@ -141,7 +141,7 @@ impl SavedSyncSettings {
 fn secrets_path(sp_id: &str) -> String {
     format!(
         "/servicePrincipals/{}/synchronization/secrets",
-        segment(sp_id)
+        encode_path_segment(sp_id)
     )
 }
 

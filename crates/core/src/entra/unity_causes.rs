@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::unity::dashboard::SSO_DOMAINS_MENU;
+use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN};
+
 const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
 /// The SCIM error (RFC 7644 §3.12) Entra quoted in its message.
@@ -185,7 +188,7 @@ pub fn explain_unity_failure(
             format!("Unity refused {who} because {domain_words} is not a validated domain of the Unity organization: Unity only accepts users whose email domain is validated for its single sign-on.{known}"),
             // The validated domains are named once, in the cause. Diagnose is not sent for:
             // its checks pass, since the endpoint works.
-            format!("Validate {domain_words} in the Unity Dashboard (Administration > Single sign on > Domains). If it will not be validated, unassign the person from the app in Entra: while assigned, every provisioning cycle tries again and fails."),
+            format!("Validate {domain_words} in the Unity Dashboard ({SSO_DOMAINS_MENU}). If it will not be validated, unassign the person from the app in Entra: while assigned, every provisioning cycle tries again and fails."),
         )
     } else if status == Some(409)
         || scim_type == "uniqueness"
@@ -203,14 +206,20 @@ pub fn explain_unity_failure(
     {
         (
             UnityCase::TokenLacksRole,
-            "Unity refused the request with 403: the bearer token is valid, but its service account lacks the organization role SCIM Authenticator (or SCIM is not enabled for the organization).".to_string(),
-            "In the Unity Dashboard, Administration > Service accounts > the account > Manage organization roles: give it SCIM Authenticator. Then provision again; the token stays the same.".to_string(),
+            format!("Unity refused the request with 403: {} (or SCIM is not enabled for the organization).", ROLE_MISSING.cause),
+            format!("{}. Then provision again; the token stays the same.", ROLE_MISSING.fix),
         )
     } else if status == Some(401) || code == "Unauthorized" || code.contains("InvalidCredentials") {
         (
             UnityCase::TokenRejected,
-            "Unity refused the bearer token (401): it is wrong, expired or revoked.".to_string(),
-            "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens), save it as Entra's Secret Token, Test Connection, then provision again.".to_string(),
+            format!(
+                "Unity refused the bearer token (401): {}.",
+                TOKEN_UNKNOWN.cause
+            ),
+            format!(
+                "{}, save it as Entra's Secret Token, Test Connection, then provision again.",
+                TOKEN_UNKNOWN.fix
+            ),
         )
     } else if status.is_some_and(|s| s >= 500 || s == 429) {
         let status = status.unwrap_or_default();

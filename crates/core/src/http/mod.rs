@@ -13,11 +13,15 @@ use tokio_util::sync::CancellationToken;
 
 use crate::problem::Problem;
 
+mod authorized;
 mod request;
 mod response;
+mod url_encoding;
 
+pub use authorized::{send_authorized, AccessTokenSource};
 pub use request::{Body, Request, Retry};
 pub use response::{HttpError, Response};
+pub use url_encoding::{encode_path_segment, encode_query_value};
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {

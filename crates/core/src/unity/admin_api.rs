@@ -9,8 +9,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AccessTokenSource;
-use crate::entra::segment;
-use crate::http::{Http, Request, Response, Retry};
+use crate::http::{encode_path_segment, send_authorized, Http, Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
 
@@ -49,24 +48,12 @@ impl UnityAdminClient {
         action: &str,
         cancel: &CancellationToken,
     ) -> Result<Response, Problem> {
-        let mut refreshed = false;
-        loop {
-            let token = self.tokens.access_token(cancel).await?;
-            let attempt = request.clone().bearer(&token);
-            let response = self
-                .http
-                .send(&attempt, cancel)
-                .await
-                .map_err(|err| err.into_problem(action, &attempt.describe()))?;
-            if response.status == 401 && !refreshed {
-                refreshed = true;
-                self.tokens.reject(&token).await;
-                continue;
-            }
-            if response.is_success() {
-                return Ok(response);
-            }
-            return Err(unity_problem(action, &response));
+        let response =
+            send_authorized(&self.http, self.tokens.as_ref(), &request, action, cancel).await?;
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(unity_problem(action, &response))
         }
     }
 
@@ -86,14 +73,14 @@ impl UnityAdminClient {
         format!(
             "{}/api/access/v1/organizations/{}{rest}",
             self.api_base,
-            segment(org_id)
+            encode_path_segment(org_id)
         )
     }
 
     fn sa_url(&self, org_id: &str, sa_id: &str, rest: &str) -> String {
         self.org_url(
             org_id,
-            &format!("/service-accounts/{}{rest}", segment(sa_id)),
+            &format!("/service-accounts/{}{rest}", encode_path_segment(sa_id)),
         )
     }
 
@@ -114,7 +101,7 @@ impl UnityAdminClient {
         let url = format!(
             "{}/api/unity/legacy/v1/users/{}/organizations",
             self.api_base,
-            segment(user_id)
+            encode_path_segment(user_id)
         );
         let page: Results<UnityOrganization> = self
             .get(url, "Listing your Unity organizations", cancel)
@@ -196,7 +183,10 @@ impl UnityAdminClient {
         roles: &[String],
         cancel: &CancellationToken,
     ) -> Result<Vec<String>, Problem> {
-        let action = "Giving the service account the SCIM Authenticator role";
+        let action = &format!(
+            "Giving the service account the {} role",
+            super::dashboard::SCIM_AUTHENTICATOR
+        );
         let request = Request::new(
             Method::PUT,
             self.sa_url(org_id, sa_id, "/organization-roles"),
@@ -264,7 +254,7 @@ impl UnityAdminClient {
             self.sa_url(
                 org_id,
                 sa_id,
-                &format!("/bearer-tokens/{}", segment(token_id)),
+                &format!("/bearer-tokens/{}", encode_path_segment(token_id)),
             ),
         );
         self.send(request, "Revoking a bearer token", cancel)

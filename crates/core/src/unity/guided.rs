@@ -12,65 +12,8 @@ use crate::http::{Http, Request};
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::secret::Secret;
-
-/// Dashboard pages for each guided step. Paths beyond the organization page are our best
-/// reading of Unity's docs (unity-scim.md A1) and may move; the org page always works.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct DashboardLinks {
-    pub organization: String,
-    pub service_accounts: String,
-    pub single_sign_on: String,
-}
-
-pub fn dashboard_links(profile: &CloudProfile, org_id: Option<&str>) -> Option<DashboardLinks> {
-    let base = profile.unity.dashboard.as_deref()?.trim_end_matches('/');
-    let org = match org_id {
-        Some(id) if !id.trim().is_empty() => format!(
-            "{base}/home/organizations/{}",
-            crate::entra::segment(id.trim())
-        ),
-        _ => format!("{base}/home/organizations"),
-    };
-    Some(DashboardLinks {
-        service_accounts: format!("{org}/administration/service-accounts"),
-        single_sign_on: format!("{org}/administration/single-sign-on"),
-        organization: org,
-    })
-}
-
-/// A Unity Dashboard page the guided road opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum DashboardPage {
-    Organization,
-    ServiceAccounts,
-    SingleSignOn,
-}
-
-/// The URL of one Dashboard page for the organization (its list when `org_id` is `None`).
-///
-/// Errors: `notFound` when the profile has no Unity Dashboard.
-pub fn dashboard_page_url(
-    profile: &CloudProfile,
-    page: DashboardPage,
-    org_id: Option<&str>,
-) -> Result<String, Problem> {
-    let links = dashboard_links(profile, org_id).ok_or_else(|| {
-        Problem::not_found(
-            "Opening the Unity Dashboard",
-            "This cloud profile has no Unity Dashboard.",
-            "Open the Dashboard yourself, or use a profile with unity.dashboard.",
-        )
-    })?;
-    Ok(match page {
-        DashboardPage::Organization => links.organization,
-        DashboardPage::ServiceAccounts => links.service_accounts,
-        DashboardPage::SingleSignOn => links.single_sign_on,
-    })
-}
+use crate::unity::dashboard::SSO_SCIM_MENU;
+use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN, WRONG_URL};
 
 const TOKEN_ACTION: &str = "Reading the pasted bearer token";
 
@@ -155,7 +98,9 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
         return Err(Problem::bad_input(
             URL_ACTION,
             "Nothing was pasted.",
-            "Paste the SCIM base connector URL from Administration > Single sign on > SCIM, or the organization ID.",
+            format!(
+                "Paste the SCIM base connector URL from {SSO_SCIM_MENU}, or the organization ID."
+            ),
         ));
     }
     if input.len() > MAX_CONNECTOR_INPUT_CHARS {
@@ -262,7 +207,7 @@ pub fn parse_connector_input(profile: &CloudProfile, pasted: &str) -> Result<Str
             return Err(Problem::bad_input(
                 URL_ACTION,
                 format!("This is a Unity address but not a SCIM connector URL (expected {scim_base}/tenants/ORGANIZATION-ID)."),
-                "Copy the SCIM base connector URL from Administration > Single sign on > SCIM, or paste just the organization ID.",
+                format!("Copy the SCIM base connector URL from {SSO_SCIM_MENU}, or paste just the organization ID."),
             ));
         }
     }
@@ -298,7 +243,7 @@ pub async fn check_scim_endpoint(
     let mut target = format!(
         "{}/Users?filter={}",
         base.trim_end_matches('/'),
-        crate::entra::encode(&filter)
+        crate::http::encode_query_value(&filter)
     );
     if let Some(flag) = flag {
         target.push('&');
@@ -334,18 +279,24 @@ pub async fn check_scim_endpoint(
         }
         401 => Problem::credentials_rejected(
             action,
-            "The SCIM endpoint does not know this token (401): it is mistyped, revoked or expired.",
-            "Create a new bearer token for the service account in the Dashboard and paste it again.",
+            format!(
+                "The SCIM endpoint does not know this token (401): {}.",
+                TOKEN_UNKNOWN.cause
+            ),
+            format!("{} and paste it here again.", TOKEN_UNKNOWN.fix),
         ),
         403 => Problem::credentials_rejected(
             action,
-            "The SCIM endpoint knows the token but refused it (403): the service account lacks the SCIM Authenticator role.",
-            "In the Dashboard, give the service account the organization role SCIM Authenticator, then check again.",
+            format!(
+                "The SCIM endpoint knows the token but refused it (403): {}.",
+                ROLE_MISSING.cause
+            ),
+            format!("{}, then check again.", ROLE_MISSING.fix),
         ),
         404 => Problem::credentials_rejected(
             action,
-            "The SCIM endpoint answered 404: the organization ID in the URL is wrong, or the URL is not the SCIM base.",
-            "Copy the SCIM base connector URL again from Administration > Single sign on > SCIM.",
+            format!("The SCIM endpoint answered 404: {}.", WRONG_URL.cause),
+            format!("{} again.", WRONG_URL.fix),
         ),
         status => Problem::server(
             action,
@@ -414,16 +365,5 @@ mod tests {
                 .expect("foreign"),
             "https://scim.example.com/v2?aadOptscim062020"
         );
-    }
-
-    #[test]
-    fn deep_links_come_from_the_profile() {
-        let links = dashboard_links(&CloudProfile::global(), Some("42")).expect("links");
-        assert!(links
-            .service_accounts
-            .ends_with("/home/organizations/42/administration/service-accounts"));
-        let mut no_dashboard = CloudProfile::global();
-        no_dashboard.unity.dashboard = None;
-        assert!(dashboard_links(&no_dashboard, Some("42")).is_none());
     }
 }

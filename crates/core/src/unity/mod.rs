@@ -3,15 +3,19 @@
 
 pub mod admin_api;
 mod admin_types;
+pub mod dashboard;
 pub mod guided;
+pub mod scim_status;
 pub mod scim_users;
 
 pub use admin_api::{
     BearerTokenInfo, NewBearerToken, ServiceAccount, SsoSettings, UnityAdminClient,
     UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
 };
+pub use dashboard::{
+    dashboard_links, dashboard_page_url, DashboardFacts, DashboardLinks, DashboardPage,
+};
 pub use guided::{
-    check_scim_endpoint, dashboard_links, dashboard_page_url, parse_connector_input,
-    parse_pasted_token, DashboardLinks, DashboardPage, ScimEndpointCheck,
+    check_scim_endpoint, parse_connector_input, parse_pasted_token, ScimEndpointCheck,
 };
 pub use scim_users::{attribute_text, same_value, ScimUsersPage, ScimUsersReader};

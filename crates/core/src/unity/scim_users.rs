@@ -5,10 +5,10 @@
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::entra::encode;
-use crate::http::{Http, Request, Response, Retry};
+use crate::http::{encode_query_value, Http, Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
+use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN, WRONG_URL};
 
 /// A read-only client for `{SCIM base}/Users` with the service account's bearer token.
 #[derive(Clone)]
@@ -81,7 +81,7 @@ impl ScimUsersReader {
         let filter = format!("{attribute} eq \"{}\"", value.replace('"', "\\\""));
         let list = self
             .get_list(
-                self.users_url(&format!("filter={}", encode(&filter))),
+                self.users_url(&format!("filter={}", encode_query_value(&filter))),
                 &format!("Looking for {value} in Unity"),
                 cancel,
             )
@@ -126,17 +126,23 @@ fn scim_read_problem(action: &str, response: &Response) -> Problem {
     let problem = match response.status {
         401 => Problem::credentials_rejected(
             action,
-            "Unity's SCIM server does not know the stored bearer token (401): it was revoked or mistyped.",
+            format!(
+                "Unity's SCIM server does not know the stored bearer token (401): {}.",
+                TOKEN_UNKNOWN.cause
+            ),
             "Rotate the token (or do step 1 again), then try again.",
         ),
         403 => Problem::credentials_rejected(
             action,
-            "Unity's SCIM server refused the token (403): the service account lacks SCIM Authenticator.",
-            "Give the service account the organization role SCIM Authenticator, then try again.",
+            format!(
+                "Unity's SCIM server refused the token (403): {}.",
+                ROLE_MISSING.cause
+            ),
+            format!("{}, then try again.", ROLE_MISSING.fix),
         ),
         404 => Problem::not_found(
             action,
-            "Unity's SCIM server answered 404: the connector URL's organization ID is wrong.",
+            format!("Unity's SCIM server answered 404: {}.", WRONG_URL.cause),
             "Do step 2 again to check the SCIM base connector URL.",
         ),
         429 => Problem::throttled(

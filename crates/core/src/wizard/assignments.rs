@@ -10,9 +10,10 @@ use ts_rs::TS;
 
 use super::on_demand::PrincipalKind;
 use super::WizardContext;
+use crate::create_or_find::create_or_find_again;
 use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::GraphClient;
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 
 /// Graph's "default access" role, for apps that define no roles.
 const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
@@ -86,27 +87,24 @@ pub async fn ensure_assignment(
             )
         })?;
     let role = pick_app_role(&sp.app_roles);
-    match graph
-        .add_assignment(&sp_id, principal_id, &role, cancel)
-        .await
-    {
-        Ok(created) => Ok(outcome(&created, true)),
-        // A duplicate (made meanwhile, or a lost answer): look again rather than fail.
-        Err(problem)
-            if matches!(
-                problem.kind_name(),
-                "conflict" | "rejected" | "timeout" | "unreachable"
-            ) =>
-        {
+    // A duplicate (made meanwhile, or a lost answer): look again rather than fail.
+    let (assignment, created) = create_or_find_again(
+        graph.add_assignment(&sp_id, principal_id, &role, cancel),
+        &[
+            ProblemKind::Conflict,
+            ProblemKind::Rejected,
+            ProblemKind::Timeout,
+            ProblemKind::Unreachable,
+        ],
+        || async {
             let existing = graph.list_assignments(&sp_id, cancel).await?;
-            existing
-                .iter()
-                .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
-                .map(|a| outcome(a, false))
-                .ok_or(problem)
-        }
-        Err(problem) => Err(problem),
-    }
+            Ok(existing
+                .into_iter()
+                .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id)))
+        },
+    )
+    .await?;
+    Ok(outcome(&assignment, created))
 }
 
 fn outcome(assignment: &AppRoleAssignment, created: bool) -> AssignmentOutcome {

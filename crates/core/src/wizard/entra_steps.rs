@@ -10,10 +10,11 @@ use super::journal::now;
 use super::progress::{StepId, WizardProgress};
 use super::unity_steps::stored_scim_token;
 use super::WizardContext;
+use crate::create_or_find::create_or_find_again;
 use crate::entra::sync_secrets::SyncSecretsWrite;
 use crate::entra::types::{ServicePrincipal, SyncJob, SyncTemplate};
 use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -117,17 +118,16 @@ pub async fn ensure_enterprise_app(
         }
         None => {
             note(progress, step, format!("Creating the non-gallery enterprise app \u{201c}{name}\u{201d}"));
-            let sp_id = match graph.instantiate_non_gallery_app(name, cancel).await {
-                Ok((sp_id, _)) => sp_id,
-                // The create may have worked although its answer was lost: look first.
-                Err(problem) if matches!(problem.kind_name(), "timeout" | "unreachable" | "server") => {
-                    match prefer_templated(graph.find_service_principals_by_name(name, cancel).await?) {
-                        Some(sp) => sp.id,
-                        None => return Err(problem),
-                    }
-                }
-                Err(problem) => return Err(problem),
-            };
+            // The create may have worked although its answer was lost: look first.
+            let (sp_id, _) = create_or_find_again(
+                async { Ok(graph.instantiate_non_gallery_app(name, cancel).await?.0) },
+                &[ProblemKind::Timeout, ProblemKind::Unreachable, ProblemKind::Server],
+                || async {
+                    let found = graph.find_service_principals_by_name(name, cancel).await?;
+                    Ok(prefer_templated(found).map(|sp| sp.id))
+                },
+            )
+            .await?;
             ctx.journal.update(|j| {
                 j.entra.app_name = Some(name.to_string());
                 j.entra.service_principal_id = Some(sp_id.clone());

@@ -69,7 +69,7 @@ async fn last_cycle_counts(
     );
     let path = format!(
         "/auditLogs/provisioning?$filter={}&$top={CYCLE_ENTRIES}",
-        crate::entra::encode(&filter)
+        crate::http::encode_query_value(&filter)
     );
     let raw: Vec<serde_json::Value> = graph
         .pager(&path, false, "Counting the last cycle's changes")

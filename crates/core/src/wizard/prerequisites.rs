@@ -99,8 +99,20 @@ pub async fn check_prerequisites(
         (Some(unity), Some(org_id)) => {
             let sso = unity.sso_settings(&org_id, cancel).await?;
             checks.push(match sso.sso_enabled {
-                true => check(Id::UnitySso, State::Ok, "SSO is enabled for the organization."),
-                false => check(Id::UnitySso, State::Missing, "Turn on SSO in the Unity Dashboard (Administration > Single sign on); Unity requires it for SCIM."),
+                true => check(
+                    Id::UnitySso,
+                    State::Ok,
+                    "SSO is enabled for the organization.",
+                ),
+                false => check(
+                    Id::UnitySso,
+                    State::Missing,
+                    concat!(
+                        "Turn on SSO in the Unity Dashboard (",
+                        crate::unity_dashboard!(sso),
+                        "); Unity requires it for SCIM."
+                    ),
+                ),
             });
             let validated = sso.validated_domains();
             checks.push(match validated.is_empty() {

@@ -9,7 +9,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::preview::{PreviewProgress, PreviewStage};
 use crate::entra::types::AttributeMapping;
-use crate::entra::{encode, segment, GraphClient};
+use crate::entra::GraphClient;
+use crate::http::{encode_path_segment, encode_query_value};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 
@@ -71,7 +72,7 @@ pub(crate) async fn users_in_scope(
         })
     };
     if sync_all {
-        let path = format!("/users?$select={}&$top={PAGE}", encode(select));
+        let path = format!("/users?$select={}&$top={PAGE}", encode_query_value(select));
         let mut pager = graph.pager::<Value>(&path, false, "Reading the tenant's users");
         while let Some(page) = pager.next_page(cancel).await? {
             keep(page, &mut users);
@@ -84,8 +85,8 @@ pub(crate) async fn users_in_scope(
         if kind.eq_ignore_ascii_case("Group") {
             let path = format!(
                 "/groups/{}/members?$select={}&$top={PAGE}",
-                segment(&assignment.principal_id),
-                encode(select)
+                encode_path_segment(&assignment.principal_id),
+                encode_query_value(select)
             );
             let mut pager =
                 graph.pager::<Value>(&path, false, "Listing an assigned group's members");
@@ -96,8 +97,8 @@ pub(crate) async fn users_in_scope(
         } else if kind.eq_ignore_ascii_case("User") {
             let path = format!(
                 "/users/{}?$select={}",
-                segment(&assignment.principal_id),
-                encode(select)
+                encode_path_segment(&assignment.principal_id),
+                encode_query_value(select)
             );
             let user: Value = graph
                 .get_json(&path, "Reading an assigned user", cancel)

@@ -113,8 +113,11 @@ pub async fn run_setup(
                     creds.service_account_created || creds.token_created || creds.role_added,
                 ),
                 format!(
-                    "Service account \u{201c}{}\u{201d} with SCIM Authenticator; token …{} in {}",
-                    creds.service_account_name, creds.token_last_four, creds.token_stored_in
+                    "Service account \u{201c}{}\u{201d} with {}; token …{} in {}",
+                    creds.service_account_name,
+                    crate::unity::dashboard::SCIM_AUTHENTICATOR,
+                    creds.token_last_four,
+                    creds.token_stored_in
                 ),
                 evidence([
                     ("orgId", Some(creds.org_id.clone())),

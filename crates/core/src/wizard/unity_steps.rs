@@ -8,7 +8,8 @@ use ts_rs::TS;
 
 use super::progress::{StepId, WizardProgress};
 use super::WizardContext;
-use crate::problem::Problem;
+use crate::create_or_find::create_or_find_again;
+use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
 use crate::secrets::keys;
@@ -148,23 +149,21 @@ pub async fn ensure_unity_credentials(
         None => {
             let description =
                 "Used by Microsoft Entra ID to provision users over SCIM. Created by scim-setup.";
-            match unity
-                .create_service_account(&org_id, &name, description, cancel)
-                .await
-            {
-                Ok(account) => {
-                    super::crash_point("serviceAccount");
-                    (account, true)
-                }
-                // Taken meanwhile, or the create's answer was lost: look again before anything else.
-                Err(problem)
-                    if matches!(problem.kind_name(), "conflict" | "timeout" | "unreachable") =>
-                {
-                    let accounts = unity.list_service_accounts(&org_id, cancel).await?;
-                    (find(&accounts).ok_or(problem)?, false)
-                }
-                Err(problem) => return Err(problem),
+            // Taken meanwhile, or the create's answer was lost: look again before anything else.
+            let (account, created) = create_or_find_again(
+                unity.create_service_account(&org_id, &name, description, cancel),
+                &[
+                    ProblemKind::Conflict,
+                    ProblemKind::Timeout,
+                    ProblemKind::Unreachable,
+                ],
+                || async { Ok(find(&unity.list_service_accounts(&org_id, cancel).await?)) },
+            )
+            .await?;
+            if created {
+                super::crash_point("serviceAccount");
             }
+            (account, created)
         }
     };
     note(
@@ -196,7 +195,10 @@ pub async fn ensure_unity_credentials(
         note(
             progress,
             step,
-            "Gave the service account the SCIM Authenticator role",
+            format!(
+                "Gave the service account the {} role",
+                crate::unity::dashboard::SCIM_AUTHENTICATOR
+            ),
         );
     }
 

@@ -107,9 +107,23 @@ fn failure_words(label: &str, code: &str) -> (String, Option<String>) {
     .iter()
     .any(|c| code.contains(c))
     {
-        ("the SCIM endpoint refused the token", "Create a new bearer token for a service account with SCIM Authenticator, save the credentials, and try again.")
+        (
+            "the SCIM endpoint refused the token",
+            concat!(
+                "Create a new bearer token for a service account with ",
+                crate::unity_dashboard!(scim_authenticator),
+                ", save the credentials, and try again."
+            ),
+        )
     } else if code.contains("InvalidDomain") {
-        ("the user's domain is not validated in Unity", "Validate the domain in the Unity Dashboard (Administration > Single sign on > Domains), or provision a user of a validated domain.")
+        (
+            "the user's domain is not validated in Unity",
+            concat!(
+                "Validate the domain in the Unity Dashboard (",
+                crate::unity_dashboard!(sso_domains),
+                "), or provision a user of a validated domain."
+            ),
+        )
     } else if code.contains("MandatoryFieldsMissing")
         || code.contains("MissingValues")
         || code.contains("SchemaAttributeNotFound")

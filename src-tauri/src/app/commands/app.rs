@@ -2,6 +2,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use scim_core::unity::DashboardFacts;
+use scim_core::wizard::on_demand::MAX_GROUP_MEMBERS;
 use tauri::State;
 
 use crate::app::info::{AppInfo, ProfileSummary};
@@ -20,6 +22,8 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         data_dir: cloud.data_dir.display().to_string(),
         reports_dir: cloud.reports_dir().display().to_string(),
         startup_problems: state.startup_problems.clone(),
+        dashboard: DashboardFacts::current(),
+        max_group_members: MAX_GROUP_MEMBERS,
     }
 }
 

@@ -12,6 +12,7 @@ import {
   type ProvisionOnDemandOutcome,
   type WizardProgress,
 } from '../../ipc';
+import { appInfoFixture } from '../../test/appInfoFixture';
 import { seriousAxeViolations } from '../../test/axe';
 import { journalFixture } from '../../test/journalFixture';
 import { deferred, renderView } from '../../test/renderView';
@@ -295,6 +296,23 @@ describe('step 4', () => {
     await user.click(screen.getByTestId('provision-assign-confirm'));
     await waitFor(() => expect(assignPrincipals).toHaveBeenCalledWith(expect.any(String), [expect.objectContaining({ objectId: 'g-2', kind: 'group' })]));
     expect(await screen.findByTestId('assign-result')).toHaveTextContent('1 newly assigned');
+  });
+
+  it('takes the group member cap from the engine, as app info carries it, not from a copy of its own', async () => {
+    vi.mocked(directorySearch).mockResolvedValue([
+      { id: 'g-2', kind: 'group', displayName: 'Unity Artists', detail: 'unity-artists@contoso.com', memberCount: 120 },
+      { id: 'g-3', kind: 'group', displayName: 'Unity Leads', detail: 'unity-leads@contoso.com', memberCount: 90 },
+    ]);
+    const appInfo = { ...appInfoFixture(), maxGroupMembers: 100 };
+    const { user } = await renderView(<ProvisionStepView onNavigate={() => undefined} />, { journal: READY, appInfo });
+    await user.type(await screen.findByTestId('picker-search', {}, { timeout: 10_000 }), 'unity');
+    const list = await screen.findByRole('listbox', { name: 'Search results' });
+    await user.click(within(list).getAllByRole('option')[0] as HTMLElement);
+    await user.click(within(list).getAllByRole('option')[1] as HTMLElement);
+    const note = screen.getByTestId('provision-large-group-note');
+    expect(note).toHaveTextContent('Unity Artists has 120 members: the first 100 are provisioned now');
+    expect(note).not.toHaveTextContent('Unity Leads');
+    expect(screen.getByText(/up to 100 of them/)).toBeInTheDocument();
   });
 
   it('says why its buttons wait for a choice, and a new choice clears the last assignment’s result', async () => {

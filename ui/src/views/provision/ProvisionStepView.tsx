@@ -40,9 +40,6 @@ const useStyles = makeStyles({
   summaryLine: { cursor: 'pointer', paddingBlock: tokens.spacingVerticalXS },
 });
 
-/** How many of a group's members one press provisions on demand (the engine's MAX_GROUP_MEMBERS). */
-const GROUP_MEMBERS_ON_DEMAND = 50;
-
 export interface ProvisionStepViewProps {
   onNavigate: (section: SectionId) => void;
 }
@@ -61,14 +58,15 @@ function outsideValidatedDomains(chosen: DirectoryEntry[], validated: string[]):
   return refused;
 }
 
-/** The warning's words for the chosen people Unity will refuse, each domain named. */
-function domainWarning(refused: Map<string, string[]>, validated: string[]): string {
+/** The warning's words for the chosen people Unity will refuse, each domain named, and the
+ * Dashboard page (from the engine's catalogue) where a domain is validated. */
+function domainWarning(refused: Map<string, string[]>, validated: string[], domainsMenu: string | undefined): string {
   const domains = [...refused.keys()];
   const notValidated = domains.length > 1 ? 'are not validated domains' : 'is not a validated domain';
   return (
     `${listed(domains)} ${notValidated} of the Unity organization (validated: ${validated.join(', ')}), so Unity will refuse ` +
-    `${listed([...refused.values()].flat())}. Validate ${listed(domains)} in the Unity Dashboard (Administration > Single sign on > ` +
-    'Domains) first, or choose users of a validated domain.'
+    `${listed([...refused.values()].flat())}. Validate ${listed(domains)} in the Unity Dashboard${domainsMenu ? ` (${domainsMenu})` : ''} first, or ` +
+    'choose users of a validated domain.'
   );
 }
 
@@ -84,7 +82,9 @@ function subjectOf(entry: DirectoryEntry): OnDemandSubject {
 
 export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): ReactElement {
   const styles = useStyles();
-  const { journal, refreshJournal, session, updateSession } = useWizardData();
+  const { appInfo, journal, refreshJournal, session, updateSession } = useWizardData();
+  // How many of a group's members one press provisions on demand: the engine's cap, from app info.
+  const groupMembersOnDemand = appInfo?.maxGroupMembers;
   const ready = Boolean(journal?.journal.entra.jobId);
   const [assigned, setAssigned] = useState<AssignedPrincipal[] | undefined>();
   const [assignedProblem, setAssignedProblem] = useState<Problem | undefined>();
@@ -113,7 +113,10 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
 
   const assignedIds = new Set((assigned ?? []).map((assignment) => assignment.principalId));
   const unassignedChosen = chosen.filter((entry) => !assignedIds.has(entry.id));
-  const largeGroups = chosen.filter((entry) => entry.kind === 'group' && (entry.memberCount ?? 0) > GROUP_MEMBERS_ON_DEMAND);
+  const largeGroups =
+    groupMembersOnDemand === undefined
+      ? []
+      : chosen.filter((entry) => entry.kind === 'group' && (entry.memberCount ?? 0) > groupMembersOnDemand);
   const validatedDomains = journal?.journal.unity.validatedDomains ?? [];
   const refusedByUnity = outsideValidatedDomains(chosen, validatedDomains);
 
@@ -181,20 +184,23 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
         <AssignedList assigned={assigned} problem={assignedProblem} ready={ready} onRefresh={loadAssigned} />
       </Panel>
       <PreviewPanel enabled={ready} testId="provision-preview" />
-      <Panel title="Choose people" intro="Search the directory, select users or groups. A group is provisioned member by member (up to 50 of them).">
+      <Panel
+        title="Choose people"
+        intro={`Search the directory, select users or groups. A group is provisioned member by member${groupMembersOnDemand === undefined ? '' : ` (up to ${groupMembersOnDemand} of them)`}.`}
+      >
         {ready ? <DirectoryPicker selected={chosen} onChange={choose} assignedIds={assignedIds} /> : <Body1>Available after step 3.</Body1>}
         {refusedByUnity.size > 0 && (
           <MessageBar intent="warning" layout="multiline" data-testid="provision-domain-warning">
             <MessageBarBody>
               <MessageBarTitle>Not in a validated Unity domain</MessageBarTitle>
-              {domainWarning(refusedByUnity, validatedDomains)}
+              {domainWarning(refusedByUnity, validatedDomains, appInfo?.dashboard.ssoDomainsMenu)}
             </MessageBarBody>
           </MessageBar>
         )}
         {largeGroups.length > 0 && (
           <Caption1 className={styles.muted} data-testid="provision-large-group-note">
             {largeGroups.map((entry) => `${entry.displayName} has ${(entry.memberCount ?? 0).toLocaleString()} members`).join('; ')}: the first{' '}
-            {GROUP_MEMBERS_ON_DEMAND} are provisioned now, one result each; Entra provisions the rest on its next cycle once the group is assigned.
+            {groupMembersOnDemand} are provisioned now, one result each; Entra provisions the rest on its next cycle once the group is assigned.
           </Caption1>
         )}
         {unassignedChosen.length > 0 && (

@@ -27,16 +27,16 @@ import { STEPS, stepById, type SectionId, type StepId } from '../../frame/sectio
 import { checkPrerequisites, newOperationId, toProblem, type PrerequisiteCheck, type Problem } from '../../ipc';
 import { ViewPage } from '../common/ViewPage';
 
-const STEP_PLAIN_WORDS: Record<(typeof STEPS)[number]['id'], string> = {
-  unity:
-    'Create a Unity service account with the SCIM Authenticator role, and a bearer token for Entra to use.',
+/** Each step in plain words; `role` is the Unity role's name from the engine's catalogue. */
+const stepPlainWords = (role: string): Record<(typeof STEPS)[number]['id'], string> => ({
+  unity: `Create a Unity service account with the ${role} role, and a bearer token for Entra to use.`,
   connector:
     'Find your organization’s SCIM connector URL and check it answers the way Entra expects.',
   entra:
     'Sign in to Entra, choose your Unity enterprise app, test the connection, and start provisioning.',
   provision:
     'Provision a few people right away and watch each of them arrive in Unity, step by step.',
-};
+});
 
 const ADMIN_ROLES = 'Application Administrator, Cloud Application Administrator or Global Administrator';
 
@@ -207,7 +207,7 @@ export function StartView({ profileName, onNavigate }: StartViewProps): ReactEle
               <span className={styles.stepNumber}>{step.number}</span>
               <span className={styles.stepText}>
                 <Body1Strong>{step.label}</Body1Strong>
-                <Body1 className={styles.muted}>{STEP_PLAIN_WORDS[step.id]}</Body1>
+                <Body1 className={styles.muted}>{stepPlainWords(appInfo?.dashboard.scimAuthenticator ?? 'SCIM')[step.id]}</Body1>
               </span>
             </li>
           ))}

@@ -101,6 +101,7 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
   const styles = useStyles();
   const { refreshJournal, journal, appInfo } = useWizardData();
   const store = journal?.tokenStoredIn ?? appInfo?.secretStore ?? 'the app’s secret store';
+  const role = appInfo?.dashboard.scimAuthenticator ?? 'SCIM';
   const signIn = useOperation<UnitySignInOutcome>('Signing in to Unity');
   const ensure = useOperation<UnityCredentialsOutcome>('Setting up the service account and token');
   const [events, setEvents] = useState<WizardProgress[]>([]);
@@ -172,7 +173,7 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
       </Panel>
       <Panel
         title="Service account, role and token"
-        intro={`Finds or creates the service account “Entra ID provisioning (scim-setup)”, gives it the SCIM Authenticator role, and creates a bearer token that goes straight into ${store}.`}
+        intro={`Finds or creates the service account “Entra ID provisioning (scim-setup)”, gives it the ${role} role, and creates a bearer token that goes straight into ${store}.`}
       >
         <div className={styles.row}>
           <Button
@@ -189,7 +190,7 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
         {ensure.result && (
           <SuccessBar title="Service account ready" testId="unity-result">
             “{ensure.result.serviceAccountName}” {ensure.result.serviceAccountCreated ? 'created' : 'found'}
-            {ensure.result.roleAdded ? ', SCIM Authenticator role added' : ', already a SCIM Authenticator'}. Token kept in{' '}
+            {ensure.result.roleAdded ? `, ${role} role added` : `, already a ${role}`}. Token kept in{' '}
             {store}, ends in …{ensure.result.tokenLastFour}.
           </SuccessBar>
         )}
@@ -199,9 +200,10 @@ function ApiRoad({ simulated }: { simulated: boolean }): ReactElement {
   );
 }
 
-const PAGES: { page: DashboardPage; label: string; key: keyof DashboardLinks }[] = [
+/** The Dashboard pages the guided road opens; `role` is the Unity role's name from the engine's catalogue. */
+const pages = (role: string): { page: DashboardPage; label: string; key: keyof DashboardLinks }[] => [
   { page: 'organization', label: 'Organization (find its ID)', key: 'organization' },
-  { page: 'serviceAccounts', label: 'Service accounts (create one, add the SCIM Authenticator role, create a bearer token)', key: 'serviceAccounts' },
+  { page: 'serviceAccounts', label: `Service accounts (create one, add the ${role} role, create a bearer token)`, key: 'serviceAccounts' },
   { page: 'singleSignOn', label: 'Single sign-on (the SCIM base connector URL)', key: 'singleSignOn' },
 ];
 
@@ -209,6 +211,7 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
   const styles = useStyles();
   const { refreshJournal, journal, appInfo } = useWizardData();
   const store = journal?.tokenStoredIn ?? appInfo?.secretStore ?? 'the app’s secret store';
+  const role = appInfo?.dashboard.scimAuthenticator ?? 'SCIM';
   const [links, setLinks] = useState<DashboardLinks | null | undefined>();
   const [connector, setConnector] = useState('');
   const [token, setToken] = useState('');
@@ -237,11 +240,11 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
   return (
     <Panel
       title="Paste from the Unity Dashboard"
-      intro="In the Dashboard, create a service account, give it the SCIM Authenticator organization role, and create a bearer token for it. Copy the token (it is shown once) and your SCIM base connector URL, then paste both here."
+      intro={`In the Dashboard, create a service account, give it the ${role} organization role, and create a bearer token for it. Copy the token (it is shown once) and your SCIM base connector URL, then paste both here.`}
     >
       {links ? (
         <div className={styles.form}>
-          {PAGES.map(({ page, label }) => (
+          {pages(role).map(({ page, label }) => (
             <div key={page}>
               <Button
                 appearance="transparent"

@@ -167,7 +167,7 @@ pub fn explain(kind: FailureKind) -> Explanation {
     match kind {
         InvalidUrl => row(
             "The Tenant URL is not a valid absolute URL.",
-            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM); it looks like https://services.api.unity.com/scim/v2/tenants/<organization id>.",
+            concat!(crate::unity_scim_status!(404, fix), "; it looks like https://services.api.unity.com/scim/v2/tenants/<organization id>."),
         ),
         PlainHttp => row(
             "The Tenant URL uses plain http; Entra only calls SCIM endpoints over HTTPS.",
@@ -183,7 +183,7 @@ pub fn explain(kind: FailureKind) -> Explanation {
         ),
         NotUnityTenantPath => row(
             "The URL's path is not Unity's /scim/v2/tenants/<organization id>, so Entra's calls would land on a wrong path (404).",
-            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM) instead of typing it.",
+            concat!(crate::unity_scim_status!(404, fix), " instead of typing it."),
         ),
         UnknownQueryString => row(
             "The Tenant URL carries a query string; Entra appends /Users to the path, so anything after ? is either ignored or breaks the calls.",
@@ -235,15 +235,15 @@ pub fn explain(kind: FailureKind) -> Explanation {
         ),
         WrongBaseUrl => row(
             "Entra's query on {Tenant URL}/Users answers 404 Not Found: the Tenant URL is wrong (missing /scim/v2, missing /tenants/<organization id>, a wrong organization id or a typo). Entra reports \"HTTP/404 … rather than the expected HTTP/200\" and quarantines the job.",
-            "Copy the SCIM base connector URL from the Unity Dashboard (Administration > Single sign on > SCIM) into Entra's Tenant URL.",
+            concat!(crate::unity_scim_status!(404, fix), " into Entra's Tenant URL."),
         ),
         TokenRejected => row(
-            "The endpoint refuses the token (401): it is wrong, expired or revoked. Entra shows \"You appear to have entered invalid credentials\".",
-            "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens), paste it into Entra's Secret Token, Test Connection, save.",
+            concat!("The endpoint refuses the token (401): ", crate::unity_scim_status!(401, cause), ". Entra shows \"You appear to have entered invalid credentials\"."),
+            concat!(crate::unity_scim_status!(401, fix), ", paste it into Entra's Secret Token, Test Connection, save."),
         ),
         TokenExpired => row(
             "The token has expired: Entra's calls are refused and the job goes to quarantine.",
-            "Create a new long-lived bearer token for the service account (Unity Dashboard > Administration > Service accounts > Bearer tokens) and save it as Entra's Secret Token.",
+            concat!(crate::unity_scim_status!(401, fix), " and save it as Entra's Secret Token."),
         ),
         TokenExpiresSoon => row(
             "The token expires soon; when it does, Entra's calls are refused and the job goes to quarantine.",
@@ -259,11 +259,11 @@ pub fn explain(kind: FailureKind) -> Explanation {
         ),
         BasicAuthOnly => row(
             "The endpoint refuses the token and asks for Basic authentication (WWW-Authenticate: Basic); Entra's non-gallery apps send only a bearer token.",
-            "Give Entra a long-lived bearer token (Unity Dashboard > Administration > Service accounts > the account > Bearer tokens), not a service-account key id and secret, which are for Basic authentication.",
+            concat!("Give Entra a long-lived bearer token (Unity Dashboard > ", crate::unity_dashboard!(bearer_tokens), "), not a service-account key id and secret, which are for Basic authentication."),
         ),
         MissingRole => row(
-            "The token is valid but not allowed to use SCIM (403): its service account lacks the organization role SCIM Authenticator, SCIM is not enabled for the organization, or the token belongs to another organization.",
-            "In the Unity Dashboard, Administration > Service accounts > the account > Manage organization roles: give it SCIM Authenticator; check that SCIM provisioning is enabled and that the URL's organization id is the token's organization.",
+            concat!("The token is not allowed to use SCIM (403): ", crate::unity_scim_status!(403, cause), "; or SCIM is not enabled for the organization, or the token belongs to another organization."),
+            concat!(crate::unity_scim_status!(403, fix), "; check that SCIM provisioning is enabled and that the URL's organization id is the token's organization."),
         ),
         NoAuthRequired => row(
             "The endpoint answers without any token; anyone who knows the URL can read and change users.",
@@ -327,7 +327,7 @@ pub fn explain(kind: FailureKind) -> Explanation {
         ),
         DomainNotValidated => row(
             "The endpoint refused to create a user in this domain: Unity only accepts users whose domain is validated for the organization's SSO.",
-            "Validate the domain in the Unity Dashboard (Administration > Single sign on > Domains), or provision only users whose userName is in a validated domain.",
+            concat!("Validate the domain in the Unity Dashboard (", crate::unity_dashboard!(sso_domains), "), or provision only users whose userName is in a validated domain."),
         ),
         CreateRejected => row(
             "The endpoint refused Entra's create-user request (a required attribute missing or invalid).",
