@@ -5,13 +5,13 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::unity_steps::stored_scim_token;
-use super::WizardContext;
 use crate::diagnose::DiagnoseRequest;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::secret::Secret;
 use crate::unity::parse_pasted_token;
+use crate::wizard::unity_credentials::api_road::stored_scim_token;
+use crate::wizard::WizardContext;
 
 /// What to probe. A pasted token goes UI → engine only and is never sent back.
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -3,30 +3,15 @@
 //! CLI. The window's commands call the same functions one at a time; each marks its step
 //! done in the journal itself, so both faces resume alike.
 
-pub mod assignments;
-pub mod deletion_protection;
+pub mod context;
 pub mod diagnosis;
-pub mod directory_search;
-pub mod entra_steps;
-pub mod existing_job;
-pub mod job_control;
-pub mod journal;
-pub mod on_demand;
-pub mod prerequisites;
+pub mod entra_provisioning;
+pub mod headless_setup;
 pub mod preview;
-mod preview_classify;
-mod preview_scope;
-pub mod progress;
-pub mod provision_run;
-mod recorder;
-pub mod resume;
-pub mod rotate_token;
-pub mod run;
-pub mod sessions;
-pub mod sign_out;
-pub mod unity_steps;
-pub(crate) mod verdicts;
-pub mod verify;
+pub mod provision;
+pub mod sign_in;
+pub mod start;
+pub mod unity_credentials;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -40,47 +25,58 @@ use crate::profile::CloudProfile;
 use crate::progress::ProgressSink;
 use crate::secrets::SecretStore;
 
-pub use assignments::{
-    ensure_assignment, list_assigned_principals, list_assignments, AssignedPrincipal,
-    AssignmentOutcome,
+pub use context::journal::{Journal, JournalRecovery, JournalStore};
+pub use context::progress::{
+    reporting_retry_waits, StepId, StepOutcome, StepReport, WizardProgress,
 };
-pub use deletion_protection::{
+pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
+pub use entra_provisioning::deletion_protection::{
     allow_held_back_deletions, apply_deletion_protection, choose_deletion_protection,
     deletion_protection_in_effect, list_held_back_deletions, suggest_deletion_protection,
     DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
 };
-pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
-pub use directory_search::{search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot};
-pub use entra_steps::{
+pub use entra_provisioning::existing_job::open_existing_job;
+pub use entra_provisioning::job_control;
+pub use entra_provisioning::provisioning_job::{
     ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
     save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
     ProvisioningJobOutcome, TestConnectionOutcome,
 };
-pub use existing_job::open_existing_job;
-pub use journal::{Journal, JournalRecovery, JournalStore};
-pub use on_demand::{
-    provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
+pub use entra_provisioning::rotate_token::{
+    rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts,
 };
-pub use prerequisites::{
-    check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
+pub use headless_setup::run_setup::{
+    run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad,
 };
-pub use preview::{
+pub use preview::preview_provisioning::{
     export_preview, export_preview_into, preview_provisioning, preview_to_csv, AttributeChange,
     PreviewAction, PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage,
     PreviewSummary, PreviewUser,
 };
-pub use progress::{reporting_retry_waits, StepId, StepOutcome, StepReport, WizardProgress};
-pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};
-pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
-pub use rotate_token::{rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts};
-pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
-pub use sessions::{EntraAccount, SignInSessions, UnitySignInOutcome};
-pub use sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};
-pub use unity_steps::{
+pub use provision::assignments::{
+    ensure_assignment, list_assigned_principals, list_assignments, AssignedPrincipal,
+    AssignmentOutcome,
+};
+pub use provision::directory_search::{
+    search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot,
+};
+pub use provision::on_demand::{
+    provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
+};
+pub use provision::provision_run::{
+    assign_principals, assign_then_provision, run_provision, ProvisionRun,
+};
+pub use provision::verify::{verify_arrival, AttributeDifference, Verification};
+pub use sign_in::session_manager::{EntraAccount, SignInSessions, UnitySignInOutcome};
+pub use sign_in::sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};
+pub use start::prerequisites::{
+    check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
+};
+pub use start::resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
+pub use unity_credentials::api_road::{
     accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
     UnityCredentialsOutcome, UnityOptions,
 };
-pub use verify::{verify_arrival, AttributeDifference, Verification};
 
 /// Waits and limits; the defaults follow the reference, tests shorten them.
 #[derive(Debug, Clone, Copy)]

@@ -7,11 +7,11 @@ use std::collections::HashSet;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::preview::{PreviewProgress, PreviewStage};
 use crate::entra::types::AttributeMapping;
 use crate::entra::{encode, segment, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::preview::preview_provisioning::{PreviewProgress, PreviewStage};
 
 /// Graph allows 999 per page on `/users` and `/groups/{id}/members`.
 const PAGE: u32 = 999;

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::journal::Journal;
-use super::progress::StepId;
-use super::WizardContext;
+use crate::wizard::context::journal::Journal;
+use crate::wizard::context::progress::StepId;
+use crate::wizard::WizardContext;
 
 /// The window's four steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

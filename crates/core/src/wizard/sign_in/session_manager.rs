@@ -8,8 +8,6 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::progress::StepId;
-use super::WizardContext;
 use crate::auth::{
     resume_microsoft, resume_unity, sign_in_microsoft_anew, sign_in_unity, BrowserLauncher,
     MicrosoftSignIn, MicrosoftTenant, OAuthSession, SignInMethod,
@@ -17,6 +15,8 @@ use crate::auth::{
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::unity::{UnityAdminClient, UnityOrganization};
+use crate::wizard::context::progress::StepId;
+use crate::wizard::WizardContext;
 
 /// Who is signed in to Microsoft, and in which tenant: its ID, and its name and domain
 /// when Graph's `/organization` gives them, so a person can tell tenants apart.

@@ -3,23 +3,23 @@
 
 use std::time::Instant;
 
-use super::on_demand::ProvisionOnDemandOutcome;
-use super::progress::{StepId, StepOutcome, StepReport, WizardProgress};
-use super::run::SetupReport;
-use super::WizardContext;
 use crate::entra::JobStatus;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::context::progress::{StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::headless_setup::run_setup::SetupReport;
+use crate::wizard::provision::on_demand::ProvisionOnDemandOutcome;
+use crate::wizard::WizardContext;
 
-pub(super) struct StepRecorder<'a> {
-    pub(super) ctx: &'a WizardContext,
-    pub(super) progress: &'a dyn ProgressSink<WizardProgress>,
-    pub(super) reports: Vec<StepReport>,
-    pub(super) current: Option<(StepId, Instant)>,
+pub(crate) struct StepRecorder<'a> {
+    pub(crate) ctx: &'a WizardContext,
+    pub(crate) progress: &'a dyn ProgressSink<WizardProgress>,
+    pub(crate) reports: Vec<StepReport>,
+    pub(crate) current: Option<(StepId, Instant)>,
 }
 
 impl<'a> StepRecorder<'a> {
-    pub(super) fn new(
+    pub(crate) fn new(
         ctx: &'a WizardContext,
         progress: &'a dyn ProgressSink<WizardProgress>,
     ) -> Self {
@@ -32,7 +32,7 @@ impl<'a> StepRecorder<'a> {
     }
 
     /// The report so far; `ok` when no step failed.
-    pub(super) fn take_report(
+    pub(crate) fn take_report(
         &mut self,
         job_status: Option<JobStatus>,
         provisioned: Vec<ProvisionOnDemandOutcome>,
@@ -49,7 +49,7 @@ impl<'a> StepRecorder<'a> {
         }
     }
 
-    pub(super) fn begin(&mut self, id: StepId) {
+    pub(crate) fn begin(&mut self, id: StepId) {
         self.progress
             .report(WizardProgress::StepStarted { step: id });
         self.current = Some((id, Instant::now()));
@@ -57,20 +57,20 @@ impl<'a> StepRecorder<'a> {
 
     /// Leaves `time` spent inside the current step out of its elapsed time (work that
     /// belongs to the next step but ran in the same engine call).
-    pub(super) fn leave_out_of_current(&mut self, time: std::time::Duration) {
+    pub(crate) fn leave_out_of_current(&mut self, time: std::time::Duration) {
         if let Some((_, started)) = self.current.as_mut() {
             *started += time;
         }
     }
 
     /// Counts `time` already spent (in an earlier engine call) towards the current step.
-    pub(super) fn backdate_current(&mut self, time: std::time::Duration) {
+    pub(crate) fn backdate_current(&mut self, time: std::time::Duration) {
         if let Some((_, started)) = self.current.as_mut() {
             *started = started.checked_sub(time).unwrap_or(*started);
         }
     }
 
-    pub(super) fn finish(&mut self, mut report: StepReport) {
+    pub(crate) fn finish(&mut self, mut report: StepReport) {
         if let Some((_, started)) = self.current.take() {
             report.elapsed_ms = started.elapsed().as_millis() as u64;
         }
@@ -86,7 +86,7 @@ impl<'a> StepRecorder<'a> {
     }
 
     /// Ends the current step with `problem`.
-    pub(super) fn fail(&mut self, problem: Problem) {
+    pub(crate) fn fail(&mut self, problem: Problem) {
         let id = self
             .current
             .map(|(id, _)| id)
@@ -94,7 +94,7 @@ impl<'a> StepRecorder<'a> {
         self.finish(StepReport::failure(id, problem));
     }
 
-    pub(super) fn ok(
+    pub(crate) fn ok(
         &mut self,
         outcome: StepOutcome,
         summary: impl Into<String>,
@@ -120,9 +120,9 @@ macro_rules! attempt {
         }
     };
 }
-pub(super) use attempt;
+pub(crate) use attempt;
 
-pub(super) fn created_or_reused(created: bool) -> StepOutcome {
+pub(crate) fn created_or_reused(created: bool) -> StepOutcome {
     if created {
         StepOutcome::Created
     } else {

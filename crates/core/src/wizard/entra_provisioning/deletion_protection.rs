@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::entra_steps::{journal_job_id, read_job_status};
-use super::job_control::job_overview;
-use super::WizardContext;
 use crate::entra::sync_secrets::{
     DeletionProtection, RESET_SCOPE_FORCE_DELETES, STAGED_DELETE_ACTION, TOO_MANY_DELETES,
 };
 use crate::entra::{GraphClient, JobStatus};
 use crate::problem::Problem;
+use crate::wizard::entra_provisioning::job_control::job_overview;
+use crate::wizard::entra_provisioning::provisioning_job::{journal_job_id, read_job_status};
+use crate::wizard::WizardContext;
 
 /// The smallest threshold suggested, whatever the scope's size.
 pub const MIN_DELETE_THRESHOLD: u32 = 10;
@@ -106,8 +106,8 @@ pub async fn count_users_in_scope(
     graph: &GraphClient,
     cancel: &CancellationToken,
 ) -> Result<u64, Problem> {
-    let sp_id = super::entra_steps::journal_sp_id(ctx)?;
-    let users = super::preview_scope::users_in_scope(
+    let sp_id = crate::wizard::entra_provisioning::provisioning_job::journal_sp_id(ctx)?;
+    let users = crate::wizard::preview::scope::users_in_scope(
         graph,
         &sp_id,
         false,

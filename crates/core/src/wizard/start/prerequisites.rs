@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::WizardContext;
 use crate::problem::Problem;
+use crate::wizard::WizardContext;
 
 /// Which prerequisite a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::on_demand::PrincipalKind;
 use crate::entra::types::{DirectoryGroup, DirectoryUser};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::provision::on_demand::PrincipalKind;
 
 /// How many rows of each kind a search returns when the caller does not say.
 pub const DEFAULT_SEARCH_TOP: u32 = 200;

@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::entra_steps::{journal_job_id, write_job_secrets};
-use super::journal::now;
-use super::unity_steps::stored_scim_token;
-use super::WizardContext;
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::secret::Secret;
 use crate::secrets::keys;
 use crate::unity::{check_scim_endpoint, parse_pasted_token, UnityAdminClient};
+use crate::wizard::context::journal::now;
+use crate::wizard::entra_provisioning::provisioning_job::{journal_job_id, write_job_secrets};
+use crate::wizard::unity_credentials::api_road::stored_scim_token;
+use crate::wizard::WizardContext;
 
 /// Where the new token comes from.
 pub enum RotationRoad<'a> {

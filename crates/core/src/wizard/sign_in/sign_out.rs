@@ -8,11 +8,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::progress::StepId;
-use super::WizardContext;
 use crate::auth::providers::unity_endpoints;
 use crate::problem::Problem;
 use crate::secrets::keys;
+use crate::wizard::context::progress::StepId;
+use crate::wizard::WizardContext;
 
 /// What to forget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

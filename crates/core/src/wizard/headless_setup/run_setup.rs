@@ -8,19 +8,19 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::deletion_protection::{self, DeletionProtectionChoice};
-use super::entra_steps::{self, quarantine_problem};
-use super::journal::Journal;
-use super::on_demand::ProvisionOnDemandOutcome;
-use super::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
-use super::provision_run::assign_and_provision;
-use super::recorder::{attempt, created_or_reused, StepRecorder};
-use super::unity_steps::{self, UnityOptions};
-use super::WizardContext;
 use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
 use crate::entra::JobStatus;
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
+use crate::wizard::context::journal::Journal;
+use crate::wizard::context::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::entra_provisioning::deletion_protection::{self, DeletionProtectionChoice};
+use crate::wizard::entra_provisioning::provisioning_job::{self, quarantine_problem};
+use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
+use crate::wizard::provision::on_demand::ProvisionOnDemandOutcome;
+use crate::wizard::provision::provision_run::assign_and_provision;
+use crate::wizard::unity_credentials::api_road::{self, UnityOptions};
+use crate::wizard::WizardContext;
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
@@ -62,7 +62,7 @@ pub struct SetupReport {
 
 /// The Microsoft step's evidence: account, tenant ID, name, domain and the tenant asked for.
 pub(crate) fn microsoft_evidence(
-    account: &super::sessions::EntraAccount,
+    account: &crate::wizard::sign_in::session_manager::EntraAccount,
 ) -> std::collections::BTreeMap<String, String> {
     evidence([
         ("account", account.account.clone()),
@@ -230,7 +230,7 @@ pub async fn run_setup(
     steps.begin(StepId::TestConnection);
     let tested = attempt!(
         steps,
-        super::progress::reporting_retry_waits(
+        crate::wizard::context::progress::reporting_retry_waits(
             StepId::TestConnection,
             progress,
             entra_steps::test_connection(ctx, &graph, cancel)

@@ -3,9 +3,9 @@
 //! SCIM error is read in Unity's terms (`entra::unity_causes`); Entra's raw message stays in
 //! `error_message` for a disclosure and never enters the cause.
 
-use super::on_demand::{OnDemandSubject, ProvisionOnDemandOutcome};
 use crate::entra::on_demand::{OnDemandReply, OnDemandStep, OnDemandVerdict};
 use crate::entra::unity_causes::{explain_unity_failure, UnityExplanation};
+use crate::wizard::provision::on_demand::{OnDemandSubject, ProvisionOnDemandOutcome};
 
 fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
     steps.iter().find_map(|s| s.details.get(key).cloned())

@@ -6,15 +6,15 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::journal::now;
-use super::progress::{StepId, WizardProgress};
-use super::unity_steps::stored_scim_token;
-use super::WizardContext;
 use crate::entra::sync_secrets::SyncSecretsWrite;
 use crate::entra::types::{ServicePrincipal, SyncJob, SyncTemplate};
 use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::context::journal::now;
+use crate::wizard::context::progress::{StepId, WizardProgress};
+use crate::wizard::unity_credentials::api_road::stored_scim_token;
+use crate::wizard::WizardContext;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -245,7 +245,7 @@ pub async fn ensure_provisioning_job(
         };
         let response = graph.create_sync_job(&sp_id, &template.id, cancel).await?;
         if response.is_success() {
-            super::crash_point("provisioningJob");
+            crate::wizard::crash_point("provisioningJob");
             let job: SyncJob = response
                 .json()
                 .map_err(|_| response.unreadable("Creating the provisioning job", "a job"))?;
@@ -441,7 +441,8 @@ pub(crate) async fn write_job_secrets(
     cancel: &CancellationToken,
 ) -> Result<(), Problem> {
     let sp_id = journal_sp_id(ctx)?;
-    let protection = super::deletion_protection::protection_to_save(ctx);
+    let protection =
+        crate::wizard::entra_provisioning::deletion_protection::protection_to_save(ctx);
     let scope = ctx
         .journal
         .snapshot()

@@ -5,17 +5,19 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
-use super::assignments::{ensure_assignment, AssignmentOutcome};
-use super::entra_steps;
-use super::on_demand::{self, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome};
-use super::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
-use super::recorder::{attempt, created_or_reused, StepRecorder};
-use super::run::{MicrosoftSignInChoice, SetupReport};
-use super::WizardContext;
 use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::context::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::entra_provisioning::provisioning_job;
+use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
+use crate::wizard::headless_setup::run_setup::{MicrosoftSignInChoice, SetupReport};
+use crate::wizard::provision::assignments::{ensure_assignment, AssignmentOutcome};
+use crate::wizard::provision::on_demand::{
+    self, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome,
+};
+use crate::wizard::WizardContext;
 
 /// What step 4 did: who was assigned (or already was), and each on-demand result.
 #[derive(Debug, Clone)]
@@ -90,7 +92,7 @@ pub async fn assign_then_provision(
 /// The CLI's step 4 for a list of UPNs: look each up, then [`assign_then_provision`],
 /// recorded as the `assignment` and `provisionOnDemand` steps. `None` when a step failed
 /// (it is recorded in `steps`).
-pub(super) async fn assign_and_provision(
+pub(crate) async fn assign_and_provision(
     steps: &mut StepRecorder<'_>,
     graph: &GraphClient,
     upns: &[String],
@@ -217,7 +219,7 @@ pub async fn run_provision(
             StepOutcome::Passed
         },
         format!("Signed in to Microsoft as {}", signed_in.describe()),
-        super::run::microsoft_evidence(&signed_in),
+        crate::wizard::headless_setup::run_setup::microsoft_evidence(&signed_in),
     );
     let graph = attempt!(steps, ctx.graph(cancel).await);
 

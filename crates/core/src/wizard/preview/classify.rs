@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::preview::{AttributeChange, PreviewAction, PreviewUser};
 use crate::entra::types::AttributeMapping;
 use crate::unity::{attribute_text, same_value};
+use crate::wizard::preview::preview_provisioning::{AttributeChange, PreviewAction, PreviewUser};
 
 /// What the classification needs besides the two sides.
 pub(crate) struct ClassifyRules<'a> {

@@ -10,17 +10,17 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::entra_steps::journal_job_id;
-use super::progress::{StepId, WizardProgress};
-use super::verdicts::explain;
-use super::verify::{verify_arrival, Verification};
-use super::WizardContext;
 use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
 use crate::entra::unity_causes::{QuotedScimError, UnityCase};
 use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::unity::ScimUsersReader;
+use crate::wizard::context::progress::{StepId, WizardProgress};
+use crate::wizard::entra_provisioning::provisioning_job::journal_job_id;
+use crate::wizard::provision::verdicts::explain;
+use crate::wizard::provision::verify::{verify_arrival, Verification};
+use crate::wizard::WizardContext;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -387,7 +387,7 @@ pub async fn provision_on_demand(
         }
     };
     let validated_domains = ctx.journal.snapshot().unity.validated_domains;
-    let reader = super::verify::unity_reader(ctx);
+    let reader = crate::wizard::provision::verify::unity_reader(ctx);
     let subjects = expand_groups(graph, subjects, progress, cancel).await?;
     let mut queue = fair_queue(&subjects);
     let mut group_calls_left: BTreeMap<String, usize> = BTreeMap::new();

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::journal::now;
-use super::unity_steps::stored_scim_token;
-use super::WizardContext;
 use crate::entra::on_demand::OnDemandStep;
 use crate::unity::{attribute_text, same_value, ScimUsersReader};
+use crate::wizard::context::journal::now;
+use crate::wizard::unity_credentials::api_road::stored_scim_token;
+use crate::wizard::WizardContext;
 
 /// The name and type of the step the check adds to an on-demand timeline.
 pub const ARRIVED_STEP_NAME: &str = "ArrivedInUnity";

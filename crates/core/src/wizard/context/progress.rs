@@ -10,7 +10,7 @@ use crate::auth::DeviceCodePrompt;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 
-use super::on_demand::ProvisionOnDemandOutcome;
+use crate::wizard::provision::on_demand::ProvisionOnDemandOutcome;
 
 /// The steps, in the order `run_setup` runs them. The ids are the CLI JSON's `id`s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]

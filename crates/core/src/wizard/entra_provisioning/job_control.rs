@@ -6,9 +6,6 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::entra_steps::{journal_job_id, journal_sp_id, save_credentials};
-use super::journal::now;
-use super::WizardContext;
 use crate::entra::logs::read_log_entry;
 use crate::entra::types::ProvisioningLogEntry;
 use crate::entra::{
@@ -16,6 +13,11 @@ use crate::entra::{
     ProvisioningScope,
 };
 use crate::problem::Problem;
+use crate::wizard::context::journal::now;
+use crate::wizard::entra_provisioning::provisioning_job::{
+    journal_job_id, journal_sp_id, save_credentials,
+};
+use crate::wizard::WizardContext;
 
 /// What Restart clears, as the portal's "Restart provisioning" does (§3.3): the watermark
 /// (everyone is evaluated again), the escrows (failures are no longer retried) and a quarantine.

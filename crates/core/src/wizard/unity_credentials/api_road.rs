@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use super::progress::{StepId, WizardProgress};
-use super::WizardContext;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
@@ -16,6 +14,8 @@ use crate::unity::{
     check_scim_endpoint, parse_connector_input, parse_pasted_token, ScimEndpointCheck,
     UnityAdminClient, UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
 };
+use crate::wizard::context::progress::{StepId, WizardProgress};
+use crate::wizard::WizardContext;
 
 pub const DEFAULT_SERVICE_ACCOUNT_NAME: &str = "Entra ID provisioning (scim-setup)";
 
@@ -153,7 +153,7 @@ pub async fn ensure_unity_credentials(
                 .await
             {
                 Ok(account) => {
-                    super::crash_point("serviceAccount");
+                    crate::wizard::crash_point("serviceAccount");
                     (account, true)
                 }
                 // Taken meanwhile, or the create's answer was lost: look again before anything else.
@@ -237,7 +237,7 @@ pub async fn ensure_unity_credentials(
                     .await;
                 return Err(problem);
             }
-            super::crash_point("bearerToken");
+            crate::wizard::crash_point("bearerToken");
             (minted.info, minted.token.last_four(), true)
         }
     };
@@ -378,7 +378,7 @@ pub async fn accept_pasted_credentials(
         j.unity.token_last_four = Some(token.last_four());
         j.unity.token_checked_at = Some(check.checked_at.clone());
         j.unity.token_id = None;
-        j.unity.token_created_at = Some(super::journal::now());
+        j.unity.token_created_at = Some(crate::wizard::context::journal::now());
     })?;
     ctx.journal.mark_done(StepId::UnityCredentials)?;
     ctx.journal.mark_done(StepId::ConnectorUrl)?;

@@ -11,9 +11,9 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::progress::StepId;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
+use crate::wizard::context::progress::StepId;
 
 const JOURNAL_VERSION: u32 = 1;
 
