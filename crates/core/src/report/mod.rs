@@ -94,7 +94,7 @@ impl SupportReport {
     /// quote it).
     pub fn for_context(app_version: &str, ctx: &WizardContext) -> Self {
         let _known_to_the_redactor =
-            crate::wizard::unity_credentials::api_road::stored_scim_token(ctx);
+            crate::wizard::context::journal_readers::stored_scim_token(ctx);
         Self::new(app_version, &ctx.profile, ctx.journal.snapshot())
     }
 

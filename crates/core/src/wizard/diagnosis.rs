@@ -10,8 +10,8 @@ use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::secret::Secret;
 use crate::unity::parse_pasted_token;
-use crate::wizard::unity_credentials::api_road::stored_scim_token;
-use crate::wizard::WizardContext;
+use crate::wizard::context::journal_readers::stored_scim_token;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// What to probe. A pasted token goes UI → engine only and is never sent back.
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
-use crate::wizard::context::progress::StepId;
+use crate::wizard::context::step_id::StepId;
 
 const JOURNAL_VERSION: u32 = 1;
 

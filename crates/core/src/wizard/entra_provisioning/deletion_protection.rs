@@ -13,9 +13,11 @@ use crate::entra::sync_secrets::{
 };
 use crate::entra::{GraphClient, JobStatus};
 use crate::problem::Problem;
+use crate::wizard::context::journal_readers::{journal_job_id, journal_sp_id};
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::job_control::job_overview;
-use crate::wizard::entra_provisioning::provisioning_job::{journal_job_id, read_job_status};
-use crate::wizard::WizardContext;
+use crate::wizard::entra_provisioning::provisioning_job::read_job_status;
+use crate::wizard::preview::scope::users_in_scope;
 
 /// The smallest threshold suggested, whatever the scope's size.
 pub const MIN_DELETE_THRESHOLD: u32 = 10;
@@ -106,8 +108,8 @@ pub async fn count_users_in_scope(
     graph: &GraphClient,
     cancel: &CancellationToken,
 ) -> Result<u64, Problem> {
-    let sp_id = crate::wizard::entra_provisioning::provisioning_job::journal_sp_id(ctx)?;
-    let users = crate::wizard::preview::scope::users_in_scope(
+    let sp_id = journal_sp_id(ctx)?;
+    let users = users_in_scope(
         graph,
         &sp_id,
         false,

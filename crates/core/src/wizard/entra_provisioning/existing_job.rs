@@ -9,10 +9,10 @@ use crate::auth::SignInMethod;
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::NoProgress;
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::provisioning_job::{
     ensure_enterprise_app, find_provisioning_job,
 };
-use crate::wizard::WizardContext;
 
 /// Signs in, finds `app_name` and its job, and returns Graph as the signed-in admin.
 ///

@@ -12,9 +12,14 @@ use crate::entra::{graph_problem, GraphClient, JobStatus, ProvisioningScope};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::wizard::context::journal::now;
-use crate::wizard::context::progress::{StepId, WizardProgress};
-use crate::wizard::unity_credentials::api_road::stored_scim_token;
-use crate::wizard::WizardContext;
+use crate::wizard::context::journal_readers::{
+    journal_job_id, journal_scim_url, journal_sp_id, stored_scim_token,
+};
+use crate::wizard::context::progress::{note, WizardProgress};
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::crash_point;
+use crate::wizard::context::wizard_context::WizardContext;
+use crate::wizard::entra_provisioning::deletion_protection::protection_to_save;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -45,37 +50,6 @@ pub struct TestConnectionOutcome {
     pub url: String,
     pub token_last_four: String,
     pub checked_at: String,
-}
-
-fn note(progress: &dyn ProgressSink<WizardProgress>, step: StepId, message: impl Into<String>) {
-    progress.report(WizardProgress::Note {
-        step,
-        message: message.into(),
-    });
-}
-
-fn required(value: Option<String>, action: &str, what: &str, fix: &str) -> Result<String, Problem> {
-    value.ok_or_else(|| Problem::not_found(action, format!("No {what} has been set up yet."), fix))
-}
-
-pub fn journal_sp_id(ctx: &WizardContext) -> Result<String, Problem> {
-    required(
-        ctx.journal.snapshot().entra.service_principal_id,
-        "Finding the enterprise app",
-        "enterprise app",
-        "Do the Entra step (find or create the enterprise app) first.",
-    )
-}
-
-pub fn journal_job_id(ctx: &WizardContext) -> Result<(String, String), Problem> {
-    let sp = journal_sp_id(ctx)?;
-    let job = required(
-        ctx.journal.snapshot().entra.job_id,
-        "Finding the provisioning job",
-        "provisioning job",
-        "Do the provisioning-job step first.",
-    )?;
-    Ok((sp, job))
 }
 
 fn prefer_templated(mut found: Vec<ServicePrincipal>) -> Option<ServicePrincipal> {
@@ -245,7 +219,7 @@ pub async fn ensure_provisioning_job(
         };
         let response = graph.create_sync_job(&sp_id, &template.id, cancel).await?;
         if response.is_success() {
-            crate::wizard::crash_point("provisioningJob");
+            crash_point("provisioningJob");
             let job: SyncJob = response
                 .json()
                 .map_err(|_| response.unreadable("Creating the provisioning job", "a job"))?;
@@ -328,7 +302,7 @@ pub async fn test_connection(
     cancel: &CancellationToken,
 ) -> Result<TestConnectionOutcome, Problem> {
     let (sp_id, job_id) = journal_job_id(ctx)?;
-    let url = scim_url(ctx)?;
+    let url = journal_scim_url(ctx)?;
     let token = stored_scim_token(ctx)?;
     graph
         .validate_credentials(&sp_id, &job_id, &url, &token, cancel)
@@ -344,15 +318,6 @@ pub async fn test_connection(
     })
 }
 
-fn scim_url(ctx: &WizardContext) -> Result<String, Problem> {
-    required(
-        ctx.journal.snapshot().unity.scim_url,
-        "Reading the SCIM connector URL",
-        "SCIM connector URL",
-        "Do step 2 (the SCIM base connector URL) first.",
-    )
-}
-
 /// Saves tenant URL and token in the job's secrets with the deletion safeguards (the
 /// journal's choice, else the suggestion), then reads the settings back (PUT: repeating it
 /// is harmless).
@@ -361,7 +326,7 @@ pub async fn save_credentials(
     graph: &GraphClient,
     cancel: &CancellationToken,
 ) -> Result<TestConnectionOutcome, Problem> {
-    let url = scim_url(ctx)?;
+    let url = journal_scim_url(ctx)?;
     let token = stored_scim_token(ctx)?;
     write_job_secrets(ctx, graph, &url, &token, cancel).await?;
     let saved_at = now();
@@ -441,8 +406,7 @@ pub(crate) async fn write_job_secrets(
     cancel: &CancellationToken,
 ) -> Result<(), Problem> {
     let sp_id = journal_sp_id(ctx)?;
-    let protection =
-        crate::wizard::entra_provisioning::deletion_protection::protection_to_save(ctx);
+    let protection = protection_to_save(ctx);
     let scope = ctx
         .journal
         .snapshot()

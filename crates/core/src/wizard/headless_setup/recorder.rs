@@ -6,10 +6,11 @@ use std::time::Instant;
 use crate::entra::JobStatus;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-use crate::wizard::context::progress::{StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::on_demand_outcome::ProvisionOnDemandOutcome;
+use crate::wizard::context::progress::{StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::headless_setup::run_setup::SetupReport;
-use crate::wizard::provision::on_demand::ProvisionOnDemandOutcome;
-use crate::wizard::WizardContext;
 
 pub(crate) struct StepRecorder<'a> {
     pub(crate) ctx: &'a WizardContext,

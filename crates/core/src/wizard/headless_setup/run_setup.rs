@@ -13,14 +13,16 @@ use crate::entra::JobStatus;
 use crate::progress::ProgressSink;
 use crate::secret::Secret;
 use crate::wizard::context::journal::Journal;
-use crate::wizard::context::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::on_demand_outcome::ProvisionOnDemandOutcome;
+use crate::wizard::context::progress::{evidence, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::sessions::EntraAccount;
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::deletion_protection::{self, DeletionProtectionChoice};
 use crate::wizard::entra_provisioning::provisioning_job::{self, quarantine_problem};
 use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
-use crate::wizard::provision::on_demand::ProvisionOnDemandOutcome;
 use crate::wizard::provision::provision_run::assign_and_provision;
 use crate::wizard::unity_credentials::api_road::{self, UnityOptions};
-use crate::wizard::WizardContext;
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
@@ -62,7 +64,7 @@ pub struct SetupReport {
 
 /// The Microsoft step's evidence: account, tenant ID, name, domain and the tenant asked for.
 pub(crate) fn microsoft_evidence(
-    account: &crate::wizard::sign_in::session_manager::EntraAccount,
+    account: &EntraAccount,
 ) -> std::collections::BTreeMap<String, String> {
     evidence([
         ("account", account.account.clone()),

@@ -17,14 +17,14 @@ use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::unity::{attribute_text, ScimUsersReader};
-use crate::wizard::entra_provisioning::provisioning_job::journal_job_id;
+use crate::wizard::context::journal::now;
+use crate::wizard::context::journal_readers::{journal_job_id, stored_scim_token};
+use crate::wizard::context::rate_limit::{Limiter, RateLimit};
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::preview::classify::{
     classify_in_scope, classify_out_of_scope, ClassifyRules, UnityIndex,
 };
 use crate::wizard::preview::scope::{user_select, users_in_scope};
-use crate::wizard::provision::on_demand::{Limiter, RateLimit};
-use crate::wizard::unity_credentials::api_road::stored_scim_token;
-use crate::wizard::WizardContext;
 
 /// Unity's published limit for its web APIs is 20 requests a second (unity-scim.md A2); its
 /// SCIM limit is unconfirmed, so the preview keeps to the same.
@@ -276,7 +276,7 @@ pub async fn preview_provisioning(
         in_scope: scope.len() as u32,
         unity_accounts: accounts.len() as u32,
         notes,
-        generated_at: crate::wizard::context::journal::now(),
+        generated_at: now(),
     })
 }
 

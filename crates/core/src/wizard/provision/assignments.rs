@@ -11,8 +11,9 @@ use ts_rs::TS;
 use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
-use crate::wizard::provision::on_demand::PrincipalKind;
-use crate::wizard::WizardContext;
+use crate::wizard::context::journal_readers::journal_sp_id;
+use crate::wizard::context::on_demand_outcome::PrincipalKind;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// Graph's "default access" role, for apps that define no roles.
 const DEFAULT_ACCESS_ROLE: &str = "00000000-0000-0000-0000-000000000000";
@@ -67,7 +68,7 @@ pub async fn ensure_assignment(
     principal_id: &str,
     cancel: &CancellationToken,
 ) -> Result<AssignmentOutcome, Problem> {
-    let sp_id = crate::wizard::entra_provisioning::provisioning_job::journal_sp_id(ctx)?;
+    let sp_id = journal_sp_id(ctx)?;
     let existing = graph.list_assignments(&sp_id, cancel).await?;
     if let Some(found) = existing
         .iter()
@@ -124,7 +125,7 @@ pub async fn list_assignments(
     graph: &GraphClient,
     cancel: &CancellationToken,
 ) -> Result<Vec<AppRoleAssignment>, Problem> {
-    let sp_id = crate::wizard::entra_provisioning::provisioning_job::journal_sp_id(ctx)?;
+    let sp_id = journal_sp_id(ctx)?;
     graph.list_assignments(&sp_id, cancel).await
 }
 

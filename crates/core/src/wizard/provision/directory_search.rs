@@ -16,7 +16,7 @@ use crate::entra::types::{DirectoryGroup, DirectoryUser};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-use crate::wizard::provision::on_demand::PrincipalKind;
+use crate::wizard::context::on_demand_outcome::PrincipalKind;
 
 /// How many rows of each kind a search returns when the caller does not say.
 pub const DEFAULT_SEARCH_TOP: u32 = 200;

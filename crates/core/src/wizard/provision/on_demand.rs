@@ -16,89 +16,20 @@ use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::unity::ScimUsersReader;
-use crate::wizard::context::progress::{StepId, WizardProgress};
-use crate::wizard::entra_provisioning::provisioning_job::journal_job_id;
+use crate::wizard::context::journal_readers::journal_job_id;
+use crate::wizard::context::on_demand_outcome::{
+    OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, Verification,
+};
+use crate::wizard::context::progress::WizardProgress;
+use crate::wizard::context::rate_limit::Limiter;
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::provision::verdicts::explain;
-use crate::wizard::provision::verify::{verify_arrival, Verification};
-use crate::wizard::WizardContext;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum PrincipalKind {
-    User,
-    Group,
-}
-
-/// A user or group to assign or provision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct OnDemandSubject {
-    pub object_id: String,
-    pub kind: PrincipalKind,
-    /// UPN or display name, for messages.
-    pub label: String,
-    /// For a group: the members to provision with it (split into calls of at most 5).
-    pub members: Vec<String>,
-    /// For a user provisioned as a member of a chosen group: that group's label.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub member_of: Option<String>,
-}
+use crate::wizard::provision::verify::{unity_reader, verify_arrival};
 
 /// Members of one group provisioned on demand with it at most; more is a job for the
 /// provisioning cycle. Entra takes 5 per group call; the engine queues the rest.
 pub const MAX_GROUP_MEMBERS: usize = 50;
-
-/// One on-demand call's result as the window shows it, explained.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ProvisionOnDemandOutcome {
-    pub subject: OnDemandSubject,
-    pub verdict: OnDemandVerdict,
-    #[ts(optional = nullable)]
-    pub error_code: Option<String>,
-    /// Entra's raw message, as it gave it: for a disclosure ("Entra's message"), never
-    /// repeated in `cause`.
-    #[ts(optional = nullable)]
-    pub error_message: Option<String>,
-    #[ts(optional = nullable)]
-    pub action: Option<String>,
-    /// What Microsoft support asks for.
-    #[ts(optional = nullable)]
-    pub change_id: Option<String>,
-    pub steps: Vec<OnDemandStep>,
-    /// Plain words: what happened and, when it did not work, why and what to do.
-    pub cause: String,
-    #[ts(optional = nullable)]
-    pub fix: Option<String>,
-    /// The call itself failed (throttled, forbidden…) rather than Entra's verdict.
-    #[ts(optional = nullable)]
-    pub problem: Option<Problem>,
-    /// The known Unity case behind a failure, when Entra's message quoted Unity's SCIM error.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub unity_case: Option<UnityCase>,
-    /// Unity's SCIM error as Entra quoted it.
-    #[serde(default)]
-    #[ts(optional = nullable)]
-    pub scim_error: Option<QuotedScimError>,
-    /// The user read back from Unity after Entra exported it ("Arrived in Unity").
-    #[ts(optional = nullable)]
-    pub verification: Option<Box<Verification>>,
-}
-
-impl ProvisionOnDemandOutcome {
-    /// Entra provisioned the subject (or it was in sync) and, where checked, it is in Unity.
-    pub fn is_good(&self) -> bool {
-        matches!(
-            self.verdict,
-            OnDemandVerdict::Success | OnDemandVerdict::AlreadyInSync
-        ) && !self.verification.as_ref().is_some_and(|v| v.missing())
-    }
-}
 
 /// Reads a user Entra just exported back from Unity and adds the fifth step; deprovisioning
 /// actions are not checked (Unity deletes deprovisioned accounts).
@@ -130,76 +61,6 @@ async fn check_arrival(
         );
     }
     outcome.verification = Some(Box::new(verification));
-}
-
-/// Calls allowed per window; Graph's documented limit is 5 per 10 s.
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimit {
-    pub calls: u32,
-    pub window: Duration,
-}
-
-/// A sliding-window limiter: at most `calls` starts within any `window`.
-pub(crate) struct Limiter {
-    limit: RateLimit,
-    starts: VecDeque<Instant>,
-    not_before: Instant,
-}
-
-impl Limiter {
-    pub(crate) fn new(limit: RateLimit) -> Self {
-        Self {
-            limit,
-            starts: VecDeque::new(),
-            not_before: Instant::now(),
-        }
-    }
-
-    pub(crate) fn wait_time(&mut self) -> Duration {
-        let now = Instant::now();
-        while self
-            .starts
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= self.limit.window)
-        {
-            self.starts.pop_front();
-        }
-        let by_window = if self.starts.len() as u32 >= self.limit.calls.max(1) {
-            self.starts
-                .front()
-                .map(|t| (*t + self.limit.window).saturating_duration_since(now))
-                .unwrap_or_default()
-        } else {
-            Duration::ZERO
-        };
-        by_window.max(self.not_before.saturating_duration_since(now))
-    }
-
-    pub(crate) fn started(&mut self) {
-        self.starts.push_back(Instant::now());
-    }
-
-    /// Waits for the next free slot (quietly), then takes it; cancel ends the wait.
-    pub(crate) async fn pace(
-        &mut self,
-        action: &str,
-        cancel: &CancellationToken,
-    ) -> Result<(), Problem> {
-        let wait = self.wait_time();
-        if !wait.is_zero() {
-            tokio::select! {
-                _ = cancel.cancelled() => return Err(Problem::cancelled_while(action)),
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
-        self.started();
-        Ok(())
-    }
-
-    /// The service said 429: nobody calls before `after` has passed.
-    fn back_off(&mut self, after: Duration) {
-        self.not_before = self.not_before.max(Instant::now() + after);
-    }
 }
 
 struct Call {
@@ -387,7 +248,7 @@ pub async fn provision_on_demand(
         }
     };
     let validated_domains = ctx.journal.snapshot().unity.validated_domains;
-    let reader = crate::wizard::provision::verify::unity_reader(ctx);
+    let reader = unity_reader(ctx);
     let subjects = expand_groups(graph, subjects, progress, cancel).await?;
     let mut queue = fair_queue(&subjects);
     let mut group_calls_left: BTreeMap<String, usize> = BTreeMap::new();
@@ -549,24 +410,5 @@ mod tests {
                 ("g".into(), 2)
             ]
         );
-    }
-
-    #[test]
-    fn the_limiter_allows_five_per_window() {
-        let mut limiter = Limiter::new(RateLimit {
-            calls: 5,
-            window: Duration::from_secs(10),
-        });
-        for _ in 0..5 {
-            assert!(limiter.wait_time().is_zero());
-            limiter.started();
-        }
-        let wait = limiter.wait_time();
-        assert!(
-            wait > Duration::from_secs(9) && wait <= Duration::from_secs(10),
-            "{wait:?}"
-        );
-        limiter.back_off(Duration::from_secs(30));
-        assert!(limiter.wait_time() > Duration::from_secs(29));
     }
 }

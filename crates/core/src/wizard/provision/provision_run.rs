@@ -9,15 +9,17 @@ use crate::auth::{BrowserLauncher, DeviceCodePrompt, SignInMethod};
 use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-use crate::wizard::context::progress::{evidence, StepId, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::on_demand_outcome::{
+    OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome,
+};
+use crate::wizard::context::progress::{evidence, StepOutcome, StepReport, WizardProgress};
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::provisioning_job;
 use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
 use crate::wizard::headless_setup::run_setup::{MicrosoftSignInChoice, SetupReport};
 use crate::wizard::provision::assignments::{ensure_assignment, AssignmentOutcome};
-use crate::wizard::provision::on_demand::{
-    self, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome,
-};
-use crate::wizard::WizardContext;
+use crate::wizard::provision::on_demand;
 
 /// What step 4 did: who was assigned (or already was), and each on-demand result.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 
 use crate::entra::on_demand::{OnDemandReply, OnDemandStep, OnDemandVerdict};
 use crate::entra::unity_causes::{explain_unity_failure, UnityExplanation};
-use crate::wizard::provision::on_demand::{OnDemandSubject, ProvisionOnDemandOutcome};
+use crate::wizard::context::on_demand_outcome::{OnDemandSubject, ProvisionOnDemandOutcome};
 
 fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
     steps.iter().find_map(|s| s.details.get(key).cloned())

@@ -11,8 +11,8 @@ use ts_rs::TS;
 use crate::auth::providers::unity_endpoints;
 use crate::problem::Problem;
 use crate::secrets::keys;
-use crate::wizard::context::progress::StepId;
-use crate::wizard::WizardContext;
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// What to forget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::problem::Problem;
-use crate::wizard::WizardContext;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// Which prerequisite a check is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -14,8 +14,11 @@ use crate::unity::{
     check_scim_endpoint, parse_connector_input, parse_pasted_token, ScimEndpointCheck,
     UnityAdminClient, UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
 };
-use crate::wizard::context::progress::{StepId, WizardProgress};
-use crate::wizard::WizardContext;
+use crate::wizard::context::journal::now;
+use crate::wizard::context::progress::{note, WizardProgress};
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::crash_point;
+use crate::wizard::context::wizard_context::WizardContext;
 
 pub const DEFAULT_SERVICE_ACCOUNT_NAME: &str = "Entra ID provisioning (scim-setup)";
 
@@ -52,13 +55,6 @@ pub struct ConnectorUrlOutcome {
     pub source: String,
     pub check: ScimEndpointCheck,
     pub token_last_four: String,
-}
-
-fn note(progress: &dyn ProgressSink<WizardProgress>, step: StepId, message: impl Into<String>) {
-    progress.report(WizardProgress::Note {
-        step,
-        message: message.into(),
-    });
 }
 
 /// Picks the organization: the one asked for, the journal's, or the only one.
@@ -153,7 +149,7 @@ pub async fn ensure_unity_credentials(
                 .await
             {
                 Ok(account) => {
-                    crate::wizard::crash_point("serviceAccount");
+                    crash_point("serviceAccount");
                     (account, true)
                 }
                 // Taken meanwhile, or the create's answer was lost: look again before anything else.
@@ -237,7 +233,7 @@ pub async fn ensure_unity_credentials(
                     .await;
                 return Err(problem);
             }
-            crate::wizard::crash_point("bearerToken");
+            crash_point("bearerToken");
             (minted.info, minted.token.last_four(), true)
         }
     };
@@ -272,29 +268,6 @@ pub async fn ensure_unity_credentials(
         token_last_four: last_four,
         token_created,
         token_stored_in: ctx.secrets.describe().to_string(),
-    })
-}
-
-/// The SCIM token the journal points at, from the SecretStore.
-pub fn stored_scim_token(ctx: &WizardContext) -> Result<Secret, Problem> {
-    let journal = ctx.journal.snapshot();
-    let action = "Reading the SCIM bearer token";
-    let key = journal.unity.token_key.ok_or_else(|| {
-        Problem::not_found(
-            action,
-            "No bearer token has been set up yet.",
-            "Do step 1 (Unity service account and token) first.",
-        )
-    })?;
-    ctx.secrets.get(&key)?.ok_or_else(|| {
-        Problem::not_found(
-            action,
-            format!(
-                "The bearer token is no longer in {}.",
-                ctx.secrets.describe()
-            ),
-            "Do step 1 again: the app creates a new token (or paste one on the guided road).",
-        )
     })
 }
 
@@ -378,7 +351,7 @@ pub async fn accept_pasted_credentials(
         j.unity.token_last_four = Some(token.last_four());
         j.unity.token_checked_at = Some(check.checked_at.clone());
         j.unity.token_id = None;
-        j.unity.token_created_at = Some(crate::wizard::context::journal::now());
+        j.unity.token_created_at = Some(now());
     })?;
     ctx.journal.mark_done(StepId::UnityCredentials)?;
     ctx.journal.mark_done(StepId::ConnectorUrl)?;
