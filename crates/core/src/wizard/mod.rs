@@ -25,21 +25,26 @@ pub use context::wizard_context::{
     default_data_dir, WizardContext, WizardTuning, ABORT_AFTER_CREATE_ENV,
 };
 pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
-pub use entra_provisioning::deletion_protection::{
-    allow_held_back_deletions, apply_deletion_protection, choose_deletion_protection,
-    deletion_protection_in_effect, list_held_back_deletions, suggest_deletion_protection,
-    DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
+pub use entra_provisioning::credentials::{
+    save_credentials, test_connection, TestConnectionOutcome,
 };
+pub use entra_provisioning::deletion_protection::{
+    apply_deletion_protection, choose_deletion_protection, deletion_protection_in_effect,
+    suggest_deletion_protection, DeletionProtectionChoice,
+};
+pub use entra_provisioning::enterprise_app::{ensure_enterprise_app, EnterpriseAppOutcome};
 pub use entra_provisioning::existing_job::open_existing_job;
+pub use entra_provisioning::held_back_deletions::{
+    allow_held_back_deletions, list_held_back_deletions, HeldBackDeletion, HeldBackDeletions,
+};
 pub use entra_provisioning::job_control;
 pub use entra_provisioning::provisioning_job::{
-    ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
-    save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
-    ProvisioningJobOutcome, TestConnectionOutcome,
+    ensure_provisioning_job, find_provisioning_job, ProvisioningJobOutcome,
 };
 pub use entra_provisioning::rotate_token::{
     rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts,
 };
+pub use entra_provisioning::start::{read_job_status, start_provisioning};
 pub use headless_setup::run_setup::{
     run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad,
 };

@@ -10,9 +10,8 @@ use crate::entra::GraphClient;
 use crate::problem::Problem;
 use crate::progress::NoProgress;
 use crate::wizard::context::wizard_context::WizardContext;
-use crate::wizard::entra_provisioning::provisioning_job::{
-    ensure_enterprise_app, find_provisioning_job,
-};
+use crate::wizard::entra_provisioning::enterprise_app::ensure_enterprise_app;
+use crate::wizard::entra_provisioning::provisioning_job::find_provisioning_job;
 
 /// Signs in, finds `app_name` and its job, and returns Graph as the signed-in admin.
 ///

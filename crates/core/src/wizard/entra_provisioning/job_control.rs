@@ -16,7 +16,7 @@ use crate::problem::Problem;
 use crate::wizard::context::journal::now;
 use crate::wizard::context::journal_readers::{journal_job_id, journal_sp_id};
 use crate::wizard::context::wizard_context::WizardContext;
-use crate::wizard::entra_provisioning::provisioning_job::save_credentials;
+use crate::wizard::entra_provisioning::credentials::save_credentials;
 
 /// What Restart clears, as the portal's "Restart provisioning" does (§3.3): the watermark
 /// (everyone is evaluated again), the escrows (failures are no longer retried) and a quarantine.

@@ -16,7 +16,7 @@ use crate::unity::{check_scim_endpoint, parse_pasted_token, UnityAdminClient};
 use crate::wizard::context::journal::now;
 use crate::wizard::context::journal_readers::{journal_job_id, stored_scim_token};
 use crate::wizard::context::wizard_context::WizardContext;
-use crate::wizard::entra_provisioning::provisioning_job::write_job_secrets;
+use crate::wizard::entra_provisioning::credentials::write_job_secrets;
 
 /// Where the new token comes from.
 pub enum RotationRoad<'a> {

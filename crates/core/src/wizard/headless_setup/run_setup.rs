@@ -18,11 +18,18 @@ use crate::wizard::context::progress::{evidence, StepOutcome, StepReport, Wizard
 use crate::wizard::context::sessions::EntraAccount;
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
+use crate::wizard::entra_provisioning::credentials::{save_credentials, test_connection};
 use crate::wizard::entra_provisioning::deletion_protection::{self, DeletionProtectionChoice};
-use crate::wizard::entra_provisioning::provisioning_job::{self, quarantine_problem};
+use crate::wizard::entra_provisioning::enterprise_app::ensure_enterprise_app;
+use crate::wizard::entra_provisioning::provisioning_job::ensure_provisioning_job;
+use crate::wizard::entra_provisioning::start::{
+    quarantine_problem, read_job_status, start_provisioning,
+};
 use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
 use crate::wizard::provision::provision_run::assign_and_provision;
-use crate::wizard::unity_credentials::api_road::{self, UnityOptions};
+use crate::wizard::unity_credentials::api_road::{
+    accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, UnityOptions,
+};
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
@@ -107,8 +114,7 @@ pub async fn run_setup(
             steps.begin(StepId::UnityCredentials);
             let creds = attempt!(
                 steps,
-                unity_steps::ensure_unity_credentials(ctx, &unity, unity_options, progress, cancel)
-                    .await
+                ensure_unity_credentials(ctx, &unity, unity_options, progress, cancel).await
             );
             steps.ok(
                 created_or_reused(
@@ -135,7 +141,7 @@ pub async fn run_setup(
             steps.begin(StepId::ConnectorUrl);
             let url = attempt!(
                 steps,
-                unity_steps::ensure_connector_url(ctx, &unity, progress, cancel).await
+                ensure_connector_url(ctx, &unity, progress, cancel).await
             );
             steps.ok(
                 StepOutcome::Passed,
@@ -152,7 +158,7 @@ pub async fn run_setup(
             steps.begin(StepId::ConnectorUrl);
             let url = attempt!(
                 steps,
-                unity_steps::accept_pasted_credentials(ctx, scim_url, token.expose(), cancel).await
+                accept_pasted_credentials(ctx, scim_url, token.expose(), cancel).await
             );
             steps.ok(
                 StepOutcome::Passed,
@@ -192,7 +198,7 @@ pub async fn run_setup(
     steps.begin(StepId::EnterpriseApp);
     let app = attempt!(
         steps,
-        entra_steps::ensure_enterprise_app(
+        ensure_enterprise_app(
             ctx,
             &graph,
             &options.app_name,
@@ -218,7 +224,7 @@ pub async fn run_setup(
     steps.begin(StepId::ProvisioningJob);
     let job = attempt!(
         steps,
-        entra_steps::ensure_provisioning_job(ctx, &graph, progress, cancel).await
+        ensure_provisioning_job(ctx, &graph, progress, cancel).await
     );
     steps.ok(
         created_or_reused(job.created),
@@ -235,7 +241,7 @@ pub async fn run_setup(
         crate::wizard::context::progress::reporting_retry_waits(
             StepId::TestConnection,
             progress,
-            entra_steps::test_connection(ctx, &graph, cancel)
+            test_connection(ctx, &graph, cancel)
         )
         .await
     );
@@ -257,10 +263,7 @@ pub async fn run_setup(
         deletion_protection::apply_deletion_protection(ctx, &graph, &options.protection, cancel)
             .await
     );
-    let saved = attempt!(
-        steps,
-        entra_steps::save_credentials(ctx, &graph, cancel).await
-    );
+    let saved = attempt!(steps, save_credentials(ctx, &graph, cancel).await);
     steps.ok(
         StepOutcome::Passed,
         format!(
@@ -284,7 +287,7 @@ pub async fn run_setup(
     steps.begin(StepId::StartProvisioning);
     let (status, started) = attempt!(
         steps,
-        entra_steps::start_provisioning(ctx, &graph, progress, cancel).await
+        start_provisioning(ctx, &graph, progress, cancel).await
     );
     steps.ok(
         if started {
@@ -311,10 +314,7 @@ pub async fn run_setup(
     };
 
     steps.begin(StepId::JobStatus);
-    let status = attempt!(
-        steps,
-        entra_steps::read_job_status(ctx, &graph, cancel).await
-    );
+    let status = attempt!(steps, read_job_status(ctx, &graph, cancel).await);
     match quarantine_problem(&status) {
         Some(problem) => steps.fail(problem),
         None => steps.ok(

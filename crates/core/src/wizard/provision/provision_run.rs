@@ -15,7 +15,8 @@ use crate::wizard::context::on_demand_outcome::{
 use crate::wizard::context::progress::{evidence, StepOutcome, StepReport, WizardProgress};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
-use crate::wizard::entra_provisioning::provisioning_job;
+use crate::wizard::entra_provisioning::enterprise_app::ensure_enterprise_app;
+use crate::wizard::entra_provisioning::provisioning_job::find_provisioning_job;
 use crate::wizard::headless_setup::recorder::{attempt, created_or_reused, StepRecorder};
 use crate::wizard::headless_setup::run_setup::{MicrosoftSignInChoice, SetupReport};
 use crate::wizard::provision::assignments::{ensure_assignment, AssignmentOutcome};
@@ -228,7 +229,7 @@ pub async fn run_provision(
     steps.begin(StepId::EnterpriseApp);
     let app = attempt!(
         steps,
-        entra_steps::ensure_enterprise_app(ctx, &graph, app_name, false, progress, cancel).await
+        ensure_enterprise_app(ctx, &graph, app_name, false, progress, cancel).await
     );
     steps.ok(
         StepOutcome::Reused,
@@ -237,10 +238,7 @@ pub async fn run_provision(
     );
 
     steps.begin(StepId::ProvisioningJob);
-    let job = attempt!(
-        steps,
-        entra_steps::find_provisioning_job(ctx, &graph, cancel).await
-    );
+    let job = attempt!(steps, find_provisioning_job(ctx, &graph, cancel).await);
     steps.ok(
         StepOutcome::Reused,
         format!("Provisioning job {} ({})", job.job_id, job.status.code),
