@@ -48,10 +48,13 @@ pub use entra_provisioning::start::{read_job_status, start_provisioning};
 pub use headless_setup::run_setup::{
     run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad,
 };
-pub use preview::preview_provisioning::{
-    export_preview, export_preview_into, preview_provisioning, preview_to_csv, AttributeChange,
-    PreviewAction, PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage,
-    PreviewSummary, PreviewUser,
+pub use preview::export::{
+    export_preview, export_preview_into, preview_to_csv, PreviewExportFormat,
+};
+pub use preview::preview_provisioning::preview_provisioning;
+pub use preview::report::{
+    AttributeChange, PreviewAction, PreviewProgress, PreviewReport, PreviewStage, PreviewSummary,
+    PreviewUser,
 };
 pub use provision::assignments::{
     ensure_assignment, list_assigned_principals, list_assignments, AssignedPrincipal,

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::entra::types::AttributeMapping;
 use crate::unity::{attribute_text, same_value};
-use crate::wizard::preview::preview_provisioning::{AttributeChange, PreviewAction, PreviewUser};
+use crate::wizard::preview::report::{AttributeChange, PreviewAction, PreviewUser};
 
 /// What the classification needs besides the two sides.
 pub(crate) struct ClassifyRules<'a> {

@@ -11,7 +11,7 @@ use crate::entra::types::AttributeMapping;
 use crate::entra::{encode, segment, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-use crate::wizard::preview::preview_provisioning::{PreviewProgress, PreviewStage};
+use crate::wizard::preview::report::{PreviewProgress, PreviewStage};
 
 /// Graph allows 999 per page on `/users` and `/groups/{id}/members`.
 const PAGE: u32 = 999;
