@@ -45,9 +45,10 @@ pub use entra_provisioning::rotate_token::{
     rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts,
 };
 pub use entra_provisioning::start::{read_job_status, start_provisioning};
-pub use headless_setup::run_setup::{
-    run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad,
-};
+pub use headless_setup::microsoft_sign_in::MicrosoftSignInChoice;
+pub use headless_setup::recorder::SetupReport;
+pub use headless_setup::run_provision::run_provision;
+pub use headless_setup::run_setup::{run_setup, SetupOptions, UnityRoad};
 pub use preview::export::{
     export_preview, export_preview_into, preview_to_csv, PreviewExportFormat,
 };
@@ -64,9 +65,7 @@ pub use provision::directory_search::{
     search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot,
 };
 pub use provision::on_demand::provision_on_demand;
-pub use provision::provision_run::{
-    assign_principals, assign_then_provision, run_provision, ProvisionRun,
-};
+pub use provision::provision_run::{assign_principals, assign_then_provision, ProvisionRun};
 pub use provision::verify::verify_arrival;
 pub use sign_in::session_manager::UnitySignInOutcome;
 pub use sign_in::sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};

@@ -3,15 +3,34 @@
 
 use std::time::Instant;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::entra::JobStatus;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::context::journal::Journal;
 use crate::wizard::context::on_demand_outcome::ProvisionOnDemandOutcome;
 use crate::wizard::context::progress::{StepOutcome, StepReport, WizardProgress};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
-use crate::wizard::headless_setup::run_setup::SetupReport;
 
+/// How a headless run ended: every step's report (`ok` when none failed), each on-demand
+/// result, the job's state when it was read, and the journal as the run left it. The CLI's
+/// `setup --json` and `provision --json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetupReport {
+    pub ok: bool,
+    pub steps: Vec<StepReport>,
+    pub provisioned: Vec<ProvisionOnDemandOutcome>,
+    #[ts(optional = nullable)]
+    pub job_status: Option<JobStatus>,
+    pub journal: Journal,
+}
+
+/// The steps of one run so far, and the one running now with when it began.
 pub(crate) struct StepRecorder<'a> {
     pub(crate) ctx: &'a WizardContext,
     pub(crate) progress: &'a dyn ProgressSink<WizardProgress>,
@@ -86,6 +105,18 @@ impl<'a> StepRecorder<'a> {
         self.reports.push(report);
     }
 
+    /// `result`'s value; an error ends the current step with it and gives `None`, so a step
+    /// function stops at the first failure with `?`.
+    pub(crate) fn record<T>(&mut self, result: Result<T, Problem>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.fail(problem);
+                None
+            }
+        }
+    }
+
     /// Ends the current step with `problem`.
     pub(crate) fn fail(&mut self, problem: Problem) {
         let id = self
@@ -108,20 +139,6 @@ impl<'a> StepRecorder<'a> {
         self.finish(StepReport::success(id, outcome, summary, facts));
     }
 }
-
-/// Runs a fallible step body; on error records it and leaves `run_setup` with the report.
-macro_rules! attempt {
-    ($steps:expr, $body:expr) => {
-        match $body {
-            Ok(value) => value,
-            Err(problem) => {
-                $steps.fail(problem);
-                return $steps.take_report(None, Vec::new());
-            }
-        }
-    };
-}
-pub(crate) use attempt;
 
 pub(crate) fn created_or_reused(created: bool) -> StepOutcome {
     if created {

@@ -4,14 +4,11 @@
 //! subjects, so a big group does not starve single users) and each result is streamed.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
-use ts_rs::TS;
 
-use crate::entra::on_demand::{parse_reply, request_body, OnDemandStep, OnDemandVerdict};
-use crate::entra::unity_causes::{QuotedScimError, UnityCase};
+use crate::entra::on_demand::{parse_reply, request_body, OnDemandVerdict};
 use crate::entra::{graph_problem, GraphClient};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;

@@ -2,13 +2,8 @@
 //! back from Unity's SCIM server (by userName, as Entra matches) and compared with what
 //! Entra's result says it exported (`modifiedProperties`). The fifth step of the timeline.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
-use ts_rs::TS;
 
-use crate::entra::on_demand::OnDemandStep;
 use crate::unity::{attribute_text, same_value, ScimUsersReader};
 use crate::wizard::context::journal::now;
 use crate::wizard::context::journal_readers::stored_scim_token;

@@ -8,13 +8,13 @@ use ts_rs::TS;
 
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
-use crate::secret::Secret;
 use crate::secrets::keys;
 use crate::unity::{
     check_scim_endpoint, parse_connector_input, parse_pasted_token, ScimEndpointCheck,
     UnityAdminClient, UnityOrganization, SCIM_AUTHENTICATOR_ROLE,
 };
 use crate::wizard::context::journal::now;
+use crate::wizard::context::journal_readers::stored_scim_token;
 use crate::wizard::context::progress::{note, WizardProgress};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::crash_point;
