@@ -74,6 +74,7 @@ pub use start::prerequisites::{
 };
 pub use start::resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
 pub use unity_credentials::api_road::{
-    accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
-    UnityCredentialsOutcome, UnityOptions,
+    ensure_unity_credentials, UnityCredentialsOutcome, UnityOptions,
 };
+pub use unity_credentials::connector_url::{ensure_connector_url, ConnectorUrlOutcome};
+pub use unity_credentials::guided_road::accept_pasted_credentials;

@@ -31,9 +31,9 @@ use crate::wizard::headless_setup::microsoft_sign_in::{
 };
 use crate::wizard::headless_setup::provision_step::assign_and_provision;
 use crate::wizard::headless_setup::recorder::{created_or_reused, SetupReport, StepRecorder};
-use crate::wizard::unity_credentials::api_road::{
-    accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, UnityOptions,
-};
+use crate::wizard::unity_credentials::api_road::{ensure_unity_credentials, UnityOptions};
+use crate::wizard::unity_credentials::connector_url::ensure_connector_url;
+use crate::wizard::unity_credentials::guided_road::accept_pasted_credentials;
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
