@@ -2,6 +2,27 @@
 //! SecretStore, journal, sign-in sessions), and `run_setup`, which runs them in order for the
 //! CLI. The window's commands call the same functions one at a time; each marks its step
 //! done in the journal itself, so both faces resume alike.
+//!
+//! One folder per part of the window, so a view's engine code is found by the view's name.
+//! The folders form layers: a file imports only from its own folder or a folder below it,
+//! never upwards, and no two files import each other in a circle. `context/` is the ground
+//! every step stands on; `headless_setup/` runs the steps above all the others.
+//!
+//! | folder | the window | what it holds |
+//! |---|---|---|
+//! | `context/` | every step | `WizardContext`, the journal and its readers (`journal_readers`), step ids, progress events and the on-demand result they carry, this run's sign-in sessions, the rate limiter |
+//! | `sign_in/` | steps 1 and 3's sign-in, Settings | the session manager (sign in, resume, Graph and Unity clients) and sign-out |
+//! | `start/` | Start | the prerequisite checks and where the window resumes |
+//! | `unity_credentials/` | steps 1 and 2 | the API road (service account, role, token: one `ensure_*` each), the connector URL, the guided road |
+//! | `entra_provisioning/` | step 3 and the job card | enterprise app, provisioning job, Test Connection and saved credentials, deletion safeguards, Start, job control, held-back deletions, token rotation, opening an existing job |
+//! | `preview/` | the Preview panel (steps 3 and 4) | what Start will do to each user: read, classified, exported |
+//! | `provision/` | step 4 | directory search, assignments, provision on demand, verdicts, the read-back from Unity, the provision run both faces use |
+//! | `headless_setup/` | (the CLI) | `run_setup` and `run_provision`, each step recorded into a `SetupReport` |
+//! | `diagnosis.rs` | Diagnose | which URL, token and test domain to probe |
+//!
+//! This file is a facade: it re-exports the public API at `wizard::` (the window's commands,
+//! the CLI and the engine tests use these paths), so moving a file between folders does not
+//! move its callers. `wizard::job_control` keeps the job card's controls at their own path.
 
 pub mod context;
 pub mod diagnosis;

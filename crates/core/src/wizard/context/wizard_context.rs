@@ -48,7 +48,7 @@ pub struct WizardContext {
     pub secrets: Arc<dyn SecretStore>,
     pub journal: JournalStore,
     pub tuning: WizardTuning,
-    /// This run's Microsoft and Unity sign-ins (see `sessions`).
+    /// This run's Microsoft and Unity sign-ins (kept here, managed by `sign_in::session_manager`).
     pub sessions: SignInSessions,
 }
 
