@@ -33,5 +33,5 @@ pub fn on_demand_outcome(body: &[u8], label: &str) -> ProvisionOnDemandOutcome {
         members: Vec::new(),
         member_of: None,
     };
-    crate::wizard::verdicts::explain(subject, parse_reply(body), &[])
+    crate::wizard::provision::verdicts::explain(subject, parse_reply(body), &[])
 }

@@ -306,7 +306,8 @@ async fn tokens_rotate_without_downtime_and_a_failed_rotation_keeps_the_old_one(
     let unity = env.unity().await;
     let (sp_id, job_id) = ids(&env);
     let url = env.ctx.journal.snapshot().unity.scim_url.expect("url");
-    let old = scim_core::wizard::unity_steps::stored_scim_token(&env.ctx).expect("old token");
+    let old = scim_core::wizard::context::journal_readers::stored_scim_token(&env.ctx)
+        .expect("old token");
     let works = |token: Secret| {
         let reader = ScimUsersReader::new(env.ctx.http.clone(), &url, token);
         async move {
@@ -336,7 +337,7 @@ async fn tokens_rotate_without_downtime_and_a_failed_rotation_keeps_the_old_one(
     assert!(failed.is_err());
     let _ = fault;
     assert_eq!(
-        scim_core::wizard::unity_steps::stored_scim_token(&env.ctx).expect("kept"),
+        scim_core::wizard::context::journal_readers::stored_scim_token(&env.ctx).expect("kept"),
         old
     );
     assert!(works(old.clone()).await, "the old token still works");
@@ -355,7 +356,8 @@ async fn tokens_rotate_without_downtime_and_a_failed_rotation_keeps_the_old_one(
         .await
         .expect("rotated");
     assert!(rotated.old_token_revoked, "{rotated:#?}");
-    let new = scim_core::wizard::unity_steps::stored_scim_token(&env.ctx).expect("new token");
+    let new = scim_core::wizard::context::journal_readers::stored_scim_token(&env.ctx)
+        .expect("new token");
     assert_ne!(new, old);
     assert_eq!(rotated.new_token_last_four, new.last_four());
     assert!(!works(old).await, "the old token is revoked");

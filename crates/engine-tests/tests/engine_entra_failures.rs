@@ -11,7 +11,7 @@ use scim_core::auth::oauth::{refresh, sign_in_with_browser};
 use scim_core::auth::providers::{microsoft_endpoints, microsoft_scopes};
 use scim_core::auth::FollowRedirectsLauncher;
 use scim_core::entra::GraphClient;
-use scim_core::wizard::entra_steps::quarantine_problem;
+use scim_core::wizard::entra_provisioning::start::quarantine_problem;
 use scim_core::wizard::{
     accept_pasted_credentials, ensure_enterprise_app, ensure_provisioning_job, provision_on_demand,
     read_job_status, reporting_retry_waits, save_credentials, start_provisioning, test_connection,

@@ -250,7 +250,7 @@ async fn graph_pages_searches_and_provisions_a_group_in_fives() {
     // memberships go five to a call.
     let shown = members
         .len()
-        .min(scim_core::wizard::on_demand::MAX_GROUP_MEMBERS);
+        .min(scim_core::wizard::provision::on_demand::MAX_GROUP_MEMBERS);
     assert_eq!(
         outcomes.len(),
         shown + 1,

@@ -1,4 +1,4 @@
-// The engine computes each step's status from the journal (crates/core/src/wizard/resume.rs);
+// The engine computes each step's status from the journal (crates/core/src/wizard/start/resume.rs);
 // this run's own checks refine it: step 2 by the last replay, step 4 by a failed run.
 import type { DiagnoseReport } from '../ipc';
 import { journalFixture } from '../test/journalFixture';

@@ -76,7 +76,7 @@ impl SupportReport {
     /// A report about `profile`'s cloud, generated now, with nothing in it yet.
     pub fn new(app_version: &str, profile: &CloudProfile, journal: Journal) -> Self {
         Self {
-            generated_at: crate::wizard::journal::now(),
+            generated_at: crate::wizard::context::journal::now(),
             app_version: app_version.to_string(),
             profile: profile.name.clone(),
             graph: profile.graph_base().to_string(),
@@ -93,7 +93,8 @@ impl SupportReport {
     /// once so the redactor knows it even if this run never used it (a provisioning log can
     /// quote it).
     pub fn for_context(app_version: &str, ctx: &WizardContext) -> Self {
-        let _known_to_the_redactor = crate::wizard::unity_steps::stored_scim_token(ctx);
+        let _known_to_the_redactor =
+            crate::wizard::context::journal_readers::stored_scim_token(ctx);
         Self::new(app_version, &ctx.profile, ctx.journal.snapshot())
     }
 

@@ -5,13 +5,13 @@
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::unity_steps::stored_scim_token;
-use super::WizardContext;
 use crate::diagnose::DiagnoseRequest;
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::secret::Secret;
 use crate::unity::parse_pasted_token;
+use crate::wizard::context::journal_readers::stored_scim_token;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// What to probe. A pasted token goes UI → engine only and is never sent back.
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -2,192 +2,100 @@
 //! SecretStore, journal, sign-in sessions), and `run_setup`, which runs them in order for the
 //! CLI. The window's commands call the same functions one at a time; each marks its step
 //! done in the journal itself, so both faces resume alike.
+//!
+//! One folder per part of the window, so a view's engine code is found by the view's name.
+//! The folders form layers: a file imports only from its own folder or a folder below it,
+//! never upwards, and no two files import each other in a circle. `context/` is the ground
+//! every step stands on; `headless_setup/` runs the steps above all the others.
+//!
+//! | folder | the window | what it holds |
+//! |---|---|---|
+//! | `context/` | every step | `WizardContext`, the journal and its readers (`journal_readers`), step ids, progress events and the on-demand result they carry, this run's sign-in sessions, the rate limiter |
+//! | `sign_in/` | steps 1 and 3's sign-in, Settings | the session manager (sign in, resume, Graph and Unity clients) and sign-out |
+//! | `start/` | Start | the prerequisite checks and where the window resumes |
+//! | `unity_credentials/` | steps 1 and 2 | the API road (service account, role, token: one `ensure_*` each), the connector URL, the guided road |
+//! | `entra_provisioning/` | step 3 and the job card | enterprise app, provisioning job, Test Connection and saved credentials, deletion safeguards, Start, job control, held-back deletions, token rotation, opening an existing job |
+//! | `preview/` | the Preview panel (steps 3 and 4) | what Start will do to each user: read, classified, exported |
+//! | `provision/` | step 4 | directory search, assignments, provision on demand, verdicts, the read-back from Unity, the provision run both faces use |
+//! | `headless_setup/` | (the CLI) | `run_setup` and `run_provision`, each step recorded into a `SetupReport` |
+//! | `diagnosis.rs` | Diagnose | which URL, token and test domain to probe |
+//!
+//! This file is a facade: it re-exports the public API at `wizard::` (the window's commands,
+//! the CLI and the engine tests use these paths), so moving a file between folders does not
+//! move its callers. `wizard::job_control` keeps the job card's controls at their own path.
 
-pub mod assignments;
-pub mod deletion_protection;
+pub mod context;
 pub mod diagnosis;
-pub mod directory_search;
-pub mod entra_steps;
-pub mod existing_job;
-pub mod job_control;
-pub mod journal;
-pub mod on_demand;
-pub mod prerequisites;
+pub mod entra_provisioning;
+pub mod headless_setup;
 pub mod preview;
-mod preview_classify;
-mod preview_scope;
-pub mod progress;
-pub mod provision_run;
-mod recorder;
-pub mod resume;
-pub mod rotate_token;
-pub mod run;
-pub mod sessions;
-pub mod sign_out;
-pub mod unity_steps;
-pub(crate) mod verdicts;
-pub mod verify;
+pub mod provision;
+pub mod sign_in;
+pub mod start;
+pub mod unity_credentials;
 
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio_util::sync::CancellationToken;
-
-use crate::http::{Http, HttpConfig};
-use crate::problem::Problem;
-use crate::profile::CloudProfile;
-use crate::progress::ProgressSink;
-use crate::secrets::SecretStore;
-
-pub use assignments::{
+pub use context::journal::{Journal, JournalRecovery, JournalStore};
+pub use context::on_demand_outcome::{
+    AttributeDifference, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, Verification,
+};
+pub use context::progress::{reporting_retry_waits, StepOutcome, StepReport, WizardProgress};
+pub use context::rate_limit::RateLimit;
+pub use context::sessions::{EntraAccount, SignInSessions};
+pub use context::step_id::StepId;
+pub use context::wizard_context::{
+    default_data_dir, WizardContext, WizardTuning, ABORT_AFTER_CREATE_ENV,
+};
+pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
+pub use entra_provisioning::credentials::{
+    save_credentials, test_connection, TestConnectionOutcome,
+};
+pub use entra_provisioning::deletion_protection::{
+    apply_deletion_protection, choose_deletion_protection, deletion_protection_in_effect,
+    suggest_deletion_protection, DeletionProtectionChoice,
+};
+pub use entra_provisioning::enterprise_app::{ensure_enterprise_app, EnterpriseAppOutcome};
+pub use entra_provisioning::existing_job::open_existing_job;
+pub use entra_provisioning::held_back_deletions::{
+    allow_held_back_deletions, list_held_back_deletions, HeldBackDeletion, HeldBackDeletions,
+};
+pub use entra_provisioning::job_control;
+pub use entra_provisioning::provisioning_job::{
+    ensure_provisioning_job, find_provisioning_job, ProvisioningJobOutcome,
+};
+pub use entra_provisioning::rotate_token::{
+    rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts,
+};
+pub use entra_provisioning::start::{read_job_status, start_provisioning};
+pub use headless_setup::microsoft_sign_in::MicrosoftSignInChoice;
+pub use headless_setup::recorder::SetupReport;
+pub use headless_setup::run_provision::run_provision;
+pub use headless_setup::run_setup::{run_setup, SetupOptions, UnityRoad};
+pub use preview::export::{
+    export_preview, export_preview_into, preview_to_csv, PreviewExportFormat,
+};
+pub use preview::preview_provisioning::preview_provisioning;
+pub use preview::report::{
+    AttributeChange, PreviewAction, PreviewProgress, PreviewReport, PreviewStage, PreviewSummary,
+    PreviewUser,
+};
+pub use provision::assignments::{
     ensure_assignment, list_assigned_principals, list_assignments, AssignedPrincipal,
     AssignmentOutcome,
 };
-pub use deletion_protection::{
-    allow_held_back_deletions, apply_deletion_protection, choose_deletion_protection,
-    deletion_protection_in_effect, list_held_back_deletions, suggest_deletion_protection,
-    DeletionProtectionChoice, HeldBackDeletion, HeldBackDeletions,
+pub use provision::directory_search::{
+    search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot,
 };
-pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
-pub use directory_search::{search_directory, DirectoryEntry, DirectorySearchEvent, SearchSlot};
-pub use entra_steps::{
-    ensure_enterprise_app, ensure_provisioning_job, find_provisioning_job, read_job_status,
-    save_credentials, start_provisioning, test_connection, EnterpriseAppOutcome,
-    ProvisioningJobOutcome, TestConnectionOutcome,
-};
-pub use existing_job::open_existing_job;
-pub use journal::{Journal, JournalRecovery, JournalStore};
-pub use on_demand::{
-    provision_on_demand, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, RateLimit,
-};
-pub use prerequisites::{
+pub use provision::on_demand::{provision_on_demand, MAX_GROUP_MEMBERS};
+pub use provision::provision_run::{assign_principals, assign_then_provision, ProvisionRun};
+pub use provision::verify::verify_arrival;
+pub use sign_in::session_manager::UnitySignInOutcome;
+pub use sign_in::sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};
+pub use start::prerequisites::{
     check_prerequisites, PrerequisiteCheck, PrerequisiteId, PrerequisiteState,
 };
-pub use preview::{
-    export_preview, export_preview_into, preview_provisioning, preview_to_csv, AttributeChange,
-    PreviewAction, PreviewExportFormat, PreviewProgress, PreviewReport, PreviewStage,
-    PreviewSummary, PreviewUser,
+pub use start::resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
+pub use unity_credentials::api_road::{
+    ensure_unity_credentials, UnityCredentialsOutcome, UnityOptions,
 };
-pub use progress::{reporting_retry_waits, StepId, StepOutcome, StepReport, WizardProgress};
-pub use provision_run::{assign_principals, assign_then_provision, run_provision, ProvisionRun};
-pub use resume::{journal_view, resume_point, JournalView, WindowStep, WindowStepStatus};
-pub use rotate_token::{rotate_scim_token, token_facts, RotationOutcome, RotationRoad, TokenFacts};
-pub use run::{run_setup, MicrosoftSignInChoice, SetupOptions, SetupReport, UnityRoad};
-pub use sessions::{EntraAccount, SignInSessions, UnitySignInOutcome};
-pub use sign_out::{plan_sign_out, sign_out, SignOutOutcome, SignOutScope};
-pub use unity_steps::{
-    accept_pasted_credentials, ensure_connector_url, ensure_unity_credentials, ConnectorUrlOutcome,
-    UnityCredentialsOutcome, UnityOptions,
-};
-pub use verify::{verify_arrival, AttributeDifference, Verification};
-
-/// Waits and limits; the defaults follow the reference, tests shorten them.
-#[derive(Debug, Clone, Copy)]
-pub struct WizardTuning {
-    /// First pause while Entra replicates a new object; doubles up to 15 s (§2.2).
-    pub replication_delay: Duration,
-    pub replication_attempts: u32,
-    pub on_demand: RateLimit,
-}
-
-impl Default for WizardTuning {
-    fn default() -> Self {
-        Self {
-            replication_delay: Duration::from_secs(2),
-            replication_attempts: 12,
-            on_demand: RateLimit {
-                calls: 5,
-                window: Duration::from_secs(10),
-            },
-        }
-    }
-}
-
-/// What every step shares. Cheap to build; the window keeps one per profile.
-pub struct WizardContext {
-    pub profile: CloudProfile,
-    pub http: Http,
-    pub secrets: Arc<dyn SecretStore>,
-    pub journal: JournalStore,
-    pub tuning: WizardTuning,
-    /// This run's Microsoft and Unity sign-ins (see `sessions`).
-    pub sessions: SignInSessions,
-}
-
-impl WizardContext {
-    pub fn new(
-        profile: CloudProfile,
-        data_dir: &Path,
-        secrets: Arc<dyn SecretStore>,
-    ) -> Result<Self, Problem> {
-        Self::with_config(
-            profile,
-            data_dir,
-            secrets,
-            HttpConfig::default(),
-            WizardTuning::default(),
-        )
-    }
-
-    pub fn with_config(
-        profile: CloudProfile,
-        data_dir: &Path,
-        secrets: Arc<dyn SecretStore>,
-        http: HttpConfig,
-        tuning: WizardTuning,
-    ) -> Result<Self, Problem> {
-        Ok(Self {
-            journal: JournalStore::open(data_dir, &profile)?,
-            http: Http::new(http)?,
-            profile,
-            secrets,
-            tuning,
-            sessions: SignInSessions::default(),
-        })
-    }
-
-    /// A pause while Entra catches up, reported so the person knows why nothing moves.
-    pub(crate) async fn replication_pause(
-        &self,
-        step: StepId,
-        attempt: u32,
-        what: &str,
-        progress: &dyn ProgressSink<WizardProgress>,
-        cancel: &CancellationToken,
-    ) -> Result<(), Problem> {
-        let wait = self
-            .tuning
-            .replication_delay
-            .saturating_mul(1u32 << attempt.min(3))
-            .min(Duration::from_secs(15));
-        progress.report(WizardProgress::Waiting {
-            step,
-            reason: format!("Waiting for {what}"),
-            seconds: wait.as_secs().max(1),
-        });
-        tokio::select! {
-            _ = cancel.cancelled() => Err(Problem::cancelled_while(step.title())),
-            _ = tokio::time::sleep(wait) => Ok(()),
-        }
-    }
-}
-
-/// The app's default data folder (`~/.local/share/com.scimsetup.desktop` on Linux), the
-/// same one Tauri's `app_data_dir` gives the window.
-pub fn default_data_dir() -> Option<std::path::PathBuf> {
-    dirs::data_dir().map(|dir| dir.join("com.scimsetup.desktop"))
-}
-
-/// Test-only switch: `SCIM_SETUP_TEST_ABORT_AFTER_CREATE=<what>` ends the process right after
-/// that create (`serviceAccount`, `bearerToken`, `provisioningJob`) and before its journal
-/// write, the way a power cut or a kill would, so tests can show the next run creates
-/// nothing twice.
-pub const ABORT_AFTER_CREATE_ENV: &str = "SCIM_SETUP_TEST_ABORT_AFTER_CREATE";
-
-pub(crate) fn crash_point(what: &str) {
-    if std::env::var(ABORT_AFTER_CREATE_ENV).is_ok_and(|wanted| wanted == what) {
-        eprintln!("{ABORT_AFTER_CREATE_ENV}={what}: ending the process after the create");
-        std::process::abort();
-    }
-}
+pub use unity_credentials::connector_url::{ensure_connector_url, ConnectorUrlOutcome};
+pub use unity_credentials::guided_road::accept_pasted_credentials;

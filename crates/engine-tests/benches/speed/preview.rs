@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use scim_core::entra::GraphClient;
 use scim_core::progress::ProgressSink;
-use scim_core::wizard::preview::UNITY_RATE;
+use scim_core::wizard::preview::preview_provisioning::UNITY_RATE;
 use scim_core::wizard::{preview_provisioning, PreviewProgress, PreviewStage, PreviewSummary};
 use scim_sandbox::SandboxConfig;
 use serde_json::{json, Value};

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use scim_core::entra::GraphClient;
-use scim_core::wizard::on_demand::tally;
+use scim_core::wizard::provision::on_demand::tally;
 use scim_core::wizard::{
     accept_pasted_credentials, ensure_assignment, ensure_enterprise_app, ensure_provisioning_job,
     provision_on_demand, save_credentials, OnDemandSubject, PrincipalKind, RateLimit,

@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use scim_core::unity::DashboardFacts;
-use scim_core::wizard::on_demand::MAX_GROUP_MEMBERS;
+use scim_core::wizard::MAX_GROUP_MEMBERS;
 use tauri::State;
 
 use crate::app::info::{AppInfo, ProfileSummary};

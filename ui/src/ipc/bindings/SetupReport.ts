@@ -4,4 +4,9 @@ import type { Journal } from "./Journal";
 import type { ProvisionOnDemandOutcome } from "./ProvisionOnDemandOutcome";
 import type { StepReport } from "./StepReport";
 
+/**
+ * How a headless run ended: every step's report (`ok` when none failed), each on-demand
+ * result, the job's state when it was read, and the journal as the run left it. The CLI's
+ * `setup --json` and `provision --json` document.
+ */
 export type SetupReport = { ok: boolean, steps: Array<StepReport>, provisioned: Array<ProvisionOnDemandOutcome>, jobStatus?: JobStatus | null, journal: Journal, };

@@ -1,0 +1,11 @@
+//! What every step stands on: the shared context, the journal and its readers, the step ids
+//! and the progress events the steps report.
+
+pub mod journal;
+pub mod journal_readers;
+pub mod on_demand_outcome;
+pub mod progress;
+pub mod rate_limit;
+pub mod sessions;
+pub mod step_id;
+pub mod wizard_context;

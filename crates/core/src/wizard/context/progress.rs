@@ -1,0 +1,220 @@
+//! What the steps report while they run and when they end. Everything here crosses to the
+//! window (ts-rs) and into the CLI's JSON, so it holds facts only, never a `Secret`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::auth::DeviceCodePrompt;
+use crate::problem::Problem;
+use crate::progress::ProgressSink;
+
+use crate::wizard::context::on_demand_outcome::ProvisionOnDemandOutcome;
+use crate::wizard::context::step_id::StepId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum StepOutcome {
+    /// Made something new.
+    Created,
+    /// Found it already there (or already done) and left it as it was.
+    Reused,
+    /// A check that succeeded, or an action that was done.
+    Passed,
+    Skipped,
+    Failed,
+}
+
+/// Streamed while a step runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+#[ts(export)]
+pub enum WizardProgress {
+    StepStarted {
+        step: StepId,
+    },
+    /// Something worth a line: "Found 2 organizations", "Waiting for Entra to replicate…".
+    Note {
+        step: StepId,
+        message: String,
+    },
+    /// A device-code sign-in waits for the person.
+    DeviceCode {
+        prompt: DeviceCodePrompt,
+    },
+    /// The engine is waiting on purpose (replication, rate limits).
+    Waiting {
+        step: StepId,
+        reason: String,
+        #[ts(type = "number")]
+        seconds: u64,
+    },
+    /// One on-demand result, as soon as Entra returns it.
+    UserProvisioned {
+        index: u32,
+        total: u32,
+        /// Boxed: an outcome (steps, details, a problem) dwarfs every other event.
+        outcome: Box<ProvisionOnDemandOutcome>,
+    },
+    StepFinished {
+        report: StepReport,
+    },
+}
+
+/// How a step ended: the CLI's `--json` entry and the window's step card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StepReport {
+    pub id: StepId,
+    pub title: String,
+    pub outcome: StepOutcome,
+    /// What happened, in one sentence.
+    pub summary: String,
+    /// Why it failed (failed steps only).
+    #[ts(optional = nullable)]
+    pub cause: Option<String>,
+    #[ts(optional = nullable)]
+    pub fix: Option<String>,
+    /// Non-secret facts: ids, token last four, timings.
+    pub evidence: BTreeMap<String, String>,
+    #[ts(optional = nullable)]
+    pub problem: Option<Problem>,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+}
+
+impl StepReport {
+    pub fn success(
+        id: StepId,
+        outcome: StepOutcome,
+        summary: impl Into<String>,
+        evidence: BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            id,
+            title: id.title().to_string(),
+            outcome,
+            summary: summary.into(),
+            cause: None,
+            fix: None,
+            evidence,
+            problem: None,
+            elapsed_ms: 0,
+        }
+    }
+
+    pub fn failure(id: StepId, problem: Problem) -> Self {
+        let info = problem.info();
+        let mut evidence = BTreeMap::new();
+        let detail = &info.detail;
+        let facts = [
+            ("kind", Some(problem.kind_name().to_string())),
+            ("status", detail.status.map(|s| s.to_string())),
+            ("graphCode", detail.graph_code.clone()),
+            ("providerCode", detail.provider_code.clone()),
+            ("requestId", detail.request_id.clone()),
+            ("clientRequestId", detail.client_request_id.clone()),
+            ("request", detail.request.clone()),
+        ];
+        for (key, value) in facts {
+            if let Some(value) = value {
+                evidence.insert(key.to_string(), value);
+            }
+        }
+        Self {
+            id,
+            title: id.title().to_string(),
+            outcome: StepOutcome::Failed,
+            summary: info.action.clone(),
+            cause: Some(info.cause.clone()),
+            fix: Some(info.fix.clone()),
+            evidence,
+            problem: Some(problem.clone()),
+            elapsed_ms: 0,
+        }
+    }
+
+    pub fn skipped(id: StepId, why: impl Into<String>) -> Self {
+        Self::success(id, StepOutcome::Skipped, why, BTreeMap::new())
+    }
+}
+
+/// Reports `message` on `step` as a [`WizardProgress::Note`]: a line worth showing while the
+/// step runs ("Found 2 organizations").
+pub(crate) fn note(
+    progress: &dyn ProgressSink<WizardProgress>,
+    step: StepId,
+    message: impl Into<String>,
+) {
+    progress.report(WizardProgress::Note {
+        step,
+        message: message.into(),
+    });
+}
+
+/// Builds an evidence map from pairs, leaving out empty values.
+pub fn evidence<const N: usize>(pairs: [(&str, Option<String>); N]) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter_map(|(key, value)| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| (key.to_string(), v))
+        })
+        .collect()
+}
+
+/// Runs `work` (one step's engine call) and reports each retry wait inside it as a
+/// [`WizardProgress::Waiting`] for `step`, as it starts, so a throttled or flaky service shows
+/// as a wait with its reason rather than a frozen step. Returns `work`'s output.
+pub async fn reporting_retry_waits<F: std::future::Future>(
+    step: StepId,
+    progress: &dyn ProgressSink<WizardProgress>,
+    work: F,
+) -> F::Output {
+    let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let work = crate::http::observe_retry_waits(waits, work);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            biased;
+            Some(wait) = heard.recv() => progress.report(WizardProgress::Waiting {
+                step,
+                reason: wait.describe(),
+                seconds: wait.wait.as_secs_f64().ceil().max(1.0) as u64,
+            }),
+            output = &mut work => return output,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_tagged_by_type() {
+        let event = WizardProgress::StepStarted {
+            step: StepId::TestConnection,
+        };
+        assert_eq!(
+            serde_json::to_value(&event).expect("json"),
+            serde_json::json!({"type": "stepStarted", "step": "testConnection"})
+        );
+        let failed = StepReport::failure(
+            StepId::EnterpriseApp,
+            Problem::not_found(
+                "Looking for the app",
+                "No app named Unity.",
+                "Let the app create it.",
+            ),
+        );
+        let json = serde_json::to_value(&failed).expect("json");
+        assert_eq!(json["outcome"], "failed");
+        assert_eq!(json["cause"], "No app named Unity.");
+        assert_eq!(json["evidence"]["kind"], "notFound");
+    }
+}

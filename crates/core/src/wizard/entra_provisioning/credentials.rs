@@ -1,0 +1,121 @@
+//! Step 3's admin credentials in Entra: Test Connection with the SCIM URL and token of steps
+//! 1 and 2 (`validateCredentials`), and saving them in the job's secrets with the scope and
+//! the deletion safeguards, read back to check Entra kept them.
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
+
+use crate::entra::sync_secrets::SyncSecretsWrite;
+use crate::entra::{GraphClient, ProvisioningScope};
+use crate::problem::Problem;
+use crate::wizard::context::journal::now;
+use crate::wizard::context::journal_readers::{
+    journal_job_id, journal_scim_url, journal_sp_id, stored_scim_token,
+};
+use crate::wizard::context::step_id::StepId;
+use crate::wizard::context::wizard_context::WizardContext;
+use crate::wizard::entra_provisioning::deletion_protection::protection_to_save;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TestConnectionOutcome {
+    pub url: String,
+    pub token_last_four: String,
+    pub checked_at: String,
+}
+
+/// Entra's Test Connection with the stored URL and token (validateCredentials).
+pub async fn test_connection(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<TestConnectionOutcome, Problem> {
+    let (sp_id, job_id) = journal_job_id(ctx)?;
+    let url = journal_scim_url(ctx)?;
+    let token = stored_scim_token(ctx)?;
+    graph
+        .validate_credentials(&sp_id, &job_id, &url, &token, cancel)
+        .await?;
+    let checked_at = now();
+    ctx.journal
+        .update(|j| j.entra.tested_at = Some(checked_at.clone()))?;
+    ctx.journal.mark_done(StepId::TestConnection)?;
+    Ok(TestConnectionOutcome {
+        url,
+        token_last_four: token.last_four(),
+        checked_at,
+    })
+}
+
+/// Saves tenant URL and token in the job's secrets with the deletion safeguards (the
+/// journal's choice, else the suggestion), then reads the settings back (PUT: repeating it
+/// is harmless).
+pub async fn save_credentials(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    cancel: &CancellationToken,
+) -> Result<TestConnectionOutcome, Problem> {
+    let url = journal_scim_url(ctx)?;
+    let token = stored_scim_token(ctx)?;
+    write_job_secrets(ctx, graph, &url, &token, cancel).await?;
+    let saved_at = now();
+    ctx.journal
+        .update(|j| j.entra.secrets_saved_at = Some(saved_at.clone()))?;
+    ctx.journal.mark_done(StepId::SaveCredentials)?;
+    Ok(TestConnectionOutcome {
+        url,
+        token_last_four: token.last_four(),
+        checked_at: saved_at,
+    })
+}
+
+/// PUTs the job's secrets (URL, token, the journal's scope, the safeguards) and reads the
+/// non-secret part back: a value Entra did not keep is an error, not a silent default. A
+/// service that cannot read secrets back (UNCONFIRMED in Graph) is not held against it.
+pub(crate) async fn write_job_secrets(
+    ctx: &WizardContext,
+    graph: &GraphClient,
+    url: &str,
+    token: &crate::secret::Secret,
+    cancel: &CancellationToken,
+) -> Result<(), Problem> {
+    let sp_id = journal_sp_id(ctx)?;
+    let protection = protection_to_save(ctx);
+    let scope = ctx
+        .journal
+        .snapshot()
+        .entra
+        .scope
+        .unwrap_or(ProvisioningScope::AssignedOnly);
+    let write = SyncSecretsWrite {
+        base_address: url,
+        token,
+        sync_all: scope == ProvisioningScope::AllUsers,
+        protection: &protection,
+    };
+    graph.put_sync_secrets(&sp_id, &write, cancel).await?;
+    // The scope written is now known, even when nobody chose one: say so on the job card.
+    if ctx.journal.snapshot().entra.scope.is_none() {
+        ctx.journal.update(|j| j.entra.scope = Some(scope))?;
+    }
+    let Ok(saved) = graph.get_sync_secrets(&sp_id, cancel).await else {
+        return Ok(());
+    };
+    let url_kept = saved
+        .base_address
+        .as_deref()
+        .is_none_or(|saved| saved == url);
+    if saved.protection != protection || !url_kept {
+        return Err(Problem::server(
+            "Reading the job's settings back from Entra",
+            format!(
+                "Entra kept different settings than were sent (threshold {}, recipients \u{201c}{}\u{201d}).",
+                saved.protection.delete_threshold, saved.protection.notify
+            ),
+            "Save again; if it persists, check the job's settings in the Entra admin center.",
+        ));
+    }
+    Ok(())
+}
