@@ -55,7 +55,7 @@ if [[ ${1:-} == --window-benches ]]; then
   exit 0
 fi
 
-"$root/scripts/setup-machine.sh"
+"$root/scripts/setup-machine.sh" --for test
 figures=$(mktemp -t scim-setup-figures.XXXXXX)
 trap 'rm -f "$figures"' EXIT
 export SCIM_SETUP_BENCH_JSON=$figures

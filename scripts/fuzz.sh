@@ -19,7 +19,7 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
   exit 1
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "error: cargo-fuzz is missing; run scripts/setup-machine.sh" >&2
+  echo "error: cargo-fuzz is missing; run scripts/setup-machine.sh --for test" >&2
   exit 1
 fi
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then runs every check, cheapest first.
+# The README's test command: installs what is missing (scripts/setup-machine.sh --for test: what
+# running needs plus the test tools), then runs every check, cheapest first.
 # Stops at the first failure. Artifacts (E2E screenshots) land in tests/artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup-machine.sh"
+"$root/scripts/setup-machine.sh" --for test
 cd "$root"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
