@@ -16,6 +16,10 @@ npm --prefix ui run --silent build
 step "cargo fmt --check"
 cargo fmt --all --check
 
+step "Unused dependencies: cargo machete"
+# Ignored dependencies, each with the reason, sit in the crate's [package.metadata.cargo-machete].
+cargo machete
+
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -3,7 +3,7 @@
 
 use scim_core::logging::{init, log_dir, LogGuard, LogOptions};
 
-use crate::app::settings_file::WindowSettings;
+use scim_core::settings::WindowSettings;
 use crate::cli::GlobalArgs;
 
 /// Installs the log; `None` (after a note on stderr) when there is no data folder or it is

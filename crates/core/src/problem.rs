@@ -1,6 +1,8 @@
 //! The one error shape that crosses every boundary (IPC, CLI JSON, reports): what was being
-//! done, the cause in plain words, the fix, and the technical detail. Modules keep their own
-//! `thiserror` enums and map them here at the edge. Never put a secret in a Problem: and
+//! done, the cause in plain words, the fix, and the technical detail. Modules build it where
+//! the failure is understood, through their own constructors (`entra::errors::graph_problem`,
+//! `auth::errors::explain`); the one lower-level error enum, `http::HttpError` (`thiserror`),
+//! becomes a Problem at the edge (`HttpError::into_problem`). Never put a secret in a Problem: and
 //! because a cause often quotes a server, every text passes the redactor (`crate::redact`)
 //! when a Problem is built, changed, serialized or displayed.
 

@@ -12,7 +12,7 @@ use scim_core::Problem;
 
 use scim_core::startup::{StartupProblem, StartupProblemKind, StartupRequest};
 
-use super::settings_file::WindowSettings;
+use scim_core::settings::WindowSettings;
 use crate::cli::GlobalArgs;
 
 pub struct ActiveCloud {

@@ -8,7 +8,6 @@ mod desktop;
 mod info;
 #[cfg(test)]
 mod round_trips;
-pub(crate) mod settings_file;
 mod state;
 
 use std::process::ExitCode;

@@ -8,6 +8,8 @@ mod hints;
 mod output;
 mod preview;
 mod provision;
+#[cfg(test)]
+mod readme_tests;
 mod rotate_token;
 mod sandbox;
 mod setup;

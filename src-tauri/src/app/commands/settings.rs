@@ -8,7 +8,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::app::desktop::FileKind;
-use crate::app::settings_file::WindowSettings;
+use scim_core::settings::WindowSettings;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -33,7 +33,7 @@ pub fn settings_get(state: State<'_, AppState>) -> SettingsView {
         overridden_by_command_line: cloud.overridden,
         settings_path: cloud
             .data_dir
-            .join(crate::app::settings_file::FILE_NAME)
+            .join(scim_core::settings::FILE_NAME)
             .display()
             .to_string(),
     }
