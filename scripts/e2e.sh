@@ -40,7 +40,8 @@ for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$driver_port) 2>/dev/null && b
 
 export SCIM_SETUP_E2E_APP="$artifacts/scim-setup-e2e"
 export SCIM_SETUP_E2E_ARTIFACTS="$artifacts"
-# SCIM_SETUP_E2E_ONLY=NAME runs tests/e2e/NAME.test.mjs alone (while working on one journey).
+# SCIM_SETUP_E2E_ONLY=NAME runs one journey alone (while working on it): SCIM_SETUP_E2E_ONLY=resume
+# runs tests/e2e/resume.test.mjs.
 journeys=tests/e2e/
 [[ -n ${SCIM_SETUP_E2E_ONLY:-} ]] && journeys=tests/e2e/$SCIM_SETUP_E2E_ONLY.test.mjs
 node --test --test-concurrency=1 "$journeys"

@@ -2,7 +2,7 @@
 // BENCHMARKS.md: the machine, date, commit and command, each goal with its figure, the figure it
 // is compared with and the ratio, then every figure as median with min and max.
 // A benchmark reports; it never fails on a goal.
-// Usage: node report.mjs FIGURES.jsonl NOTES.md > BENCHMARKS.md
+// Usage: node report.mjs FIGURES.jsonl tests/bench/notes.md > BENCHMARKS.md (as scripts/bench.sh does)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
