@@ -16,6 +16,10 @@ npm --prefix ui run --silent build
 step "cargo fmt --check"
 cargo fmt --all --check
 
+step "Citations: every comment and doc cites the public source or a file in the repository"
+scripts/check-citations.sh --self-test
+scripts/check-citations.sh
+
 step "Unused dependencies: cargo machete"
 # Ignored dependencies, each with the reason, sit in the crate's [package.metadata.cargo-machete].
 cargo machete

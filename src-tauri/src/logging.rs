@@ -2,8 +2,8 @@
 //! the window and the CLI), the level from `SCIM_SETUP_LOG` or Settings, stderr too with `-v`.
 
 use scim_core::logging::{init, log_dir, LogGuard, LogOptions};
-
 use scim_core::settings::WindowSettings;
+
 use crate::cli::GlobalArgs;
 
 /// Installs the log; `None` (after a note on stderr) when there is no data folder or it is

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use scim_core::profile::CloudProfile;
 use scim_core::secrets::{secret_store_from_env, MemoryStore, SecretStore};
+use scim_core::settings::WindowSettings;
 use scim_core::Problem;
 
 use scim_core::startup::{StartupProblem, StartupProblemKind, StartupRequest};
 
-use scim_core::settings::WindowSettings;
 use crate::cli::GlobalArgs;
 
 pub struct ActiveCloud {

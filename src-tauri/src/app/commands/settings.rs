@@ -1,6 +1,7 @@
 //! Settings: the cloud profile (applied at the next launch), client IDs, request timeout,
 //! and signing out, which removes this app's entries from the keychain.
 
+use scim_core::settings::WindowSettings;
 use scim_core::wizard::{SignOutOutcome, SignOutScope};
 use scim_core::Problem;
 use serde::Serialize;
@@ -8,7 +9,6 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::app::desktop::FileKind;
-use scim_core::settings::WindowSettings;
 use crate::app::state::AppState;
 
 #[derive(Debug, Clone, Serialize, TS)]
