@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fails when a comment or a doc cites something a reader of this repository cannot open: a
-# path to a source or doc file (.md .rs .ts .tsx .mjs .sh .toml) the repository does not hold
+# path to a source or doc file (.md .rs .ts .tsx .mjs .sh .toml .yaml) the repository does not hold
 # (a ./ or ../ path from the citing file's folder, any other path as the tail of a file's path,
 # a bare name as some file's name); a note kept outside it (the shared folder beside the
 # clone, a `reference` note); a section sign (§) with no RFC named before it on its line, which
@@ -8,7 +8,7 @@
 # Cite the public page (learn.microsoft.com, docs.unity.com, an RFC 7643/7644 section) or a
 # file in the repository instead.
 # It reads the comments of code files (// and /* */ in Rust and TypeScript, # in shell and
-# TOML) and the whole of Markdown files, everything git tracks or would track.
+# TOML and YAML) and the whole of Markdown files, everything git tracks or would track.
 #   scripts/check-citations.sh              check the repository
 #   scripts/check-citations.sh --self-test  check the checker on planted offenders and clean lines
 # A shell script and not a Rust test: it reads every kind of file in the repository, none of
@@ -26,7 +26,7 @@ check() {
   # Tracked files and new ones not ignored: what a reader of the repository can open.
   git ls-files --cached --others --exclude-standard >"$all"
   # This script names the patterns it looks for, so it is left out of its own check.
-  files=$(grep -E '\.(md|rs|ts|tsx|mjs|sh|toml)$' "$all" | grep -vx 'scripts/check-citations.sh' || true)
+  files=$(grep -E '\.(md|rs|ts|tsx|mjs|sh|toml|yml|yaml)$' "$all" | grep -vx 'scripts/check-citations.sh' || true)
   local status=0
   if [[ -n $files ]]; then
     # shellcheck disable=SC2086 # one argument per file; no file name holds a space
@@ -82,7 +82,7 @@ FNR == 1 { in_block = 0; kind = FILENAME; sub(/.*\./, "", kind) }
   text = ""
   if (kind == "md") {
     text = $0
-  } else if (kind == "sh" || kind == "toml") {
+  } else if (kind == "sh" || kind == "toml" || kind == "yml" || kind == "yaml") {
     if (FNR == 1 && /^#!/) next
     if (match($0, /(^|[ \t])#/)) text = substr($0, RSTART)
   } else {
@@ -113,7 +113,7 @@ FNR == 1 { in_block = 0; kind = FILENAME; sub(/.*\./, "", kind) }
   # Paths: URLs are the public sources this check asks for, so they are blanked first.
   gsub(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^] \t)>"'`]*/, " ", text)
   rest = text
-  while (match(rest, /[A-Za-z0-9_.\/-]*[A-Za-z0-9_-]\.(md|rs|ts|tsx|mjs|sh|toml)([^A-Za-z0-9_]|$)/)) {
+  while (match(rest, /[A-Za-z0-9_.\/-]*[A-Za-z0-9_-]\.(md|rs|ts|tsx|mjs|sh|toml|ya?ml)([^A-Za-z0-9_]|$)/)) {
     token = substr(rest, RSTART, RLENGTH)
     before = RSTART > 1 ? substr(rest, RSTART - 1, 1) : ""
     rest = substr(rest, RSTART + RLENGTH)
@@ -178,6 +178,7 @@ EOF
 # Supply-chain checks (issue 11), see scripts/supply-chain.sh
 EOF
   printf '# The fuzz targets, see docs/fuzz.md\n[package]\n' >"$dir/bad.toml"
+  printf '//! Shapes as in graph-openapi-sync-fragments.yaml.\n' >"$dir/crates/core/src/wizard/yaml.rs"
   git -C "$dir" init -q
   local expected actual
   expected=$(
@@ -195,6 +196,7 @@ crates/core/src/wizard/bad.rs:7: cites wizard/journal.rs, which the repository d
 crates/core/src/wizard/bad.rs:8: cites a section (§) without naming its source on the line
 crates/core/src/wizard/bad.rs:9: cites core/src/unity/users.rs, which the repository does not hold
 crates/core/src/wizard/bad.rs:9: cites nity/scim_users.rs, which the repository does not hold
+crates/core/src/wizard/yaml.rs:1: cites graph-openapi-sync-fragments.yaml, which the repository does not hold
 docs/bad.md:1: cites a section of a note (§)
 docs/bad.md:1: cites unity-scim.md, which the repository does not hold
 docs/bad.md:1: cites ../crates/core/src/scim/mod.rs, which the repository does not hold
@@ -213,7 +215,7 @@ EOF
     return 1
   fi
   # Clean files alone pass.
-  rm "$dir"/crates/core/src/wizard/bad.rs "$dir"/ui/src/bad.tsx "$dir"/docs/bad.md "$dir"/scripts/bad.sh "$dir"/bad.toml
+  rm "$dir"/crates/core/src/wizard/bad.rs "$dir"/crates/core/src/wizard/yaml.rs "$dir"/ui/src/bad.tsx "$dir"/docs/bad.md "$dir"/scripts/bad.sh "$dir"/bad.toml
   if ! (check "$dir" >&2); then
     echo "check-citations self-test failed: the clean files above were reported" >&2
     return 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Supply-chain checks (issue 11): `cargo deny check` (advisories, licences, duplicate major
-# versions, sources) with deny.toml, against the offline RustSec snapshot in
-# ../shared/advisory-db (fetching switched off), then the licences of the npm packages in ui/
+# Supply-chain checks: `cargo deny check` (advisories, licences, duplicate major
+# versions, sources) with deny.toml, against the offline RustSec snapshot in the shared folder
+# beside the repository (fetching switched off), then the licences of the npm packages in ui/
 # and tests/e2e/ against an allow-list (the npm audit service is not reachable from here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -1,5 +1,5 @@
-//! A Graph error answer (the OData envelope, entra-graph.md §8) for every status, turned into
-//! the `Problem` a person reads. Input: two bytes of status, then the body.
+//! A Graph error answer (the OData envelope, <https://learn.microsoft.com/graph/errors>) for every
+//! status, turned into the `Problem` a person reads. Input: two bytes of status, then the body.
 #![no_main]
 
 use std::time::Duration;
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         || GraphError::from_response(&response)
             .is_some_and(|error| format!("{} {}", error.code, error.message).contains("Some("));
     assert!(quoted || !info.cause.contains("Some("), "{}", info.cause);
-    // validateCredentials' failure text, as Test Connection explains it (entra-graph.md §6).
+    // validateCredentials' failure text, as Test Connection explains it.
     if let Some(error) = GraphError::from_response(&response) {
         let _ = parse_test_connection_failure(&error);
     }

@@ -1,4 +1,4 @@
-//! A provisionOnDemand response body (both documented shapes, entra-graph.md §4.3) read and
+//! A provisionOnDemand response body (both documented shapes, Graph's provisionOnDemand page) read and
 //! explained with its steps the way step 4 shows it.
 #![no_main]
 

@@ -1,4 +1,4 @@
-//! The bad-input catalogue (issue 11, item 4), CLI side: every flag, environment variable and
+//! The bad-input catalogue (docs/bad-input.md), CLI side: every flag, environment variable and
 //! file the binary reads, given bad values; each row asserts the exit code and the exact line a
 //! person reads. Nothing here leaves loopback: the profile points at 127.0.0.1:1, and every
 //! row stops before any call. The last test checks `docs/bad-input.md` shows every line.

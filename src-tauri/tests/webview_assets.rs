@@ -1,4 +1,4 @@
-//! The webview's reach (issue 11, item 2): the built UI (`ui/dist`, what the app embeds) loads
+//! The webview's reach: the built UI (`ui/dist`, what the app embeds) loads
 //! nothing from a remote origin and carries no inline script, and the CSP in `tauri.conf.json`
 //! both forbids that and allows what the built files do use. HTML is parsed with html5ever
 //! (through dom_query), CSS tokenized with cssparser, JavaScript parsed with oxc, and the CSP

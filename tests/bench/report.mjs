@@ -71,7 +71,7 @@ const goals = [
     met: (r) => r >= 0.95 && (figures.get(`provision.${form}.lost`)?.samples[0] ?? 1) === 0,
   })),
   { what: 'Diagnosis at 20 ms per request: wall time', key: 'diagnose.latency20.wall', against: 'diagnose.latency20.sum', againstName: "sum of its requests' own times", goal: '< 0.5', met: (r) => r < 0.5 },
-  // No goal was set (issue 15, 1.5): the figures and the ratio to the pacing floor, reported.
+  // No goal was set for the preview: the figures and the ratio to the pacing floor, reported.
   {
     what: `Preview of 10,000 assigned users: wall time (${requestsOf('preview.requests.graph')} Graph + ${requestsOf('preview.requests.unity')} Unity SCIM requests)`,
     key: 'preview.wall',

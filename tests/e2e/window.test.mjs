@@ -1,4 +1,4 @@
-// Journeys of issue 13, in the real window against a sandbox: the app chooser's no-match path
+// Journeys through the window's less-travelled paths, in the real window against a sandbox: the app chooser's no-match path
 // (an error bound to the name it was about, Create offered directly and confirmed), the job
 // card in plain words, a group provisioned on demand as one result per member, and finding a
 // person's entries in the provisioning logs.

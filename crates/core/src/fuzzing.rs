@@ -1,4 +1,4 @@
-//! Entry points for the fuzz targets in `fuzz/` (issue 11), and only for them: each runs one
+//! Entry points for the fuzz targets in `fuzz/` (docs/fuzzing.md), and only for them: each runs one
 //! crate-private parser on raw input exactly as the engine does, so the parsers themselves
 //! stay private. Not part of the engine's API.
 
@@ -23,7 +23,7 @@ pub fn token_format_check(pasted: &str, now_unix: i64) -> CheckResult {
     )
 }
 
-/// A provisionOnDemand response body (entra-graph.md §4.3) read and explained the way step 4
+/// A provisionOnDemand response body (Graph's provisionOnDemand page) read and explained the way step 4
 /// shows it, steps and all, for a user labelled `label`. Never panics.
 pub fn on_demand_outcome(body: &[u8], label: &str) -> ProvisionOnDemandOutcome {
     let subject = OnDemandSubject {

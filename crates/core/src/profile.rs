@@ -1,6 +1,6 @@
 //! Cloud profiles: every base URL and client ID the engine uses comes from here, so the same
 //! code talks to the public clouds, a national cloud or a sandbox. A hard-coded host anywhere
-//! else is a bug. The JSON shape is the contract of ARCHITECTURE.md ("Cloud profiles").
+//! else is a bug. The JSON shape is a contract: docs/architecture.md, "Cloud profiles".
 
 use std::io::Read;
 use std::path::Path;
@@ -10,9 +10,10 @@ use ts_rs::TS;
 
 use crate::problem::Problem;
 
-/// The Microsoft Graph Command Line Tools public client. The reference (entra-graph.md §1.6)
-/// recommends an organization's own registration; this is the default only because it works
-/// in every tenant without registering anything, and a profile can override it.
+/// The Microsoft Graph Command Line Tools public client (the one Microsoft Graph PowerShell signs
+/// in as: <https://learn.microsoft.com/powershell/microsoftgraph/authentication-commands>). We
+/// recommend an organization's own registration; this is the default only because it works in every
+/// tenant without registering anything, and a profile can override it.
 pub const GRAPH_CLI_TOOLS_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,4 +1,4 @@
-//! The bad-input catalogue (issue 11, item 4), engine side: every field of the window ends in
+//! The bad-input catalogue (docs/bad-input.md), engine side: every field of the window ends in
 //! one of these engine functions, and each row here is a row of `docs/bad-input.md` with the
 //! exact message a person gets. The last test checks that the catalogue shows every message.
 

@@ -1,5 +1,5 @@
 //! Attacks on the real loopback redirect listener that Microsoft and Unity sign-in use
-//! (issue 11, item 1). Each ends with the sign-in still possible (the genuine callback then
+//! (RFC 8252's loopback redirect). Each ends with the sign-in still possible (the genuine callback then
 //! completes it) or a clear `Problem`; none hands an attacker's code to the app.
 
 use std::net::{IpAddr, SocketAddr, UdpSocket};

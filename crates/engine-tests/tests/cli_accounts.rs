@@ -1,4 +1,4 @@
-//! The account and the tenant from the command line (issue 10, items 2 and 7), through the
+//! The account and the tenant from the command line (`--tenant`, `account`, `sign-out`), through the
 //! built binary with a real Secret Service: `--tenant DOMAIN` signs in there and the output
 //! names the account and the tenant (name and domain, not only its ID); `account` says who
 //! is signed in where; `sign-out` takes one thing at a time, says what it removes and asks

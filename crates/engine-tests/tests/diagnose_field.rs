@@ -1,5 +1,5 @@
 //! Diagnose against SCIM servers that are not ours, each made to misbehave the way servers in
-//! public bug reports did (issue 12's table) and otherwise working: a proxy that blocks
+//! public bug reports did (docs/diagnose.md) and otherwise working: a proxy that blocks
 //! requests without a User-Agent, IIS WebDAV eating PATCH/PUT/DELETE, no externalId filter,
 //! 406 unless Accept names JSON, legacy member removal emptying the group, no-op PATCHes
 //! refused, manager kept as a bare string. Each test asserts the failed check and the cause
@@ -26,7 +26,7 @@ const TOKEN: &str = "field-token-Hq72-secret-part-Lm04";
 const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
 
-/// One way to misbehave, from issue 12's table.
+/// One way to misbehave, as a real server in a public bug report did.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Misbehaviour {
     None,

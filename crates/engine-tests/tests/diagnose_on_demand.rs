@@ -1,5 +1,5 @@
 //! On-demand failures read in Unity's terms, against the sandbox: provisioning a user whose
-//! domain Unity has not validated (issue 12: `ann.vance17@fabrikam.com`) names the domain and
+//! domain Unity has not validated (`ann.vance17@fabrikam.com`) names the domain and
 //! the organization's validated domains, keeps Entra's raw message apart for a disclosure, and
 //! no longer sends the admin to Diagnose (which passes: the endpoint works).
 

@@ -162,7 +162,7 @@ async fn write_checks_pass_and_leave_nothing_behind() {
     request.test_domain = Some(env.fact("validatedDomain"));
     let report = env.run(request).await;
     assert!(report.passed(), "{}", report.to_text());
-    // Every request Entra sends, replayed and read back (issue 12's list among them).
+    // Every request Entra sends, replayed and read back (docs/diagnose.md lists them).
     for id in [
         "write-filter-external-id",
         "write-patch-no-op",

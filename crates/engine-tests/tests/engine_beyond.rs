@@ -1,4 +1,4 @@
-//! Issue 14 against the sandbox: the preview of what Start will do (at 10,000 assigned
+//! Beyond the four steps, against the sandbox: the preview of what Start will do (at 10,000 assigned
 //! users), the "Arrived in Unity" read-back, the deletion safeguards (written, read back,
 //! a threshold that holds deletions back and their release) and token rotation.
 

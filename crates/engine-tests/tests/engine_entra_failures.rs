@@ -1,6 +1,8 @@
-//! Every Entra-side failure of entra-graph.md §10 brought about in the sandbox, checking that
-//! the engine names the right cause and fix: consent missing, wrong role, app not found,
-//! job quarantined, credentials rejected, throttling and token expiry.
+//! Every Entra-side failure an admin meets (Microsoft's
+//! <https://learn.microsoft.com/entra/identity/app-provisioning/known-issues> and quarantine pages)
+//! brought about in the sandbox, checking that the engine names the right cause and fix: consent
+//! missing, wrong role, app not found, job quarantined, credentials rejected, throttling and token
+//! expiry.
 
 mod engine_support;
 
@@ -177,7 +179,8 @@ async fn a_missing_app_and_an_app_registration_are_explained() {
         "no CLI flag in a fix the window shows"
     );
 
-    // An app registration's service principal has no provisioning templates (§10 row 6).
+    // An app registration's service principal has no provisioning templates
+    // (https://learn.microsoft.com/entra/identity/app-provisioning/known-issues).
     ensure_enterprise_app(
         &env.ctx,
         &graph,
@@ -341,7 +344,8 @@ async fn rejected_credentials_name_the_token_the_role_or_the_url() {
     .expect_err("shape");
     assert_problem(&problem, "badInput", "/users", "appends /Users");
 
-    // An untrusted certificate: Entra cannot reach it (§10 row 3).
+    // An untrusted certificate: Entra cannot reach it (it needs a public CA,
+    // https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
     let tls = env.raw["sandbox"]["scimTlsBaseUrl"]
         .as_str()
         .expect("tls url")

@@ -1,4 +1,4 @@
-//! Choosing the Microsoft tenant and the account (issue 10, item 2), engine side: a sign-in
+//! Choosing the Microsoft tenant and the account, engine side: a sign-in
 //! at a verified domain or tenant ID lands in that tenant and says its name and domain; an
 //! unknown tenant is refused the way Entra refuses it (AADSTS90002); a saved sign-in is
 //! resumed only at the tenant it was made at; and signing out of Microsoft, out of Unity and

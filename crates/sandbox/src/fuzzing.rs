@@ -1,4 +1,4 @@
-//! Entry points for the fuzz targets in `fuzz/` (issue 11), and only for them: the SCIM
+//! Entry points for the fuzz targets in `fuzz/` (docs/fuzzing.md), and only for them: the SCIM
 //! filter and PATCH parsers stay crate-private, these two functions run them on raw input
 //! the way the sandbox's SCIM server does. Not part of the sandbox's API.
 

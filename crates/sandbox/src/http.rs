@@ -67,7 +67,8 @@ pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// `{"error":{"code","message","innerError":{date, request-id, client-request-id}}}` (entra-graph.md §8).
+/// `{"error":{"code","message","innerError":{date, request-id, client-request-id}}}`
+/// (<https://learn.microsoft.com/graph/errors>).
 pub(crate) fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
     let ids = current_ids();
     let body = json!({"error": {"code": code, "message": message, "innerError": {
@@ -124,7 +125,8 @@ pub(crate) fn problem(status: StatusCode, code: &str, detail: &str) -> Response 
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// Microsoft identity platform token-endpoint error (entra-graph.md §1.5).
+/// Microsoft identity platform token-endpoint error
+/// (<https://learn.microsoft.com/entra/identity-platform/reference-error-codes>).
 pub(crate) fn aad_error(status: StatusCode, error: &str, code: u32, text: &str) -> Response {
     let ids = current_ids();
     let now = chrono::Utc::now();

@@ -2,8 +2,9 @@
 //!
 //! One `start` binds three listeners (Microsoft, Unity, Unity SCIM over untrusted TLS), seeds a
 //! deterministic directory and returns a handle whose `profile()` is the cloud-profile JSON the
-//! app, the CLI and the tests point at. Shapes follow `shared/reference/` exactly; where the
-//! reference says UNCONFIRMED the choice made is explained where it is made.
+//! app, the CLI and the tests point at. Shapes follow the public references exactly (see
+//! README.md); where they leave a detail open (UNCONFIRMED) the choice made is explained where
+//! it is made.
 
 // Handlers return early with the cloud's own error `Response` (`Result<T, Response>`); its
 // size does not matter for a loopback test server, and boxing it would only add noise.
@@ -93,7 +94,7 @@ pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
 }
 
 impl Sandbox {
-    /// The cloud-profile JSON of ARCHITECTURE.md, with its `sandbox` object.
+    /// The cloud-profile JSON (docs/architecture.md, "Cloud profiles"), with its `sandbox` object.
     pub fn profile(&self) -> serde_json::Value {
         self.app.profile()
     }

@@ -14,7 +14,8 @@ pub(crate) const OTHER_DOMAIN: &str = "fabrikam.com";
 /// The `.onmicrosoft.com` domain the tenant was created with (Graph `isInitial`).
 pub(crate) const INITIAL_DOMAIN: &str = "contoso.onmicrosoft.com";
 pub(crate) const MS_CLIENT_ID: &str = "5c1d0b5a-5a4d-4b0c-9d1e-00005c1d0b5a";
-/// Microsoft Graph Command Line Tools: accepted as the opt-in fallback client (entra-graph.md §1.6).
+/// Microsoft Graph Command Line Tools: accepted as the opt-in fallback client
+/// (<https://learn.microsoft.com/powershell/microsoftgraph/authentication-commands>).
 pub(crate) const GRAPH_CLI_CLIENT_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
 pub(crate) const UNITY_CLIENT_ID: &str = "scim-setup-sandbox";
 pub(crate) const UNITY_ORG_ID: &str = "7312045599821";

@@ -1,6 +1,7 @@
-//! The untrusted TLS front of the Unity listener: a fresh rcgen self-signed certificate per
-//! run, so a client that (correctly) verifies certificates fails the handshake, as Entra does
-//! against an endpoint without a public-CA certificate (entra-graph.md §10 row 3).
+//! The untrusted TLS front of the Unity listener: a fresh rcgen self-signed certificate per run, so
+//! a client that (correctly) verifies certificates fails the handshake, as Entra does against an
+//! endpoint without a public-CA certificate
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>).
 
 use std::sync::Arc;
 

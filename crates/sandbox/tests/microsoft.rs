@@ -593,9 +593,10 @@ async fn openid_configuration_points_at_the_v2_endpoints() {
     sb.shutdown().await;
 }
 
-/// The `{tenant}` segment (entra-graph.md 1.1): the tenant ID and every verified domain of
-/// the tenant are served like `organizations`; any other tenant is Entra's AADSTS90002, on
-/// the device-code and token endpoints alike.
+/// The `{tenant}` segment
+/// (<https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>): the tenant ID
+/// and every verified domain of the tenant are served like `organizations`; any other tenant is
+/// Entra's AADSTS90002, on the device-code and token endpoints alike.
 #[tokio::test]
 async fn a_tenant_in_the_authority_path_is_honoured_or_refused_with_aadsts90002() {
     let (sb, profile) = sandbox().await;

@@ -1,4 +1,4 @@
-//! The cloud profile's shape (ARCHITECTURE.md contract) and a large deterministic seed.
+//! The cloud profile's shape (the contract in docs/architecture.md) and a large deterministic seed.
 
 mod common;
 

@@ -1,4 +1,5 @@
-//! The Unity SCIM server as Entra and strict compliance checkers call it (unity-scim.md B5-B8).
+//! The Unity SCIM server as Entra and strict compliance checkers call it (RFC 7643/7644,
+//! <https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>).
 
 mod common;
 

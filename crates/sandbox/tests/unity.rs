@@ -1,4 +1,4 @@
-//! Unity sign-in (auth code + PKCE) and the admin contract of unity-admin-contract.md.
+//! Unity sign-in (auth code + PKCE) and the admin contract of docs/unity-admin-contract.md.
 
 mod common;
 

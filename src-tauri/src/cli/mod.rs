@@ -1,5 +1,5 @@
 //! The command line: the same engine as the window, headless. The flags here are a contract
-//! (ARCHITECTURE.md, "The CLI") that scripts and tests outside the project rely on: extend
+//! (the README's "The command line", checked by `readme_tests`) that scripts and tests outside the project rely on: extend
 //! them, do not rename them. Secrets come from the environment or stdin, never an argument.
 
 mod account;

@@ -1,5 +1,7 @@
-//! Sign-in errors in plain words (entra-graph.md §1.5). Branch on the OAuth `error` and the
-//! AADSTS number inside `error_description`; show the description's first line as evidence.
+//! Sign-in errors in plain words (the codes:
+//! <https://learn.microsoft.com/entra/identity-platform/reference-error-codes>). Branch on the
+//! OAuth `error` and the AADSTS number inside `error_description`; show the description's first
+//! line as evidence.
 
 use crate::problem::{Problem, ProblemDetail};
 

@@ -1,7 +1,7 @@
 //! Microsoft and Unity sign-in as the steps use them. Microsoft: first against the chosen
 //! tenant (`organizations` unless a tenant ID or verified domain is given), then every refresh
 //! against the signed-in tenant (`tid`), authorities from the profile so national clouds
-//! work. Unity: per unity-admin-contract.md.
+//! work. Unity: per docs/unity-admin-contract.md.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +23,8 @@ use crate::secrets::{keys, SecretStore};
 /// How long a person has to finish a browser sign-in.
 pub const BROWSER_SIGN_IN_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The delegated permissions the steps need (entra-graph.md §1.7), on the profile's Graph.
+/// The delegated permissions the steps need, on the profile's Graph (each Graph call's page names
+/// its permission; all of them: <https://learn.microsoft.com/graph/permissions-reference>).
 pub fn microsoft_scopes(profile: &CloudProfile) -> Vec<String> {
     let resource = profile.graph_scope_resource();
     let mut scopes = vec![
@@ -45,7 +46,8 @@ pub fn microsoft_scopes(profile: &CloudProfile) -> Vec<String> {
 }
 
 /// The v2 endpoints of the profile's Microsoft authority for the `tenant` path segment
-/// (`organizations`, a tenant ID or a verified domain; entra-graph.md §1.1), with the client
+/// (`organizations`, a tenant ID or a verified domain, as in
+/// <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>), with the client
 /// ID, scopes and redirect of the profile.
 pub fn microsoft_endpoints(profile: &CloudProfile, tenant: &str) -> OAuthEndpoints {
     let base = format!(
@@ -63,7 +65,7 @@ pub fn microsoft_endpoints(profile: &CloudProfile, tenant: &str) -> OAuthEndpoin
     }
 }
 
-/// Unity's OAuth endpoints (unity-admin-contract.md) from the profile.
+/// Unity's OAuth endpoints (docs/unity-admin-contract.md) from the profile.
 ///
 /// Errors: `badInput` when the profile has no Unity client ID (then only the guided road
 /// exists).
@@ -131,9 +133,10 @@ pub async fn resume_microsoft(
     }
 }
 
-/// Microsoft sign-in as every face does it: the saved session first, else `method`
-/// (browser with PKCE on loopback, or device code), against `tenant` (entra-graph.md §1.1:
-/// `organizations`, or a tenant ID or verified domain for a guest or MSP admin).
+/// Microsoft sign-in as every face does it: the saved session first, else `method` (browser with
+/// PKCE on loopback, or device code), against `tenant` (`organizations`, or a tenant ID or verified
+/// domain for a guest or MSP admin;
+/// <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>).
 ///
 /// Errors: the provider's sign-in Problems (consent, an unknown tenant, cancelled,
 /// timeout), `secretStore`.
@@ -247,7 +250,7 @@ pub async fn resume_unity(
     )
 }
 
-/// Unity sign-in (unity-admin-contract.md): the saved session first, else the browser with
+/// Unity sign-in (docs/unity-admin-contract.md): the saved session first, else the browser with
 /// PKCE on a loopback redirect.
 ///
 /// Errors: `badInput` when the profile has no Unity client ID; the provider's sign-in

@@ -1,6 +1,7 @@
 //! Which Microsoft Entra tenant to sign in to: the `{tenant}` segment of the authority URL
-//! (entra-graph.md §1.1). `organizations` lets the account pick its home tenant; a tenant ID
-//! or a verified domain takes a guest or MSP admin straight into the tenant they manage.
+//! (<https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>).
+//! `organizations` lets the account pick its home tenant; a tenant ID or a verified domain takes a
+//! guest or MSP admin straight into the tenant they manage.
 
 use std::fmt;
 

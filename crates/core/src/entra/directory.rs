@@ -1,5 +1,7 @@
 //! Directory calls: who am I, the tenant, the user/group picker, enterprise apps and their
-//! assignments (entra-graph.md §2, §5, §6).
+//! assignments (<https://learn.microsoft.com/graph/api/serviceprincipal-list>,
+//! <https://learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto>,
+//! <https://learn.microsoft.com/graph/aad-advanced-queries>).
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -84,8 +86,9 @@ impl GraphClient {
         .await
     }
 
-    /// The signed-in tenant (its `id` is the tenant id), with its name and verified domains
-    /// (entra-graph.md §6; `GET /organization`). `None` when Graph lists none.
+    /// The signed-in tenant (its `id` is the tenant id), with its name and verified domains (`GET
+    /// /organization`, <https://learn.microsoft.com/graph/api/organization-list>). `None` when
+    /// Graph lists none.
     ///
     /// Errors: Graph's Problems (`forbidden` when the token may not read the organization).
     pub async fn organization(
@@ -158,7 +161,8 @@ impl GraphClient {
     }
 
     /// How many direct members a group has: `$count` over its members with
-    /// `ConsistencyLevel: eventual` (§5), reading one id to get the count beside it.
+    /// `ConsistencyLevel: eventual` (<https://learn.microsoft.com/graph/aad-advanced-queries>),
+    /// reading one id to get the count beside it.
     pub async fn count_group_members(
         &self,
         group_id: &str,
@@ -208,8 +212,9 @@ impl GraphClient {
     }
 
     /// The groups a user is a direct member of (`GET /users/{id}/memberOf`, cast to groups).
-    /// Direct, not transitive: Entra's provisioning scope takes an assigned group's direct
-    /// members only (entra-graph.md §5).
+    /// Direct, not transitive: Entra's provisioning scope takes an assigned group's direct members
+    /// only (<https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works>,
+    /// "nested groups").
     pub async fn user_direct_groups(
         &self,
         user_id: &str,

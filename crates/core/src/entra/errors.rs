@@ -1,5 +1,6 @@
-//! Graph's OData error envelope (entra-graph.md §8) and what each status means to an admin.
-//! Code against `error.code`, never the message; the message is shown as evidence.
+//! Graph's OData error envelope (<https://learn.microsoft.com/graph/errors>) and what each status
+//! means to an admin. Code against `error.code`, never the message; the message is shown as
+//! evidence.
 
 use serde::Deserialize;
 

@@ -1,7 +1,8 @@
-//! A provisioning job's state as the window shows it, with quarantine explained in plain
-//! words (entra-graph.md §3.2 and §10 rows 10–14): the state and schedule in words, when the
-//! next cycle is due, and (filled in from the provisioning logs by the wizard) what the last
-//! cycle did and which scope the job provisions.
+//! A provisioning job's state as the window shows it, with quarantine explained in plain words
+//! (<https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationstatus>,
+//! <https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-quarantine-status>):
+//! the state and schedule in words, when the next cycle is due, and (filled in from the
+//! provisioning logs by the wizard) what the last cycle did and which scope the job provisions.
 
 use std::collections::BTreeMap;
 
@@ -62,8 +63,9 @@ pub struct JobStatus {
     pub tenant_name: Option<String>,
 }
 
-/// Who a job provisions: the portal's "Sync only assigned users and groups" or "Sync all
-/// users and groups" (the `SyncAll` synchronization secret, entra-graph.md §3.4).
+/// Who a job provisions: the portal's "Sync only assigned users and groups" or "Sync all users and
+/// groups" (the `SyncAll` synchronization secret,
+/// <https://learn.microsoft.com/graph/api/synchronization-serviceprincipal-put-synchronization>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -103,7 +105,8 @@ pub struct EntryTally {
     pub failed: u32,
 }
 
-/// What one cycle did, by users and groups, from its provisioning log entries (§7).
+/// What one cycle did, by users and groups, from its provisioning log entries
+/// (<https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -351,7 +354,8 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Plain words for each `quarantineReason` (§3.2, §10).
+/// Plain words for each `quarantineReason`
+/// (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-quarantine-status>).
 pub fn explain_quarantine(reason: &str, error: Option<&SyncError>) -> (String, String) {
     let code = error.and_then(|e| e.code.as_deref()).unwrap_or("");
     let message = error.and_then(|e| e.message.as_deref()).unwrap_or("");

@@ -1,7 +1,8 @@
-//! Provisioning logs (entra-graph.md §7): per-user outcomes of cycles and on-demand runs,
-//! queried by person (object id or UPN), by time window and by status, a page at a time with
-//! Graph's `@odata.nextLink`, and with identical repeats folded into one row ("skipped × 37").
-//! Graph allows about 5 of these requests per 10 s, so callers ask rarely.
+//! Provisioning logs (<https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>):
+//! per-user outcomes of cycles and on-demand runs, queried by person (object id or UPN), by time
+//! window and by status, a page at a time with Graph's `@odata.nextLink`, and with identical
+//! repeats folded into one row ("skipped × 37"). Graph allows about 5 of these requests per 10 s,
+//! so callers ask rarely.
 
 use std::marker::PhantomData;
 
@@ -96,7 +97,8 @@ fn looks_like_object_id(text: &str) -> bool {
     text.len() == 36 && hex == 32 && text.chars().filter(|c| *c == '-').count() == 4
 }
 
-/// The `$filter` for a query: the app, then each given criterion (§7: `eq`, `ge`, `contains`).
+/// The `$filter` for a query: the app, then each given criterion (`eq`, `ge`, `contains`, as
+/// the provisioning logs' page lists).
 /// `person_id` is the person's object id when it is known (given, or looked up from a UPN).
 pub fn log_filter(
     sp_id: &str,

@@ -1,6 +1,7 @@
-//! A typed Microsoft Graph client for exactly the calls the steps need (entra-graph.md §2–§8).
-//! Shapes follow `graph-openapi-sync-fragments.yaml`; error envelopes become `Problem`s with
-//! the Graph code and request ids kept for support.
+//! A typed Microsoft Graph client for exactly the calls the steps need. Shapes follow Graph's v1.0
+//! reference (<https://learn.microsoft.com/graph/api/resources/synchronization-overview> and each
+//! call's page); error envelopes become `Problem`s with the Graph code and request ids kept for
+//! support.
 
 mod directory;
 mod errors;
@@ -29,7 +30,8 @@ pub use job_status::{CycleCounts, EntryTally, JobStatus, ProvisioningScope};
 pub use logs::{LogGroup, LogWindow, ProvisioningLogPage, ProvisioningLogQuery};
 pub use sync::{parse_test_connection_failure, TestConnectionFailure};
 
-/// The non-gallery ("Create your own application") template (entra-graph.md §2.2).
+/// The non-gallery ("Create your own application") template
+/// (<https://learn.microsoft.com/graph/api/applicationtemplate-instantiate>).
 pub const NON_GALLERY_TEMPLATE_ID: &str = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
 
 #[derive(Clone)]

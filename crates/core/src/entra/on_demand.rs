@@ -1,6 +1,8 @@
-//! provisionOnDemand's reply (entra-graph.md §4.3): HTTP 200 even when provisioning failed,
-//! with the verdict and the steps as JSON *strings* in a `stringKeyStringValuePair`. Two
-//! shapes exist: `key` = `{"result",…}` and `value` = an object; or `key` = a type name and
+//! provisionOnDemand's reply
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>):
+//! HTTP 200 even when provisioning failed, with the verdict and the steps as JSON *strings* in a
+//! `stringKeyStringValuePair`. Two shapes exist: `key` = `{"result",…}` and `value` = an object; or
+//! `key` = a type name and
 //! `value` = an array of objects. Both are read here into typed per-step results.
 
 use std::collections::BTreeMap;
@@ -190,7 +192,7 @@ fn read_step(step: &Value) -> OnDemandStep {
     }
 }
 
-/// Graph's documented reply lists Matching before Scoping (entra-graph.md §4.3); the portal
+/// Graph's documented reply lists Matching before Scoping (its provisionOnDemand page); the portal
 /// shows import, scope, match, action, and so does the window. A stable sort on the step's
 /// type: steps of other types keep their order after these three.
 fn in_portal_order(steps: &mut [OnDemandStep]) {

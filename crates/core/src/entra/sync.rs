@@ -1,5 +1,6 @@
 //! The synchronization API: templates, jobs, secrets, Test Connection, on-demand
-//! (entra-graph.md §3, §4). Job ids contain dots and must be encoded as one path segment.
+//! (<https://learn.microsoft.com/graph/api/resources/synchronization-overview>). Job ids contain
+//! dots and must be encoded as one path segment.
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -50,7 +51,7 @@ impl GraphClient {
         Ok(templates.value)
     }
 
-    /// Jobs of the app. A 404 means "provisioning never configured" (§3.2), i.e. none.
+    /// Jobs of the app. A 404 means "provisioning never configured", i.e. none.
     pub async fn list_sync_jobs(
         &self,
         sp_id: &str,
@@ -90,8 +91,10 @@ impl GraphClient {
         .await
     }
 
-    /// Creates a job; the raw response is returned so the caller can tell the "app not ready
-    /// yet" 401/404 (§2.2) from a real refusal. Never retried here: the caller lists first.
+    /// Creates a job; the raw response is returned so the caller can tell the "app not ready yet"
+    /// 401/404 (a new app replicates for a while,
+    /// <https://learn.microsoft.com/entra/identity/app-provisioning/known-issues>) from a real
+    /// refusal. Never retried here: the caller lists first.
     pub async fn create_sync_job(
         &self,
         sp_id: &str,
@@ -139,7 +142,8 @@ impl GraphClient {
         .await
     }
 
-    /// `reset_scope` is a comma-separated set such as `"Escrows, QuarantineState"` (§3.3).
+    /// `reset_scope` is a comma-separated set such as `"Escrows, QuarantineState"`
+    /// (<https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria>).
     pub async fn restart_sync_job(
         &self,
         sp_id: &str,
@@ -191,8 +195,10 @@ impl GraphClient {
         .await
     }
 
-    /// Entra's Test Connection with the given credentials (job-bound form, §3.5). `Ok` means
-    /// 204; a failure comes back as a Problem whose kind and fix follow the engine's code.
+    /// Entra's Test Connection with the given credentials (job-bound form,
+    /// <https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-validatecredentials>).
+    /// `Ok` means 204; a failure comes back as a Problem whose kind and fix follow the engine's
+    /// code.
     pub async fn validate_credentials(
         &self,
         sp_id: &str,
@@ -222,7 +228,7 @@ impl GraphClient {
         Err(test_connection_problem(action, &response))
     }
 
-    /// Test Connection with the secrets Entra has saved (`useSavedCredentials: true`, §3.5):
+    /// Test Connection with the secrets Entra has saved (`useSavedCredentials: true`):
     /// what the provisioning cycles will use.
     pub async fn validate_saved_credentials(
         &self,

@@ -1,6 +1,8 @@
-//! The job's secrets (entra-graph.md §3.4): tenant URL, token, scope and the deletion
-//! safeguards. The key names come from Microsoft's provisioning docs and samples rather than
-//! the v1.0 enum, so this file is the only place that spells them.
+//! The job's secrets
+//! (<https://learn.microsoft.com/graph/api/synchronization-serviceprincipal-put-synchronization>):
+//! tenant URL, token, scope and the deletion safeguards. The key names come from Microsoft's
+//! provisioning docs and samples rather than the v1.0 enum, so this file is the only place that
+//! spells them.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -25,11 +27,14 @@ pub mod keys {
     pub const SKIP_OUT_OF_SCOPE_DELETIONS: &str = "SkipOutOfScopeDeletions";
 }
 
-/// The `restart` flag that pushes deletions held back by the threshold (§3.3).
+/// The `restart` flag that pushes deletions held back by the threshold
+/// (<https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria>).
 pub const RESET_SCOPE_FORCE_DELETES: &str = "ForceDeletes";
-/// Provisioning-log action of a deletion held back by the threshold (§7, `stagedDelete`).
+/// Provisioning-log action of a deletion held back by the threshold
+/// (<https://learn.microsoft.com/entra/identity/app-provisioning/accidental-deletions>).
 pub const STAGED_DELETE_ACTION: &str = "stagedDelete";
-/// Quarantine reason when a cycle hit the accidental-deletion threshold (§10, row 11).
+/// Quarantine reason when a cycle hit the accidental-deletion threshold
+/// (<https://learn.microsoft.com/entra/identity/app-provisioning/accidental-deletions>).
 pub const TOO_MANY_DELETES: &str = "TooManyDeletes";
 
 /// Accidental-deletion prevention as the job keeps it: the threshold and who is told
@@ -161,7 +166,7 @@ struct Pair {
 
 impl GraphClient {
     /// `PUT …/synchronization/secrets` with the tenant URL, token, scope and safeguards
-    /// (§3.4; all values are strings). 204 on success.
+    /// (all values are strings). 204 on success.
     pub async fn put_sync_secrets(
         &self,
         sp_id: &str,
@@ -186,7 +191,7 @@ impl GraphClient {
         .map(|_| ())
     }
 
-    /// `GET …/synchronization/secrets`: the saved keys (UNCONFIRMED in the reference whether
+    /// `GET …/synchronization/secrets`: the saved keys (UNCONFIRMED in Graph's pages whether
     /// token values come back masked; they are never read here). A 404 reads as "none saved".
     pub async fn get_sync_secrets(
         &self,

@@ -1,4 +1,5 @@
-//! Graph resources as the engine reads them (CSDL in graph-openapi-sync-fragments.yaml).
+//! Graph resources as the engine reads them (Graph's v1.0 `$metadata` and each resource's page
+//! under <https://learn.microsoft.com/graph/api/resources/synchronization-overview>).
 //! Every field the service may omit is optional, so a sparse `$select` still parses. The
 //! ones the window shows derive `TS`; Graph is camelCase already, so wire = IPC names.
 
@@ -43,7 +44,8 @@ pub struct ServicePrincipal {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub app_role_assignment_required: Option<bool>,
-    /// Null for apps made under App registrations, which cannot provision (§2.2).
+    /// Null for apps made under App registrations, which cannot provision
+    /// (<https://learn.microsoft.com/entra/identity/app-provisioning/known-issues>).
     #[serde(default)]
     #[ts(optional = nullable)]
     pub application_template_id: Option<String>,
@@ -323,7 +325,8 @@ impl AttributeMapping {
 }
 
 impl SyncSchema {
-    /// The attribute mappings of the rule's user mapping (§4.1's rule), enabled or not.
+    /// The attribute mappings of the rule's user mapping (the rule provisionOnDemand names),
+    /// enabled or not.
     pub fn user_attribute_mappings(&self) -> Vec<AttributeMapping> {
         let rule_id = self.user_rule_id();
         self.synchronization_rules
@@ -340,8 +343,10 @@ impl SyncSchema {
             .unwrap_or_default()
     }
 
-    /// The rule that provisions Entra users (§4.1): source "Azure Active Directory" with a
-    /// User mapping. Names vary, so they are not matched; ids pass through unchanged.
+    /// The rule that provisions Entra users
+    /// (<https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-get>): source
+    /// "Azure Active Directory" with a User mapping. Names vary, so they are not matched; ids pass
+    /// through unchanged.
     pub fn user_rule_id(&self) -> Option<&str> {
         let has_user = |rule: &SyncRule| {
             rule.object_mappings.iter().any(|mapping| {

@@ -1,11 +1,13 @@
-//! Entra's failure messages read in Unity's terms. When provisioning fails, Entra quotes the
-//! SCIM endpoint's error inside its own message ("… The response was: {"schemas":[…Error],
+//! Entra's failure messages read in Unity's terms. When provisioning fails, Entra quotes the SCIM
+//! endpoint's error inside its own message ("… The response was: {"schemas":[…Error],
 //! "status":"400","detail":"…"}"), in provisionOnDemand's result and in provisioning logs
-//! (entra-graph.md §4.3, §7). This module finds that error and names the known Unity cases
-//! (unity-scim.md A1, B8): a domain the organization has not validated, a user who already
-//! exists under another matching value, a token whose service account lacks the SCIM
-//! Authenticator role, a group member not provisioned yet. The raw message stays with the
-//! caller, for a disclosure.
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>,
+//! <https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>). This module finds that
+//! error and names the known Unity cases
+//! (<https://docs.unity.com/en-us/cloud/organizations/sso/set-up-scim-with-entra>): a domain the
+//! organization has not validated, a user who already exists under another matching value, a token
+//! whose service account lacks the SCIM Authenticator role, a group member not provisioned yet. The
+//! raw message stays with the caller, for a disclosure.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -38,7 +38,8 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        // entra-graph.md §8: backoff 1-2-4-8-16 s with jitter, ~5 tries, Retry-After cap 60 s.
+        // Graph's advice (https://learn.microsoft.com/graph/throttling): back off exponentially
+        // (1-2-4-8-16 s with jitter, ~5 tries), honour Retry-After (capped at 60 s).
         Self {
             connect_timeout: Duration::from_secs(10),
             total_timeout: Duration::from_secs(60),

@@ -1,4 +1,4 @@
-//! The API road's ONE adapter (unity-admin-contract.md). Unity has not published this API;
+//! The API road's ONE adapter (docs/unity-admin-contract.md). Unity has not published this API;
 //! the sandbox implements the same contract. When Unity publishes one, only this adapter
 //! (this file and its bodies in `admin_types.rs`) changes.
 

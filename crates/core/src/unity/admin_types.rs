@@ -1,4 +1,4 @@
-//! The admin contract's bodies (unity-admin-contract.md). The ones the window shows derive
+//! The admin contract's bodies (docs/unity-admin-contract.md). The ones the window shows derive
 //! `TS`; none holds a token except `NewBearerToken`, which cannot be serialized.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,5 @@
-//! Reading users from Unity's SCIM server the way Entra queries it (unity-scim.md B6):
+//! Reading users from Unity's SCIM server the way Entra queries it
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>):
 //! `GET {base}/Users?filter=userName eq "…"` and RFC 7644 pages (`startIndex`, `count`).
 //! Read-only: the preview and the "Arrived in Unity" check use it; nothing here writes.
 

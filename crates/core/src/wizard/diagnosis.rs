@@ -33,7 +33,7 @@ pub fn sandbox_test_domain(profile: &CloudProfile) -> Option<String> {
         .filter(|d| !d.is_empty())
 }
 
-/// The probe request for `target` (reference/unity-scim.md's checklist runs on it).
+/// The probe request for `target` (the checklist of docs/diagnose.md runs on it).
 ///
 /// Errors: `notFound` when `Configured` but steps 1 and 2 left no URL or token;
 /// `badInput` when a pasted token is empty or malformed.

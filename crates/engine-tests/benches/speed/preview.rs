@@ -1,4 +1,4 @@
-//! The preview of what Start will do (issue 15, item 1.5) with 10,000 assigned users: wall
+//! The preview of what Start will do (BENCHMARKS.md, "Preview") with 10,000 assigned users: wall
 //! time and the requests it makes, Graph's and Unity's SCIM server's, counted by the sandbox.
 //! The preview paces its Unity reads (`UNITY_RATE`, 20 a second), so the floor under its wall
 //! time is the moment that pacing lets the last page start; the ratio wall ÷ floor says what

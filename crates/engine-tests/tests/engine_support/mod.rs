@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 /// A directory of this size puts 10,000 users in "Unity Artists" (every eighth regular user):
-/// the preview's scale (issue 14) and its benchmark's (issue 15).
+/// the preview's scale and its benchmark's (BENCHMARKS.md, "Preview").
 pub const USERS_FOR_TEN_THOUSAND_ARTISTS: usize = 80_000;
 
 /// The Unity app's "User" app role in the sandbox's seed: what a portal assignment gives.

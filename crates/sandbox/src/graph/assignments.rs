@@ -1,5 +1,6 @@
-//! `appRoleAssignedTo` (entra-graph.md §5): paged GET, POST (one assignment per principal and
-//! role), DELETE.
+//! `appRoleAssignedTo`
+//! (<https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto>): paged GET,
+//! POST (one assignment per principal and role), DELETE.
 
 use std::collections::HashMap;
 
@@ -136,7 +137,7 @@ async fn assign(
             "Permission being assigned was not found on application",
         );
     }
-    // UNCONFIRMED (entra-graph.md §5): the duplicate's exact code; this is the commonly seen one.
+    // UNCONFIRMED (Graph's page does not say): the duplicate's exact code; this is the commonly seen one.
     if graph.assignments.iter().any(|a| {
         a.resource_id == sp.id
             && a.principal_id.eq_ignore_ascii_case(&principal_id)

@@ -1,4 +1,6 @@
-//! `/auditLogs/provisioning` (entra-graph.md §7): newest first, `$filter` (case-sensitive),
+//! `/auditLogs/provisioning`
+//! (<https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>): newest first,
+//! `$filter` (case-sensitive),
 //! `$top`, `$skiptoken`; limited per tenant (default 5 per 10 s) with 429 + Retry-After.
 
 use std::collections::HashMap;

@@ -103,7 +103,7 @@ async fn put_secrets(
 const WRITE_ONLY_KEYS: [&str; 3] = ["SecretToken", "Password", "ClientSecret"];
 
 /// `GET synchronization/secrets`: the saved pairs, write-only values masked. UNCONFIRMED in
-/// the reference (§3.4) whether Graph answers this and how; the sandbox answers like a
+/// Graph's pages whether Graph answers this and how; the sandbox answers like a
 /// collection property, `{"value": [{key, value}]}`.
 async fn get_secrets(
     State(app): State<SharedApp>,
@@ -185,7 +185,7 @@ async fn validate(
     };
     match outcome {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        // UNCONFIRMED (§3.5): status and code of a failed test; the message carries the
+        // UNCONFIRMED (validateCredentials' page does not say): status and code of a failed test; the message carries the
         // engine's text (error code, response status, content, request id) as the portal shows.
         Err(failure) => graph_error(StatusCode::BAD_REQUEST, "BadRequest", &failure.message()),
     }

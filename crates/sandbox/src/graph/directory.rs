@@ -1,4 +1,5 @@
-//! Directory reads for the pickers (entra-graph.md §6): `/me`, `/organization`, `/users`,
+//! Directory reads for the pickers (<https://learn.microsoft.com/graph/aad-advanced-queries>):
+//! `/me`, `/organization`, `/users`,
 //! `/users/{id}/memberOf` (a user's direct groups), `/groups`, `/groups/{id}/members`, with
 //! `$filter`, `$search` (only with
 //! `ConsistencyLevel: eventual`), `$select`, `$top`, `$count` and `@odata.nextLink` paging.

@@ -1,4 +1,5 @@
-//! Microsoft Graph v1.0, the subset the four steps use (entra-graph.md §2-§8): directory reads,
+//! Microsoft Graph v1.0, the subset the four steps use (each call as its page on
+//! learn.microsoft.com/graph/api describes it): directory reads,
 //! service principals and templates, app role assignments, synchronization jobs, provision on
 //! demand and provisioning logs. Scope and directory-role checks answer 403
 //! `Authorization_RequestDenied` as Graph does.
@@ -70,7 +71,8 @@ impl ServicePrincipal {
             "notificationEmailAddresses": [], "replyUrls": [], "servicePrincipalNames": [self.app_id],
             "appOwnerOrganizationId": seed::TENANT_ID})
     }
-    /// Still replicating: visible to lists but 404/401 on some calls (entra-graph.md §2.2).
+    /// Still replicating: visible to lists but 404/401 on some calls
+    /// (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-configuration-api>).
     pub fn replicating(&self) -> bool {
         self.created.elapsed() < REPLICATION_LAG
     }

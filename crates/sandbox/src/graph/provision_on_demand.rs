@@ -1,7 +1,11 @@
-//! `provisionOnDemand` (entra-graph.md §4): runs one user (or one group with up to 5 members)
-//! through the provisioning service now and answers 200 with the stringified verdict, even when
-//! provisioning failed. Limited per tenant (default 5 per 10 s) with 429 + Retry-After.
-//! Per the reference, the `aadOptscim062020` flag is not honoured on demand: legacy PATCH.
+//! `provisionOnDemand`
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>):
+//! runs one user (or one group with up to 5 members) through the provisioning service now and
+//! answers 200 with the stringified verdict, even when provisioning failed. Limited per tenant
+//! (default 5 per 10 s) with 429 + Retry-After. The `aadOptscim062020` flag is not
+//! honoured on demand
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility>):
+//! legacy PATCH.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};

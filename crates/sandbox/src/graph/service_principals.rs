@@ -1,6 +1,8 @@
 //! Service principals (list, filter, search, get), application templates (instantiate the
-//! non-gallery template) and `appRoleAssignedTo` (paged GET, POST, DELETE), per
-//! entra-graph.md §2 and §5 and the official shapes in graph-openapi-sync-fragments.yaml.
+//! non-gallery template) and `appRoleAssignedTo` (paged GET, POST, DELETE), per Graph's v1.0 pages
+//! (<https://learn.microsoft.com/graph/api/serviceprincipal-list>,
+//! <https://learn.microsoft.com/graph/api/applicationtemplate-instantiate>,
+//! <https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto>).
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -164,8 +166,10 @@ fn all_templates() -> Vec<Value> {
         "supportedSingleSignOnModes": sso, "supportedProvisioningTypes": prov, "logoUrl": null, "categories": [], "publisher": publisher,
         "description": null, "endpoints": [], "isEntraIntegrated": false, "deprecationDate": null, "riskScore": null, "riskFactors": null})
     };
-    // UNCONFIRMED whether a "Unity" gallery template exists (entra-graph.md §2.3): the sandbox
-    // has none, so the app must take the non-gallery road, and a namesake is there to trip over.
+    // UNCONFIRMED whether a "Unity" gallery template exists (Unity's guide sets up a non-gallery
+    // app: https://docs.unity.com/en-us/cloud/organizations/sso/set-up-scim-with-entra): the
+    // sandbox has none, so the app must take the non-gallery road, and a namesake is there to trip
+    // over.
     vec![
         t(
             NON_GALLERY_TEMPLATE,
@@ -272,8 +276,9 @@ async fn instantiate(
     json_response(StatusCode::CREATED, reply)
 }
 
-/// The alternate key `servicePrincipals(appId='…')` (entra-graph.md §2.1). The router cannot
-/// match inside a segment, so this serves Graph's catch-all and answers unknown paths otherwise.
+/// The alternate key `servicePrincipals(appId='…')`
+/// (<https://learn.microsoft.com/graph/api/serviceprincipal-get>). The router cannot match inside a
+/// segment, so this serves Graph's catch-all and answers unknown paths otherwise.
 pub(super) async fn by_app_id(
     State(app): State<SharedApp>,
     headers: HeaderMap,

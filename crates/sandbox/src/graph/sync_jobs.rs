@@ -1,6 +1,7 @@
-//! Synchronization templates, jobs (create, list, get, delete, start, pause, restart),
-//! schema, secrets and validateCredentials (entra-graph.md §3). Test Connection really calls
-//! the SCIM endpoint it is given, through the simulated provisioning service.
+//! Synchronization templates, jobs (create, list, get, delete, start, pause, restart), schema,
+//! secrets and validateCredentials
+//! (<https://learn.microsoft.com/graph/api/resources/synchronization-overview>). Test Connection
+//! really calls the SCIM endpoint it is given, through the simulated provisioning service.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -195,7 +196,7 @@ async fn create_job(
         Err(r) => return r,
     };
     if sp.replicating() {
-        // Community-observed: the provisioning back end answers 401 until it catches up (§2.2).
+        // Community-observed: the provisioning back end answers 401 until it catches up.
         return graph_error(StatusCode::UNAUTHORIZED, "Unauthorized", "The service principal is not yet available to the synchronization service. Retry shortly.");
     }
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -314,7 +315,9 @@ async fn start(
         if !configured {
             return false;
         }
-        // start resumes and clears quarantine (§3.3); the first cycle runs at the next tick.
+        // start resumes and clears quarantine
+        // (https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-start); the
+        // first cycle runs at the next tick.
         j.schedule_state = "Active";
         if j.status_code != "Active" {
             j.status_code = if j.last_successful_execution.is_some() { "Active" } else { "NotRun" };

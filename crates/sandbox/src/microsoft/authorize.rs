@@ -28,9 +28,10 @@ fn error_page(code: u32, message: &str) -> Response {
     r
 }
 
-/// Registered reply URLs of the sandbox's public client: `http://localhost` and (via the
-/// manifest) `http://127.0.0.1`; the port is ignored and a path-less URI arrives as `/`
-/// (entra-graph.md §1.2). Any other path does not match, as in Entra.
+/// Registered reply URLs of the sandbox's public client: `http://localhost` and (via the manifest)
+/// `http://127.0.0.1`; the port is ignored and a path-less URI arrives as `/`
+/// (<https://learn.microsoft.com/entra/identity-platform/reply-url>). Any other path does not
+/// match, as in Entra.
 pub(crate) fn reply_url_registered(uri: &str) -> bool {
     url::Url::parse(uri).is_ok_and(|u| {
         u.scheme() == "http"

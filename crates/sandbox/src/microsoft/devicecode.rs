@@ -1,5 +1,6 @@
-//! Device code flow (entra-graph.md §1.3): the code endpoint, token polling
-//! (`authorization_pending`, `slow_down`, `authorization_declined`, `expired_token`,
+//! Device code flow (<https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code>):
+//! the code endpoint, token polling (`authorization_pending`, `slow_down`,
+//! `authorization_declined`, `expired_token`,
 //! `bad_verification_code`) and the page where a person enters the code. In auto-consent mode a
 //! code approves itself (as the admin) on the poll after its first `authorization_pending`, and
 //! not before `device_code_approval_delay` (the window's sandbox waits, so the code shows).

@@ -1,6 +1,8 @@
-//! Microsoft identity platform v2 under `{authority}/{tenant}/oauth2/v2.0/` (entra-graph.md §1):
-//! authorize with a consent page, token (auth code + PKCE, refresh, device code) with AADSTS
-//! errors, and the device-code sign-in page. Tokens are recorded so Graph can check them.
+//! Microsoft identity platform v2 under `{authority}/{tenant}/oauth2/v2.0/`
+//! (<https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>,
+//! v2-oauth2-device-code): authorize with a consent page, token (auth code + PKCE, refresh, device
+//! code) with AADSTS errors, and the device-code sign-in page. Tokens are recorded so Graph can
+//! check them.
 
 mod authorize;
 mod devicecode;

@@ -90,7 +90,7 @@ fn redeem_code(app: &SharedApp, form: &HashMap<String, String>) -> Response {
         if code.client_id != get("client_id") {
             return bad("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid. The code was issued to a different client.");
         }
-        // UNCONFIRMED (the reference lists no code for this): AADSTS500112 is what Entra is
+        // UNCONFIRMED (Microsoft's error-code list names none for this): AADSTS500112 is what Entra is
         // reported to answer when the token request's reply address differs from the authorize one.
         if code.redirect_uri != get("redirect_uri") {
             return bad("invalid_grant", 500112, &format!("The reply address '{}' does not match the reply address '{}' provided when requesting Authorization code.", get("redirect_uri"), code.redirect_uri));

@@ -345,7 +345,8 @@ async fn export_update(
     let id = out.target_id.clone().unwrap_or_default();
     let mut body = patch_body(&changes, compliant);
     if !compliant {
-        // The legacy dialect sends `active` as the string "False"/"True" (unity-scim.md B6).
+        // The legacy dialect sends `active` as the string "False"/"True"
+        // (https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility).
         if let Some(ops) = body.get_mut("Operations").and_then(Value::as_array_mut) {
             for op in ops.iter_mut().filter(|o| o["path"] == "active") {
                 op["value"] = json!(op["value"].as_str().unwrap_or("False"));

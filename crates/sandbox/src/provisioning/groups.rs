@@ -1,4 +1,6 @@
-//! Groups as Entra pushes them (unity-scim.md B6 step 6): find by `displayName` with
+//! Groups as Entra pushes them
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>):
+//! find by `displayName` with
 //! `excludedAttributes=members`, create empty if missing, then add members by PATCH.
 
 use serde_json::{json, Value};

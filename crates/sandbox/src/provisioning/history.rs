@@ -1,6 +1,7 @@
 //! The provisioning log history the seeded "Unity" app starts with, so a log search has older
-//! entries to page into (entra-graph.md §7: Entra keeps them 30 days). An earlier job of the
-//! app ran a cycle every 40 minutes from seven days ago until two hours ago:
+//! entries to page into (Entra keeps them 30 days,
+//! <https://learn.microsoft.com/entra/identity/monitoring-health/concept-provisioning-logs>). An
+//! earlier job of the app ran a cycle every 40 minutes from seven days ago until two hours ago:
 //! - its first cycle created the Unity Pilot members (the two sample users among them);
 //! - an HR feed touches the first sample user every cycle, which changes nothing Unity holds,
 //!   so each cycle logs them as skipped (`RedundantExport`): the runs a search folds into

@@ -1,5 +1,7 @@
-//! Entra's default attribute mappings (unity-scim.md B6) from a directory user to a SCIM user,
-//! the PATCH bodies of both dialects, and the provisioning-log error codes of SCIM answers.
+//! Entra's default attribute mappings
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>)
+//! from a directory user to a SCIM user, the PATCH bodies of both dialects, and the
+//! provisioning-log error codes of SCIM answers.
 
 use serde_json::{json, Value};
 
@@ -95,7 +97,8 @@ pub(crate) fn patch_body(
     json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": ops})
 }
 
-/// The provisioning-log error code for a SCIM answer (entra-graph.md §7 table).
+/// The provisioning-log error code for a SCIM answer
+/// (<https://learn.microsoft.com/entra/identity/monitoring-health/concept-provisioning-logs>).
 pub(super) fn export_error(
     reply_status: u16,
     text: &str,

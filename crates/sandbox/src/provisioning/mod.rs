@@ -1,7 +1,9 @@
 //! The simulated Entra provisioning service. It really calls the SCIM endpoint it is given
-//! (whichever server that is) the way Entra does: Test Connection with a random GUID, then
-//! match, create, update or disable, in the legacy PATCH dialect or the `aadOptscim062020`
-//! one as the Tenant URL asks, and reports in Graph's shapes (unity-scim.md B6, entra-graph.md §3-§7).
+//! (whichever server that is) the way Entra does: Test Connection with a random GUID, then match,
+//! create, update or disable, in the legacy PATCH dialect or the `aadOptscim062020` one as the
+//! Tenant URL asks
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility>),
+//! and reports in Graph's shapes.
 
 mod cycles;
 mod delete;
@@ -187,8 +189,9 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     current.to_string()
 }
 
-/// Entra's Test Connection: a filter on the matching attribute for a user that cannot exist;
-/// only 200 with an empty ListResponse passes (unity-scim.md B6).
+/// Entra's Test Connection: a filter on the matching attribute for a user that cannot exist; only
+/// 200 with an empty ListResponse passes
+/// (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>).
 pub(crate) async fn test_connection(app: &SharedApp, target: &Target) -> Result<(), Failure> {
     let guid = crate::ids::new_guid();
     let filter: String =

@@ -1,5 +1,8 @@
 //! How the provisioning service reports an outcome: provisionOnDemand's stringified
-//! `stringKeyStringValuePair` (entra-graph.md §4.3) and `provisioningObjectSummary` log entries (§7).
+//! `stringKeyStringValuePair`
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>)
+//! and `provisioningObjectSummary` log entries
+//! (<https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>).
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,6 @@
 //! The job schema of the non-gallery `scim` template: one rule (Entra users and groups to
-//! `customappsso`) with the default attribute mappings of unity-scim.md B6.
+//! `customappsso`) with Entra's default attribute mappings
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>).
 
 use serde_json::{json, Value};
 

@@ -53,7 +53,7 @@ const ENTERPRISE: &[&str] = &[
     "department",
     "manager",
 ];
-/// Sub-attributes of `name` (§4.1.1).
+/// Sub-attributes of `name` (RFC 7643 §4.1.1).
 const NAME: &[&str] = &[
     "formatted",
     "familyName",
@@ -62,7 +62,8 @@ const NAME: &[&str] = &[
     "honorificPrefix",
     "honorificSuffix",
 ];
-/// Sub-attributes of the items of multi-valued attributes (§2.4, §4.1.2 addresses, members).
+/// Sub-attributes of the items of multi-valued attributes (RFC 7643 §2.4, §4.1.2 addresses,
+/// members).
 const ITEM: &[&str] = &[
     "value",
     "display",
@@ -76,7 +77,7 @@ const ITEM: &[&str] = &[
     "postalCode",
     "country",
 ];
-/// Sub-attributes of `manager` (§4.3).
+/// Sub-attributes of `manager` (RFC 7643 §4.3).
 const MANAGER: &[&str] = &["value", "$ref", "displayName"];
 const META: &[&str] = &[
     "resourceType",

@@ -1,6 +1,8 @@
-//! Unity's SCIM 2.0 server at `/scim/v2/tenants/{orgId}` (unity-scim.md A1.1, B5, B6): Users
-//! and Groups, filters, both PATCH dialects, pagination, discovery, `meta.version` + ETags and
-//! RFC 7644 errors. Bearer tokens are checked against the Unity admin state.
+//! Unity's SCIM 2.0 server at `/scim/v2/tenants/{orgId}`
+//! (<https://docs.unity.com/en-us/oas-scim-client/2.0.0>, RFC 7643/7644, and Entra's calls:
+//! <https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>):
+//! Users and Groups, filters, both PATCH dialects, pagination, discovery, `meta.version` + ETags
+//! and RFC 7644 errors. Bearer tokens are checked against the Unity admin state.
 
 mod canonical;
 mod discovery;

@@ -1,8 +1,9 @@
-//! RFC 7644 §3.5.2 PATCH in both of Entra's dialects (unity-scim.md B6): the legacy one
-//! (capitalised `Replace`, `active` as the string "False", member removal by `value` array) and
-//! the `aadOptscim062020` one (lower-case ops, booleans, pathless multi-attribute `replace`
-//! with dotted/URN keys, member removal by `members[value eq "…"]`). Operations are atomic:
-//! the caller applies them to a copy and keeps it only if all succeed.
+//! RFC 7644 §3.5.2 PATCH in both of Entra's dialects
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility>):
+//! the legacy one (capitalised `Replace`, `active` as the string "False", member removal by `value`
+//! array) and the `aadOptscim062020` one (lower-case ops, booleans, pathless multi-attribute
+//! `replace` with dotted/URN keys, member removal by `members[value eq "…"]`). Operations are
+//! atomic: the caller applies them to a copy and keeps it only if all succeed.
 
 use serde_json::{Map, Value};
 

@@ -363,7 +363,8 @@ macro_rules! handlers {
     };
 }
 
-// Users answer PATCH with 200 and the resource; groups with 204, as Entra expects (B6).
+// Users answer PATCH with 200 and the resource; groups with 204, as Entra expects
+// (https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
 handlers!(
     Kind::User,
     list_users,

@@ -104,7 +104,7 @@ pub(super) fn validate_user(
             "The user has no email address (userName or emails) in a domain of this organization.",
         ));
     };
-    // UNCONFIRMED (unity-scim.md B8): Unity's exact status/text; 400 invalidValue is the plausible shape.
+    // UNCONFIRMED (Unity's docs do not say): Unity's exact status/text; 400 invalidValue is the plausible shape.
     if !app.unity().domain_validated(&domain) {
         return Err(scim_error(StatusCode::BAD_REQUEST, Some("invalidValue"), &format!(
             "The domain {domain} of user {user_name} is not a validated domain of this organization. \

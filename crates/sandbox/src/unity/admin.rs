@@ -1,4 +1,4 @@
-//! The Unity admin contract (`unity-admin-contract.md`): organizations, SSO/SCIM settings,
+//! The Unity admin contract (`docs/unity-admin-contract.md`): organizations, SSO/SCIM settings,
 //! service accounts, organization roles and bearer tokens (shown once, listed by last four,
 //! revocable). Errors are `application/problem+json`.
 

@@ -1,5 +1,5 @@
 //! Unity: sign-in (authorization code + PKCE), the admin contract of
-//! `unity-admin-contract.md` (organizations, SSO/SCIM settings, service accounts, roles, bearer
+//! `docs/unity-admin-contract.md` (organizations, SSO/SCIM settings, service accounts, roles, bearer
 //! tokens), and the admin state the SCIM server checks bearer tokens against.
 
 pub(crate) mod admin;

@@ -2,6 +2,7 @@
 import type { EntryTally } from "./EntryTally";
 
 /**
- * What one cycle did, by users and groups, from its provisioning log entries (§7).
+ * What one cycle did, by users and groups, from its provisioning log entries
+ * (<https://learn.microsoft.com/graph/api/provisioningobjectsummary-list>).
  */
 export type CycleCounts = { cycleId?: string | null, users: EntryTally, groups: EntryTally, };

@@ -3,7 +3,8 @@ import type { AttributeChange } from "./AttributeChange";
 import type { PreviewAction } from "./PreviewAction";
 
 /**
- * One user's verdict; the JSON shape is a contract (issue 14): extend, do not rename.
+ * One user's verdict; the JSON shape is a contract (`preview --json` prints it): extend, do
+ * not rename.
  */
 export type PreviewUser = { userPrincipalName: string, displayName?: string | null, action: PreviewAction, 
 /**

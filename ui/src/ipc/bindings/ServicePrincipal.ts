@@ -6,6 +6,7 @@ import type { AppRole } from "./AppRole";
  */
 export type ServicePrincipal = { id: string, appId: string, displayName: string, appRoles: Array<AppRole>, appRoleAssignmentRequired?: boolean | null, 
 /**
- * Null for apps made under App registrations, which cannot provision (§2.2).
+ * Null for apps made under App registrations, which cannot provision
+ * (<https://learn.microsoft.com/entra/identity/app-provisioning/known-issues>).
  */
 applicationTemplateId?: string | null, preferredSingleSignOnMode?: string | null, tags: Array<string>, };

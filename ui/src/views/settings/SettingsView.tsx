@@ -163,7 +163,7 @@ const useFormStyles = makeStyles({
 });
 
 /**
- * What the Unity client ID is, when to change it and where it comes from (unity-admin-contract.md:
+ * What the Unity client ID is, when to change it and where it comes from (docs/unity-admin-contract.md:
  * Unity publishes no OAuth registration for other apps, so the public clouds' profile has none).
  */
 function UnityClientIdHelp(): ReactElement {

@@ -1,6 +1,9 @@
-//! The catalogue: every way a SCIM endpoint fails Entra, with the cause in plain words and the
-//! fix. Rows come from entra-graph.md §10 and unity-scim.md B8; a check names the row and adds
-//! what exactly it saw.
+//! The catalogue: every way a SCIM endpoint fails Entra, with the cause in plain words and the fix.
+//! Rows come from Microsoft's pages
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility>,
+//! <https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-quarantine-status>)
+//! and Unity's (<https://docs.unity.com/en-us/cloud/organizations/sso/set-up-scim-with-entra>); a
+//! check names the row and adds what exactly it saw.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

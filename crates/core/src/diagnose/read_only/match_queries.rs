@@ -1,5 +1,6 @@
-//! The other match queries Entra sends besides Test Connection's (unity-scim.md B6): users
-//! by `externalId` when the mapping matches on it, and groups by a `displayName` as people
+//! The other match queries Entra sends besides Test Connection's
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>):
+//! users by `externalId` when the mapping matches on it, and groups by a `displayName` as people
 //! type it, with spaces and quotes. Read-only: both look for something that does not exist.
 
 use super::test_connection::judge_empty_list;

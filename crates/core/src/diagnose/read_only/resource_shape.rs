@@ -1,5 +1,5 @@
-//! Every user and group the endpoint returned, judged the way Entra deserializes it (RFC 7643
-//! §2, §4): attribute names without dots (`name.givenName` belongs inside `name`), booleans as
+//! Every user and group the endpoint returned, judged the way Entra deserializes it
+//! (RFC 7643 §2, §4): attribute names without dots (`name.givenName` belongs inside `name`), booleans as
 //! booleans, complex attributes (`name`, the enterprise extension, `manager`) as objects and
 //! multi-valued ones as arrays of objects. An answer that breaks this fails in Entra with
 //! SystemForCrossDomainIdentityManagementServiceIncompatible.

@@ -1,6 +1,7 @@
-//! Entra's Test Connection, replayed exactly: a query for a user whose userName is a random
-//! GUID, which must answer 200 with an empty ListResponse (entra-graph.md §3.6), and the group
-//! query Entra makes for a random group (unity-scim.md B7 item 4).
+//! Entra's Test Connection, replayed exactly: a query for a user whose userName is a random GUID,
+//! which must answer 200 with an empty ListResponse, and the group query Entra makes for a random
+//! group
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>).
 
 use serde_json::Value;
 

@@ -22,7 +22,7 @@ pub const URL_QUERY: Check = Check {
     title: "The Tenant URL's query string",
 };
 
-/// Unity's SCIM gateway (unity-scim.md A1.1).
+/// Unity's SCIM gateway (<https://docs.unity.com/en-us/oas-scim-client/2.0.0>).
 const UNITY_SCIM_HOST: &str = "services.api.unity.com";
 pub(crate) const COMPLIANCE_FLAG: &str = "aadOptscim062020";
 

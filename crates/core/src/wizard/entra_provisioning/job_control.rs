@@ -1,8 +1,9 @@
-//! The provisioning job as the portal's Overview shows and changes it: the job's status with
-//! the tenant's name, the scope, and what the last cycle did (counted from its provisioning
-//! log entries); Pause, Start and Restart (entra-graph.md §3.3); the scope (the `SyncAll`
-//! secret, §3.4); unassigning a user or group (§5); and one page of the provisioning logs
-//! (§7). Each change is journaled, and each returns the job as it reads afterwards.
+//! The provisioning job as the portal's Overview shows and changes it: the job's status with the
+//! tenant's name, the scope, and what the last cycle did (counted from its provisioning log
+//! entries); Pause, Start and Restart; the scope (the `SyncAll` secret); unassigning a user or
+//! group; and one page of the provisioning logs (Graph's pages for each:
+//! <https://learn.microsoft.com/graph/api/resources/synchronization-overview>). Each change is
+//! journaled, and each returns the job as it reads afterwards.
 
 use tokio_util::sync::CancellationToken;
 
@@ -18,8 +19,10 @@ use crate::wizard::context::journal_readers::{journal_job_id, journal_sp_id};
 use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::credentials::save_credentials;
 
-/// What Restart clears, as the portal's "Restart provisioning" does (§3.3): the watermark
-/// (everyone is evaluated again), the escrows (failures are no longer retried) and a quarantine.
+/// What Restart clears, as the portal's "Restart provisioning" does
+/// (<https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria>):
+/// the watermark (everyone is evaluated again), the escrows (failures are no longer retried) and a
+/// quarantine.
 pub const RESTART_SCOPE: &str = "Watermark, Escrows, QuarantineState";
 
 /// Log entries read for the last cycle's counts at most (one Graph page).
@@ -80,7 +83,7 @@ async fn last_cycle_counts(
     Ok(count_cycle(&entries))
 }
 
-/// Created, updated, removed, skipped and failed, for users and for groups (§7's
+/// Created, updated, removed, skipped and failed, for users and for groups (the log entries'
 /// `provisioningAction` and `provisioningStatusInfo.status`). On-demand entries do not count.
 pub fn count_cycle(entries: &[ProvisioningLogEntry]) -> CycleCounts {
     let mut counts = CycleCounts {
@@ -119,7 +122,9 @@ pub fn count_cycle(entries: &[ProvisioningLogEntry]) -> CycleCounts {
     counts
 }
 
-/// Pauses the job (`pause`, §3.3): no more cycles until Start; a running cycle finishes.
+/// Pauses the job
+/// (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-pause>): no more
+/// cycles until Start; a running cycle finishes.
 pub async fn pause_provisioning(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -131,7 +136,9 @@ pub async fn pause_provisioning(
     job_overview(ctx, graph, cancel).await
 }
 
-/// Starts or resumes the job (`start`, §3.3), lifting a quarantine first as the wizard's Start does.
+/// Starts or resumes the job
+/// (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-start>), lifting a
+/// quarantine first as the wizard's Start does.
 pub async fn resume_provisioning(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -152,8 +159,9 @@ pub async fn resume_provisioning(
     job_overview(ctx, graph, cancel).await
 }
 
-/// Restarts the job with [`RESTART_SCOPE`] (`restart`, §3.3): a full cycle over everyone in
-/// scope follows. Nothing is removed from the target by the restart itself.
+/// Restarts the job with [`RESTART_SCOPE`]
+/// (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-restart>): a full
+/// cycle over everyone in scope follows. Nothing is removed from the target by the restart itself.
 pub async fn restart_provisioning(
     ctx: &WizardContext,
     graph: &GraphClient,
@@ -167,7 +175,8 @@ pub async fn restart_provisioning(
     job_overview(ctx, graph, cancel).await
 }
 
-/// Saves who the job provisions (`SyncAll` with the tenant URL and token, §3.4) and journals
+/// Saves who the job provisions (`SyncAll` with the tenant URL and token, saved together as
+/// the job's secrets) and journals
 /// it. Needs the URL and token of steps 1 and 2, since the secrets are saved together.
 pub async fn set_provisioning_scope(
     ctx: &WizardContext,
@@ -185,8 +194,9 @@ pub async fn set_provisioning_scope(
     job_overview(ctx, graph, cancel).await
 }
 
-/// Removes one assignment (`DELETE appRoleAssignedTo/{id}`, §5). Entra then disables or
-/// deletes the user (or the group's members) in the target on its next cycle.
+/// Removes one assignment (`DELETE appRoleAssignedTo/{id}`,
+/// <https://learn.microsoft.com/graph/api/serviceprincipal-delete-approleassignedto>). Entra then
+/// disables or deletes the user (or the group's members) in the target on its next cycle.
 pub async fn unassign(
     ctx: &WizardContext,
     graph: &GraphClient,

@@ -1,8 +1,9 @@
-//! Rotating the SCIM bearer token without downtime. The new token is checked against Unity,
-//! tested by Entra, saved in the job's secrets and tested again from there; only then does
-//! it replace the old one in the keychain and is the old one revoked. Until that point any
-//! failure puts Entra's secrets back as they were: the old token stays in use, nothing of
-//! it is revoked (unity-admin-contract.md, entra-graph.md §3.4, §3.5).
+//! Rotating the SCIM bearer token without downtime. The new token is checked against Unity, tested
+//! by Entra, saved in the job's secrets and tested again from there; only then does it replace the
+//! old one in the keychain and is the old one revoked. Until that point any failure puts Entra's
+//! secrets back as they were: the old token stays in use, nothing of it is revoked
+//! (docs/unity-admin-contract.md;
+//! <https://learn.microsoft.com/graph/api/synchronization-serviceprincipal-put-synchronization>).
 
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;

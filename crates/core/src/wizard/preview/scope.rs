@@ -1,6 +1,7 @@
-//! Who is in the job's scope, read from Graph the way the provisioning service sees it:
-//! users assigned directly or through a group (direct members only; Entra does not follow
-//! nested groups), or every user when the job syncs all (entra-graph.md §3.4, §5, §10).
+//! Who is in the job's scope, read from Graph the way the provisioning service sees it: users
+//! assigned directly or through a group (direct members only; Entra does not follow nested groups),
+//! or every user when the job syncs all
+//! (<https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works>).
 
 use std::collections::HashSet;
 

@@ -1,7 +1,8 @@
-//! Who is assigned to the enterprise app (each user with their UPN and the assigned groups
-//! that also keep them in scope, each group with its member count, as the portal's "Users and
-//! groups" page shows them), and assigning more with
-//! the right `appRoleId` (entra-graph.md §5). Looks first: assigning twice is an error in Graph.
+//! Who is assigned to the enterprise app (each user with their UPN and the assigned groups that
+//! also keep them in scope, each group with its member count, as the portal's "Users and groups"
+//! page shows them), and assigning more with the right `appRoleId`
+//! (<https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto>). Looks first:
+//! assigning twice is an error in Graph.
 
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
-//! Step 4's directory picker: users and groups matching what the person types, searched
-//! together (entra-graph.md §5, `$search` with ConsistencyLevel), as one list of rows. A
-//! group row says how many members it has, as the portal's picker does, so the admin sees
-//! what choosing it means. The rows are reported as soon as Graph lists them; the counts
+//! Step 4's directory picker: users and groups matching what the person types, searched together
+//! (`$search` with ConsistencyLevel, <https://learn.microsoft.com/graph/aad-advanced-queries>), as
+//! one list of rows. A group row says how many members it has, as the portal's picker does, so the
+//! admin sees what choosing it means. The rows are reported as soon as Graph lists them; the counts
 //! follow, one call per group, so counting never delays the rows.
 
 use std::sync::Mutex;

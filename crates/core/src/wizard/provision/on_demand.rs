@@ -1,7 +1,8 @@
-//! Step 4: assignments and provision on demand. Graph allows 5 on-demand calls per 10 s, a
-//! group call carries at most 5 members, and one subject per call keeps each verdict tied to
-//! one object (entra-graph.md §4.2). Requests wait in a fair queue (round robin across
-//! subjects, so a big group does not starve single users) and each result is streamed.
+//! Step 4: assignments and provision on demand. Graph allows 5 on-demand calls per 10 s, a group
+//! call carries at most 5 members, and one subject per call keeps each verdict tied to one object
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>).
+//! Requests wait in a fair queue (round robin across subjects, so a big group does not starve
+//! single users) and each result is streamed.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
@@ -145,7 +146,8 @@ async fn group_users(
 
 /// Turns each chosen group into its user members (each provisioned as a person, with the
 /// portal's step timeline and its own change ID) followed by the group itself carrying those
-/// members (§4.2: a group call links at most 5; the queue splits them). A group's `members`,
+/// members (a group call links at most 5, per Graph's provisionOnDemand page; the queue
+/// splits them). A group's `members`,
 /// when given, choose which members (all of them: the caller chose); otherwise its first
 /// [`MAX_GROUP_MEMBERS`] direct user members are taken, and a note on `progress` says when
 /// the group has more (Entra provisions those on its cycles). A user chosen both alone and

@@ -1,6 +1,9 @@
-//! Entra's on-demand verdicts in plain words (entra-graph.md §4.3, the §7 error codes and
-//! §10 row 9): why a user was skipped or failed, and what to do. A failure that quotes Unity's
-//! SCIM error is read in Unity's terms (`entra::unity_causes`); Entra's raw message stays in
+//! Entra's on-demand verdicts in plain words
+//! (<https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-provisionondemand>,
+//! and the error codes of
+//! <https://learn.microsoft.com/entra/identity/monitoring-health/concept-provisioning-logs>): why a
+//! user was skipped or failed, and what to do. A failure that quotes Unity's SCIM error is read in
+//! Unity's terms (`entra::unity_causes`); Entra's raw message stays in
 //! `error_message` for a disclosure and never enters the cause.
 
 use crate::entra::on_demand::{OnDemandReply, OnDemandStep, OnDemandVerdict};
@@ -11,7 +14,7 @@ fn scoping_detail(steps: &[OnDemandStep], key: &str) -> Option<String> {
     steps.iter().find_map(|s| s.details.get(key).cloned())
 }
 
-/// Plain words for Entra's verdict (entra-graph.md §4.3, §7 error codes, §10 row 9), using
+/// Plain words for Entra's verdict (its provisionOnDemand reply and error codes), using
 /// the organization's `validated_domains` (empty when unknown) to name a refused domain.
 pub(crate) fn explain(
     subject: OnDemandSubject,

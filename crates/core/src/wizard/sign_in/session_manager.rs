@@ -32,7 +32,8 @@ pub struct UnitySignInOutcome {
 }
 
 impl WizardContext {
-    /// Chooses the Microsoft tenant for this run's sign-in (entra-graph.md §1.1): the CLI's
+    /// Chooses the Microsoft tenant for this run's sign-in (the `{tenant}` of
+    /// <https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow>): the CLI's
     /// `--tenant`, the window's tenant field. A choice other than the current session's
     /// ends that session for this run, and a saved sign-in made at another tenant is not
     /// resumed: the next [`WizardContext::sign_in_microsoft`] signs in anew at `tenant`
@@ -169,7 +170,7 @@ impl WizardContext {
             .map(|found| found.directory_roles))
     }
 
-    /// Step 3's sign-in (entra-graph.md §1): this run's session, else the saved one (when
+    /// Step 3's sign-in: this run's session, else the saved one (when
     /// it was made at the chosen tenant), else `method` at the chosen tenant
     /// ([`WizardContext::microsoft_tenant`]). Journals the tenant (ID, name, domain, choice)
     /// and account, and marks `signInMicrosoft` done.
@@ -268,7 +269,7 @@ impl WizardContext {
         Ok(self.unity(cancel).await?.map(|s| self.unity_client(s)))
     }
 
-    /// The Unity admin API as the signed-in admin (unity-admin-contract.md).
+    /// The Unity admin API as the signed-in admin (docs/unity-admin-contract.md).
     ///
     /// Errors: `signInRequired` when nobody is signed in to Unity; `cancelled`, `storage`.
     pub async fn unity_admin(
@@ -320,7 +321,7 @@ impl WizardContext {
     /// it.
     ///
     /// Errors: `cancelled`; `storage` when the keychain cannot be read; the admin API's
-    /// Problems (unity-admin-contract.md: who am I, the organizations).
+    /// Problems (docs/unity-admin-contract.md: who am I, the organizations).
     pub async fn unity_account(
         &self,
         cancel: &CancellationToken,
