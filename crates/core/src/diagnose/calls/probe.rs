@@ -144,7 +144,8 @@ impl Probe {
                 HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
             );
         }
-        // The headers Entra's provisioning service sends (entra-graph.md §3.6).
+        // The headers Entra's provisioning service sends (seen in its requests; see
+        // https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups).
         headers.insert("ADSCIMVersion", HeaderValue::from_static("5.0"));
         let token = match auth {
             Auth::Token => Some(self.token.expose().trim()),

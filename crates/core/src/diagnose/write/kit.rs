@@ -60,7 +60,9 @@ impl WriteRun<'_> {
     }
 }
 
-/// Entra's create body (unity-scim.md B6), with our test user's names.
+/// Entra's create body
+/// (<https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups>),
+/// with our test user's names.
 pub(crate) fn entra_create_body(user_name: &str, external_id: &str) -> Value {
     json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
