@@ -22,7 +22,7 @@ use crate::wizard::context::step_id::StepId;
 /// Waits and limits; the defaults follow the reference, tests shorten them.
 #[derive(Debug, Clone, Copy)]
 pub struct WizardTuning {
-    /// First pause while Entra replicates a new object; doubles up to 15 s (§2.2).
+    /// First pause while Entra replicates a new object; doubles up to 15 s.
     pub replication_delay: Duration,
     pub replication_attempts: u32,
     pub on_demand: RateLimit,

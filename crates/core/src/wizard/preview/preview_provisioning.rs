@@ -26,8 +26,10 @@ use crate::wizard::preview::report::{
 };
 use crate::wizard::preview::scope::{user_select, users_in_scope};
 
-/// Unity's published limit for its web APIs is 20 requests a second (unity-scim.md A2); its
-/// SCIM limit is unconfirmed, so the preview keeps to the same.
+/// Unity publishes 20 requests a second for its token-exchange API
+/// (<https://docs.unity.com/en-us/oas-auth-client/1.0.0>; limits vary by service:
+/// <https://docs.unity.com/en-us/services-web-apis/headers>); its SCIM limit is unpublished, so the
+/// preview keeps to the same.
 pub const UNITY_RATE: RateLimit = RateLimit {
     calls: 20,
     window: Duration::from_secs(1),

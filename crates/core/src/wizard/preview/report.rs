@@ -45,7 +45,8 @@ pub struct AttributeChange {
     pub to: Option<String>,
 }
 
-/// One user's verdict; the JSON shape is a contract (issue 14): extend, do not rename.
+/// One user's verdict; the JSON shape is a contract (`preview --json` prints it): extend, do
+/// not rename.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]

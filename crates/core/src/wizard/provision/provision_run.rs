@@ -25,7 +25,8 @@ pub struct ProvisionRun {
     pub provisioning_time: Duration,
 }
 
-/// Assigns each principal to the app unless it already is (entra-graph.md §5), and marks
+/// Assigns each principal to the app unless it already is (assigning twice is an error in
+/// Graph), and marks
 /// `assignment` done.
 ///
 /// Errors: Graph's Problems; `notFound` when the app is gone; `storage`.
@@ -46,7 +47,7 @@ pub async fn assign_principals(
 /// Step 4, for the window's "Provision now" and `scim-setup provision` alike: assigns whoever
 /// is not assigned yet (a note per new assignment), expands a group without chosen members
 /// to its user members (at most [`on_demand::MAX_GROUP_MEMBERS`]), then provisions every subject on
-/// demand within Graph's limits, each result streamed as it comes (entra-graph.md §4.2).
+/// demand within Graph's limits (its provisionOnDemand page), each result streamed as it comes.
 /// Marks `assignment` done, and `provisionOnDemand` when every result is good.
 ///
 /// Errors: Graph's Problems for assigning or listing members, and a call that could not be
