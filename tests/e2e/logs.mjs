@@ -1,6 +1,6 @@
 // The app's log after a journey: every line of the data folder's logs/ (tracing-appender's
 // daily files), and the lines that would carry a secret. Mirrors `secret_lines` in
-// crates/engine-tests/tests/cli_support (the CLI journey's check).
+// src-tauri/tests/it/cli_support.rs (the CLI journey's check).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 

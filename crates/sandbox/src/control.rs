@@ -1,6 +1,6 @@
-//! `/_sandbox`: the control surface tests and the CLI use to switch faults and to count what
-//! exists ("nothing created twice"). Not part of any real cloud, hence the prefix; served on
-//! every listener and never faulted.
+//! `/_sandbox`: the control surface tests and the CLI use to switch faults, to count what
+//! exists ("nothing created twice") and to move time on (the clock, the next sync cycle). Not
+//! part of any real cloud, hence the prefix; served on every listener and never faulted.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -24,6 +24,36 @@ pub(crate) fn routes() -> Router<SharedApp> {
         .route("/_sandbox/profile", get(profile))
         .route("/_sandbox/scim", axum::routing::put(scim_rules))
         .route("/_sandbox/directory/users/{user}/purge", post(purge_user))
+        .route("/_sandbox/clock", post(advance_clock))
+        .route("/_sandbox/cycles", post(run_cycles))
+}
+
+/// `{"advanceMs": N}` moves the sandbox's clock N milliseconds on (`Sandbox::advance_clock`);
+/// answers how far ahead of real time it now runs.
+async fn advance_clock(State(app): State<SharedApp>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("advanceMs").and_then(Value::as_u64))
+    {
+        Some(ms) => {
+            let ahead = app.clock.advance(std::time::Duration::from_millis(ms));
+            json_response(
+                StatusCode::OK,
+                json!({"aheadMs": u64::try_from(ahead.as_millis()).unwrap_or(u64::MAX)}),
+            )
+        }
+        None => json_response(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be {\"advanceMs\": N}"}),
+        ),
+    }
+}
+
+/// Runs the next sync cycle of every started job now and answers once they have finished
+/// (`Sandbox::run_cycles_now`): `{"ran": N}` jobs.
+async fn run_cycles(State(app): State<SharedApp>) -> Response {
+    let ran = crate::provisioning::run_cycles_now(&app).await;
+    json_response(StatusCode::OK, json!({ "ran": ran }))
 }
 
 async fn add_fault(State(app): State<SharedApp>, body: Bytes) -> Response {

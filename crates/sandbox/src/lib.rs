@@ -10,6 +10,7 @@
 // size does not matter for a loopback test server, and boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+mod clock;
 mod control;
 mod faults;
 #[doc(hidden)]
@@ -103,6 +104,22 @@ impl Sandbox {
     /// reading before and after a call, subtracted with `RequestCounts::since`, counts its own.
     pub fn requests(&self) -> RequestCounts {
         self.app.requests.snapshot()
+    }
+
+    /// Moves the sandbox's clock `by` into the future, as if that much time had passed for
+    /// every timer of the simulated clouds: device-code polling (`slow_down` and the approval
+    /// delay), code and token lifetimes, an app's replication lag, rate-limit windows and the
+    /// sync schedule (a cycle that becomes due runs at once). Real time keeps running on top.
+    /// Returns how far ahead of real time the clock now runs.
+    pub fn advance_clock(&self, by: Duration) -> Duration {
+        self.app.clock.advance(by)
+    }
+
+    /// Runs the next sync cycle of every started provisioning job now, whatever the schedule
+    /// says, and returns once each has finished: how many jobs cycled. A test that needs a
+    /// cycle calls this instead of waiting for `sync_interval`.
+    pub async fn run_cycles_now(&self) -> usize {
+        provisioning::run_cycles_now(&self.app).await
     }
 
     /// Stops every listener, open connection and background sync, and waits for them.

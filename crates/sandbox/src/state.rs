@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::faults::{ActiveFault, FaultKind};
-use crate::{graph, microsoft, requests, scim, seed, tokens, unity, SandboxConfig};
+use crate::{clock, graph, microsoft, requests, scim, seed, tokens, unity, SandboxConfig};
 
 pub(crate) type SharedApp = Arc<App>;
 
@@ -39,6 +39,8 @@ pub(crate) struct App {
     pub scim: Mutex<scim::ScimStore>,
     /// Requests served per service (`Sandbox::requests`).
     pub requests: requests::RequestCounter,
+    /// What every timer of the simulated clouds reads (`Sandbox::advance_clock`).
+    pub clock: clock::Clock,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -49,7 +51,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl App {
     pub fn new(config: SandboxConfig, urls: Urls, http: reqwest::Client) -> Self {
         let dir = seed::Directory::new(config.users);
-        let graph = graph::GraphState::seed(&dir);
+        let clock = clock::Clock::default();
+        let graph = graph::GraphState::seed(&dir, clock.now());
         let unity = unity::UnityState::seed();
         Self {
             config,
@@ -66,6 +69,7 @@ impl App {
             unity: Mutex::new(unity),
             scim: Mutex::new(scim::ScimStore::default()),
             requests: requests::RequestCounter::default(),
+            clock,
         }
     }
 

@@ -4,7 +4,7 @@
 //! runs it with `SCIM_SETUP_BENCH_JSON` set and writes the figures into BENCHMARKS.md;
 //! `SCIM_SETUP_BENCH_ONLY=sandbox,diagnose,lookup,picker,provision,preview` runs only those.
 
-#[path = "../../tests/engine_support/mod.rs"]
+#[path = "../../tests/it/engine_support.rs"]
 mod engine_support;
 mod figures;
 mod picker;

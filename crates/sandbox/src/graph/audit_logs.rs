@@ -28,7 +28,7 @@ async fn provisioning_logs(
         return r;
     }
     let limit = app.config.rate_limit;
-    if let Err(wait) = app.graph().take_rate(true, limit) {
+    if let Err(wait) = app.graph().take_rate(true, limit, app.clock.now()) {
         return throttled(wait, "Reports/IdentityAndAccess");
     }
     let mut items = app.graph().audit.clone();

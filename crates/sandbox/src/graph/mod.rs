@@ -71,10 +71,11 @@ impl ServicePrincipal {
             "notificationEmailAddresses": [], "replyUrls": [], "servicePrincipalNames": [self.app_id],
             "appOwnerOrganizationId": seed::TENANT_ID})
     }
-    /// Still replicating: visible to lists but 404/401 on some calls
+    /// Still replicating at `now` (the sandbox's clock): visible to lists but 404/401 on some
+    /// calls
     /// (<https://learn.microsoft.com/entra/identity/app-provisioning/application-provisioning-configuration-api>).
-    pub fn replicating(&self) -> bool {
-        self.created.elapsed() < REPLICATION_LAG
+    pub fn replicating(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.created) < REPLICATION_LAG
     }
 }
 
@@ -122,10 +123,9 @@ pub(crate) fn non_gallery_roles() -> Vec<Value> {
 }
 
 impl GraphState {
-    pub fn seed(dir: &Directory) -> Self {
-        let long_ago = Instant::now()
-            .checked_sub(REPLICATION_LAG)
-            .unwrap_or_else(Instant::now);
+    /// The seeded directory's Graph side, as it stands at `now` (the sandbox's clock).
+    pub fn seed(dir: &Directory, now: Instant) -> Self {
+        let long_ago = now.checked_sub(REPLICATION_LAG).unwrap_or(now);
         let sp = |n: u32,
                   name: &str,
                   template: Option<&str>,
@@ -224,14 +224,19 @@ impl GraphState {
             .map(|(_, value)| crate::unity::admin::last_four(value))
     }
 
-    /// Sliding-window limit per tenant; `Err(seconds)` to put in Retry-After.
-    pub fn take_rate(&mut self, audit: bool, limit: (u32, Duration)) -> Result<(), u64> {
+    /// Sliding-window limit per tenant at `now` (the sandbox's clock); `Err(seconds)` to put
+    /// in Retry-After.
+    pub fn take_rate(
+        &mut self,
+        audit: bool,
+        limit: (u32, Duration),
+        now: Instant,
+    ) -> Result<(), u64> {
         let window = if audit {
             &mut self.audit_window
         } else {
             &mut self.pod_window
         };
-        let now = Instant::now();
         while window
             .front()
             .is_some_and(|t| now.duration_since(*t) >= limit.1)

@@ -56,7 +56,7 @@ async fn provision_on_demand(
         Err(r) => return r,
     };
     let limit = app.config.rate_limit;
-    if let Err(wait) = app.graph().take_rate(false, limit) {
+    if let Err(wait) = app.graph().take_rate(false, limit, app.clock.now()) {
         return throttled(wait, "Synchronization/ProvisionOnDemand");
     }
     app.graph().provision_on_demand_calls += 1;

@@ -5,7 +5,6 @@
 //! <https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto>).
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -145,10 +144,11 @@ async fn get_one(
     if let Err(r) = require(&app, &headers, &APP_READ, false) {
         return r;
     }
+    let now = app.clock.now();
     let found = app
         .graph()
         .sp(&id)
-        .filter(|s| !s.replicating())
+        .filter(|s| !s.replicating(now))
         .map(ServicePrincipal::to_json);
     match found {
         Some(mut v) => {
@@ -266,7 +266,7 @@ async fn instantiate(
             "WindowsAzureActiveDirectoryCustomSingleSignOnApplication",
         ],
         app_roles: non_gallery_roles(),
-        created: Instant::now(),
+        created: app.clock.now(),
     };
     let application = json!({"id": sp.application_object_id, "appId": sp.app_id, "displayName": name, "applicationTemplateId": id,
         "signInAudience": "AzureADMyOrg", "appRoles": sp.app_roles, "publisherDomain": crate::seed::DOMAIN, "tags": sp.tags, "web": {"redirectUris": []}});

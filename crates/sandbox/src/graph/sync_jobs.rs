@@ -130,9 +130,9 @@ pub(super) fn sp_for_sync(
         .ok_or_else(|| not_found("servicePrincipal", sp_id))
 }
 
-fn sp_templates(sp: &super::ServicePrincipal) -> Vec<Value> {
+fn sp_templates(sp: &super::ServicePrincipal, now: Instant) -> Vec<Value> {
     // An app registration (no template) or a just-created app (still replicating) has none yet.
-    if sp.template_id.as_deref() != Some(NON_GALLERY_TEMPLATE) || sp.replicating() {
+    if sp.template_id.as_deref() != Some(NON_GALLERY_TEMPLATE) || sp.replicating(now) {
         return vec![];
     }
     vec![
@@ -152,7 +152,7 @@ async fn templates(
     match sp_for_sync(&app, &id) {
         Ok(sp) => json_response(
             StatusCode::OK,
-            json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/templates")), "value": sp_templates(&sp)}),
+            json!({"@odata.context": context(&app, &format!("servicePrincipals('{id}')/synchronization/templates")), "value": sp_templates(&sp, app.clock.now())}),
         ),
         Err(r) => r,
     }
@@ -195,7 +195,7 @@ async fn create_job(
         Ok(sp) => sp,
         Err(r) => return r,
     };
-    if sp.replicating() {
+    if sp.replicating(app.clock.now()) {
         // Community-observed: the provisioning back end answers 401 until it catches up.
         return graph_error(StatusCode::UNAUTHORIZED, "Unauthorized", "The service principal is not yet available to the synchronization service. Retry shortly.");
     }
@@ -203,7 +203,7 @@ async fn create_job(
     let Some(template_id) = body.get("templateId").and_then(Value::as_str) else {
         return bad_request("BadRequest", "templateId is required.");
     };
-    if !sp_templates(&sp)
+    if !sp_templates(&sp, app.clock.now())
         .iter()
         .any(|t| t["id"] == json!(template_id))
     {
@@ -323,7 +323,7 @@ async fn start(
             j.status_code = if j.last_successful_execution.is_some() { "Active" } else { "NotRun" };
         }
         j.quarantine = None;
-        j.next_cycle = Some(Instant::now());
+        j.next_cycle = Some(app.clock.now());
         true
     }) {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
@@ -388,7 +388,7 @@ async fn restart(
             } else {
                 "NotRun"
             };
-            j.next_cycle = Some(Instant::now());
+            j.next_cycle = Some(app.clock.now());
         }
     }) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

@@ -3,7 +3,7 @@
 //! shows a page to pick the account and Accept or Cancel.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -209,7 +209,7 @@ fn issue_code(app: &SharedApp, q: &HashMap<String, String>, user: u64) -> Respon
             challenge,
             scopes: Scopes::parse(&get("scope")),
             user,
-            expires: Instant::now() + CODE_TTL,
+            expires: app.clock.now() + CODE_TTL,
             redeemed: false,
         },
     );

@@ -6,7 +6,7 @@
 //! not before `device_code_approval_delay` (the window's sandbox waits, so the code shows).
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -60,6 +60,7 @@ pub(super) async fn devicecode(
         );
     }
     let device_code = ids::secret(48);
+    let issued = app.clock.now();
     let code = user_code();
     app.ms().devices.insert(
         device_code.clone(),
@@ -67,8 +68,8 @@ pub(super) async fn devicecode(
             user_code: code.clone(),
             client_id: get("client_id").to_string(),
             scopes: Scopes::parse(get("scope")),
-            expires: Instant::now() + DEVICE_TTL,
-            issued: Instant::now(),
+            expires: issued + DEVICE_TTL,
+            issued,
             polls: 0,
             last_poll: None,
             decision: None,
@@ -96,7 +97,8 @@ pub(super) fn poll(app: &SharedApp, form: &HashMap<String, String>) -> Response 
                 "Verification code was not recognized.",
             );
         };
-        if grant.expires < Instant::now() {
+        let now = app.clock.now();
+        if grant.expires < now {
             return bad("expired_token", 70020, "The provided value for the input parameter 'device_code' is not valid. Device code expired.");
         }
         if grant.client_id != get("client_id") {
@@ -106,7 +108,6 @@ pub(super) fn poll(app: &SharedApp, form: &HashMap<String, String>) -> Response 
                 "The device code was issued to a different client.",
             );
         }
-        let now = Instant::now();
         let too_soon = grant.last_poll.is_some_and(|t| {
             now.duration_since(t) < Duration::from_millis(INTERVAL_SECS * 1000 / 2)
         });
@@ -167,12 +168,13 @@ pub(super) async fn decide(
         .and_then(|a| a.parse::<u64>().ok())
         .filter(|a| *a < 2)
         .unwrap_or(0);
+    let now = app.clock.now();
     let found = {
         let mut ms = app.ms();
         match ms
             .devices
             .values_mut()
-            .find(|g| g.user_code == code && g.expires > Instant::now())
+            .find(|g| g.user_code == code && g.expires > now)
         {
             Some(g) => {
                 g.decision = Some(accept.then_some(account));

@@ -233,7 +233,7 @@ pub(crate) fn authenticate(app: &SharedApp, headers: &HeaderMap) -> Result<Calle
             "Access token validation failure. Invalid audience.",
         ));
     };
-    if expires < Instant::now() || app.token_expired_by_fault(seq) {
+    if expires < app.clock.now() || app.token_expired_by_fault(seq) {
         return Err(unauthorized(
             "Lifetime validation failed, the token is expired.",
         ));

@@ -2,7 +2,7 @@
 //! with every reply), device code polling; failures in Entra's error body with AADSTS codes.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -84,7 +84,7 @@ fn redeem_code(app: &SharedApp, form: &HashMap<String, String>) -> Response {
         if code.redeemed {
             return bad("invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
         }
-        if code.expires < Instant::now() {
+        if code.expires < app.clock.now() {
             return bad("invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.");
         }
         if code.client_id != get("client_id") {
@@ -189,7 +189,7 @@ pub(super) fn issue(app: &SharedApp, user: u64, client_id: &str, scopes: Scopes)
                 user,
                 scopes: scopes.graph.clone(),
                 seq,
-                expires: Instant::now() + ACCESS_TTL,
+                expires: app.clock.now() + ACCESS_TTL,
             },
         );
         if let Some(rt) = refresh_token {

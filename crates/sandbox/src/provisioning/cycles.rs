@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use super::delete;
 use super::engine::{self, Verdict};
 use super::{groups, report, test_connection, Failure, Target};
-use crate::graph::ServicePrincipal;
+use crate::graph::{GraphState, ServicePrincipal};
 use crate::state::SharedApp;
 
 /// Users processed per cycle at most (the rest follow in later cycles).
@@ -19,44 +19,86 @@ const PER_CYCLE: usize = 100;
 /// Marks an entry that failed: not retried until a restart clears escrows.
 const ESCROWED: &str = "";
 
+/// The schedule: every `sync_interval` (and whenever the sandbox's clock is moved), runs a
+/// cycle of each started job whose next cycle is due by the sandbox's clock, until shutdown.
 pub(crate) async fn run_sync_cycles(app: SharedApp) {
-    let period = app.config.sync_interval.max(Duration::from_millis(50));
+    let period = cycle_period(&app);
     let mut ticker = tokio::time::interval(period);
     loop {
         tokio::select! {
             _ = ticker.tick() => {}
+            _ = app.clock.moved.notified() => {}
             _ = app.shutdown.cancelled() => return,
         }
-        let due: Vec<(String, ServicePrincipal)> = {
+        let now = app.clock.now();
+        let due = claim_jobs(&mut app.graph(), |next| next.is_none_or(|t| t <= now));
+        run_claimed(&app, due).await;
+    }
+}
+
+/// Runs the next cycle of every started job now, whatever its schedule, and returns once each
+/// has finished: how many ran. A job whose scheduled cycle is under way finishes that one
+/// first, so the cycle run here always begins after the call.
+pub(crate) async fn run_cycles_now(app: &SharedApp) -> usize {
+    loop {
+        let claimed = {
             let mut graph = app.graph();
-            let now = Instant::now();
-            let sps = graph.service_principals.clone();
-            graph
+            let busy = graph
                 .jobs
-                .iter_mut()
-                .filter(|j| {
-                    j.schedule_state == "Active"
-                        && !j.cycle_running
-                        && j.next_cycle.is_none_or(|t| t <= now)
-                })
-                .filter_map(|j| {
-                    let sp = sps
-                        .iter()
-                        .find(|s| s.id.eq_ignore_ascii_case(&j.sp_id))?
-                        .clone();
-                    j.cycle_running = true;
-                    Some((j.id.clone(), sp))
-                })
-                .collect()
+                .iter()
+                .any(|j| j.schedule_state == "Active" && j.cycle_running);
+            (!busy).then(|| claim_jobs(&mut graph, |_| true))
         };
-        for (job_id, sp) in due {
-            run_cycle(&app, &job_id, &sp).await;
-            let mut graph = app.graph();
-            if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
-                job.cycle_running = false;
-                if job.next_cycle.is_none_or(|t| t <= Instant::now()) {
-                    job.next_cycle = Some(Instant::now() + period);
-                }
+        match claimed {
+            Some(claimed) => {
+                let ran = claimed.len();
+                run_claimed(app, claimed).await;
+                return ran;
+            }
+            // The schedule's cycle is running (a task, not a timer): wait for it briefly.
+            None => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+}
+
+fn cycle_period(app: &SharedApp) -> Duration {
+    app.config.sync_interval.max(Duration::from_millis(50))
+}
+
+/// Marks each started, idle job whose next cycle time passes `due` as running, and returns
+/// it with its service principal.
+fn claim_jobs(
+    graph: &mut GraphState,
+    due: impl Fn(Option<Instant>) -> bool,
+) -> Vec<(String, ServicePrincipal)> {
+    let sps = graph.service_principals.clone();
+    graph
+        .jobs
+        .iter_mut()
+        .filter(|j| j.schedule_state == "Active" && !j.cycle_running && due(j.next_cycle))
+        .filter_map(|j| {
+            let sp = sps
+                .iter()
+                .find(|s| s.id.eq_ignore_ascii_case(&j.sp_id))?
+                .clone();
+            j.cycle_running = true;
+            Some((j.id.clone(), sp))
+        })
+        .collect()
+}
+
+/// Runs one cycle of each claimed job, then schedules its next one a period on (unless the
+/// cycle itself put it further out, as a quarantine does).
+async fn run_claimed(app: &SharedApp, claimed: Vec<(String, ServicePrincipal)>) {
+    let period = cycle_period(app);
+    for (job_id, sp) in claimed {
+        run_cycle(app, &job_id, &sp).await;
+        let now = app.clock.now();
+        let mut graph = app.graph();
+        if let Some(job) = graph.jobs.iter_mut().find(|j| j.id == job_id) {
+            job.cycle_running = false;
+            if job.next_cycle.is_none_or(|t| t <= now) {
+                job.next_cycle = Some(now + period);
             }
         }
     }
@@ -97,7 +139,7 @@ fn quarantine(app: &SharedApp, job_id: &str, reason: &str, error: Option<Value>)
         );
         job.status_code = "Quarantine";
         // Quarantined jobs retry far less often (daily in Entra; compressed here).
-        job.next_cycle = Some(Instant::now() + period * 5);
+        job.next_cycle = Some(app.clock.now() + period * 5);
     }
 }
 

@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn a_week_of_cycles_with_repeats_an_outage_and_its_retry() {
         let dir = Directory::new(200);
-        let graph = crate::graph::GraphState::seed(&dir);
+        let graph = crate::graph::GraphState::seed(&dir, std::time::Instant::now());
         let sp = graph.service_principals[0].clone();
         let entries = seed_history(&dir, &sp);
         let touched = dir.sample_users()[0].id.clone();

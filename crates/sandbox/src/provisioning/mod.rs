@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::state::SharedApp;
 
-pub(crate) use cycles::run_sync_cycles;
+pub(crate) use cycles::{run_cycles_now, run_sync_cycles};
 pub(crate) use history::seed_history;
 pub(crate) use schema::schema_json;
 

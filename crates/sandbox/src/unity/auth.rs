@@ -3,7 +3,7 @@
 //! who signs in; in auto-consent mode the organization owner is signed in at once.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -163,7 +163,7 @@ fn issue_code(app: &SharedApp, q: &HashMap<String, String>, person: usize) -> Re
             redirect_uri: get("redirect_uri"),
             challenge: get("code_challenge"),
             person,
-            expires: Instant::now() + CODE_TTL,
+            expires: app.clock.now() + CODE_TTL,
             used: false,
         },
     );
@@ -202,7 +202,7 @@ async fn token(
                     "The authorization code was already used.",
                 );
             }
-            if code.expires < Instant::now() {
+            if code.expires < app.clock.now() {
                 return oauth_error(
                     StatusCode::BAD_REQUEST,
                     "invalid_grant",
@@ -280,7 +280,7 @@ async fn token(
             AccessGrant {
                 person,
                 seq,
-                expires: Instant::now() + ACCESS_TTL,
+                expires: app.clock.now() + ACCESS_TTL,
             },
         );
         unity.refresh.insert(refresh_token.clone(), person);
@@ -312,7 +312,7 @@ pub(crate) fn authenticate(app: &SharedApp, headers: &HeaderMap) -> Result<usize
             "invalid_token",
             "The access token is not valid.",
         )),
-        Some((_, seq, expires)) if expires < Instant::now() || app.token_expired_by_fault(seq) => {
+        Some((_, seq, expires)) if expires < app.clock.now() || app.token_expired_by_fault(seq) => {
             Err(problem(
                 StatusCode::UNAUTHORIZED,
                 "token_expired",

@@ -3,7 +3,7 @@
 //! resolve either), serves connections concurrently under `ListenerLimits` (request size,
 //! a read deadline per connection, a cap on open connections), accepts only `GET` on the
 //! redirect path with the exact `state`, and stops on the first valid callback, on timeout or
-//! on cancel. The attacks it withstands are tested in `crates/core/tests/loopback_attacks.rs`.
+//! on cancel. The attacks it withstands are tested in `crates/core/tests/it/loopback_attacks.rs`.
 
 mod connections;
 mod request;
