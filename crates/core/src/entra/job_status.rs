@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::types::{SyncError, SyncJob};
+use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -366,8 +367,11 @@ pub fn explain_quarantine(reason: &str, error: Option<&SyncError>) -> (String, S
             } else if code.ends_with("CredentialValidationUnavailable") {
                 "Entra cannot reach the SCIM endpoint (network, firewall or certificate).".to_string()
             } else {
+                // Entra's quarantine does not say which of Unity's two refusals it met.
                 format!(
-                    "The SCIM endpoint refused Entra's credentials (the token is revoked or expired, or lost its role).{}",
+                    "The SCIM endpoint refused Entra's credentials: either the token {} (401), or {} (403).{}",
+                    TOKEN_UNKNOWN.cause,
+                    ROLE_MISSING.cause,
                     if message.is_empty() { String::new() } else { format!(" Entra said: \u{201c}{message}\u{201d}") }
                 )
             };
@@ -505,5 +509,32 @@ mod tests {
         let q = status.quarantine.expect("quarantine");
         assert!(q.cause.contains("Tenant URL"), "{}", q.cause);
         assert!(q.fix.contains("QuarantineState"));
+    }
+
+    #[test]
+    fn a_refused_credential_names_both_of_unitys_refusals_from_the_catalogue() {
+        // Entra's quarantine error does not say whether Unity answered 401 or 403: whatever
+        // code or message it carries, the cause names both, in the catalogue's words.
+        for (code, message) in [
+            (
+                "SystemForCrossDomainIdentityManagementCredentialValidationFailed",
+                "",
+            ),
+            (
+                "",
+                "The remote server returned an error: (401) Unauthorized.",
+            ),
+            ("SomethingNew", "Forbidden"),
+        ] {
+            let error = SyncError {
+                code: Some(code.to_string()).filter(|c| !c.is_empty()),
+                message: Some(message.to_string()).filter(|m| !m.is_empty()),
+                ..Default::default()
+            };
+            let (cause, _) = explain_quarantine("EncounteredQuarantineException", Some(&error));
+            assert!(cause.contains(TOKEN_UNKNOWN.cause), "{cause}");
+            assert!(cause.contains(ROLE_MISSING.cause), "{cause}");
+            assert_eq!(cause.contains("Entra said"), !message.is_empty(), "{cause}");
+        }
     }
 }
