@@ -107,7 +107,7 @@ FNR == 1 { in_block = 0; kind = FILENAME; sub(/.*\./, "", kind) }
     offend("cites a section of a note (§)")
   else if (text ~ /§/ && !(text ~ /RFC ?[0-9]+[^§]*§/))
     offend("cites a section (§) without naming its source on the line")
-  if (text ~ /[Ii]ssues? #?[0-9]+/)
+  if (text ~ /[Ii]ssues?[ -]?#?[0-9]+/)
     offend("cites an issue number")
 
   # Paths: URLs are the public sources this check asks for, so they are blanked first.
@@ -165,6 +165,7 @@ let x = 1; // see ../shared/reference/unity-scim.md
 //! The journal lives in wizard/journal.rs.
 /// Saved as strings (§3.4).
 // The client: core/src/unity/users.rs, or nity/scim_users.rs.
+// The issue-14 commands.
 EOF
   cat >"$dir/ui/src/bad.tsx" <<'EOF'
 // Issues #12: the picker's limit, from entra-graph.md
@@ -196,6 +197,7 @@ crates/core/src/wizard/bad.rs:7: cites wizard/journal.rs, which the repository d
 crates/core/src/wizard/bad.rs:8: cites a section (§) without naming its source on the line
 crates/core/src/wizard/bad.rs:9: cites core/src/unity/users.rs, which the repository does not hold
 crates/core/src/wizard/bad.rs:9: cites nity/scim_users.rs, which the repository does not hold
+crates/core/src/wizard/bad.rs:10: cites an issue number
 crates/core/src/wizard/yaml.rs:1: cites graph-openapi-sync-fragments.yaml, which the repository does not hold
 docs/bad.md:1: cites a section of a note (§)
 docs/bad.md:1: cites unity-scim.md, which the repository does not hold

@@ -1,7 +1,8 @@
-//! The built binary's issue-14 commands against a sandbox, headless, sharing one private
-//! keychain: `setup` with the deletion safeguards, `preview --json` (the contract shape, exit
-//! 0), `provision --json` with the per-user "verification", `rotate-token --json`; and
-//! `provision` exiting 1 when Entra reports a user provisioned that never reached the server.
+//! The built binary's setup, preview, provision and rotate-token commands against a sandbox,
+//! headless, sharing one private keychain: `setup` with the deletion safeguards, `preview --json`
+//! (the contract shape, exit 0), `provision --json` with the per-user "verification",
+//! `rotate-token --json`; and `provision` exiting 1 when Entra reports a user provisioned that
+//! never reached the server.
 
 use std::process::Output;
 use std::time::Duration;

@@ -101,22 +101,32 @@ pub(crate) fn explain(
 fn failure_words(label: &str, code: &str) -> (String, Option<String>) {
     let (cause, fix) = if code.contains("Conflict") || code.contains("DuplicateTargetEntries") {
         ("a user with the same userName already exists in the target and could not be matched", "Fix the matching attribute (userName ← userPrincipalName) or remove the duplicate in Unity.")
-    } else if [
-        "Unauthorized",
-        "InsufficientRights",
-        "NotPermitted",
-        "MethodNotAllowed",
-    ]
-    .iter()
-    .any(|c| code.contains(c))
-    {
+    } else if code.contains("Unauthorized") {
         (
-            "the SCIM endpoint refused the token",
             concat!(
-                "Create a new bearer token for a service account with ",
-                crate::unity_dashboard!(scim_authenticator),
-                ", save the credentials, and try again."
+                "the SCIM endpoint refused the token (401): ",
+                crate::unity_scim_status!(401, cause)
             ),
+            concat!(
+                crate::unity_scim_status!(401, fix),
+                ", save it as Entra's Secret Token, and try again."
+            ),
+        )
+    } else if code.contains("InsufficientRights") || code.contains("NotPermitted") {
+        (
+            concat!(
+                "the SCIM endpoint refused the request (403): ",
+                crate::unity_scim_status!(403, cause)
+            ),
+            concat!(
+                crate::unity_scim_status!(403, fix),
+                ", then try again; the token stays the same."
+            ),
+        )
+    } else if code.contains("MethodNotAllowed") {
+        (
+            "the SCIM endpoint does not allow the method Entra used (405)",
+            "Run Diagnose against the SCIM endpoint: it names the request the endpoint refuses.",
         )
     } else if code.contains("InvalidDomain") {
         (
@@ -154,4 +164,37 @@ fn failure_words(label: &str, code: &str) -> (String, Option<String>) {
         format!("{label} was not provisioned: {cause}{code_part}."),
         Some(fix.to_string()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_words;
+    use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN};
+
+    #[test]
+    fn a_refusal_without_a_scim_error_reads_as_unitys_catalogue_says() {
+        // Entra's codes carry a prefix (SystemForCrossDomainIdentityManagement…) or none.
+        for prefix in ["", "SystemForCrossDomainIdentityManagement"] {
+            let (cause, fix) = failure_words("Megan", &format!("{prefix}Unauthorized"));
+            let fix = fix.unwrap_or_default();
+            assert!(
+                cause.contains(TOKEN_UNKNOWN.cause) && cause.contains("(401)"),
+                "{cause}"
+            );
+            assert!(fix.starts_with(TOKEN_UNKNOWN.fix), "{fix}");
+            for code in ["InsufficientRights", "NotPermitted"] {
+                let (cause, fix) = failure_words("Megan", &format!("{prefix}{code}"));
+                let fix = fix.unwrap_or_default();
+                assert!(
+                    cause.contains(ROLE_MISSING.cause) && cause.contains("(403)"),
+                    "{cause}"
+                );
+                assert!(fix.starts_with(ROLE_MISSING.fix), "{fix}");
+            }
+            // A 405 is about the request, not the token: no token advice.
+            let (cause, fix) = failure_words("Megan", &format!("{prefix}MethodNotAllowed"));
+            assert!(cause.contains("(405)"), "{cause}");
+            assert!(!fix.unwrap_or_default().contains("token"));
+        }
+    }
 }
