@@ -1,5 +1,6 @@
 // AppInfo values for component tests, shaped exactly like the generated binding.
 import type { AppInfo } from '../ipc';
+import { previewAppInfo } from '../ipc/previewAppInfo';
 
 export function appInfoFixture(
   overrides: { sandbox?: boolean; simulatedSignIn?: boolean; profileName?: string; unityClientId?: string | null } = {},
@@ -14,15 +15,9 @@ export function appInfoFixture(
     dataDir: '/tmp/scim-setup-test/data',
     reportsDir: '/tmp/scim-setup-test/data/reports',
     startupProblems: [],
-    dashboard: {
-      scimAuthenticator: 'SCIM Authenticator',
-      ssoMenu: 'Administration > Single sign on',
-      ssoScimMenu: 'Administration > Single sign on > SCIM',
-      ssoDomainsMenu: 'Administration > Single sign on > Domains',
-      bearerTokensMenu: 'Administration > Service accounts > the account > Bearer tokens',
-      organizationRolesMenu: 'Administration > Service accounts > the account > Manage organization roles',
-    },
-    maxGroupMembers: 50,
+    // The engine's catalogue as the preview mock writes it down once.
+    dashboard: previewAppInfo.dashboard,
+    maxGroupMembers: previewAppInfo.maxGroupMembers,
     profile: {
       name,
       microsoftAuthority: sandbox ? 'http://127.0.0.1:41001' : 'https://login.example.test',

@@ -3,8 +3,6 @@
 //! and why; running it again resumes, creating nothing twice. Each step is one function
 //! here that runs the step's engine call and records its outcome and evidence.
 
-use std::sync::Arc;
-
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::BrowserLauncher;
@@ -410,6 +408,3 @@ async fn record_job_status(
     }
     Some(status)
 }
-
-/// For callers that hold an `Arc` store (the window).
-pub type SharedSecrets = Arc<dyn crate::secrets::SecretStore>;
