@@ -48,6 +48,9 @@ impl Row {
     }
 }
 
+/// `--token-env` given something that is no variable name: refused without quoting it.
+const TOKEN_ENV_SLIP: &str = "error: --token-env takes the NAME of an environment variable that holds the token (letters, digits and _, not starting with a digit), e.g. --token-env SCIM_TOKEN, never the token itself; if you typed the token there, it may now be in your shell history: rotate it";
+
 const PROFILE_FIX: &str =
     " Fix: Check the path given to --profile, or use one of: global, usgov, china.";
 const SHAPE_FIX: &str = " Fix: Use the JSON that `scim-setup sandbox` prints, or a file with the keys name, microsoft{authority, graph, clientId} and unity{auth, api, scim}.";
@@ -113,6 +116,14 @@ fn rows() -> Vec<Row> {
             "error: the environment variable SCIM_BAD_INPUT_TOKEN is empty").env("SCIM_BAD_INPUT_TOKEN", ""),
         row("diagnose --token-env: whitespace", &diagnose, 2,
             "error: the environment variable SCIM_BAD_INPUT_TOKEN is empty").env("SCIM_BAD_INPUT_TOKEN", " \n "),
+        row("diagnose --token-env: the token itself", &["diagnose", "--url", "https://scim.example/scim/v2", "--token-env", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln-bmF0dXJl"], 2,
+            TOKEN_ENV_SLIP),
+        row("setup --token-env: the token itself", &["--profile", "DIR/dead.json", "setup", "--scim-url", "https://scim.example/scim/v2", "--token-env", "Bearer 7Q2aXk3m-Pq9sLm2Xr7Vt"], 2,
+            TOKEN_ENV_SLIP),
+        row("rotate-token --token-env: the token itself", &["--profile", "DIR/dead.json", "rotate-token", "--app", "Unity", "--token-env", "9f1c2d3e-4a5b-6c7d-8e9f-0a1b2c3d4e5f"], 2,
+            TOKEN_ENV_SLIP),
+        row("diagnose --token-env: a name shaped like a token, unset", &["diagnose", "--url", "https://scim.example/scim/v2", "--token-env", "uK3pQ9sLm2Xr7Vt1Zw8Yb4Nc6Hd0Jf5G"], 2,
+            "error: the environment variable named by --token-env is not set"),
         row("diagnose --token-stdin: nothing on stdin", &["diagnose", "--url", "https://scim.example/scim/v2", "--token-stdin"], 2,
             "error: no token on stdin"),
         row("diagnose --token-stdin: only a newline", &["diagnose", "--url", "https://scim.example/scim/v2", "--token-stdin"], 2,

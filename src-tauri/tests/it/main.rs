@@ -8,6 +8,7 @@ mod cli_beyond;
 mod cli_diagnose;
 mod cli_killed_after_create;
 mod cli_redact_echoed_token;
+mod cli_redirects;
 mod cli_setup;
 mod cli_sign_in_trouble;
 mod cli_support;

@@ -188,6 +188,9 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
             "Check the network connection, proxy or TLS inspection, then try again.",
         ),
         HttpError::Cancelled => Problem::cancelled_while(action),
+        HttpError::Redirected(redirect) => {
+            return redirect.into_problem(action, &format!("POST {url}"))
+        }
         HttpError::Invalid(why) => Problem::bad_input(
             action,
             format!("The request to the {service} could not be built: {why}."),

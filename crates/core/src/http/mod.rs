@@ -14,11 +14,13 @@ use tokio_util::sync::CancellationToken;
 use crate::problem::Problem;
 
 mod authorized;
+mod redirect;
 mod request;
 mod response;
 mod url_encoding;
 
 pub use authorized::{send_authorized, AccessTokenSource};
+pub use redirect::Redirect;
 pub use request::{Body, Request, Retry};
 pub use response::{HttpError, Response};
 pub use url_encoding::{encode_path_segment, encode_query_value};
@@ -143,7 +145,8 @@ impl Http {
     }
 
     /// Sends with the retry policy of `request.retry`; returns the last response whatever
-    /// its status.
+    /// its status, except a 3xx: that is [`HttpError::Redirected`], since redirects are
+    /// never followed and a redirect's body is not the answer the caller asked for.
     pub async fn send(
         &self,
         request: &Request,
@@ -210,6 +213,10 @@ impl Http {
                 }
             }
             let (status, headers, body) = outcome?;
+            // Never followed (see `Http::new`), so never handed on as if it were the answer.
+            if let Some(redirect) = Redirect::of(status, &headers, &request.url) {
+                return Err(HttpError::Redirected(redirect));
+            }
             let request_id = headers
                 .get("request-id")
                 .or_else(|| headers.get("x-request-id"))

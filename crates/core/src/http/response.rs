@@ -110,6 +110,9 @@ pub enum HttpError {
     Cancelled,
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// A 3xx answer, not followed (RFC 9110 §15.4).
+    #[error("redirected (HTTP {})", .0.status)]
+    Redirected(super::Redirect),
 }
 
 impl HttpError {
@@ -144,6 +147,7 @@ impl HttpError {
                 "Try again; if it keeps happening, check the network, proxy or TLS inspection.",
             ),
             HttpError::Cancelled => Problem::cancelled_while(action),
+            HttpError::Redirected(redirect) => return redirect.into_problem(action, request),
             HttpError::Invalid(why) => Problem::bad_input(
                 action,
                 format!("The request could not be built: {why}."),
