@@ -234,6 +234,7 @@ impl UnityAdminClient {
         Ok(NewBearerToken {
             info: BearerTokenInfo {
                 id: created.id,
+                description: Some(description.to_string()),
                 created_at: created.created_at,
                 expires_at: created.expires_at,
                 last_four: Some(token.last_four()),

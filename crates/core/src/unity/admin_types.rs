@@ -104,6 +104,11 @@ pub struct ServiceAccount {
 #[ts(export)]
 pub struct BearerTokenInfo {
     pub id: String,
+    /// What the token was made for, as given when it was minted; this app's tokens say
+    /// "Microsoft Entra ID provisioning (scim-setup…)" (docs/unity-admin-contract.md).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub description: Option<String>,
     #[serde(default)]
     #[ts(optional = nullable)]
     pub created_at: Option<String>,

@@ -34,6 +34,10 @@ pub mod sign_in;
 pub mod start;
 pub mod unity_credentials;
 
+pub use context::crash_points::{
+    CrashCommand, CrashPoint, CrashPointInfo, ABORT_AFTER_CREATE_ENV, CRASH_POINTS,
+};
+pub use context::intents::{CreateIntent, IntentKind};
 pub use context::journal::{Journal, JournalRecovery, JournalStore};
 pub use context::on_demand_outcome::{
     AttributeDifference, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, Verification,
@@ -42,9 +46,7 @@ pub use context::progress::{reporting_retry_waits, StepOutcome, StepReport, Wiza
 pub use context::rate_limit::RateLimit;
 pub use context::sessions::{EntraAccount, SignInSessions};
 pub use context::step_id::StepId;
-pub use context::wizard_context::{
-    default_data_dir, WizardContext, WizardTuning, ABORT_AFTER_CREATE_ENV,
-};
+pub use context::wizard_context::{default_data_dir, WizardContext, WizardTuning};
 pub use diagnosis::{resolve_diagnose_target, DiagnoseTarget};
 pub use entra_provisioning::credentials::{
     save_credentials, test_connection, TestConnectionOutcome,

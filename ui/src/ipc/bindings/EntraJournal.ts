@@ -11,7 +11,13 @@ tenantChoice?: string | null,
 /**
  * The signed-in tenant's name and default domain, as Graph's `/organization` gave them.
  */
-tenantName?: string | null, tenantDomain?: string | null, appName?: string | null, servicePrincipalId?: string | null, appId?: string | null, appCreatedByUs: boolean, jobId?: string | null, templateId?: string | null, ruleId?: string | null, testedAt?: string | null, secretsSavedAt?: string | null, startedAt?: string | null, 
+tenantName?: string | null, tenantDomain?: string | null, appName?: string | null, servicePrincipalId?: string | null, appId?: string | null, appCreatedByUs: boolean, jobId?: string | null, templateId?: string | null, ruleId?: string | null, testedAt?: string | null, secretsSavedAt?: string | null, 
+/**
+ * The Unity token last saved into the job's secrets: its id (when Unity gave one) and
+ * last four. Graph never returns a secret's value, so this record (with an open
+ * `entraSecret` intent) is how the app knows which token Entra holds.
+ */
+secretTokenId?: string | null, secretTokenLastFour?: string | null, startedAt?: string | null, 
 /**
  * When the admin last paused the job from this app, and restarted it.
  */

@@ -32,6 +32,9 @@ pub struct Journal {
     pub steps_done: BTreeMap<String, String>,
     #[ts(optional = nullable)]
     pub updated_at: Option<String>,
+    /// Creates announced and not yet recorded as made (see `intents.rs`): a kill left them
+    /// open, and the next run looks them up before creating anything.
+    pub intents: Vec<crate::wizard::context::intents::CreateIntent>,
 }
 
 impl Journal {
@@ -120,6 +123,15 @@ pub struct EntraJournal {
     pub tested_at: Option<String>,
     #[ts(optional = nullable)]
     pub secrets_saved_at: Option<String>,
+    /// The Unity token last saved into the job's secrets: its id (when Unity gave one) and
+    /// last four. Graph never returns a secret's value, so this record (with an open
+    /// `entraSecret` intent) is how the app knows which token Entra holds.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub secret_token_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub secret_token_last_four: Option<String>,
     #[ts(optional = nullable)]
     pub started_at: Option<String>,
     /// When the admin last paused the job from this app, and restarted it.

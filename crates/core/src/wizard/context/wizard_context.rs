@@ -1,6 +1,6 @@
 //! The context every step shares: the cloud profile, HTTP, the SecretStore, the journal,
 //! this run's sign-in sessions and the waits and limits; cheap to build, the window keeps one
-//! per profile. Also the data folder's default place and the test-only crash point.
+//! per profile. Also the data folder's default place.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -114,17 +114,4 @@ impl WizardContext {
 /// same one Tauri's `app_data_dir` gives the window.
 pub fn default_data_dir() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|dir| dir.join("com.scimsetup.desktop"))
-}
-
-/// Test-only switch: `SCIM_SETUP_TEST_ABORT_AFTER_CREATE=<what>` ends the process right after
-/// that create (`serviceAccount`, `bearerToken`, `provisioningJob`) and before its journal
-/// write, the way a power cut or a kill would, so tests can show the next run creates
-/// nothing twice.
-pub const ABORT_AFTER_CREATE_ENV: &str = "SCIM_SETUP_TEST_ABORT_AFTER_CREATE";
-
-pub(crate) fn crash_point(what: &str) {
-    if std::env::var(ABORT_AFTER_CREATE_ENV).is_ok_and(|wanted| wanted == what) {
-        eprintln!("{ABORT_AFTER_CREATE_ENV}={what}: ending the process after the create");
-        std::process::abort();
-    }
 }

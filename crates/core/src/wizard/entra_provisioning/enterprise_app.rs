@@ -11,6 +11,8 @@ use crate::entra::types::ServicePrincipal;
 use crate::entra::GraphClient;
 use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
+use crate::wizard::context::crash_points::{crash_point, CrashPoint};
+use crate::wizard::context::intents::{CreateIntent, IntentKind};
 use crate::wizard::context::progress::{note, WizardProgress};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
@@ -66,6 +68,10 @@ pub async fn ensure_enterprise_app(
         }
         None => {
             note(progress, step, format!("Creating the non-gallery enterprise app \u{201c}{name}\u{201d}"));
+            // Intent before the create: a kill after it is settled by the lookup by name above.
+            ctx.journal
+                .begin_intent(&CreateIntent::new(IntentKind::EnterpriseApp, name))?;
+            crash_point(CrashPoint::BeforeEnterpriseApp);
             // The create may have worked although its answer was lost: look first.
             let (sp_id, _) = create_or_find_again(
                 async { Ok(graph.instantiate_non_gallery_app(name, cancel).await?.0) },
@@ -76,11 +82,16 @@ pub async fn ensure_enterprise_app(
                 },
             )
             .await?;
-            ctx.journal.update(|j| {
-                j.entra.app_name = Some(name.to_string());
-                j.entra.service_principal_id = Some(sp_id.clone());
-                j.entra.app_created_by_us = true;
-            })?;
+            crash_point(CrashPoint::AfterEnterpriseApp);
+            ctx.journal.finish_intents(
+                IntentKind::EnterpriseApp,
+                |intent| intent.recognised_by == name,
+                |j| {
+                    j.entra.app_name = Some(name.to_string());
+                    j.entra.service_principal_id = Some(sp_id.clone());
+                    j.entra.app_created_by_us = true;
+                },
+            )?;
             (wait_for_service_principal(ctx, graph, &sp_id, progress, cancel).await?, true)
         }
     };
@@ -92,16 +103,21 @@ pub async fn ensure_enterprise_app(
             "Warning: this app was not made from an application template; if provisioning is unavailable, create a non-gallery app instead",
         );
     }
-    ctx.journal.update(|j| {
-        // Another app than last time: its job and rule are not ours to reuse.
-        if j.entra.service_principal_id.as_deref() != Some(sp.id.as_str()) {
-            j.entra.job_id = None;
-            j.entra.rule_id = None;
-        }
-        j.entra.app_name = Some(name.to_string());
-        j.entra.service_principal_id = Some(sp.id.clone());
-        j.entra.app_id = Some(sp.app_id.clone());
-    })?;
+    // Found or made: the record is complete, so an intent to make it is settled.
+    ctx.journal.finish_intents(
+        IntentKind::EnterpriseApp,
+        |intent| intent.recognised_by == name,
+        |j| {
+            // Another app than last time: its job and rule are not ours to reuse.
+            if j.entra.service_principal_id.as_deref() != Some(sp.id.as_str()) {
+                j.entra.job_id = None;
+                j.entra.rule_id = None;
+            }
+            j.entra.app_name = Some(name.to_string());
+            j.entra.service_principal_id = Some(sp.id.clone());
+            j.entra.app_id = Some(sp.app_id.clone());
+        },
+    )?;
     ctx.journal.mark_done(step)?;
     Ok(EnterpriseAppOutcome {
         service_principal_id: sp.id,

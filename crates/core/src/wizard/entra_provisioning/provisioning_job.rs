@@ -10,10 +10,12 @@ use crate::entra::types::{SyncJob, SyncTemplate};
 use crate::entra::{graph_problem, GraphClient, JobStatus};
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
+use crate::wizard::context::crash_points::{crash_point, CrashPoint};
+use crate::wizard::context::intents::{CreateIntent, IntentKind};
 use crate::wizard::context::journal_readers::journal_sp_id;
 use crate::wizard::context::progress::{note, WizardProgress};
 use crate::wizard::context::step_id::StepId;
-use crate::wizard::context::wizard_context::{crash_point, WizardContext};
+use crate::wizard::context::wizard_context::WizardContext;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -77,9 +79,14 @@ pub async fn ensure_provisioning_job(
             .await?;
             continue;
         };
+        // Intent before the create: a kill after it is settled by the job listing above.
+        let mut intent = CreateIntent::new(IntentKind::ProvisioningJob, &template.id);
+        intent.service_principal_id = Some(sp_id.clone());
+        ctx.journal.begin_intent(&intent)?;
+        crash_point(CrashPoint::BeforeProvisioningJob);
         let response = graph.create_sync_job(&sp_id, &template.id, cancel).await?;
         if response.is_success() {
-            crash_point("provisioningJob");
+            crash_point(CrashPoint::AfterProvisioningJob);
             let job: SyncJob = response
                 .json()
                 .map_err(|_| response.unreadable("Creating the provisioning job", "a job"))?;
@@ -142,10 +149,15 @@ fn finish_job(
         .template_id
         .clone()
         .unwrap_or_else(|| "scim".to_string());
-    ctx.journal.update(|j| {
-        j.entra.job_id = Some(job.id.clone());
-        j.entra.template_id = Some(template_id.clone());
-    })?;
+    // Found or made: recorded, and any intent to make a job settled, in one write.
+    ctx.journal.finish_intents(
+        IntentKind::ProvisioningJob,
+        |_| true,
+        |j| {
+            j.entra.job_id = Some(job.id.clone());
+            j.entra.template_id = Some(template_id.clone());
+        },
+    )?;
     ctx.journal.mark_done(StepId::ProvisioningJob)?;
     Ok(ProvisioningJobOutcome {
         job_id: job.id.clone(),

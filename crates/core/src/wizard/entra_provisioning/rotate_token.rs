@@ -11,13 +11,19 @@ use ts_rs::TS;
 
 use crate::entra::GraphClient;
 use crate::problem::Problem;
+use crate::progress::NoProgress;
 use crate::secret::Secret;
 use crate::secrets::keys;
 use crate::unity::{check_scim_endpoint, parse_pasted_token, UnityAdminClient};
+use crate::wizard::context::crash_points::{crash_point, CrashPoint};
+use crate::wizard::context::intents::{CreateIntent, IntentKind};
 use crate::wizard::context::journal::now;
 use crate::wizard::context::journal_readers::{journal_job_id, stored_scim_token};
+use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::credentials::write_job_secrets;
+use crate::wizard::unity_credentials::bearer_token::{store_scim_token, ROTATED_TOKEN_DESCRIPTION};
+use crate::wizard::unity_credentials::reconcile::reconcile_token_intents;
 
 /// Where the new token comes from.
 pub enum RotationRoad<'a> {
@@ -43,6 +49,10 @@ pub struct RotationOutcome {
     #[ts(optional = nullable)]
     pub follow_up: Option<String>,
     pub tested_at: String,
+    /// Tokens an interrupted earlier run left and this rotation revoked, one line each
+    /// ("Revoked bearer token …7Q2a: made by an interrupted run, …").
+    #[serde(default)]
+    pub reconciled: Vec<String>,
 }
 
 /// The stored token as the window and the CLI show it (never the token).
@@ -97,12 +107,25 @@ pub fn token_facts(ctx: &WizardContext) -> TokenFacts {
     }
 }
 
-/// A token the API road made, to revoke later (or now, if it never went into use).
+/// A token the API road made, to revoke later (or now, if it never went into use), and the
+/// journal's intent that announced it.
 struct Minted {
     org_id: String,
     service_account_id: String,
     token_id: String,
     created_at: Option<String>,
+    intent: CreateIntent,
+}
+
+/// Clears the rotation's intent once the token it names is settled (in use, or revoked).
+fn settle(ctx: &WizardContext, minted: &Minted) -> Result<(), Problem> {
+    ctx.journal
+        .finish_intents(
+            IntentKind::BearerToken,
+            |open| open == &minted.intent,
+            |_| {},
+        )
+        .map(|_| ())
 }
 
 /// Rotates the SCIM token. On the API road the old token is revoked last; on the guided
@@ -124,36 +147,56 @@ pub async fn rotate_scim_token(
         )
     })?;
     let old = stored_scim_token(ctx)?;
-    let (new, minted) =
-        match &road {
-            RotationRoad::Api(unity) => {
-                let (org_id, service_account_id) =
-                    match (&journal.unity.org_id, &journal.unity.service_account_id) {
-                        (Some(org), Some(sa)) => (org.clone(), sa.clone()),
-                        _ => return Err(Problem::not_found(
+    // An interrupted earlier run may have left a token nobody holds: settle that first.
+    let mut reconciled = Vec::new();
+    if let RotationRoad::Api(unity) = &road {
+        let step = StepId::SaveCredentials;
+        reconciled = reconcile_token_intents(ctx, unity, step, &NoProgress, cancel)
+            .await?
+            .lines;
+    }
+    let journal = ctx.journal.snapshot();
+    let (new, minted) = match &road {
+        RotationRoad::Api(unity) => {
+            let (org_id, service_account_id) =
+                match (&journal.unity.org_id, &journal.unity.service_account_id) {
+                    (Some(org), Some(sa)) => (org.clone(), sa.clone()),
+                    _ => {
+                        return Err(Problem::not_found(
                             "Rotating the SCIM token",
                             "The journal names no Unity service account (the token was pasted).",
                             "Paste a new token from the Unity Dashboard instead.",
-                        )),
-                    };
-                let created = unity
-                    .create_bearer_token(
-                        &org_id,
-                        &service_account_id,
-                        "Microsoft Entra ID provisioning (scim-setup, rotated)",
-                        cancel,
-                    )
-                    .await?;
-                let minted = Minted {
-                    org_id,
-                    service_account_id,
-                    token_id: created.info.id,
-                    created_at: created.info.created_at,
+                        ))
+                    }
                 };
-                (created.token, Some(minted))
-            }
-            RotationRoad::Pasted(text) => (parse_pasted_token(text)?, None),
-        };
+            // Intent before the create, naming the old token it replaces: a kill at any
+            // point after is settled by the next run's reconcile.
+            let mut intent = CreateIntent::new(IntentKind::BearerToken, ROTATED_TOKEN_DESCRIPTION);
+            intent.org_id = Some(org_id.clone());
+            intent.service_account_id = Some(service_account_id.clone());
+            intent.replaces_token_id = journal.unity.token_id.clone();
+            ctx.journal.begin_intent(&intent)?;
+            crash_point(CrashPoint::BeforeBearerToken);
+            let created = unity
+                .create_bearer_token(
+                    &org_id,
+                    &service_account_id,
+                    ROTATED_TOKEN_DESCRIPTION,
+                    cancel,
+                )
+                .await?;
+            crash_point(CrashPoint::AfterBearerToken);
+            let minted = Minted {
+                org_id,
+                service_account_id,
+                token_id: created.info.id,
+                created_at: created.info.created_at,
+                intent,
+            };
+            (created.token, Some(minted))
+        }
+        RotationRoad::Pasted(text) => (parse_pasted_token(text)?, None),
+    };
     if new == old {
         return Err(Problem::bad_input(
             "Rotating the SCIM token",
@@ -161,13 +204,22 @@ pub async fn rotate_scim_token(
             "Create a new bearer token in the Dashboard and paste that one.",
         ));
     }
-    let switched = switch_entra_to(ctx, graph, &sp_id, &job_id, &url, &old, &new, cancel).await;
+    let ids = TokenIds {
+        old: journal.unity.token_id.as_deref(),
+        new: minted.as_ref().map(|m| m.token_id.as_str()),
+    };
+    let switched =
+        switch_entra_to(ctx, graph, &sp_id, &job_id, &url, (&old, &new), ids, cancel).await;
     if let Err(problem) = switched {
         // Never used: a token nobody holds is a liability, so it goes; the old one stays.
         if let (RotationRoad::Api(unity), Some(m)) = (&road, &minted) {
-            let _ = unity
+            let revoked = unity
                 .revoke_bearer_token(&m.org_id, &m.service_account_id, &m.token_id, cancel)
                 .await;
+            // Left open when the revoke failed: the next run's reconcile tries again.
+            if revoked.is_ok() {
+                settle(ctx, m)?;
+            }
         }
         return Err(problem);
     }
@@ -179,6 +231,7 @@ pub async fn rotate_scim_token(
         old_token_revoked: false,
         follow_up: None,
         tested_at: tested_at.clone(),
+        reconciled,
     };
     match (&road, &minted) {
         (RotationRoad::Api(unity), Some(m)) => {
@@ -201,6 +254,16 @@ pub async fn rotate_scim_token(
                 j.unity.token_id = Some(m.token_id.clone());
                 j.unity.token_created_at = m.created_at.clone().or_else(|| Some(tested_at.clone()));
             })?;
+            // The new token is in use; the old one revoked, or (if that failed) left to the
+            // next run's reconcile, which revokes it once neither holder has it.
+            if revoked {
+                settle(ctx, m)?;
+            }
+            // Earlier interrupted runs' tokens can be settled now that Entra's side is.
+            let again =
+                reconcile_token_intents(ctx, unity, StepId::SaveCredentials, &NoProgress, cancel)
+                    .await?;
+            outcome.reconciled.extend(again.lines);
         }
         _ => {
             outcome.follow_up = Some(format!(
@@ -220,6 +283,13 @@ pub async fn rotate_scim_token(
     Ok(outcome)
 }
 
+/// Unity's ids for the old and the new token, when known (the API road).
+#[derive(Clone, Copy)]
+struct TokenIds<'a> {
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+}
+
 /// Unity accepts `new`, Entra's Test Connection passes with it, it is saved in the job's
 /// secrets and passes again from there, and the keychain gets it. Any failure after the save
 /// puts the old token back in Entra (and in the keychain).
@@ -230,8 +300,8 @@ async fn switch_entra_to(
     sp_id: &str,
     job_id: &str,
     url: &str,
-    old: &Secret,
-    new: &Secret,
+    (old, new): (&Secret, &Secret),
+    ids: TokenIds<'_>,
     cancel: &CancellationToken,
 ) -> Result<(), Problem> {
     check_scim_endpoint(&ctx.http, url, new, cancel).await?;
@@ -240,20 +310,27 @@ async fn switch_entra_to(
         .await?;
     let key = token_key(ctx, url);
     let installed = async {
-        write_job_secrets(ctx, graph, url, new, cancel).await?;
+        write_job_secrets(ctx, graph, url, new, ids.new, cancel).await?;
         graph
             .validate_saved_credentials(sp_id, job_id, cancel)
             .await?;
-        ctx.secrets.set(&key, new)
+        store_scim_token(ctx, &key, new)
     }
     .await;
     if let Err(problem) = installed {
         // Restoring is best effort on top of a failure: report the first problem.
-        let _ = write_job_secrets(ctx, graph, url, old, cancel).await;
-        let _ = ctx.secrets.set(&key, old);
+        let _ = write_job_secrets(ctx, graph, url, old, ids.old, cancel).await;
+        let _ = store_scim_token(ctx, &key, old);
         return Err(problem);
     }
-    ctx.journal.update(|j| j.unity.token_key = Some(key))?;
+    // The keychain and Entra hold the new token now: the journal says so at once.
+    ctx.journal.update(|j| {
+        j.unity.token_key = Some(key);
+        j.unity.token_last_four = Some(new.last_four());
+        if let Some(id) = ids.new {
+            j.unity.token_id = Some(id.to_string());
+        }
+    })?;
     Ok(())
 }
 

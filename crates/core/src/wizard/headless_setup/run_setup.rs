@@ -32,6 +32,7 @@ use crate::wizard::headless_setup::recorder::{created_or_reused, SetupReport, St
 use crate::wizard::unity_credentials::api_road::{ensure_unity_credentials, UnityOptions};
 use crate::wizard::unity_credentials::connector_url::ensure_connector_url;
 use crate::wizard::unity_credentials::guided_road::accept_pasted_credentials;
+use crate::wizard::unity_credentials::reconcile::reconcile_token_intents;
 
 /// How step 1 gets the SCIM URL and token.
 pub enum UnityRoad {
@@ -91,16 +92,18 @@ async fn set_up_through_start(
     cancel: &CancellationToken,
 ) -> Option<(GraphClient, JobStatus)> {
     // Step 1 and 2: the Unity side.
-    match &options.road {
+    let unity = match &options.road {
         UnityRoad::Api(unity_options) => {
             let unity = record_sign_in_unity(steps, launcher, cancel).await?;
             record_unity_credentials(steps, &unity, unity_options, cancel).await?;
             record_connector_url(steps, &unity, cancel).await?;
+            Some(unity)
         }
         UnityRoad::Guided { scim_url, token } => {
             record_pasted_credentials(steps, scim_url, token, cancel).await?;
+            None
         }
-    }
+    };
 
     // Step 3: Entra.
     let graph = record_sign_in_microsoft(steps, options.microsoft, launcher, cancel).await?;
@@ -108,8 +111,29 @@ async fn set_up_through_start(
     record_provisioning_job(steps, &graph, cancel).await?;
     record_test_connection(steps, &graph, cancel).await?;
     record_save_credentials(steps, &graph, &options.protection, cancel).await?;
+    if let Some(unity) = &unity {
+        settle_interrupted_tokens(steps, unity, cancel).await;
+    }
     let status = record_start(steps, &graph, cancel).await?;
     Some((graph, status))
+}
+
+/// With the keychain's token now the one Entra holds, settles what an interrupted run's
+/// tokens left open at step 1 (a token Entra held then and this save replaced is revoked
+/// now). Never fails the run: what cannot be settled stays open for the next one.
+async fn settle_interrupted_tokens(
+    steps: &mut StepRecorder<'_>,
+    unity: &UnityAdminClient,
+    cancel: &CancellationToken,
+) {
+    let (ctx, progress) = (steps.ctx, steps.progress);
+    let step = StepId::SaveCredentials;
+    if let Err(problem) = reconcile_token_intents(ctx, unity, step, progress, cancel).await {
+        tracing::warn!(
+            kind = problem.kind_name(),
+            "could not settle the tokens an interrupted run left; the next run tries again"
+        );
+    }
 }
 
 /// `signInUnity`: this run's or the saved session, else the browser; then the admin API as

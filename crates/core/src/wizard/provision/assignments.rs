@@ -13,6 +13,8 @@ use crate::create_or_find::create_or_find_again;
 use crate::entra::types::{AppRole, AppRoleAssignment};
 use crate::entra::GraphClient;
 use crate::problem::{Problem, ProblemKind};
+use crate::wizard::context::crash_points::{crash_point, CrashPoint};
+use crate::wizard::context::intents::{CreateIntent, IntentKind};
 use crate::wizard::context::journal_readers::journal_sp_id;
 use crate::wizard::context::on_demand_outcome::PrincipalKind;
 use crate::wizard::context::wizard_context::WizardContext;
@@ -72,10 +74,23 @@ pub async fn ensure_assignment(
 ) -> Result<AssignmentOutcome, Problem> {
     let sp_id = journal_sp_id(ctx)?;
     let existing = graph.list_assignments(&sp_id, cancel).await?;
+    let settles = |intent: &crate::wizard::context::intents::CreateIntent| {
+        intent.recognised_by.eq_ignore_ascii_case(principal_id)
+    };
     if let Some(found) = existing
         .iter()
         .find(|a| a.principal_id.eq_ignore_ascii_case(principal_id))
     {
+        // Found: an intent an interrupted run left for it is settled.
+        if ctx
+            .journal
+            .snapshot()
+            .open_intents(IntentKind::Assignment)
+            .any(settles)
+        {
+            ctx.journal
+                .finish_intents(IntentKind::Assignment, settles, |_| {})?;
+        }
         return Ok(outcome(found, false));
     }
     let sp = graph
@@ -89,6 +104,11 @@ pub async fn ensure_assignment(
             )
         })?;
     let role = pick_app_role(&sp.app_roles);
+    // Intent before the create: a kill after it is settled by the listing above.
+    let mut intent = CreateIntent::new(IntentKind::Assignment, principal_id);
+    intent.service_principal_id = Some(sp_id.clone());
+    ctx.journal.begin_intent(&intent)?;
+    crash_point(CrashPoint::BeforeAssignment);
     // A duplicate (made meanwhile, or a lost answer): look again rather than fail.
     let (assignment, created) = create_or_find_again(
         graph.add_assignment(&sp_id, principal_id, &role, cancel),
@@ -106,6 +126,9 @@ pub async fn ensure_assignment(
         },
     )
     .await?;
+    crash_point(CrashPoint::AfterAssignment);
+    ctx.journal
+        .finish_intents(IntentKind::Assignment, settles, |_| {})?;
     Ok(outcome(&assignment, created))
 }
 

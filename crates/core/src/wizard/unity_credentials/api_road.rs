@@ -10,10 +10,12 @@ use ts_rs::TS;
 use crate::problem::Problem;
 use crate::progress::ProgressSink;
 use crate::unity::{UnityAdminClient, UnityOrganization};
+use crate::wizard::context::intents::IntentKind;
 use crate::wizard::context::progress::{note, WizardProgress};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::unity_credentials::bearer_token::ensure_bearer_token;
+use crate::wizard::unity_credentials::reconcile::reconcile_token_intents;
 use crate::wizard::unity_credentials::service_account::{
     ensure_scim_authenticator_role, ensure_service_account,
 };
@@ -106,6 +108,8 @@ pub async fn ensure_unity_credentials(
     cancel: &CancellationToken,
 ) -> Result<UnityCredentialsOutcome, Problem> {
     let step = StepId::UnityCredentials;
+    // An interrupted run may have minted a token nobody holds: settle that before anything.
+    reconcile_token_intents(ctx, unity, step, progress, cancel).await?;
     let journal = ctx.journal.snapshot();
     let user = unity.current_user(cancel).await?;
     let orgs = unity.organizations(&user.sub, cancel).await?;
@@ -123,6 +127,7 @@ pub async fn ensure_unity_credentials(
         .clone()
         .unwrap_or_else(|| DEFAULT_SERVICE_ACCOUNT_NAME.to_string());
     let (account, created) = ensure_service_account(
+        ctx,
         unity,
         &org_id,
         &name,
@@ -131,13 +136,18 @@ pub async fn ensure_unity_credentials(
         cancel,
     )
     .await?;
-    ctx.journal.update(|j| {
-        j.unity.road = Some("api".into());
-        j.unity.org_id = Some(org_id.clone());
-        j.unity.org_name = Some(org.name.clone());
-        j.unity.service_account_id = Some(account.id.clone());
-        j.unity.service_account_name = Some(account.name.clone());
-    })?;
+    // What was made (or found) is recorded, and the intent to make it cleared, in one write.
+    ctx.journal.finish_intents(
+        IntentKind::ServiceAccount,
+        |intent| intent.recognised_by == name && intent.org_id.as_deref() == Some(org_id.as_str()),
+        |j| {
+            j.unity.road = Some("api".into());
+            j.unity.org_id = Some(org_id.clone());
+            j.unity.org_name = Some(org.name.clone());
+            j.unity.service_account_id = Some(account.id.clone());
+            j.unity.service_account_name = Some(account.name.clone());
+        },
+    )?;
 
     let role_added =
         ensure_scim_authenticator_role(unity, &org_id, &account.id, progress, cancel).await?;

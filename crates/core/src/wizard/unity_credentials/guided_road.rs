@@ -10,6 +10,7 @@ use crate::unity::{check_scim_endpoint, parse_connector_input, parse_pasted_toke
 use crate::wizard::context::journal::now;
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
+use crate::wizard::unity_credentials::bearer_token::store_scim_token;
 use crate::wizard::unity_credentials::connector_url::ConnectorUrlOutcome;
 
 /// The guided road: what the admin pasted, cleaned, checked against the endpoint at once,
@@ -24,7 +25,7 @@ pub async fn accept_pasted_credentials(
     let token = parse_pasted_token(pasted_token)?;
     let check = check_scim_endpoint(&ctx.http, &url, &token, cancel).await?;
     let key = keys::pasted_scim_token(&url);
-    ctx.secrets.set(&key, &token)?;
+    store_scim_token(ctx, &key, &token)?;
     ctx.journal.update(|j| {
         j.unity.road = Some("guided".into());
         j.unity.scim_url = Some(url.clone());

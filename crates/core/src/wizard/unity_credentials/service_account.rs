@@ -8,17 +8,22 @@ use crate::create_or_find::create_or_find_again;
 use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
 use crate::unity::{ServiceAccount, UnityAdminClient, SCIM_AUTHENTICATOR_ROLE};
+use crate::wizard::context::crash_points::{crash_point, CrashPoint};
+use crate::wizard::context::intents::{CreateIntent, IntentKind};
 use crate::wizard::context::progress::{note, WizardProgress};
 use crate::wizard::context::step_id::StepId;
-use crate::wizard::context::wizard_context::crash_point;
+use crate::wizard::context::wizard_context::WizardContext;
 
 /// The service account named `name` in `org_id`: the one with the journal's `known_id`
 /// first, else the first of that name, else a new one. A create that failed as taken, timed
-/// out or went unanswered is looked up again before giving up. Returns the account and
-/// whether it was created now; notes which on `progress`.
+/// out or went unanswered is looked up again before giving up. The create is announced in
+/// the journal first (an open intent is settled by this same lookup on the next run, and
+/// cleared by the caller's journal write of the account). Returns the account and whether it
+/// was created now; notes which on `progress`.
 ///
-/// Errors: the admin API's Problems (listing, creating).
+/// Errors: the admin API's Problems (listing, creating); the journal's.
 pub(crate) async fn ensure_service_account(
+    ctx: &WizardContext,
     unity: &UnityAdminClient,
     org_id: &str,
     name: &str,
@@ -39,6 +44,10 @@ pub(crate) async fn ensure_service_account(
         None => {
             let description =
                 "Used by Microsoft Entra ID to provision users over SCIM. Created by scim-setup.";
+            let mut intent = CreateIntent::new(IntentKind::ServiceAccount, name);
+            intent.org_id = Some(org_id.to_string());
+            ctx.journal.begin_intent(&intent)?;
+            crash_point(CrashPoint::BeforeServiceAccount);
             // Taken meanwhile, or the create's answer was lost: look again before anything else.
             let (account, created) = create_or_find_again(
                 unity.create_service_account(org_id, name, description, cancel),
@@ -50,9 +59,7 @@ pub(crate) async fn ensure_service_account(
                 || async { Ok(find(&unity.list_service_accounts(org_id, cancel).await?)) },
             )
             .await?;
-            if created {
-                crash_point("serviceAccount");
-            }
+            crash_point(CrashPoint::AfterServiceAccount);
             (account, created)
         }
     };
