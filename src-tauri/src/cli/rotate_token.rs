@@ -75,6 +75,9 @@ pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: RotateTokenArg
                     serde_json::json!({ "ok": true, "rotation": rotation, "token": token })
                 );
             } else {
+                for line in &rotation.reconciled {
+                    println!("{line}");
+                }
                 println!(
                     "New token …{} is saved in Entra and passed Test Connection.",
                     rotation.new_token_last_four

@@ -21,6 +21,7 @@ export function journalFixture(parts: Parts = {}): JournalView {
       unityApi: 'http://127.0.0.1:41002',
       unity: { validatedDomains: [], ...parts.unity },
       entra: { appCreatedByUs: false, ...parts.entra },
+      intents: [],
       stepsDone: Object.fromEntries((parts.done ?? []).map((id) => [id, '2026-11-28T22:00:00Z'])),
       updatedAt: null,
     },

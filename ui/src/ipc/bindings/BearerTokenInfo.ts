@@ -3,4 +3,9 @@
 /**
  * A listed bearer token: facts only, never the token.
  */
-export type BearerTokenInfo = { id: string, createdAt?: string | null, expiresAt?: string | null, lastFour?: string | null, };
+export type BearerTokenInfo = { id: string, 
+/**
+ * What the token was made for, as given when it was minted; this app's tokens say
+ * "Microsoft Entra ID provisioning (scim-setup…)" (docs/unity-admin-contract.md).
+ */
+description?: string | null, createdAt?: string | null, expiresAt?: string | null, lastFour?: string | null, };

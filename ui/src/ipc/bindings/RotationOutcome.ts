@@ -15,4 +15,9 @@ oldTokenRevoked: boolean,
 /**
  * What is left for the admin to do, if anything.
  */
-followUp?: string | null, testedAt: string, };
+followUp?: string | null, testedAt: string, 
+/**
+ * Tokens an interrupted earlier run left and this rotation revoked, one line each
+ * ("Revoked bearer token …7Q2a: made by an interrupted run, …").
+ */
+reconciled: Array<string>, };

@@ -4,4 +4,9 @@ export type UnityCredentialsOutcome = { orgId: string, orgName: string, serviceA
 /**
  * "the OS keychain" or "memory (this run only)".
  */
-tokenStoredIn: string, };
+tokenStoredIn: string, 
+/**
+ * Tokens an interrupted earlier run minted that neither the keychain nor Entra held,
+ * revoked before anything else, one line each (also reported as progress notes).
+ */
+reconciled: Array<string>, };

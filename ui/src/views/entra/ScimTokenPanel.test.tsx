@@ -18,6 +18,7 @@ describe('the SCIM token panel', () => {
       oldTokenLastFour: '7Q2a',
       oldTokenRevoked: true,
       testedAt: '2026-11-30T09:10:00Z',
+      reconciled: [],
     });
     const { user } = await renderView(<ScimTokenPanel />);
     expect(await screen.findByText(/Ends in …7Q2a/)).toBe(screen.getByTestId('token-last-four'));

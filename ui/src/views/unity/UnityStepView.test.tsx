@@ -106,6 +106,7 @@ describe('step 1, the API road', () => {
         tokenLastFour: 'Zx9q',
         tokenCreated: true,
         tokenStoredIn: 'the OS keychain',
+        reconciled: [],
       }),
     );
     await waitFor(() => expect(screen.getByTestId('unity-result')).toHaveTextContent('Token kept in memory (this run only), ends in …Zx9q'));

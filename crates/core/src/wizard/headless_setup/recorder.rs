@@ -51,6 +51,14 @@ impl<'a> StepRecorder<'a> {
         }
     }
 
+    /// Adds `key: value` to the evidence of `step`'s report, once it has one (a fact learnt
+    /// after the step was recorded, such as a token revoked once Entra's side settled).
+    pub(crate) fn add_evidence(&mut self, step: StepId, key: &str, value: String) {
+        if let Some(report) = self.reports.iter_mut().rev().find(|r| r.id == step) {
+            report.evidence.insert(key.to_string(), value);
+        }
+    }
+
     /// The report so far; `ok` when no step failed.
     pub(crate) fn take_report(
         &mut self,

@@ -128,11 +128,15 @@ async fn settle_interrupted_tokens(
 ) {
     let (ctx, progress) = (steps.ctx, steps.progress);
     let step = StepId::SaveCredentials;
-    if let Err(problem) = reconcile_token_intents(ctx, unity, step, progress, cancel).await {
-        tracing::warn!(
+    match reconcile_token_intents(ctx, unity, step, progress, cancel).await {
+        Ok(outcome) if !outcome.lines.is_empty() => {
+            steps.add_evidence(step, "reconciled", outcome.lines.join(" "));
+        }
+        Ok(_) => {}
+        Err(problem) => tracing::warn!(
             kind = problem.kind_name(),
             "could not settle the tokens an interrupted run left; the next run tries again"
-        );
+        ),
     }
 }
 
@@ -193,6 +197,7 @@ async fn record_unity_credentials(
             ("tokenId", Some(creds.token_id.clone())),
             ("tokenLastFour", Some(creds.token_last_four.clone())),
             ("tokenCreated", Some(creds.token_created.to_string())),
+            ("reconciled", Some(creds.reconciled.join(" "))),
         ]),
     );
     Some(())

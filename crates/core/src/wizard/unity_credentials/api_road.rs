@@ -46,6 +46,10 @@ pub struct UnityCredentialsOutcome {
     pub token_created: bool,
     /// "the OS keychain" or "memory (this run only)".
     pub token_stored_in: String,
+    /// Tokens an interrupted earlier run minted that neither the keychain nor Entra held,
+    /// revoked before anything else, one line each (also reported as progress notes).
+    #[serde(default)]
+    pub reconciled: Vec<String>,
 }
 
 /// Picks the organization: the one asked for, the journal's, or the only one.
@@ -109,7 +113,9 @@ pub async fn ensure_unity_credentials(
 ) -> Result<UnityCredentialsOutcome, Problem> {
     let step = StepId::UnityCredentials;
     // An interrupted run may have minted a token nobody holds: settle that before anything.
-    reconcile_token_intents(ctx, unity, step, progress, cancel).await?;
+    let reconciled = reconcile_token_intents(ctx, unity, step, progress, cancel)
+        .await?
+        .lines;
     let journal = ctx.journal.snapshot();
     let user = unity.current_user(cancel).await?;
     let orgs = unity.organizations(&user.sub, cancel).await?;
@@ -180,5 +186,6 @@ pub async fn ensure_unity_credentials(
         token_last_four: token.last_four,
         token_created: token.created,
         token_stored_in: ctx.secrets.describe().to_string(),
+        reconciled,
     })
 }
