@@ -11,6 +11,7 @@ mod engine_beyond;
 mod engine_entra_failures;
 mod engine_foreign_scim;
 mod engine_parts;
+mod engine_reconcile;
 mod engine_setup;
 mod engine_support;
 mod engine_tenant;
