@@ -177,4 +177,27 @@ async fn an_open_intent_revokes_only_our_tokens_in_its_window_that_nobody_holds(
         Some(kept_in_keychain.as_str()),
         "the keychain's token is still the one in use"
     );
+
+    // An intent for an account that no longer exists (deleted in the Dashboard, another
+    // organization): its tokens went with it, so it settles and step 1 goes on.
+    for (org, account) in [
+        (org.as_str(), "no-such-account"),
+        ("no-such-org", account.as_str()),
+    ] {
+        let mut gone = CreateIntent::new(IntentKind::BearerToken, OURS);
+        gone.org_id = Some(org.to_string());
+        gone.service_account_id = Some(account.to_string());
+        env.ctx.journal.begin_intent(&gone).expect("intent");
+        assert!(reconcile().await.is_empty());
+        assert_eq!(
+            env.ctx
+                .journal
+                .snapshot()
+                .open_intents(IntentKind::BearerToken)
+                .count(),
+            0,
+            "{org}/{account}"
+        );
+    }
+    assert_eq!(live_tokens(&env.state().await, &account), still_live);
 }

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 use tokio_util::sync::CancellationToken;
 
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemKind};
 use crate::progress::ProgressSink;
 use crate::secrets::keys;
 use crate::unity::{BearerTokenInfo, UnityAdminClient};
@@ -115,8 +115,9 @@ fn entra_holders(journal: &Journal) -> Vec<(Option<String>, Option<String>)> {
 /// still unsettled (an `entraSecret` write open, or a token of the intent held by Entra and
 /// not by the keychain, which the next save of the keychain's token would orphan).
 ///
-/// Errors: the admin API's Problems while listing; the SecretStore's and the journal's.
-/// A revoke that fails is logged and its intent left open for the next run.
+/// Errors: the SecretStore's and the journal's. A listing or a revoke that fails is logged
+/// and its intent left open for the next run (an account that is gone settles its intents).
+/// Housekeeping never blocks the step it runs before.
 pub(crate) async fn reconcile_token_intents(
     ctx: &WizardContext,
     unity: &UnityAdminClient,
@@ -148,13 +149,28 @@ pub(crate) async fn reconcile_token_intents(
             keychain_last_four: ctx.secrets.get(&key)?.map(|t| t.last_four()),
             entra: entra_holders(&journal),
         };
-        let listed = unity
-            .list_bearer_tokens(&org_id, &account_id, cancel)
-            .await?;
-        for intent in intents.iter().filter(|i| {
+        let of_account = |i: &&CreateIntent| {
             i.org_id.as_deref() == Some(org_id.as_str())
                 && i.service_account_id.as_deref() == Some(account_id.as_str())
-        }) {
+        };
+        let listed = match unity.list_bearer_tokens(&org_id, &account_id, cancel).await {
+            Ok(listed) => listed,
+            // The account (or the organization) is gone, and its tokens with it.
+            Err(problem) if problem.kind() == ProblemKind::NotFound => {
+                settled.extend(intents.iter().filter(of_account).cloned());
+                continue;
+            }
+            // Housekeeping must not block the step: the intent stays open for the next run.
+            Err(problem) => {
+                tracing::warn!(
+                    kind = problem.kind_name(),
+                    "could not list the tokens an interrupted run may have made; the next run looks again"
+                );
+                outcome.still_open += intents.iter().filter(of_account).count();
+                continue;
+            }
+        };
+        for intent in intents.iter().filter(of_account) {
             let mut open = writes_open;
             for token in listed.iter().filter(|t| made_by(intent, t)) {
                 let (in_keychain, in_entra) =
