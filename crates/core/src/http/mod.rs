@@ -14,12 +14,14 @@ use tokio_util::sync::CancellationToken;
 use crate::problem::Problem;
 
 mod authorized;
+mod body;
 mod redirect;
 mod request;
 mod response;
 mod url_encoding;
 
 pub use authorized::{send_authorized, AccessTokenSource};
+pub use body::{limit_for, megabytes, read_bounded, AnswerKind, BodyError, ERROR_BODY_LIMIT};
 pub use redirect::Redirect;
 pub use request::{Body, Request, Retry};
 pub use response::{HttpError, Response};
@@ -217,11 +219,7 @@ impl Http {
             if let Some(redirect) = Redirect::of(status, &headers, &request.url) {
                 return Err(HttpError::Redirected(redirect));
             }
-            let request_id = headers
-                .get("request-id")
-                .or_else(|| headers.get("x-request-id"))
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string);
+            let request_id = response::request_id_of(&headers);
             return Ok(Response {
                 status,
                 headers,
@@ -276,11 +274,18 @@ impl Http {
             .map_err(|err| classify(err, self.config.total_timeout))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let limit = body::limit_for(request.answer, status);
+        let body = body::read_bounded(response, limit)
             .await
-            .map_err(|err| classify(err, self.config.total_timeout))?;
-        Ok((status, headers, body.to_vec()))
+            .map_err(|err| match err {
+                BodyError::TooLarge { limit } => HttpError::TooLarge {
+                    limit,
+                    kind: request.answer,
+                    status,
+                },
+                BodyError::Transport(err) => classify(err, self.config.total_timeout),
+            })?;
+        Ok((status, headers, body))
     }
 
     /// The wait before try `attempt + 1`: exponential from `base_backoff`, capped, with jitter.
@@ -307,17 +312,15 @@ fn log_exchange(
     let ms = took.as_millis() as u64;
     match outcome {
         Ok((status, headers, _)) => {
-            let request_id = headers
-                .get("request-id")
-                .or_else(|| headers.get("x-request-id"))
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or("-");
+            // A server's header: one gated line, like every quote in a log.
+            let request_id = response::request_id_of(headers)
+                .map_or_else(|| "-".to_string(), |id| id.shown_line());
             tracing::info!(
                 method = %request.method,
                 %url,
                 status,
                 ms,
-                request_id,
+                %request_id,
                 client_request_id,
                 attempt,
                 "http"

@@ -38,7 +38,7 @@ pub enum WizardProgress {
     /// Something worth a line: "Found 2 organizations", "Waiting for Entra to replicate…".
     Note {
         step: StepId,
-        message: String,
+            message: String,
     },
     /// A device-code sign-in waits for the person.
     DeviceCode {
@@ -63,8 +63,9 @@ pub enum WizardProgress {
     },
 }
 
-/// How a step ended: the CLI's `--json` entry and the window's step card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+/// How a step ended: the CLI's `--json` entry and the window's step card. Serialized by hand
+/// (below) so its texts pass the gate on the way out, whoever set them.
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct StepReport {
@@ -84,6 +85,29 @@ pub struct StepReport {
     pub problem: Option<Problem>,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
+}
+
+impl Serialize for StepReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        use crate::gate;
+        let mut map = serializer.serialize_struct("StepReport", 9)?;
+        map.serialize_field("id", &self.id)?;
+        map.serialize_field("title", &self.title)?;
+        map.serialize_field("outcome", &self.outcome)?;
+        map.serialize_field("summary", &gate::block(&self.summary))?;
+        map.serialize_field("cause", &self.cause.as_deref().map(gate::block))?;
+        map.serialize_field("fix", &self.fix.as_deref().map(gate::block))?;
+        let evidence: BTreeMap<String, String> = self
+            .evidence
+            .iter()
+            .map(|(key, value)| (gate::line(key), gate::block(value)))
+            .collect();
+        map.serialize_field("evidence", &evidence)?;
+        map.serialize_field("problem", &self.problem)?;
+        map.serialize_field("elapsedMs", &self.elapsed_ms)?;
+        map.end()
+    }
 }
 
 impl StepReport {
@@ -106,31 +130,31 @@ impl StepReport {
         }
     }
 
+    /// The report of a step that failed with `problem`. Every text it copies from the
+    /// Problem passes the gate (`crate::gate`) here, since the plain CLI prints these fields
+    /// one by one rather than through the Problem's own `Serialize`.
     pub fn failure(id: StepId, problem: Problem) -> Self {
         let info = problem.info();
         let mut evidence = BTreeMap::new();
-        let detail = &info.detail;
-        let facts = [
-            ("kind", Some(problem.kind_name().to_string())),
-            ("status", detail.status.map(|s| s.to_string())),
-            ("graphCode", detail.graph_code.clone()),
-            ("providerCode", detail.provider_code.clone()),
-            ("requestId", detail.request_id.clone()),
-            ("clientRequestId", detail.client_request_id.clone()),
-            ("request", detail.request.clone()),
-        ];
-        for (key, value) in facts {
-            if let Some(value) = value {
-                evidence.insert(key.to_string(), value);
+        evidence.insert("kind".to_string(), problem.kind_name().to_string());
+        if let Some(status) = info.detail.status {
+            evidence.insert("status".to_string(), status.to_string());
+        }
+        // The request-id leak (a server quoting the token in its `request-id` header) came
+        // from copying the raw detail fields here: the shown texts are the gated ones.
+        for (key, value) in info.detail.shown_texts() {
+            if matches!(key, "scimType" | "traceId" | "correlationId") {
+                continue;
             }
+            evidence.insert(key.to_string(), value);
         }
         Self {
             id,
             title: id.title().to_string(),
             outcome: StepOutcome::Failed,
-            summary: info.action.clone(),
-            cause: Some(info.cause.clone()),
-            fix: Some(info.fix.clone()),
+            summary: crate::gate::block(&info.action),
+            cause: Some(crate::gate::block(&info.cause)),
+            fix: Some(crate::gate::block(&info.fix)),
             evidence,
             problem: Some(problem.clone()),
             elapsed_ms: 0,
@@ -151,7 +175,7 @@ pub(crate) fn note(
 ) {
     progress.report(WizardProgress::Note {
         step,
-        message: message.into(),
+        message: crate::gate::block(&message.into()),
     });
 }
 
