@@ -394,4 +394,52 @@ mod tests {
             assert!(kinds.insert(problem.kind()), "{problem}");
         }
     }
+
+    /// Every face of a Problem (its JSON and its text) passes the gate, whichever field a
+    /// server's text sits in and however it got there (a constructor, `info_mut`, a detail):
+    /// no control sequence, no bidi control, no secret, and each quote bounded.
+    #[test]
+    fn every_field_of_every_face_passes_the_gate() {
+        let token = "problem-gate-token-8d7c6b5a4f";
+        crate::redact::register(token);
+        let hostile = [
+            format!("req-{token}"),
+            "\u{1b}[2J\u{1b}]0;owned\u{7}cleared".to_string(),
+            "\u{9b}31mred\u{202E}txt.exe".to_string(),
+            "x".repeat(gate::MAX_BLOCK_BYTES * 3),
+        ];
+        for text in &hostile {
+            let mut problem =
+                Problem::credentials_rejected(text.clone(), text.clone(), text.clone())
+                    .with_detail(ProblemDetail {
+                        graph_code: Some(text.clone()),
+                        scim_type: Some(text.clone()),
+                        provider_code: Some(text.clone()),
+                        request_id: Some(text.clone()),
+                        client_request_id: Some(text.clone()),
+                        trace_id: Some(text.clone()),
+                        correlation_id: Some(text.clone()),
+                        request: Some(format!("GET http://h/{text}")),
+                        ..ProblemDetail::default()
+                    });
+            problem.info_mut().cause = text.clone();
+            let json = serde_json::to_string(&problem).expect("serializes");
+            let shown = problem.to_string();
+            for face in [&json, &shown] {
+                assert!(!face.contains(token), "{face}");
+                assert!(gate::is_clean(face), "{face:?}");
+                assert!(
+                    !face.contains("\\u001b") && !face.contains("\\u009b"),
+                    "{face}"
+                );
+                assert!(face.len() < 6 * gate::MAX_BLOCK_BYTES, "{}", face.len());
+            }
+            for (key, value) in problem.info().detail.shown_texts() {
+                assert!(
+                    !value.contains(token) && gate::is_clean(&value),
+                    "{key}: {value}"
+                );
+            }
+        }
+    }
 }

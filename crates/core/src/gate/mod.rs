@@ -83,23 +83,43 @@ pub fn bound(text: &str, max_bytes: usize) -> Cow<'_, str> {
 /// values that are shown as a whole, such as a diagnosis or a report, never for a body that
 /// is still to be parsed.
 pub fn json_in_place(value: &mut serde_json::Value) {
+    json_in_place_within(value, MAX_BLOCK_BYTES);
+}
+
+/// [`json_in_place`] with a caller's bound on each string, in bytes; `usize::MAX` for a body
+/// that is still to be read as data (Graph's answers), where a cut would change a value.
+pub fn json_in_place_within(value: &mut serde_json::Value, max_bytes: usize) {
     match value {
-        serde_json::Value::String(text) => *text = block(text),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(json_in_place),
+        serde_json::Value::String(text) => *text = block_within(text, max_bytes),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| json_in_place_within(item, max_bytes)),
         serde_json::Value::Object(map) => {
             let entries = std::mem::take(map);
             for (key, mut item) in entries {
-                json_in_place(&mut item);
-                map.insert(line(&key), item);
+                json_in_place_within(&mut item, max_bytes);
+                map.insert(line_within(&key, max_bytes), item);
             }
         }
         _ => {}
     }
 }
 
+/// Every string anywhere in `item` through the gate ([`json_in_place`]), by a round trip
+/// through JSON. Fails closed: when the round trip fails, the caller gets
+/// [`Withheld`](crate::redact::Withheld) and must drop the value, not use the original.
+pub fn gate_serde<T: serde::Serialize + serde::de::DeserializeOwned>(
+    item: &T,
+) -> Result<T, crate::redact::Withheld> {
+    let mut value = serde_json::to_value(item).map_err(|_| crate::redact::Withheld)?;
+    json_in_place(&mut value);
+    serde_json::from_value(value).map_err(|_| crate::redact::Withheld)
+}
+
 /// True when `text` holds nothing the gate would remove (no control or bidirectional
 /// character, except newline and tab): what tests of every face assert.
 pub fn is_clean(text: &str) -> bool {
-    !text.chars().any(|c| controls::is_removed(c, controls::Layout::Block))
+    !text
+        .chars()
+        .any(|c| controls::is_removed(c, controls::Layout::Block))
 }
-

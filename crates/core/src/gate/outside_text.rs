@@ -41,7 +41,9 @@ impl OutsideText {
 
 impl std::fmt::Debug for OutsideText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("OutsideText").field(&self.shown_line()).finish()
+        f.debug_tuple("OutsideText")
+            .field(&self.shown_line())
+            .finish()
     }
 }
 

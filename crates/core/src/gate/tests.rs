@@ -4,7 +4,8 @@
 use super::*;
 
 /// Terminal sequences a server could quote (ECMA-48): CSI clear screen and colours, cursor
-/// moves, OSC set-title ended by BEL and by ST, DCS, the 8-bit CSI and OSC, a bare ESC.
+/// moves, OSC set-title ended by BEL and by ST, DCS, the 8-bit CSI and OSC, a reset, and
+/// save-cursor (an ESC before any letter is a two-byte sequence, ECMA-48 5.3).
 const SEQUENCES: [&str; 11] = [
     "\u{1b}[2J\u{1b}[H",
     "\u{1b}[31;1m",
@@ -16,17 +17,20 @@ const SEQUENCES: [&str; 11] = [
     "\u{9b}2J",
     "\u{9d}0;title\u{9c}",
     "\u{1b}c",
-    "\u{1b}",
+    "\u{1b}7",
 ];
 
 const BIDI: [char; 12] = [
-    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
-    '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}',
 ];
 
 fn has_no_controls(text: &str) {
     assert!(is_clean(text), "{text:?}");
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{text:?}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{9b}'),
+        "{text:?}"
+    );
 }
 
 #[test]
@@ -50,7 +54,10 @@ fn every_c0_c1_and_del_character_is_removed_but_a_block_keeps_newline_and_tab() 
         has_no_controls(&shown);
         // The sequence openers may swallow what follows them; everything else leaves the
         // text around it as it was.
-        if !matches!(c, '\u{1b}' | '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}') {
+        if !matches!(
+            c,
+            '\u{1b}' | '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}'
+        ) {
             let expected = if c == '\n' || c == '\t' {
                 format!("a{c}b\nc\td")
             } else {
@@ -85,7 +92,10 @@ fn a_secret_split_by_a_control_sequence_or_bidi_control_is_still_redacted() {
         // A sequence that eats the text after it (an unterminated OSC) would eat the tail too.
         let quoted = format!("request-id: req-{head}{splitter}{tail} end\u{7}");
         for shown in [block(&quoted), line(&quoted)] {
-            assert!(!shown.contains(head) || !shown.contains(tail), "{splitter:?}: {shown}");
+            assert!(
+                !shown.contains(head) || !shown.contains(tail),
+                "{splitter:?}: {shown}"
+            );
             assert!(!shown.contains(token), "{splitter:?}: {shown}");
             has_no_controls(&shown);
         }
@@ -110,7 +120,10 @@ fn long_quotes_are_cut_at_a_char_boundary_and_say_how_much_was_left_out() {
             let shown = block(&quoted);
             let (kept, note) = shown.split_once('…').expect("a visible cut");
             assert!(kept.len() <= MAX_BLOCK_BYTES, "{unit}");
-            assert!(kept.len() + width > MAX_BLOCK_BYTES, "{unit}: cut no earlier than needed");
+            assert!(
+                kept.len() + width > MAX_BLOCK_BYTES,
+                "{unit}: cut no earlier than needed"
+            );
             assert_eq!(note, format!(" ({} more bytes)", quoted.len() - kept.len()));
             let line_shown = line(&quoted);
             assert!(line_shown.len() < MAX_LINE_BYTES + 40, "{unit}");
@@ -128,7 +141,10 @@ fn a_cut_never_exposes_part_of_a_secret() {
     for at in 0..token.len() {
         let quoted = format!("{}{token}", "x".repeat(MAX_LINE_BYTES - at));
         let shown = line(&quoted);
-        assert!(!shown.contains(&token[..token.len().min(12)]), "{at}: {shown}");
+        assert!(
+            !shown.contains(&token[..token.len().min(12)]),
+            "{at}: {shown}"
+        );
     }
 }
 
@@ -143,7 +159,10 @@ fn outside_text_shows_only_through_the_gate() {
         "\"req-[redacted]x\""
     );
     let debug = format!("{text:?}");
-    assert!(!debug.contains(token) && !debug.contains('\u{1b}'), "{debug}");
+    assert!(
+        !debug.contains(token) && !debug.contains('\u{1b}'),
+        "{debug}"
+    );
     assert!(text.raw_for_parsing().contains(token));
 }
 
@@ -158,5 +177,8 @@ fn json_values_are_gated_in_every_string_and_key() {
     json_in_place(&mut value);
     let text = value.to_string();
     assert!(!text.contains(token), "{text}");
-    assert!(is_clean(&text) && !text.contains("\\u001b") && !text.contains("\\u009b"), "{text}");
+    assert!(
+        is_clean(&text) && !text.contains("\\u001b") && !text.contains("\\u009b"),
+        "{text}"
+    );
 }

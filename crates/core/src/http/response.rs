@@ -42,23 +42,26 @@ impl Response {
         serde_json::from_slice(&self.body)
     }
 
-    /// This response with every secret the engine holds redacted from its body (and from
-    /// any string inside it, when it is JSON). For services that never legitimately send a
-    /// secret back, such as Graph, whose messages quote what a SCIM server said. A body that
-    /// cannot be proven clean is dropped (fail closed), so it then reads as unreadable.
+    /// This response with its body through the gate (`crate::gate`): every secret the
+    /// engine holds redacted, and control and bidi characters removed, from the body (and from
+    /// every string inside it, when it is JSON), with no bound on length since the body is
+    /// still to be read as data. For services that never legitimately send a secret back, such
+    /// as Graph, whose messages quote what a SCIM server said. A body that cannot be proven
+    /// clean is dropped (fail closed), so it then reads as unreadable.
     pub fn redacted(mut self) -> Self {
         let Ok(text) = std::str::from_utf8(&self.body) else {
-            self.body = crate::redact::redact_owned(String::from_utf8_lossy(&self.body)).into();
+            let lossy = String::from_utf8_lossy(&self.body).into_owned();
+            self.body = crate::gate::block_within(&lossy, usize::MAX).into_bytes();
             return self;
         };
         if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
-            crate::redact::redact_json(&mut value);
+            crate::gate::json_in_place_within(&mut value, usize::MAX);
             if let Ok(clean) = serde_json::to_vec(&value) {
                 self.body = clean;
                 return self;
             }
         }
-        self.body = crate::redact::redact_owned(text).into_bytes();
+        self.body = crate::gate::block_within(text, usize::MAX).into_bytes();
         self
     }
 
@@ -89,8 +92,8 @@ impl Response {
 
     /// A reply that should have been JSON and was not: say what came back instead.
     pub fn unreadable(&self, action: &str, what: &str) -> Problem {
-        let looks_html =
-            self.content_type().contains("html") || self.text().raw_for_parsing().trim_start().starts_with('<');
+        let looks_html = self.content_type().contains("html")
+            || self.text().raw_for_parsing().trim_start().starts_with('<');
         let cause = if looks_html {
             format!(
                 "The service answered with a web page instead of {what} (HTTP {}).",

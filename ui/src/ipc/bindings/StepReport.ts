@@ -4,7 +4,8 @@ import type { StepId } from "./StepId";
 import type { StepOutcome } from "./StepOutcome";
 
 /**
- * How a step ended: the CLI's `--json` entry and the window's step card.
+ * How a step ended: the CLI's `--json` entry and the window's step card. Serialized by hand
+ * (below) so its texts pass the gate on the way out, whoever set them.
  */
 export type StepReport = { id: StepId, title: string, outcome: StepOutcome, 
 /**

@@ -38,7 +38,7 @@ pub enum WizardProgress {
     /// Something worth a line: "Found 2 organizations", "Waiting for Entra to replicate…".
     Note {
         step: StepId,
-            message: String,
+        message: String,
     },
     /// A device-code sign-in waits for the person.
     DeviceCode {
@@ -89,8 +89,8 @@ pub struct StepReport {
 
 impl Serialize for StepReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
         use crate::gate;
+        use serde::ser::SerializeStruct;
         let mut map = serializer.serialize_struct("StepReport", 9)?;
         map.serialize_field("id", &self.id)?;
         map.serialize_field("title", &self.title)?;
@@ -240,5 +240,47 @@ mod tests {
         assert_eq!(json["outcome"], "failed");
         assert_eq!(json["cause"], "No app named Unity.");
         assert_eq!(json["evidence"]["kind"], "notFound");
+    }
+
+    /// The request-id leak: a server's `request-id` header quoting the token reached the
+    /// plain CLI through the failed step's evidence, which copied the detail's raw fields.
+    /// Every text of a failed step's report, in its fields and its JSON, passes the gate.
+    #[test]
+    fn a_failed_steps_report_shows_only_gated_text() {
+        let token = "step-report-token-7e6d5c4b3a";
+        crate::redact::register(token);
+        for hostile in [
+            format!("req-{token}"),
+            format!("\u{1b}]0;{token}\u{7}"),
+            "\u{1b}[2J\u{9b}1m\u{2067}x".to_string(),
+        ] {
+            let mut problem = Problem::credentials_rejected("a", "c", "f").with_detail(
+                crate::problem::ProblemDetail {
+                    request_id: Some(hostile.clone()),
+                    graph_code: Some(hostile.clone()),
+                    request: Some(format!("GET http://h/{hostile}")),
+                    ..Default::default()
+                },
+            );
+            problem.info_mut().cause = hostile.clone();
+            let mut report = StepReport::failure(StepId::UnityCredentials, problem);
+            let fields = [&report.summary, report.cause.as_ref().expect("cause")];
+            for value in fields.into_iter().chain(report.evidence.values()) {
+                assert!(
+                    !value.contains(token) && crate::gate::is_clean(value),
+                    "{value:?}"
+                );
+            }
+            // Set after the fact, a field is still gated in the JSON.
+            report.summary = hostile.clone();
+            report.evidence.insert("from".into(), hostile.clone());
+            let json = serde_json::to_string(&report).expect("serializes");
+            assert!(!json.contains(token), "{json}");
+            assert!(
+                !json.contains("\\u001b") && !json.contains("\\u009b"),
+                "{json}"
+            );
+            assert!(crate::gate::is_clean(&json), "{json}");
+        }
     }
 }
