@@ -29,9 +29,18 @@ pub(super) fn is_removed(c: char, layout: Layout) -> bool {
 
 /// `text` without control sequences, control characters and bidi controls; in
 /// [`Layout::Line`], newlines and tabs become one space each. Borrows when nothing changes.
+///
+/// A control written as a JSON escape (`\u001b[2J`, `\u009b`, `\u0007`) counts as the
+/// control it encodes: Entra quotes a SCIM server's JSON body as text, so a server's escape
+/// sequence (and a token split by one) arrives in that form.
 pub(super) fn strip(text: &str, layout: Layout) -> Cow<'_, str> {
+    let decoded = decode_escaped_controls(text);
+    let text = decoded.as_ref();
     if !text.chars().any(|c| is_removed(c, layout)) {
-        return Cow::Borrowed(text);
+        return match decoded {
+            Cow::Borrowed(same) => Cow::Borrowed(same),
+            Cow::Owned(owned) => Cow::Owned(owned),
+        };
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -63,6 +72,40 @@ pub(super) fn strip(text: &str, layout: Layout) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
+    Cow::Owned(out)
+}
+
+/// `text` with each JSON escape of a control character other than newline, tab and carriage
+/// return (`\u0000`–`\u001f`, `\u007f`–`\u009f`, any case of hex) replaced by that
+/// character, so [`strip`] removes it and the sequence it opens. Borrows when there is none.
+fn decode_escaped_controls(text: &str) -> Cow<'_, str> {
+    if !text.contains("\\u00") && !text.contains("\\U00") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 6);
+        let control = escape
+            .filter(|e| matches!(e.as_bytes()[1], b'u' | b'U'))
+            .map(|e| &e[2..])
+            .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32)
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+        match control {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[at + 6..];
+            }
+            None => {
+                out.push('\\');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
     Cow::Owned(out)
 }
 

@@ -182,3 +182,37 @@ fn json_values_are_gated_in_every_string_and_key() {
         "{text}"
     );
 }
+
+/// Entra quotes a SCIM server's JSON answer as text, so a server's escape sequences arrive
+/// JSON-escaped (`\u001b[2J`): they count as the controls they encode, and a token split by
+/// one is joined and redacted.
+#[test]
+fn json_escaped_controls_count_as_the_controls_they_encode() {
+    let token = "gate-escaped-token-6c5b4a3f2e";
+    crate::redact::register(token);
+    let (head, tail) = token.split_at(9);
+    for escape in [
+        "\\u001b[31;1m",
+        "\\u001B[2J",
+        "\\u009b0m",
+        "\\u001b]0;t\\u0007",
+        "\\u0000",
+    ] {
+        let quoted = format!("Response Content: {{\"detail\":\"{head}{escape}{tail} ok\"}}");
+        let shown = block(&quoted);
+        assert!(
+            !shown.contains(head) || !shown.contains(tail),
+            "{escape}: {shown}"
+        );
+        assert!(
+            !shown.contains("\\u001") && !shown.contains("\\u009"),
+            "{escape}: {shown}"
+        );
+        assert!(shown.ends_with(" ok\"}"), "{escape}: {shown}");
+    }
+    // Newline, tab and carriage return escapes are text a block keeps; other backslashes stay.
+    assert_eq!(
+        block("a\\u000ab\\tc\\\\d\\u00zz"),
+        "a\\u000ab\\tc\\\\d\\u00zz"
+    );
+}
