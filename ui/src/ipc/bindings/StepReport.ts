@@ -4,8 +4,7 @@ import type { StepId } from "./StepId";
 import type { StepOutcome } from "./StepOutcome";
 
 /**
- * How a step ended: the CLI's `--json` entry and the window's step card. Serialized by hand
- * (below) so its texts pass the gate on the way out, whoever set them.
+ * How a step ended: the CLI's `--json` entry and the window's step card.
  */
 export type StepReport = { id: StepId, title: string, outcome: StepOutcome, 
 /**

@@ -63,8 +63,7 @@ pub enum WizardProgress {
     },
 }
 
-/// How a step ended: the CLI's `--json` entry and the window's step card. Serialized by hand
-/// (below) so its texts pass the gate on the way out, whoever set them.
+/// How a step ended: the CLI's `--json` entry and the window's step card.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -87,6 +86,8 @@ pub struct StepReport {
     pub elapsed_ms: u64,
 }
 
+// Serialized by hand so its texts pass the gate (`crate::gate`) on the way out, whoever set
+// them: the CLI's `--json`, the window and the reports all read this JSON.
 impl Serialize for StepReport {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use crate::gate;
@@ -117,11 +118,18 @@ impl StepReport {
         summary: impl Into<String>,
         evidence: BTreeMap<String, String>,
     ) -> Self {
+        // A summary and its facts may name what a service called things (an organization,
+        // an app, a job): text from outside, so it passes the gate for every face, the plain
+        // CLI included, which prints these fields one by one.
+        let evidence = evidence
+            .into_iter()
+            .map(|(key, value)| (crate::gate::line(&key), crate::gate::block(&value)))
+            .collect();
         Self {
             id,
             title: id.title().to_string(),
             outcome,
-            summary: summary.into(),
+            summary: crate::gate::block(&summary.into()),
             cause: None,
             fix: None,
             evidence,
