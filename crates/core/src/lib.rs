@@ -7,6 +7,7 @@ pub mod diagnose;
 pub mod entra;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gate;
 pub mod http;
 pub mod logging;
 pub mod problem;

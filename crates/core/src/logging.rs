@@ -146,7 +146,9 @@ struct RedactingWriter<W>(W);
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let clean = crate::redact::redact_text(&text);
+        // Through the gate (secrets, control sequences, bidi controls), unbounded: a log line
+        // is already one event, and its newlines are kept.
+        let clean = crate::gate::block_within(&text, usize::MAX);
         self.0.write_all(clean.as_bytes())?;
         Ok(buf.len())
     }
@@ -197,7 +199,10 @@ pub fn recent_log_lines(dir: &Path, n: usize) -> Vec<String> {
             if lines.len() == n {
                 lines.pop_front();
             }
-            lines.push_back(crate::redact::redact_text(&line).into_owned());
+            lines.push_back(crate::gate::line_within(
+                &line,
+                crate::gate::MAX_BLOCK_BYTES,
+            ));
         }
     }
     lines.into()

@@ -3,13 +3,18 @@
 //! the failure is understood, through their own constructors (`entra::errors::graph_problem`,
 //! `auth::errors::explain`); the one lower-level error enum, `http::HttpError` (`thiserror`),
 //! becomes a Problem at the edge (`HttpError::into_problem`). Never put a secret in a Problem: and
-//! because a cause often quotes a server, every text passes the redactor (`crate::redact`)
-//! when a Problem is built, changed, serialized or displayed.
+//! because a cause often quotes a server, every text passes the gate (`crate::gate`: secrets
+//! redacted, control and bidi characters removed, length bounded) when a Problem is built,
+//! changed, serialized or displayed.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::redact::{redact_owned, redact_text};
+use crate::gate;
+
+/// How long the request line in a detail may be, in bytes: a URL with a SCIM filter or a
+/// Graph `$filter` stays whole; a server-made `Location` cannot fill a report.
+const MAX_REQUEST_LINE_BYTES: usize = 2048;
 
 /// What was being done, why it failed and what to do; the same for every kind. Serialized
 /// by hand (below) so each text is redacted on its way out, whoever set it.
@@ -66,17 +71,19 @@ impl Serialize for ProblemInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut map = serializer.serialize_struct("ProblemInfo", 4)?;
-        map.serialize_field("action", &redact_text(&self.action))?;
-        map.serialize_field("cause", &redact_text(&self.cause))?;
-        map.serialize_field("fix", &redact_text(&self.fix))?;
+        map.serialize_field("action", &gate::block(&self.action))?;
+        map.serialize_field("cause", &gate::block(&self.cause))?;
+        map.serialize_field("fix", &gate::block(&self.fix))?;
         map.serialize_field("detail", &self.detail)?;
         map.end()
     }
 }
 
-impl Serialize for ProblemDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+impl ProblemDetail {
+    /// The detail's texts as they may be shown ([`gate::line`]), by their JSON names and in
+    /// their JSON order, e.g. `("requestId", "r-1")`; the request line last. The one reading
+    /// of these fields every face uses: the JSON below and a step's evidence.
+    pub fn shown_texts(&self) -> Vec<(&'static str, String)> {
         let texts = [
             ("graphCode", &self.graph_code),
             ("scimType", &self.scim_type),
@@ -86,20 +93,36 @@ impl Serialize for ProblemDetail {
             ("traceId", &self.trace_id),
             ("correlationId", &self.correlation_id),
         ];
+        let mut shown: Vec<(&'static str, String)> = texts
+            .into_iter()
+            .filter_map(|(key, value)| value.as_deref().map(|value| (key, gate::line(value))))
+            .collect();
+        if let Some(request) = &self.request {
+            shown.push((
+                "request",
+                gate::line_within(request, MAX_REQUEST_LINE_BYTES),
+            ));
+        }
+        shown
+    }
+}
+
+impl Serialize for ProblemDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
         if let Some(status) = self.status {
             map.serialize_entry("status", &status)?;
         }
-        for (key, value) in texts {
-            if let Some(value) = value {
-                map.serialize_entry(key, &redact_text(value))?;
-            }
+        let texts = self.shown_texts();
+        for (key, value) in texts.iter().filter(|(key, _)| *key != "request") {
+            map.serialize_entry(key, value)?;
         }
         if let Some(elapsed) = self.elapsed_ms {
             map.serialize_entry("elapsedMs", &elapsed)?;
         }
-        if let Some(request) = &self.request {
-            map.serialize_entry("request", &redact_text(request))?;
+        for (key, value) in texts.iter().filter(|(key, _)| *key == "request") {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -156,9 +179,9 @@ macro_rules! problem_kinds {
                     fix: impl Into<String>,
                 ) -> Self {
                     Problem::$variant(ProblemInfo {
-                        action: redact_owned(action),
-                        cause: redact_owned(cause),
-                        fix: redact_owned(fix),
+                        action: gate::block(&action.into()),
+                        cause: gate::block(&cause.into()),
+                        fix: gate::block(&fix.into()),
                         detail: Box::default(),
                     })
                 }
@@ -207,7 +230,7 @@ impl Problem {
 
     /// Replaces the action with the caller's, more specific, wording.
     pub fn during(mut self, action: impl Into<String>) -> Self {
-        self.info_mut().action = redact_owned(action);
+        self.info_mut().action = gate::block(&action.into());
         self
     }
 
@@ -226,9 +249,9 @@ impl std::fmt::Display for Problem {
         write!(
             f,
             "{}: {} Fix: {}",
-            redact_text(&info.action),
-            redact_text(&info.cause),
-            redact_text(&info.fix)
+            gate::block(&info.action),
+            gate::block(&info.cause),
+            gate::block(&info.fix)
         )
     }
 }
@@ -369,6 +392,54 @@ mod tests {
             let json = serde_json::to_value(problem).expect("serializes");
             assert_eq!(json["kind"], problem.kind().name(), "{problem}");
             assert!(kinds.insert(problem.kind()), "{problem}");
+        }
+    }
+
+    /// Every face of a Problem (its JSON and its text) passes the gate, whichever field a
+    /// server's text sits in and however it got there (a constructor, `info_mut`, a detail):
+    /// no control sequence, no bidi control, no secret, and each quote bounded.
+    #[test]
+    fn every_field_of_every_face_passes_the_gate() {
+        let token = "problem-gate-token-8d7c6b5a4f";
+        crate::redact::register(token);
+        let hostile = [
+            format!("req-{token}"),
+            "\u{1b}[2J\u{1b}]0;owned\u{7}cleared".to_string(),
+            "\u{9b}31mred\u{202E}txt.exe".to_string(),
+            "x".repeat(gate::MAX_BLOCK_BYTES * 3),
+        ];
+        for text in &hostile {
+            let mut problem =
+                Problem::credentials_rejected(text.clone(), text.clone(), text.clone())
+                    .with_detail(ProblemDetail {
+                        graph_code: Some(text.clone()),
+                        scim_type: Some(text.clone()),
+                        provider_code: Some(text.clone()),
+                        request_id: Some(text.clone()),
+                        client_request_id: Some(text.clone()),
+                        trace_id: Some(text.clone()),
+                        correlation_id: Some(text.clone()),
+                        request: Some(format!("GET http://h/{text}")),
+                        ..ProblemDetail::default()
+                    });
+            problem.info_mut().cause = text.clone();
+            let json = serde_json::to_string(&problem).expect("serializes");
+            let shown = problem.to_string();
+            for face in [&json, &shown] {
+                assert!(!face.contains(token), "{face}");
+                assert!(gate::is_clean(face), "{face:?}");
+                assert!(
+                    !face.contains("\\u001b") && !face.contains("\\u009b"),
+                    "{face}"
+                );
+                assert!(face.len() < 6 * gate::MAX_BLOCK_BYTES, "{}", face.len());
+            }
+            for (key, value) in problem.info().detail.shown_texts() {
+                assert!(
+                    !value.contains(token) && gate::is_clean(&value),
+                    "{key}: {value}"
+                );
+            }
         }
     }
 }

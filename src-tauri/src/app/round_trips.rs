@@ -955,3 +955,114 @@ fn step_3_saves_the_deletion_safeguards_then_the_card_lists_held_deletions_and_r
     let still = invoke(&window, "scim_token_facts", json!({})).expect("facts");
     assert_eq!(still["lastFour"], rotated["newTokenLastFour"], "unchanged");
 }
+
+// The hostile SCIM servers of the engine's and the CLI's tests, written once in engine-tests.
+#[path = "../../../crates/engine-tests/tests/it/shared/mod.rs"]
+mod shared;
+
+/// The quoting server's base and the 4 GiB server's SCIM URL, served for the rest of the test
+/// process from a runtime of their own (the window's commands block this thread).
+fn hostile_servers() -> (String, String) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let (base, _quoting) = shared::hostile_scim::start_hostile_server().await;
+            let (huge, _huge) = shared::hostile_scim::start_huge_server().await;
+            sender.send((base, huge)).expect("servers started");
+            std::future::pending::<()>().await;
+        });
+    });
+    receiver.recv().expect("servers")
+}
+
+/// Every string inside `value` (keys too), so the check sees the text, not its JSON escapes.
+fn strings_in(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => out.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|item| strings_in(item, out)),
+        Value::Object(map) => {
+            for (key, item) in map {
+                out.push(key.clone());
+                strings_in(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the window receives holds no form of the token and no control or bidi character.
+fn assert_window_clean(what: &str, value: &Value) {
+    shared::echo_scim::assert_clean(what, &value.to_string());
+    let mut texts = Vec::new();
+    strings_in(value, &mut texts);
+    for text in texts {
+        shared::hostile_scim::assert_no_controls(what, text.as_bytes());
+    }
+}
+
+/// The window's commands that return a server's text, against the server that quotes the
+/// token among escapes, bidi controls and markup, and the one that streams gigabytes: the
+/// Problem JSON, the diagnosis and its channel events, and the exported reports.
+#[test]
+fn a_hostile_servers_text_reaches_the_window_only_through_the_gate() {
+    let token = shared::echo_scim::TOKEN;
+    let (base, huge) = hostile_servers();
+    let quoting = format!("{base}/quote/scim/v2");
+    let window = window();
+
+    let problem = invoke(
+        &window,
+        "unity_accept_pasted",
+        json!({"operationId": "g1", "connector": quoting, "token": token}),
+    )
+    .expect_err("the server refuses the token");
+    assert_eq!(problem["kind"], "credentialsRejected", "{problem}");
+    assert_window_clean("step 1's Problem", &problem);
+
+    let report = invoke(
+        &window,
+        "run_diagnosis",
+        json!({"operationId": "g2", "target": {"source": "pasted", "url": quoting, "token": token},
+               "writeChecks": false, "onProgress": "__CHANNEL__:41"}),
+    )
+    .expect("a diagnosis");
+    assert_window_clean("the diagnosis", &report);
+    for event in events_on(&window, 41) {
+        assert_window_clean("a diagnosis event", &event);
+    }
+    let exported = invoke(&window, "export_report", json!({})).expect("exported");
+    for key in ["htmlPath", "jsonPath"] {
+        let path = exported[key].as_str().expect("a path");
+        let bytes = std::fs::read(path).expect("the report");
+        shared::echo_scim::assert_clean(path, &String::from_utf8_lossy(&bytes));
+        shared::hostile_scim::assert_no_controls(path, &bytes);
+    }
+
+    let problem = invoke(
+        &window,
+        "unity_accept_pasted",
+        json!({"operationId": "g3", "connector": huge, "token": token}),
+    )
+    .expect_err("the answer is too large");
+    assert!(
+        problem["cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("larger than")),
+        "{problem}"
+    );
+    let report = invoke(
+        &window,
+        "run_diagnosis",
+        json!({"operationId": "g4", "target": {"source": "pasted", "url": huge, "token": token},
+               "writeChecks": false, "onProgress": "__CHANNEL__:42"}),
+    )
+    .expect("a diagnosis");
+    assert!(
+        report.to_string().contains("answer-too-large"),
+        "the size is a finding: {report}"
+    );
+}

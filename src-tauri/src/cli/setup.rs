@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
+use scim_core::gate;
 use scim_core::http::HttpConfig;
 use scim_core::progress::FnProgress;
 use scim_core::secrets::secret_store_from_env;
@@ -179,12 +180,14 @@ pub(super) fn printer(json: bool) -> FnProgress<impl Fn(WizardProgress) + Send +
             total,
             outcome,
         } => {
+            // Entra's words and the directory's names: through the gate, like every quote.
             println!(
                 "    [{index}/{total}] {}: {}",
-                outcome.subject.label, outcome.cause
+                gate::line(&outcome.subject.label),
+                gate::block(&outcome.cause)
             );
             if let Some(fix) = outcome.fix.as_ref().filter(|_| !outcome.is_good()) {
-                println!("          fix: {fix}");
+                println!("          fix: {}", gate::block(fix));
             }
         }
         WizardProgress::StepFinished { report } => {

@@ -6,6 +6,7 @@ mod cli_accounts;
 mod cli_bad_input;
 mod cli_beyond;
 mod cli_diagnose;
+mod cli_hostile_servers;
 mod cli_killed_after_create;
 mod cli_killed_at_crash_points;
 mod cli_redact_echoed_token;

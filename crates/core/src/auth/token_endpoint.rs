@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::errors::{explain, Provider};
-use crate::http::{Body, Http, HttpError, Request, Response, Retry};
+use crate::http::{AnswerKind, Body, Http, HttpError, Request, Response, Retry};
 use crate::problem::{Problem, ProblemDetail, ProblemKind};
 
 /// An OAuth error reply (RFC 6749 §5.2).
@@ -88,6 +88,7 @@ pub async fn post_form<T: serde::de::DeserializeOwned>(
 ) -> Result<T, TokenFailure> {
     let mut request = Request::new(Method::POST, url)
         .header("accept", "application/json")
+        .answer(AnswerKind::Token)
         .retry(retry);
     request.body = Some(Body::Form(form));
     let response = http
@@ -196,6 +197,9 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
             format!("The request to the {service} could not be built: {why}."),
             "Check the sign-in URLs in the cloud profile.",
         ),
+        too_large @ HttpError::TooLarge { .. } => {
+            too_large.into_problem(action, &format!("POST {url}"))
+        }
     };
     problem.with_detail(detail)
 }

@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::AccessTokenSource;
-use crate::http::{send_authorized, Http, Request, Response, Retry};
+use crate::http::{send_authorized, AnswerKind, Http, Request, Response, Retry};
 use crate::problem::Problem;
 
 pub use directory::{Me, Organization, VerifiedDomain};
@@ -91,9 +91,9 @@ impl GraphClient {
         action: &str,
         cancel: &CancellationToken,
     ) -> Result<T, Problem> {
-        let response = self
-            .send_ok(Request::get(self.url(path)), action, cancel)
-            .await?;
+        // A Graph GET by path may be a collection page (`$top`), so it gets the page bound.
+        let request = Request::get(self.url(path)).answer(AnswerKind::Page);
+        let response = self.send_ok(request, action, cancel).await?;
         response
             .json()
             .map_err(|_| response.unreadable(action, "Graph JSON"))
@@ -160,7 +160,7 @@ impl<T: DeserializeOwned> Pager<T> {
         let Some(url) = self.next.take() else {
             return Ok(None);
         };
-        let mut request = Request::get(url);
+        let mut request = Request::get(url).answer(AnswerKind::Page);
         if self.advanced_query {
             request = request.header("consistencylevel", "eventual");
         }

@@ -14,12 +14,14 @@ use tokio_util::sync::CancellationToken;
 use crate::problem::Problem;
 
 mod authorized;
+mod body;
 mod redirect;
 mod request;
 mod response;
 mod url_encoding;
 
 pub use authorized::{send_authorized, AccessTokenSource};
+pub use body::{limit_for, megabytes, read_bounded, AnswerKind, BodyError, ERROR_BODY_LIMIT};
 pub use redirect::Redirect;
 pub use request::{Body, Request, Retry};
 pub use response::{HttpError, Response};
@@ -217,11 +219,7 @@ impl Http {
             if let Some(redirect) = Redirect::of(status, &headers, &request.url) {
                 return Err(HttpError::Redirected(redirect));
             }
-            let request_id = headers
-                .get("request-id")
-                .or_else(|| headers.get("x-request-id"))
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string);
+            let request_id = response::request_id_of(&headers);
             return Ok(Response {
                 status,
                 headers,
@@ -276,11 +274,18 @@ impl Http {
             .map_err(|err| classify(err, self.config.total_timeout))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
+        let limit = body::limit_for(request.answer, status);
+        let body = body::read_bounded(response, limit)
             .await
-            .map_err(|err| classify(err, self.config.total_timeout))?;
-        Ok((status, headers, body.to_vec()))
+            .map_err(|err| match err {
+                BodyError::TooLarge { limit } => HttpError::TooLarge {
+                    limit,
+                    kind: request.answer,
+                    status,
+                },
+                BodyError::Transport(err) => classify(err, self.config.total_timeout),
+            })?;
+        Ok((status, headers, body))
     }
 
     /// The wait before try `attempt + 1`: exponential from `base_backoff`, capped, with jitter.
@@ -307,17 +312,15 @@ fn log_exchange(
     let ms = took.as_millis() as u64;
     match outcome {
         Ok((status, headers, _)) => {
-            let request_id = headers
-                .get("request-id")
-                .or_else(|| headers.get("x-request-id"))
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or("-");
+            // A server's header: one gated line, like every quote in a log.
+            let request_id = response::request_id_of(headers)
+                .map_or_else(|| "-".to_string(), |id| id.shown_line());
             tracing::info!(
                 method = %request.method,
                 %url,
                 status,
                 ms,
-                request_id,
+                %request_id,
                 client_request_id,
                 attempt,
                 "http"
@@ -562,5 +565,118 @@ mod tests {
         cancel.cancel();
         let err = http.send(&request, &cancel).await.expect_err("cancelled");
         assert!(matches!(err, HttpError::Cancelled));
+    }
+
+    /// A loopback server answering every request with `status` and a body of `total` bytes
+    /// generated as it is sent (never allocated), announced in `Content-Length` when
+    /// `announce` is set and chunked otherwise. Stops when the client hangs up.
+    async fn streaming_server(status: u16, total: u64, announce: bool) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    let _ = socket.read(&mut request).await;
+                    let length = if announce {
+                        format!("content-length: {total}\r\n")
+                    } else {
+                        "transfer-encoding: chunked\r\n".to_string()
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{length}\r\n"
+                    );
+                    if socket.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let chunk = vec![b'a'; 64 * 1024];
+                    let mut sent = 0u64;
+                    while sent < total {
+                        let n = chunk.len().min((total - sent) as usize);
+                        let written = if announce {
+                            socket.write_all(&chunk[..n]).await
+                        } else {
+                            let mut framed = format!("{n:x}\r\n").into_bytes();
+                            framed.extend_from_slice(&chunk[..n]);
+                            framed.extend_from_slice(b"\r\n");
+                            socket.write_all(&framed).await
+                        };
+                        if written.is_err() {
+                            return;
+                        }
+                        sent += n as u64;
+                    }
+                    if !announce {
+                        let _ = socket.write_all(b"0\r\n\r\n").await;
+                    }
+                });
+            }
+        });
+        format!("http://{address}/scim/v2/Users?filter=x&access_token=hidden-in-url")
+    }
+
+    /// A body past its kind's bound stops the read with a size Problem naming the redacted
+    /// URL and the bound, whether the server streams without end (chunked) or announces the
+    /// length; an error status gets the error bound whatever the kind. The server offers 4 GB:
+    /// the read stops at the bound, so this finishes at loopback speed for a few MB.
+    #[tokio::test]
+    async fn an_answer_past_its_bound_is_a_size_problem_and_is_not_read_whole() {
+        const OFFERED: u64 = 4 * 1024 * 1024 * 1024;
+        let http = Http::new(HttpConfig {
+            max_attempts: 1,
+            ..HttpConfig::default()
+        })
+        .expect("client");
+        let cases = [
+            (200, AnswerKind::Token, "a sign-in token answer"),
+            (200, AnswerKind::Resource, "a single resource"),
+            (200, AnswerKind::Page, "a list page"),
+            (401, AnswerKind::Page, "an error answer"),
+            (500, AnswerKind::Resource, "an error answer"),
+        ];
+        for (status, kind, named) in cases {
+            for announce in [false, true] {
+                let url = streaming_server(status, OFFERED, announce).await;
+                let request = Request::get(&url).answer(kind);
+                let err = http
+                    .send(&request, &CancellationToken::new())
+                    .await
+                    .expect_err("too large");
+                let limit = limit_for(kind, status);
+                assert!(
+                    matches!(err, HttpError::TooLarge { limit: l, .. } if l == limit),
+                    "{status} {kind:?} {announce}: {err}"
+                );
+                let problem = err.into_problem("Listing users", &request.describe());
+                let text = problem.to_string();
+                assert_eq!(problem.kind(), crate::ProblemKind::Server, "{text}");
+                assert!(
+                    text.contains(&format!("larger than {}", megabytes(limit)))
+                        && text.contains(named)
+                        && text.contains("127.0.0.1")
+                        && !text.contains("hidden-in-url"),
+                    "{text}"
+                );
+            }
+        }
+    }
+
+    /// An answer within its bound, just under it, reads whole.
+    #[tokio::test]
+    async fn an_answer_within_its_bound_reads_whole() {
+        let http = Http::new(HttpConfig::default()).expect("client");
+        for announce in [false, true] {
+            let size = AnswerKind::Token.limit_bytes() as u64;
+            let url = streaming_server(200, size, announce).await;
+            let request = Request::get(&url).answer(AnswerKind::Token);
+            let response = http
+                .send(&request, &CancellationToken::new())
+                .await
+                .expect("read whole");
+            assert_eq!(response.body.len() as u64, size);
+        }
     }
 }

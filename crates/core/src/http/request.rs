@@ -2,6 +2,7 @@
 
 use reqwest::Method;
 
+use super::body::AnswerKind;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     pub body: Option<Body>,
     pub retry: Retry,
+    /// What kind of answer is expected, which bounds its body (`AnswerKind::limit_bytes`).
+    pub answer: AnswerKind,
 }
 
 impl Request {
@@ -45,6 +48,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             retry,
+            answer: AnswerKind::default(),
         }
     }
 
@@ -69,6 +73,12 @@ impl Request {
 
     pub fn retry(mut self, retry: Retry) -> Self {
         self.retry = retry;
+        self
+    }
+
+    /// Sets the kind of answer expected, which bounds how large its body may be.
+    pub fn answer(mut self, answer: AnswerKind) -> Self {
+        self.answer = answer;
         self
     }
 

@@ -5,7 +5,18 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use super::body::{megabytes, AnswerKind};
+use crate::gate::OutsideText;
 use crate::problem::{Problem, ProblemDetail};
+
+/// The service's id for an exchange, from `request-id` (Graph) or `x-request-id`: a header
+/// the server wrote, so it is text from outside.
+pub(super) fn request_id_of(headers: &HeaderMap) -> Option<OutsideText> {
+    headers
+        .get("request-id")
+        .or_else(|| headers.get("x-request-id"))
+        .map(|value| OutsideText::from_bytes(value.as_bytes()))
+}
 
 /// A finished exchange, whatever its status: API clients map non-2xx to a `Problem` with
 /// their own error envelope.
@@ -14,7 +25,8 @@ pub struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    pub request_id: Option<String>,
+    /// The service's `request-id` (or `x-request-id`): shown only through the gate.
+    pub request_id: Option<OutsideText>,
     pub client_request_id: String,
     pub elapsed: Duration,
     pub attempts: u32,
@@ -30,28 +42,32 @@ impl Response {
         serde_json::from_slice(&self.body)
     }
 
-    /// This response with every secret the engine holds redacted from its body (and from
-    /// any string inside it, when it is JSON). For services that never legitimately send a
-    /// secret back, such as Graph, whose messages quote what a SCIM server said. A body that
-    /// cannot be proven clean is dropped (fail closed), so it then reads as unreadable.
+    /// This response with its body through the gate (`crate::gate`): every secret the
+    /// engine holds redacted, and control and bidi characters removed, from the body (and from
+    /// every string inside it, when it is JSON), with no bound on length since the body is
+    /// still to be read as data. For services that never legitimately send a secret back, such
+    /// as Graph, whose messages quote what a SCIM server said. A body that cannot be proven
+    /// clean is dropped (fail closed), so it then reads as unreadable.
     pub fn redacted(mut self) -> Self {
         let Ok(text) = std::str::from_utf8(&self.body) else {
-            self.body = crate::redact::redact_owned(String::from_utf8_lossy(&self.body)).into();
+            let lossy = String::from_utf8_lossy(&self.body).into_owned();
+            self.body = crate::gate::block_within(&lossy, usize::MAX).into_bytes();
             return self;
         };
         if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(text) {
-            crate::redact::redact_json(&mut value);
+            crate::gate::json_in_place_within(&mut value, usize::MAX);
             if let Ok(clean) = serde_json::to_vec(&value) {
                 self.body = clean;
                 return self;
             }
         }
-        self.body = crate::redact::redact_owned(text).into_bytes();
+        self.body = crate::gate::block_within(text, usize::MAX).into_bytes();
         self
     }
 
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+    /// The body as text from outside: to parse, or to show through the gate.
+    pub fn text(&self) -> OutsideText {
+        OutsideText::from_bytes(&self.body)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -66,7 +82,7 @@ impl Response {
     pub fn detail(&self) -> ProblemDetail {
         ProblemDetail {
             status: Some(self.status),
-            request_id: self.request_id.clone(),
+            request_id: self.request_id.as_ref().map(OutsideText::shown_line),
             client_request_id: Some(self.client_request_id.clone()),
             elapsed_ms: Some(self.elapsed.as_millis() as u64),
             request: Some(self.request.clone()),
@@ -76,8 +92,8 @@ impl Response {
 
     /// A reply that should have been JSON and was not: say what came back instead.
     pub fn unreadable(&self, action: &str, what: &str) -> Problem {
-        let looks_html =
-            self.content_type().contains("html") || self.text().trim_start().starts_with('<');
+        let looks_html = self.content_type().contains("html")
+            || self.text().raw_for_parsing().trim_start().starts_with('<');
         let cause = if looks_html {
             format!(
                 "The service answered with a web page instead of {what} (HTTP {}).",
@@ -113,6 +129,15 @@ pub enum HttpError {
     /// A 3xx answer, not followed (RFC 9110 §15.4).
     #[error("redirected (HTTP {})", .0.status)]
     Redirected(super::Redirect),
+    /// The body passed the limit for its kind of answer and was not read further.
+    #[error("the answer was larger than {} (the limit for {})", megabytes(*limit), kind.describe())]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+        kind: AnswerKind,
+        /// The status the answer came with.
+        status: u16,
+    },
 }
 
 impl HttpError {
@@ -148,6 +173,29 @@ impl HttpError {
             ),
             HttpError::Cancelled => Problem::cancelled_while(action),
             HttpError::Redirected(redirect) => return redirect.into_problem(action, request),
+            HttpError::TooLarge {
+                limit,
+                kind,
+                status,
+            } => {
+                let shown = request
+                    .split_whitespace()
+                    .last()
+                    .map_or_else(|| "the service".to_string(), super::redacted_url);
+                let what = if status >= 400 {
+                    "an error answer"
+                } else {
+                    kind.describe()
+                };
+                Problem::server(
+                    action,
+                    format!(
+                        "The answer from {shown} (HTTP {status}) was larger than {} (the limit for {what}), so it was not read: no SCIM service or Microsoft Graph sends an answer that large.",
+                        megabytes(limit)
+                    ),
+                    "Check that the URL points at the service itself (for SCIM, the Tenant URL from the Unity Dashboard), not at a file, a download or another server; if it does, report the answer's size to the service's owner.",
+                )
+            }
             HttpError::Invalid(why) => Problem::bad_input(
                 action,
                 format!("The request could not be built: {why}."),
@@ -190,6 +238,6 @@ mod tests {
         let text = response(&format!("<p>{}</p>", token.expose()))
             .redacted()
             .text();
-        assert_eq!(text, "<p>[redacted]</p>");
+        assert_eq!(text.shown(), "<p>[redacted]</p>");
     }
 }

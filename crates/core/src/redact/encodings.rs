@@ -33,7 +33,15 @@ pub(super) fn needles(value: &str) -> Vec<String> {
         if let Ok(quoted) = serde_json::to_string(form) {
             let escaped = quoted[1..quoted.len() - 1].to_string();
             // PHP and .NET also escape "/" in JSON strings.
-            out.push(escaped.replace('/', "\\/"));
+            let escaped_slash = escaped.replace('/', "\\/");
+            // A JSON body quoted inside another JSON string (Entra's messages quote the SCIM
+            // server's answer) escapes each backslash once more.
+            for once in [&escaped_slash, &escaped] {
+                if let Ok(twice) = serde_json::to_string(once) {
+                    out.push(twice[1..twice.len() - 1].to_string());
+                }
+            }
+            out.push(escaped_slash);
             out.push(escaped);
         }
         out.push(url::form_urlencoded::byte_serialize(form.as_bytes()).collect());
@@ -115,6 +123,8 @@ pub(super) fn still_shows_a_secret(text: &str, secrets: &[String]) -> bool {
     let views = [
         html_unescape(&json_unescape(&percent)),
         percent_decode(&json_unescape(&html_unescape(text))),
+        // A JSON body quoted inside another JSON string: two levels of escapes.
+        json_unescape(&json_unescape(&percent)),
         text.to_string(),
     ];
     views

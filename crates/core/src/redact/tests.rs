@@ -141,3 +141,22 @@ fn a_withheld_text_replaces_the_string_inside_a_structure() {
     redact_json(&mut value);
     assert_eq!(value, serde_json::json!({"m": WITHHELD}));
 }
+
+/// A JSON body quoted inside another JSON string (Entra's message quoting a SCIM answer that
+/// escaped "/" as "\/") doubles each backslash: that form is replaced too.
+#[test]
+fn a_token_escaped_twice_for_json_is_replaced() {
+    let token = registered("twice/escaped+token-5Q1x");
+    let once = token.replace('/', "\\/");
+    let twice = once.replace('\\', "\\\\");
+    assert_eq!(
+        redact_text(&format!("json {twice} end")),
+        "json [redacted] end"
+    );
+    let plain_twice =
+        serde_json::to_string(&serde_json::to_string(token).expect("json")).expect("json");
+    assert!(
+        !redact_text(&plain_twice).contains("escaped+token"),
+        "{plain_twice}"
+    );
+}

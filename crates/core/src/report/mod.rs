@@ -103,10 +103,11 @@ impl SupportReport {
         self.diagnosis.is_some() || self.job.is_some() || !self.provisioning_logs.is_empty()
     }
 
-    /// This report with every string redacted. Fails closed: a report that cannot be
-    /// redacted is a `Problem`, never written as it is.
+    /// This report with every string through the gate (`crate::gate`: secrets redacted,
+    /// control and bidi characters removed, quotes bounded). Fails closed: a report that
+    /// cannot be checked is a `Problem`, never written as it is.
     pub fn redacted(&self) -> Result<Self, Problem> {
-        crate::redact::redact_serde(self).map_err(|_| {
+        crate::gate::gate_serde(self).map_err(|_| {
             Problem::server(
                 ACTION,
                 "The report could not be checked for secrets, so it was not written.",

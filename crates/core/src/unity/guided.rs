@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::http::{Http, Request};
+use crate::http::{AnswerKind, Http, Request};
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
 use crate::secret::Secret;
@@ -252,7 +252,8 @@ pub async fn check_scim_endpoint(
     let started = Instant::now();
     let request = Request::get(target)
         .bearer(token)
-        .header("accept", "application/scim+json");
+        .header("accept", "application/scim+json")
+        .answer(AnswerKind::Page); // a filtered ListResponse (RFC 7644 section 3.4.2)
     let response = http
         .send(&request, cancel)
         .await

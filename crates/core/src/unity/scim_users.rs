@@ -6,7 +6,7 @@
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::{encode_query_value, Http, Request, Response, Retry};
+use crate::http::{encode_query_value, AnswerKind, Http, Request, Response, Retry};
 use crate::problem::Problem;
 use crate::secret::Secret;
 use crate::unity::scim_status::{ROLE_MISSING, TOKEN_UNKNOWN, WRONG_URL};
@@ -58,6 +58,7 @@ impl ScimUsersReader {
         let request = Request::get(url)
             .bearer(&self.token)
             .header("accept", "application/scim+json")
+            .answer(AnswerKind::Page)
             .retry(Retry::Idempotent);
         let response = self
             .http

@@ -4,12 +4,16 @@
 //! server's "Response Content". Run through the engine, the token must appear in no Problem, no
 //! progress event, no file in the data folder and no report, while the redaction marker shows
 //! the message did arrive. The same server run through `scim-setup setup --json` is
-//! src-tauri's `cli_redact_echoed_token`.
+//! src-tauri's `cli_redact_echoed_token`. The hostile server (shared/hostile_scim.rs) quotes
+//! it in every header we keep as well, among escape sequences, bidi controls and markup:
+//! through the engine, no face holds a control or bidi character either.
 
 use std::path::Path;
 
 use crate::engine_support;
 use crate::shared::echo_scim::{assert_clean, assert_folder_clean, start_echo_server, TOKEN};
+use crate::shared::files::files_under;
+use crate::shared::hostile_scim::{assert_no_controls, start_hostile_server};
 use scim_core::auth::FollowRedirectsLauncher;
 use scim_core::report::SupportReport;
 use scim_core::wizard::{run_setup, MicrosoftSignInChoice, SetupOptions, UnityRoad};
@@ -22,6 +26,25 @@ async fn an_echoed_token_reaches_no_problem_output_file_or_report_through_the_en
         setup_leaks_nothing(&format!("{base}/{who}/scim/v2"), who == "entra").await;
     }
     server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_servers_quotes_reach_no_problem_output_file_or_report_through_the_engine() {
+    let (base, server) = start_hostile_server().await;
+    for who in ["entra", "quote"] {
+        setup_leaks_nothing(&format!("{base}/{who}/scim/v2"), who == "entra").await;
+    }
+    server.abort();
+}
+
+/// No form of the token, and no control or bidi character, in `json` (JSON text: a control
+/// shows there as its escape).
+fn assert_json_clean(what: &str, json: &str) {
+    assert_clean(what, json);
+    assert_no_controls(what, json.as_bytes());
+    for escaped in ["\\u001b", "\\u009b", "\\u0007"] {
+        assert!(!json.contains(escaped), "{what} holds {escaped}: {json}");
+    }
 }
 
 /// Runs the four steps on the guided road against `url`; `entra_only` says whether our own
@@ -49,13 +72,13 @@ async fn setup_leaks_nothing(url: &str, entra_only: bool) {
         );
     }
     let json = serde_json::to_string(&report).expect("serializes");
-    assert_clean("the setup report", &json);
+    assert_json_clean("the setup report", &json);
     assert!(
         !entra_only || json.contains("[redacted]") || json.contains(scim_core::redact::WITHHELD),
         "Entra's message (which quoted the token) reaches the report, redacted: {json}"
     );
     for event in env.progress.events() {
-        assert_clean(
+        assert_json_clean(
             "a progress event",
             &serde_json::to_string(&event).expect("serializes"),
         );
@@ -70,8 +93,15 @@ async fn setup_leaks_nothing(url: &str, entra_only: bool) {
         let exported = support.export_into(&reports).expect("exported");
         assert!(Path::new(&exported.html_path).exists());
     }
-    assert_clean("the HTML report", &support.to_html().expect("html"));
-    assert_clean("the JSON report", &support.to_json().expect("json"));
+    let html = support.to_html().expect("html");
+    assert_clean("the HTML report", &html);
+    assert_no_controls("the HTML report", html.as_bytes());
+    assert!(!html.contains("<script>alert"), "markup is escaped: {html}");
+    assert_json_clean("the JSON report", &support.to_json().expect("json"));
     assert_folder_clean(env.dir.path());
+    for path in files_under(env.dir.path()) {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert_no_controls(&path.display().to_string(), &bytes);
+    }
     env.shutdown().await;
 }

@@ -38,6 +38,8 @@ pub(crate) enum Transport {
     Refused(String),
     Tls(String),
     Dropped(String),
+    /// The body passed the size bound (the bound in words, "32 MB") and was not read.
+    TooLarge(String),
 }
 
 /// One call and its answer.
@@ -269,6 +271,12 @@ pub(crate) fn common_failure(
         Transport::Refused(e) => return Some((FailureKind::UnreachableHost, format!("({e})"))),
         Transport::Tls(e) => return Some((FailureKind::TlsHandshakeFailed, format!("({e})"))),
         Transport::Dropped(e) => return Some((FailureKind::ConnectionDropped, format!("({e})"))),
+        Transport::TooLarge(limit) => {
+            return Some((
+                FailureKind::AnswerTooLarge,
+                format!("(larger than {limit})"),
+            ))
+        }
     }
     let status = exchange.status.unwrap_or_default();
     let seen = |what: &str| format!("(HTTP {status}{what})");

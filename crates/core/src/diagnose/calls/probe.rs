@@ -17,6 +17,7 @@ use url::Url;
 use super::exchange::{strip_bearer, Auth, Exchange, Retried, Transport};
 use crate::diagnose::output::redact::Redactor;
 use crate::diagnose::output::report::{millis, Evidence};
+use crate::http::{limit_for, megabytes, read_bounded, AnswerKind, BodyError};
 use crate::Secret;
 
 /// Everything a check needs to call the endpoint.
@@ -178,12 +179,16 @@ impl Probe {
                 .body(body.to_string());
         }
         let started = Instant::now();
+        // The body is read as a bounded stream (`http::read_bounded`): the diagnosis asks
+        // for small pages, so a list page's bound is ample, and a server that streams without
+        // end is a finding, not a process holding gigabytes.
         let call = async {
-            let response = request.send().await?;
+            let response = request.send().await.map_err(BodyError::Transport)?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, bytes))
+            let limit = limit_for(AnswerKind::Page, status);
+            let bytes = read_bounded(response, limit).await?;
+            Ok::<_, BodyError>((status, headers, bytes))
         };
         let outcome = tokio::select! {
             biased;
@@ -194,7 +199,13 @@ impl Probe {
         match outcome {
             None => transport_failure(method, request_line, Transport::Cancelled, elapsed),
             Some(Err(_)) => transport_failure(method, request_line, Transport::TimedOut, elapsed),
-            Some(Ok(Err(err))) => {
+            Some(Ok(Err(BodyError::TooLarge { limit }))) => transport_failure(
+                method,
+                request_line,
+                Transport::TooLarge(megabytes(limit)),
+                elapsed,
+            ),
+            Some(Ok(Err(BodyError::Transport(err)))) => {
                 let text = error_chain(&err);
                 let transport = if text.contains("certificate") || text.contains("tls") {
                     Transport::Tls(text)
@@ -277,6 +288,7 @@ fn transport_failure(
         Transport::TimedOut => Some("no answer before the timeout".to_string()),
         Transport::Cancelled => Some("cancelled".to_string()),
         Transport::Refused(e) | Transport::Tls(e) | Transport::Dropped(e) => Some(e.clone()),
+        Transport::TooLarge(limit) => Some(format!("the answer was larger than {limit}")),
     };
     Exchange {
         method,

@@ -29,6 +29,7 @@ pub enum FailureKind {
     TlsHandshakeFailed,
     Hang,
     ConnectionDropped,
+    AnswerTooLarge,
     LoginPage,
     WrongBaseUrl,
     TokenRejected,
@@ -98,6 +99,7 @@ impl FailureKind {
         FailureKind::TlsHandshakeFailed,
         FailureKind::Hang,
         FailureKind::ConnectionDropped,
+        FailureKind::AnswerTooLarge,
         FailureKind::LoginPage,
         FailureKind::WrongBaseUrl,
         FailureKind::TokenRejected,
@@ -231,6 +233,10 @@ pub fn explain(kind: FailureKind) -> Explanation {
         ConnectionDropped => row(
             "The server closed the connection without answering (a crashing server, a proxy or a firewall cutting the connection).",
             "Check the endpoint's health and any proxy or firewall in front of it, then run the diagnosis again.",
+        ),
+        AnswerTooLarge => row(
+            "The endpoint sent an answer larger than any SCIM list page or resource (RFC 7644 section 3.4.2.4: clients ask for pages of a bounded count), so it was not read: a file, a download or a server that streams without end sits at this URL.",
+            "Check that the Tenant URL is the SCIM base URL from the Unity Dashboard and that the server honours count= on /Users; then run the diagnosis again.",
         ),
         LoginPage => row(
             "The URL answers with a web page (a sign-in page or a redirect to one) instead of SCIM JSON: it is a website URL, not the SCIM API.",

@@ -1,10 +1,11 @@
 //! Keeps the bearer token out of everything a diagnosis produces: every string of a report or
-//! a progress event passes through the engine's one redactor (`crate::redact`), whatever
-//! field it sits in, so a server that echoes the token back in a body cannot leak it.
+//! a progress event passes through the engine's one gate (`crate::gate`: secrets redacted,
+//! control and bidi characters removed, length bounded), whatever field it sits in, so a
+//! server that echoes the token back or sends escape sequences cannot reach a face.
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::redact::{redact_owned, redact_serde};
+use crate::gate::gate_serde;
 use crate::Secret;
 
 /// A value that can be shown with all its quoted text dropped, for when redaction cannot
@@ -30,7 +31,7 @@ impl Redactor {
     }
 
     pub(crate) fn redact(&self, text: &str) -> String {
-        redact_owned(text)
+        crate::gate::block(text)
     }
 
     pub(crate) fn hint(&self) -> &str {
@@ -41,7 +42,7 @@ impl Redactor {
     /// through the redactor, whichever field it sits in. When that cannot be done, the item's
     /// quoted text is dropped ([`Withhold`]), never passed through.
     pub(crate) fn redact_all<T: Serialize + DeserializeOwned + Withhold>(&self, item: T) -> T {
-        match redact_serde(&item) {
+        match gate_serde(&item) {
             Ok(clean) => clean,
             Err(_) => item.withheld(),
         }

@@ -64,7 +64,7 @@ pub enum WizardProgress {
 }
 
 /// How a step ended: the CLI's `--json` entry and the window's step card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct StepReport {
@@ -86,6 +86,31 @@ pub struct StepReport {
     pub elapsed_ms: u64,
 }
 
+// Serialized by hand so its texts pass the gate (`crate::gate`) on the way out, whoever set
+// them: the CLI's `--json`, the window and the reports all read this JSON.
+impl Serialize for StepReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use crate::gate;
+        use serde::ser::SerializeStruct;
+        let mut map = serializer.serialize_struct("StepReport", 9)?;
+        map.serialize_field("id", &self.id)?;
+        map.serialize_field("title", &self.title)?;
+        map.serialize_field("outcome", &self.outcome)?;
+        map.serialize_field("summary", &gate::block(&self.summary))?;
+        map.serialize_field("cause", &self.cause.as_deref().map(gate::block))?;
+        map.serialize_field("fix", &self.fix.as_deref().map(gate::block))?;
+        let evidence: BTreeMap<String, String> = self
+            .evidence
+            .iter()
+            .map(|(key, value)| (gate::line(key), gate::block(value)))
+            .collect();
+        map.serialize_field("evidence", &evidence)?;
+        map.serialize_field("problem", &self.problem)?;
+        map.serialize_field("elapsedMs", &self.elapsed_ms)?;
+        map.end()
+    }
+}
+
 impl StepReport {
     pub fn success(
         id: StepId,
@@ -93,11 +118,18 @@ impl StepReport {
         summary: impl Into<String>,
         evidence: BTreeMap<String, String>,
     ) -> Self {
+        // A summary and its facts may name what a service called things (an organization,
+        // an app, a job): text from outside, so it passes the gate for every face, the plain
+        // CLI included, which prints these fields one by one.
+        let evidence = evidence
+            .into_iter()
+            .map(|(key, value)| (crate::gate::line(&key), crate::gate::block(&value)))
+            .collect();
         Self {
             id,
             title: id.title().to_string(),
             outcome,
-            summary: summary.into(),
+            summary: crate::gate::block(&summary.into()),
             cause: None,
             fix: None,
             evidence,
@@ -106,31 +138,31 @@ impl StepReport {
         }
     }
 
+    /// The report of a step that failed with `problem`. Every text it copies from the
+    /// Problem passes the gate (`crate::gate`) here, since the plain CLI prints these fields
+    /// one by one rather than through the Problem's own `Serialize`.
     pub fn failure(id: StepId, problem: Problem) -> Self {
         let info = problem.info();
         let mut evidence = BTreeMap::new();
-        let detail = &info.detail;
-        let facts = [
-            ("kind", Some(problem.kind_name().to_string())),
-            ("status", detail.status.map(|s| s.to_string())),
-            ("graphCode", detail.graph_code.clone()),
-            ("providerCode", detail.provider_code.clone()),
-            ("requestId", detail.request_id.clone()),
-            ("clientRequestId", detail.client_request_id.clone()),
-            ("request", detail.request.clone()),
-        ];
-        for (key, value) in facts {
-            if let Some(value) = value {
-                evidence.insert(key.to_string(), value);
+        evidence.insert("kind".to_string(), problem.kind_name().to_string());
+        if let Some(status) = info.detail.status {
+            evidence.insert("status".to_string(), status.to_string());
+        }
+        // The request-id leak (a server quoting the token in its `request-id` header) came
+        // from copying the raw detail fields here: the shown texts are the gated ones.
+        for (key, value) in info.detail.shown_texts() {
+            if matches!(key, "scimType" | "traceId" | "correlationId") {
+                continue;
             }
+            evidence.insert(key.to_string(), value);
         }
         Self {
             id,
             title: id.title().to_string(),
             outcome: StepOutcome::Failed,
-            summary: info.action.clone(),
-            cause: Some(info.cause.clone()),
-            fix: Some(info.fix.clone()),
+            summary: crate::gate::block(&info.action),
+            cause: Some(crate::gate::block(&info.cause)),
+            fix: Some(crate::gate::block(&info.fix)),
             evidence,
             problem: Some(problem.clone()),
             elapsed_ms: 0,
@@ -151,7 +183,7 @@ pub(crate) fn note(
 ) {
     progress.report(WizardProgress::Note {
         step,
-        message: message.into(),
+        message: crate::gate::block(&message.into()),
     });
 }
 
@@ -216,5 +248,47 @@ mod tests {
         assert_eq!(json["outcome"], "failed");
         assert_eq!(json["cause"], "No app named Unity.");
         assert_eq!(json["evidence"]["kind"], "notFound");
+    }
+
+    /// The request-id leak: a server's `request-id` header quoting the token reached the
+    /// plain CLI through the failed step's evidence, which copied the detail's raw fields.
+    /// Every text of a failed step's report, in its fields and its JSON, passes the gate.
+    #[test]
+    fn a_failed_steps_report_shows_only_gated_text() {
+        let token = "step-report-token-7e6d5c4b3a";
+        crate::redact::register(token);
+        for hostile in [
+            format!("req-{token}"),
+            format!("\u{1b}]0;{token}\u{7}"),
+            "\u{1b}[2J\u{9b}1m\u{2067}x".to_string(),
+        ] {
+            let mut problem = Problem::credentials_rejected("a", "c", "f").with_detail(
+                crate::problem::ProblemDetail {
+                    request_id: Some(hostile.clone()),
+                    graph_code: Some(hostile.clone()),
+                    request: Some(format!("GET http://h/{hostile}")),
+                    ..Default::default()
+                },
+            );
+            problem.info_mut().cause = hostile.clone();
+            let mut report = StepReport::failure(StepId::UnityCredentials, problem);
+            let fields = [&report.summary, report.cause.as_ref().expect("cause")];
+            for value in fields.into_iter().chain(report.evidence.values()) {
+                assert!(
+                    !value.contains(token) && crate::gate::is_clean(value),
+                    "{value:?}"
+                );
+            }
+            // Set after the fact, a field is still gated in the JSON.
+            report.summary = hostile.clone();
+            report.evidence.insert("from".into(), hostile.clone());
+            let json = serde_json::to_string(&report).expect("serializes");
+            assert!(!json.contains(token), "{json}");
+            assert!(
+                !json.contains("\\u001b") && !json.contains("\\u009b"),
+                "{json}"
+            );
+            assert!(crate::gate::is_clean(&json), "{json}");
+        }
     }
 }

@@ -171,10 +171,11 @@ pub async fn expand_groups(
         if more {
             progress.report(WizardProgress::Note {
                 step: StepId::ProvisionOnDemand,
-                message: format!(
+                // The label is Graph's display name: text from outside, so it passes the gate.
+                message: crate::gate::block(&format!(
                     "{} has more than {MAX_GROUP_MEMBERS} members: the first {MAX_GROUP_MEMBERS} are provisioned now, one result each; Entra provisions the others on its next cycle (the group is assigned)",
                     subject.label
-                ),
+                )),
             });
         }
         let mut group = subject.clone();

@@ -66,7 +66,8 @@ pub async fn assign_then_provision(
         if assigned.created {
             progress.report(WizardProgress::Note {
                 step: StepId::Assignment,
-                message: format!("Assigned {} to the app", subject.label),
+                // The label is Graph's display name: text from outside, so it passes the gate.
+                message: crate::gate::block(&format!("Assigned {} to the app", subject.label)),
             });
         }
         assignments.push(assigned);

@@ -5,5 +5,6 @@
 
 pub mod echo_scim;
 pub mod files;
+pub mod hostile_scim;
 pub mod sandbox_state;
 pub mod stub_servers;
