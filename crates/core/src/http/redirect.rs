@@ -11,8 +11,8 @@ use reqwest::header::HeaderMap;
 
 use crate::problem::{Problem, ProblemDetail};
 
-/// The longest `Location` quoted back to a person, in characters: enough for any real URL,
-/// short enough that a hostile header cannot fill the screen.
+/// The longest `Location` quoted back to a person, in bytes: enough for any real URL, short
+/// enough that a hostile header cannot fill the screen.
 const LONGEST_QUOTED_TARGET: usize = 300;
 
 /// A redirect the client did not follow.
@@ -72,17 +72,10 @@ impl Redirect {
     }
 }
 
-/// `target` as it may be shown: redacted like any URL in a log, without control characters,
-/// and cut at a character boundary.
+/// `target` as it may be shown: its secret-bearing query values hidden as in a log line, then
+/// through the gate (no control characters, secrets redacted) and cut to a readable length.
 fn quoted_target(target: &str) -> String {
-    let clean: String = super::redacted_url(target)
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    match clean.char_indices().nth(LONGEST_QUOTED_TARGET) {
-        Some((cut, _)) => format!("{}…", &clean[..cut]),
-        None => clean,
-    }
+    crate::gate::line_within(&super::redacted_url(target), LONGEST_QUOTED_TARGET)
 }
 
 #[cfg(test)]
@@ -156,7 +149,8 @@ mod tests {
         let cut = Redirect::of(301, &headers(Some(&long)), "https://a.test/")
             .and_then(|r| r.target)
             .expect("target");
-        assert!(cut.chars().count() <= LONGEST_QUOTED_TARGET + 1, "{cut}");
+        assert!(cut.len() <= LONGEST_QUOTED_TARGET + 40, "{cut}");
+        assert!(cut.contains("more bytes"), "{cut}");
 
         let secret = crate::Secret::new("redirect-quoted-token-8c1d2e3f4a5b");
         let leaky = format!("https://b.test/cb?access_token=t&x={}", secret.expose());
