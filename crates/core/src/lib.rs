@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod create_or_find;
+pub mod data_folder_lock;
 pub mod diagnose;
 pub mod entra;
 #[doc(hidden)]

@@ -220,6 +220,9 @@ problem_kinds! {
     /// The service failed (5xx) or answered in a shape we cannot read.
     Server => "server", server;
     Cancelled => "cancelled", cancelled;
+    /// Another scim-setup is working on the same data folder (`data_folder_lock`): one writer
+    /// at a time, so nothing is created twice.
+    DataFolderBusy => "dataFolderBusy", data_folder_busy;
 }
 
 impl Problem {

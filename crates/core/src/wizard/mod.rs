@@ -42,7 +42,9 @@ pub use context::journal::{Journal, JournalRecovery, JournalStore};
 pub use context::on_demand_outcome::{
     AttributeDifference, OnDemandSubject, PrincipalKind, ProvisionOnDemandOutcome, Verification,
 };
-pub use context::progress::{reporting_retry_waits, StepOutcome, StepReport, WizardProgress};
+pub use context::progress::{
+    reporting_retry_waits, StepOutcome, StepReport, WizardProgress, WriterWaitAsStep,
+};
 pub use context::rate_limit::RateLimit;
 pub use context::sessions::{EntraAccount, SignInSessions};
 pub use context::step_id::StepId;

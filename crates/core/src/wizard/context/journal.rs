@@ -288,6 +288,12 @@ impl JournalStore {
             Ok(journal) => journal,
             Err(poisoned) => poisoned.into_inner(),
         };
+        // Another process may have written since: the change applies to the file as it is
+        // now, under the journal file's lock, so no process's change overwrites another's.
+        let _file_lock = crate::data_folder_lock::JournalFileLock::hold(&self.path)?;
+        if let Some(on_disk) = read_on_disk(&self.path, &journal) {
+            *journal = on_disk;
+        }
         let mut next = journal.clone();
         change(&mut next);
         next.updated_at = Some(now());
@@ -298,6 +304,19 @@ impl JournalStore {
         Ok(next)
     }
 
+    /// Reads the journal again from disk, where another process may have changed it: the
+    /// data folder's writer lock calls this once taken, so a step decides on what is true now.
+    /// A missing or unreadable file leaves the copy in memory as it is.
+    pub fn reload(&self) {
+        let mut journal = match self.journal.lock() {
+            Ok(journal) => journal,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(on_disk) = read_on_disk(&self.path, &journal) {
+            *journal = on_disk;
+        }
+    }
+
     /// Records that `step` finished successfully now, and writes the journal.
     ///
     /// Errors: a `storage` Problem when the journal cannot be written.
@@ -306,6 +325,15 @@ impl JournalStore {
             journal.steps_done.insert(step.as_str().to_string(), now());
         })
     }
+}
+
+/// The journal as the file holds it now; `None` when there is none, it cannot be read or it
+/// is another cloud's (then the copy in memory stands, and the next write replaces the file).
+fn read_on_disk(path: &Path, current: &Journal) -> Option<Journal> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let on_disk: Journal = serde_json::from_str(&text).ok()?;
+    (on_disk.graph_base == current.graph_base && on_disk.unity_api == current.unity_api)
+        .then_some(on_disk)
 }
 
 fn belongs_to(journal: &Journal, profile: &CloudProfile) -> bool {

@@ -292,3 +292,20 @@ mod tests {
         }
     }
 }
+
+/// Reports a wait for the data folder's writer lock (`data_folder_lock`) as `step`'s
+/// `waiting` event, so the window's step says whom it waits for and how long is left.
+pub struct WriterWaitAsStep<'a> {
+    pub step: StepId,
+    pub sink: &'a dyn ProgressSink<WizardProgress>,
+}
+
+impl ProgressSink<crate::data_folder_lock::WaitingForWriter> for WriterWaitAsStep<'_> {
+    fn report(&self, event: crate::data_folder_lock::WaitingForWriter) {
+        self.sink.report(WizardProgress::Waiting {
+            step: self.step,
+            reason: event.message(),
+            seconds: event.seconds_left,
+        });
+    }
+}

@@ -2,12 +2,13 @@
 //! this run's sign-in sessions and the waits and limits; cheap to build, the window keeps one
 //! per profile. Also the data folder's default place.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::data_folder_lock::{self, DataFolderLock, WaitingForWriter};
 use crate::http::{Http, HttpConfig};
 use crate::problem::Problem;
 use crate::profile::CloudProfile;
@@ -50,6 +51,11 @@ pub struct WizardContext {
     pub tuning: WizardTuning,
     /// This run's Microsoft and Unity sign-ins (kept here, managed by `sign_in::session_manager`).
     pub sessions: SignInSessions,
+    /// The data folder: the journal's home and the writer lock's (`data_folder_lock`).
+    pub data_dir: PathBuf,
+    /// How long [`WizardContext::begin_writing`] waits for another writer
+    /// (`SCIM_SETUP_LOCK_WAIT_SECS`, default 30 s); tests shorten it.
+    pub writer_wait: Duration,
 }
 
 impl WizardContext {
@@ -81,7 +87,39 @@ impl WizardContext {
             secrets,
             tuning,
             sessions: SignInSessions::default(),
+            data_dir: data_dir.to_path_buf(),
+            writer_wait: data_folder_lock::wait_bound(),
         })
+    }
+
+    /// Takes the data folder's writer lock for `command` before anything is created or
+    /// changed in either cloud or the keychain's SCIM token, waiting up to
+    /// [`WizardContext::writer_wait`] (each wait reported on `progress`), then reads the
+    /// journal again: another process may have made things while this one waited. Hold the
+    /// returned lock for the whole operation; dropping it lets the next writer in.
+    ///
+    /// Errors: `dataFolderBusy` naming the holder; `cancelled`; `storage`.
+    pub async fn begin_writing(
+        &self,
+        command: &str,
+        progress: &dyn ProgressSink<WaitingForWriter>,
+        cancel: &CancellationToken,
+    ) -> Result<DataFolderLock, Problem> {
+        let lock =
+            data_folder_lock::acquire(&self.data_dir, command, self.writer_wait, progress, cancel)
+                .await?;
+        self.journal.reload();
+        Ok(lock)
+    }
+
+    /// [`WizardContext::begin_writing`] without waiting, for a caller that must not block
+    /// (a synchronous window command).
+    ///
+    /// Errors: `dataFolderBusy` naming the holder; `storage`.
+    pub fn try_begin_writing(&self, command: &str) -> Result<DataFolderLock, Problem> {
+        let lock = data_folder_lock::try_acquire(&self.data_dir, command)?;
+        self.journal.reload();
+        Ok(lock)
     }
 
     /// A pause while Entra catches up, reported so the person knows why nothing moves.
