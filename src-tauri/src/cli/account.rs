@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::output::usage_error;
-use super::setup::{cancel_on_ctrl_c, context};
+use super::setup::{cancel_on_ctrl_c, context, hold_data_folder};
 use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
 /// `scim-setup account`'s flags.
@@ -171,6 +171,11 @@ pub async fn sign_out(global: &GlobalArgs, sign_in: &SignInArgs, args: SignOutAr
             return ExitCode::SUCCESS;
         }
     }
+    // After the question, so a person thinking it over keeps no other run waiting.
+    let _writer = match hold_data_folder(&ctx, "sign-out", args.json, &cancel_on_ctrl_c()).await {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let outcome = match forget(&ctx, scope) {
         Ok(outcome) => outcome,
         Err(problem) => return failed(&problem, args.json),

@@ -26,6 +26,9 @@ pub fn flag_hint(problem: &Problem) -> Option<&'static str> {
         ProblemKind::BadInput if action == "Choosing the Unity organization" => {
             Some("name the organization with --unity-org ID")
         }
+        ProblemKind::DataFolderBusy => {
+            Some("wait longer with SCIM_SETUP_LOCK_WAIT_SECS=SECONDS (default 30)")
+        }
         _ => None,
     }
 }

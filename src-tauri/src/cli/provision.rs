@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::Args;
 use scim_core::wizard::{run_provision, MicrosoftSignInChoice};
 
-use super::setup::{cancel_on_ctrl_c, context, fail_early, finish, launcher, printer};
+use super::setup::{
+    cancel_on_ctrl_c, context, fail_early, finish, hold_data_folder, launcher, printer,
+};
 use super::{GlobalArgs, SignInArgs};
 
 #[derive(Debug, Args)]
@@ -27,11 +29,15 @@ pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: ProvisionArgs)
         Ok(ctx) => ctx,
         Err(exit) => return exit,
     };
+    let cancel = cancel_on_ctrl_c();
+    let _writer = match hold_data_folder(&ctx, "provision", args.json, &cancel).await {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let launcher = match launcher(&ctx.profile) {
         Ok(launcher) => launcher,
         Err(problem) => return fail_early(&problem, args.json),
     };
-    let cancel = cancel_on_ctrl_c();
     let printer = printer(args.json);
     let report = run_provision(
         &ctx,

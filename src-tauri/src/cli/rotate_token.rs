@@ -9,7 +9,7 @@ use scim_core::auth::{DeviceCodePrompt, SignInMethod};
 use scim_core::wizard::{open_existing_job, rotate_scim_token, token_facts, RotationRoad};
 
 use super::output::read_secret;
-use super::setup::{cancel_on_ctrl_c, context, fail_early, launcher};
+use super::setup::{cancel_on_ctrl_c, context, fail_early, hold_data_folder, launcher};
 use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
 
 #[derive(Debug, Args)]
@@ -38,6 +38,10 @@ pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: RotateTokenArg
         None => None,
     };
     let cancel = cancel_on_ctrl_c();
+    let _writer = match hold_data_folder(&ctx, "rotate-token", args.json, &cancel).await {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let prompt = |prompt: DeviceCodePrompt| eprintln!("{}", prompt.message);
     let app = args.app.as_deref().unwrap_or("Unity");
     let graph = match open_existing_job(&ctx, SignInMethod::DeviceCode(&prompt), app, &cancel).await

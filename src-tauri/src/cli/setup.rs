@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::Args;
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
+use scim_core::data_folder_lock::{DataFolderLock, WaitingForWriter};
 use scim_core::gate;
 use scim_core::http::HttpConfig;
 use scim_core::progress::FnProgress;
@@ -15,12 +16,12 @@ use scim_core::wizard::{
     run_setup, DeletionProtectionChoice, MicrosoftSignInChoice, SetupOptions, SetupReport,
     StepOutcome, UnityOptions, UnityRoad, WizardContext, WizardProgress, WizardTuning,
 };
-use scim_core::{CloudProfile, Problem};
+use scim_core::{CloudProfile, Problem, ProblemKind};
 use tokio_util::sync::CancellationToken;
 
 use super::hints::{flag_hint, hint_line};
 use super::output::{read_secret, usage_error};
-use super::{GlobalArgs, SignInArgs, EXIT_FAILED};
+use super::{GlobalArgs, SignInArgs, EXIT_FAILED, EXIT_USAGE};
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("guided").args(["scim_url"]).requires("token_env")))]
@@ -89,11 +90,15 @@ pub async fn run(global: &GlobalArgs, sign_in: &SignInArgs, args: SetupArgs) -> 
             skip_out_of_scope_deletions: args.skip_out_of_scope_deletions.then_some(true),
         },
     };
+    let cancel = cancel_on_ctrl_c();
+    let _writer = match hold_data_folder(&ctx, "setup", args.json, &cancel).await {
+        Ok(lock) => lock,
+        Err(exit) => return exit,
+    };
     let launcher = match launcher(&ctx.profile) {
         Ok(launcher) => launcher,
         Err(problem) => return fail_early(&problem, args.json),
     };
-    let cancel = cancel_on_ctrl_c();
     let printer = printer(args.json);
     let report = run_setup(&ctx, options, launcher.as_ref(), &printer, &cancel).await;
     finish("setup", &report, args.json)
@@ -139,6 +144,32 @@ pub(super) fn context(
         ctx.choose_microsoft_tenant(tenant.clone());
     }
     Ok(ctx)
+}
+
+/// Takes the data folder's writer lock for `command`'s whole run (`data_folder_lock`: one
+/// writer per data folder, so two runs never each mint a token or make a job). Waits are said
+/// on stderr, with `--json` too (stderr is not the document); a lock taken over from a killed
+/// run is said there as well. Busy past the wait: the Problem (kind `dataFolderBusy`) and
+/// exit 2; other failures exit 1.
+pub(super) async fn hold_data_folder(
+    ctx: &WizardContext,
+    command: &str,
+    json: bool,
+    cancel: &CancellationToken,
+) -> Result<DataFolderLock, ExitCode> {
+    let waits = FnProgress(|waiting: WaitingForWriter| eprintln!("    {}", waiting.message()));
+    match ctx.begin_writing(command, &waits, cancel).await {
+        Ok(lock) => {
+            if let Some(said) = lock.takeover_message() {
+                eprintln!("    {said}");
+            }
+            Ok(lock)
+        }
+        Err(problem) if problem.kind() == ProblemKind::DataFolderBusy => {
+            Err(fail_with(&problem, json, EXIT_USAGE))
+        }
+        Err(problem) => Err(fail_early(&problem, json)),
+    }
 }
 
 /// A sandbox consents by itself, so its redirects are followed here; a real cloud gets the
@@ -255,6 +286,12 @@ pub(super) fn finish(command: &str, report: &SetupReport, json: bool) -> ExitCod
 }
 
 pub(super) fn fail_early(problem: &Problem, json: bool) -> ExitCode {
+    fail_with(problem, json, EXIT_FAILED)
+}
+
+/// Prints `problem` (one JSON document with `--json`, else `error:` and the hint on stderr)
+/// and exits with `code`.
+fn fail_with(problem: &Problem, json: bool, code: u8) -> ExitCode {
     if json {
         let mut document = serde_json::json!({ "ok": false, "steps": [], "problem": problem });
         if let Some(hint) = flag_hint(problem) {
@@ -267,5 +304,5 @@ pub(super) fn fail_early(problem: &Problem, json: bool) -> ExitCode {
             eprintln!("{hint}");
         }
     }
-    ExitCode::from(EXIT_FAILED)
+    ExitCode::from(code)
 }

@@ -11,7 +11,7 @@ use scim_core::wizard::{
     apply_deletion_protection, deletion_protection_in_effect, ensure_enterprise_app,
     ensure_provisioning_job, reporting_retry_waits, save_credentials, start_provisioning,
     test_connection, DeletionProtectionChoice, EnterpriseAppOutcome, EntraAccount,
-    ProvisioningJobOutcome, StepId, TestConnectionOutcome, WizardProgress,
+    ProvisioningJobOutcome, StepId, TestConnectionOutcome, WizardProgress, WriterWaitAsStep,
 };
 use scim_core::Problem;
 use serde::{Deserialize, Serialize};
@@ -107,8 +107,15 @@ pub async fn entra_use_app(
     on_progress: Channel<WizardProgress>,
 ) -> Result<EntraAppSetup, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
-    let graph = ctx.graph(&op.token).await?;
     let sink = channel_sink(on_progress);
+    let waits = WriterWaitAsStep {
+        step: StepId::EnterpriseApp,
+        sink: &sink,
+    };
+    let _writer = ctx
+        .begin_writing("window: enterprise app and job", &waits, &op.token)
+        .await?;
+    let graph = ctx.graph(&op.token).await?;
     let app = ensure_enterprise_app(ctx, &graph, name.trim(), create, &sink, &op.token).await?;
     let job = ensure_provisioning_job(ctx, &graph, &sink, &op.token).await?;
     Ok(EntraAppSetup { app, job })
@@ -161,10 +168,17 @@ pub async fn entra_save_and_start(
     on_progress: Channel<WizardProgress>,
 ) -> Result<ProvisioningStarted, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
+    let sink = channel_sink(on_progress);
+    let waits = WriterWaitAsStep {
+        step: StepId::SaveCredentials,
+        sink: &sink,
+    };
+    let _writer = ctx
+        .begin_writing("window: save and start", &waits, &op.token)
+        .await?;
     let graph = ctx.graph(&op.token).await?;
     apply_deletion_protection(ctx, &graph, &protection, &op.token).await?;
     save_credentials(ctx, &graph, &op.token).await?;
-    let sink = channel_sink(on_progress);
     let (status, started) = start_provisioning(ctx, &graph, &sink, &op.token).await?;
     Ok(ProvisioningStarted { status, started })
 }

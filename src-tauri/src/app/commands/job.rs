@@ -4,6 +4,7 @@
 //! returns the job as it reads afterwards, with the tenant's name and the last cycle's counts.
 
 use scim_core::entra::{JobStatus, ProvisioningScope};
+use scim_core::progress::NoProgress;
 use scim_core::wizard::{
     allow_held_back_deletions as allow_deletions, job_control, list_held_back_deletions,
     rotate_scim_token as rotate, token_facts, HeldBackDeletions, RotationOutcome, RotationRoad,
@@ -22,6 +23,9 @@ pub async fn pause_provisioning(
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: pause provisioning", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     job_control::pause_provisioning(&state.ctx, &graph, &op.token).await
 }
@@ -34,6 +38,9 @@ pub async fn resume_provisioning(
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: start provisioning", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     job_control::resume_provisioning(&state.ctx, &graph, &op.token).await
 }
@@ -46,6 +53,9 @@ pub async fn restart_provisioning(
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: restart provisioning", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     job_control::restart_provisioning(&state.ctx, &graph, &op.token).await
 }
@@ -59,6 +69,9 @@ pub async fn set_provisioning_scope(
     scope: ProvisioningScope,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: provisioning scope", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     job_control::set_provisioning_scope(&state.ctx, &graph, scope, &op.token).await
 }
@@ -83,6 +96,9 @@ pub async fn allow_held_back_deletions(
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: allow held-back deletions", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     allow_deletions(&state.ctx, &graph, &op.token).await
 }
@@ -104,6 +120,9 @@ pub async fn rotate_scim_token(
     pasted_token: Option<Secret>,
 ) -> Result<RotationOutcome, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
+    let _writer = (ctx)
+        .begin_writing("window: rotate the SCIM token", &NoProgress, &op.token)
+        .await?;
     let graph = ctx.graph(&op.token).await?;
     match pasted_token {
         Some(token) => rotate(ctx, &graph, RotationRoad::Pasted(token.expose()), &op.token).await,

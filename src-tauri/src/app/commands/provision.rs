@@ -1,11 +1,12 @@
 //! Step 4: who is assigned (and unassigning), the directory picker's search, assigning, and
 //! provisioning on demand with each result streamed as Entra returns it.
 
+use scim_core::progress::NoProgress;
 use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
     assign_principals as assign, assign_then_provision, list_assigned_principals, search_directory,
     AssignedPrincipal, AssignmentOutcome, DirectoryEntry, DirectorySearchEvent, OnDemandSubject,
-    ProvisionOnDemandOutcome, WizardProgress,
+    ProvisionOnDemandOutcome, StepId, WizardProgress, WriterWaitAsStep,
 };
 use scim_core::Problem;
 use tauri::ipc::Channel;
@@ -58,6 +59,9 @@ pub async fn unassign_principal(
     assignment_id: String,
 ) -> Result<(), Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: unassign", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     unassign(&state.ctx, &graph, &assignment_id, &op.token).await
 }
@@ -70,6 +74,9 @@ pub async fn assign_principals(
     principals: Vec<OnDemandSubject>,
 ) -> Result<Vec<AssignmentOutcome>, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: assign", &NoProgress, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
     assign(&state.ctx, &graph, &principals, &op.token).await
 }
@@ -83,9 +90,18 @@ pub async fn provision_now(
     subjects: Vec<OnDemandSubject>,
     on_progress: Channel<WizardProgress>,
 ) -> Result<Vec<ProvisionOnDemandOutcome>, Problem> {
-    let op = state.operations.begin(&operation_id);
+    let (op, sink) = (
+        state.operations.begin(&operation_id),
+        channel_sink(on_progress),
+    );
+    let waits = WriterWaitAsStep {
+        step: StepId::ProvisionOnDemand,
+        sink: &sink,
+    };
+    let _writer = (state.ctx)
+        .begin_writing("window: provision on demand", &waits, &op.token)
+        .await?;
     let graph = state.ctx.graph(&op.token).await?;
-    let sink = channel_sink(on_progress);
     let run = assign_then_provision(&state.ctx, &graph, subjects, &sink, &op.token).await?;
     Ok(run.provisioned)
 }

@@ -78,6 +78,8 @@ pub fn sign_out(
     state: State<'_, AppState>,
     scope: SignOutScope,
 ) -> Result<SignOutOutcome, Problem> {
+    // Synchronous, so it does not wait: while another writer works, it says so at once.
+    let _writer = state.ctx.try_begin_writing("window: sign out")?;
     scim_core::wizard::sign_out(&state.ctx, scope)
 }
 

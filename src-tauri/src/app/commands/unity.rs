@@ -2,10 +2,11 @@
 //! its role and a bearer token, each call reported live) and the guided road (Dashboard pages
 //! opened from Rust, the pasted token and URL checked at once). The token never comes back.
 
+use scim_core::progress::NoProgress;
 use scim_core::unity::{dashboard_links, dashboard_page_url, DashboardLinks, DashboardPage};
 use scim_core::wizard::{
-    accept_pasted_credentials, ensure_unity_credentials, ConnectorUrlOutcome,
-    UnityCredentialsOutcome, UnityOptions, UnitySignInOutcome, WizardProgress,
+    accept_pasted_credentials, ensure_unity_credentials, ConnectorUrlOutcome, StepId,
+    UnityCredentialsOutcome, UnityOptions, UnitySignInOutcome, WizardProgress, WriterWaitAsStep,
 };
 use scim_core::{Problem, Secret};
 use tauri::ipc::Channel;
@@ -49,13 +50,22 @@ pub async fn unity_ensure_credentials(
     org_id: Option<String>,
     on_progress: Channel<WizardProgress>,
 ) -> Result<UnityCredentialsOutcome, Problem> {
-    let op = state.operations.begin(&operation_id);
+    let (op, sink) = (
+        state.operations.begin(&operation_id),
+        channel_sink(on_progress),
+    );
+    let waits = WriterWaitAsStep {
+        step: StepId::UnityCredentials,
+        sink: &sink,
+    };
+    let _writer = (state.ctx)
+        .begin_writing("window: Unity credentials", &waits, &op.token)
+        .await?;
     let unity = state.ctx.unity_admin(&op.token).await?;
     let options = UnityOptions {
         org_id,
         service_account_name: None,
     };
-    let sink = channel_sink(on_progress);
     ensure_unity_credentials(&state.ctx, &unity, &options, &sink, &op.token).await
 }
 
@@ -69,6 +79,9 @@ pub async fn unity_accept_pasted(
     token: Secret,
 ) -> Result<ConnectorUrlOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
+    let _writer = (state.ctx)
+        .begin_writing("window: pasted token", &NoProgress, &op.token)
+        .await?;
     accept_pasted_credentials(&state.ctx, &connector, token.expose(), &op.token).await
 }
 
