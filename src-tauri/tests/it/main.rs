@@ -9,6 +9,7 @@ mod cli_diagnose;
 mod cli_hostile_servers;
 mod cli_killed_after_create;
 mod cli_killed_at_crash_points;
+mod cli_racing_writers;
 mod cli_redact_echoed_token;
 mod cli_redirects;
 mod cli_setup;

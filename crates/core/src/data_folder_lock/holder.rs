@@ -60,7 +60,7 @@ impl LockHolder {
 
     /// Reads the record at `path`: `None` when there is none, or when it is not a record
     /// (a half-written or foreign file names nobody rather than something made up).
-    pub(crate) fn read(path: &Path) -> Option<Self> {
+    pub fn read(path: &Path) -> Option<Self> {
         let mut text = String::new();
         std::fs::File::open(path)
             .ok()?
