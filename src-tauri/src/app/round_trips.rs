@@ -14,6 +14,8 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
+mod writer_lock;
+
 use super::cloud::ActiveCloud;
 use super::state::{AppState, Opener};
 use crate::cli::GlobalArgs;
@@ -35,6 +37,11 @@ fn window() -> Window {
 
 /// A window labelled `label`, with the app's real capabilities.
 fn window_labelled(label: &str) -> Window {
+    window_with(label, |_| {})
+}
+
+/// [`window_labelled`], with `tweak` applied to the app's state before the window opens.
+fn window_with(label: &str, tweak: impl FnOnce(&mut AppState)) -> Window {
     let data = tempfile::tempdir().expect("tempdir");
     let global = GlobalArgs {
         profile: None,
@@ -48,7 +55,8 @@ fn window_labelled(label: &str) -> Window {
         answer: data.path().join("chosen"),
         opened: Mutex::default(),
     });
-    let state = AppState::new(cloud, opener, desktop.clone()).expect("state");
+    let mut state = AppState::new(cloud, opener, desktop.clone()).expect("state");
+    tweak(&mut state);
     let channels = ChannelLog::default();
     let log = channels.clone();
     let app = mock_builder()

@@ -1,0 +1,125 @@
+//! The window's writing commands take the data folder's writer lock per operation
+//! (`scim_core::data_folder_lock`): one waits for a script holding it and says so on its step's
+//! channel; past the bound each returns the `dataFolderBusy` Problem naming the holder; reads
+//! go on meanwhile.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use scim_core::data_folder_lock::{self, DataFolderLock, LockHolder, HOLDER_FILE};
+use serde_json::{json, Value};
+use tauri::Manager;
+
+use super::{events_on, invoke, window_with, Window};
+use crate::app::state::AppState;
+
+/// A scim-setup in another process (a script's `setup`) holding `folder`: the lock is taken
+/// here, and its record names that other process, as the script's would.
+fn script_holding(folder: &Path) -> DataFolderLock {
+    let lock = data_folder_lock::try_acquire(folder, "setup").expect("free");
+    let script = LockHolder {
+        pid: 4242,
+        started_at: "2026-01-02T03:04:05Z".into(),
+        command: "setup".into(),
+        version: "0.1.0".into(),
+    };
+    std::fs::write(
+        folder.join(HOLDER_FILE),
+        serde_json::to_string(&script).expect("json"),
+    )
+    .expect("record");
+    lock
+}
+
+fn data_folder(window: &Window) -> PathBuf {
+    window.webview.state::<AppState>().ctx.data_dir.clone()
+}
+
+#[test]
+fn a_writing_step_waits_for_a_script_and_says_so_on_its_channel() {
+    let window = window_with("main", |state| {
+        state.ctx.writer_wait = Duration::from_secs(120);
+    });
+    invoke(&window, "unity_sign_in", json!({"operationId": "s1"})).expect("unity sign-in");
+    let held = script_holding(&data_folder(&window));
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1_500));
+        drop(held);
+    });
+    let credentials = invoke(
+        &window,
+        "unity_ensure_credentials",
+        json!({"operationId": "w1", "orgId": null, "onProgress": "__CHANNEL__:31"}),
+    )
+    .expect("made once the script let go");
+    release.join().expect("released");
+    assert!(credentials["tokenLastFour"].is_string(), "{credentials}");
+    let events = events_on(&window, 31);
+    let first = &events[0];
+    assert_eq!(first["type"], "waiting", "{events:#?}");
+    assert_eq!(first["step"], "unityCredentials", "{first}");
+    let reason = first["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.starts_with("Waiting for another scim-setup (process 4242, `setup`, started at ")
+            && reason.contains("to finish with this data folder, "),
+        "{reason}"
+    );
+    assert!(
+        first["seconds"].as_u64().is_some_and(|s| s <= 120),
+        "{first}"
+    );
+    assert!(
+        events.iter().any(|e| e["type"] == "note"),
+        "then the step's own notes: {events:#?}"
+    );
+}
+
+#[test]
+fn past_the_bound_each_writing_command_returns_the_busy_problem_while_reads_go_on() {
+    let window = window_with("main", |state| {
+        state.ctx.writer_wait = Duration::from_millis(300);
+    });
+    let _held = script_holding(&data_folder(&window));
+    // Waiting and synchronous commands, with and without a channel: the same Problem.
+    let writers = [
+        ("pause_provisioning", json!({"operationId": "b1"})),
+        (
+            "set_provisioning_scope",
+            json!({"operationId": "b2", "scope": "allUsers"}),
+        ),
+        (
+            "rotate_scim_token",
+            json!({"operationId": "b3", "pastedToken": "a-pasted-token-0000"}),
+        ),
+        (
+            "assign_principals",
+            json!({"operationId": "b4", "principals": []}),
+        ),
+        (
+            "entra_use_app",
+            json!({"operationId": "b5", "name": "Unity", "create": true, "onProgress": "__CHANNEL__:32"}),
+        ),
+        ("sign_out", json!({"scope": "everything"})),
+    ];
+    for (command, args) in writers {
+        let problem: Value = invoke(&window, command, args).expect_err("busy");
+        assert_eq!(problem["kind"], "dataFolderBusy", "{command}: {problem}");
+        let cause = problem["cause"].as_str().unwrap_or_default();
+        assert!(
+            cause.starts_with("Another scim-setup (process 4242, `setup`, started at "),
+            "{command}: {cause}"
+        );
+        assert!(cause.contains("is working on this data folder"), "{cause}");
+        assert!(
+            problem["fix"]
+                .as_str()
+                .is_some_and(|fix| fix.starts_with("Let it finish")),
+            "{problem}"
+        );
+    }
+    // Reads take no lock.
+    invoke(&window, "journal_state", json!({})).expect("journal view");
+    invoke(&window, "entra_tenant", json!({})).expect("tenant");
+    invoke(&window, "scim_token_facts", json!({})).expect("token facts");
+    invoke(&window, "unity_account", json!({"operationId": "r1"})).expect("unity account");
+}
