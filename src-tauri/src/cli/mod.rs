@@ -21,7 +21,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use scim_core::auth::MicrosoftTenant;
 
-/// Exit codes: 0 success, 1 a check or step failed, 2 bad usage (clap uses 2 as well).
+/// Exit codes: 0 success, 1 a check or step failed, 2 bad usage (clap uses 2 as well) or
+/// another scim-setup busy with the data folder (`dataFolderBusy`).
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
@@ -32,7 +33,8 @@ pub const EXIT_USAGE: u8 = 2;
     about = "Set up SCIM user provisioning from Microsoft Entra ID into Unity Cloud, and diagnose it.",
     long_about = "Without a subcommand, opens the window. The subcommands run the same engine \
                   headless, for scripts and support tickets. Exit codes: 0 success, 1 a check \
-                  or step failed (the output says which and why), 2 bad usage."
+                  or step failed (the output says which and why), 2 bad usage or another \
+                  scim-setup busy with the same data folder."
 )]
 pub struct Cli {
     #[command(flatten)]

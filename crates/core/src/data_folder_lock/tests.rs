@@ -20,7 +20,7 @@ fn other_process_holding(folder: &Path, command: &str) -> Child {
     std::fs::create_dir_all(folder).expect("folder");
     // One process, no children: the shell locks fd 9 and becomes `sleep`, so a kill of this
     // pid is the kill of the holder.
-    let child = Command::new("sh")
+    let mut child = Command::new("sh")
         .args([
             "-c",
             "exec 9>>\"$1\" && flock 9 && exec sleep 600",
@@ -49,6 +49,8 @@ fn other_process_holding(folder: &Path, command: &str) -> Child {
         let _ = probe.unlock();
         std::thread::sleep(Duration::from_millis(10));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("flock never took the lock");
 }
 

@@ -223,6 +223,23 @@ pub async fn reporting_retry_waits<F: std::future::Future>(
     }
 }
 
+/// Reports a wait for the data folder's writer lock (`data_folder_lock`) as `step`'s
+/// `waiting` event, so the window's step says whom it waits for and how long is left.
+pub struct WriterWaitAsStep<'a> {
+    pub step: StepId,
+    pub sink: &'a dyn ProgressSink<WizardProgress>,
+}
+
+impl ProgressSink<crate::data_folder_lock::WaitingForWriter> for WriterWaitAsStep<'_> {
+    fn report(&self, event: crate::data_folder_lock::WaitingForWriter) {
+        self.sink.report(WizardProgress::Waiting {
+            step: self.step,
+            reason: event.message(),
+            seconds: event.seconds_left,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,22 +307,5 @@ mod tests {
             );
             assert!(crate::gate::is_clean(&json), "{json}");
         }
-    }
-}
-
-/// Reports a wait for the data folder's writer lock (`data_folder_lock`) as `step`'s
-/// `waiting` event, so the window's step says whom it waits for and how long is left.
-pub struct WriterWaitAsStep<'a> {
-    pub step: StepId,
-    pub sink: &'a dyn ProgressSink<WizardProgress>,
-}
-
-impl ProgressSink<crate::data_folder_lock::WaitingForWriter> for WriterWaitAsStep<'_> {
-    fn report(&self, event: crate::data_folder_lock::WaitingForWriter) {
-        self.sink.report(WizardProgress::Waiting {
-            step: self.step,
-            reason: event.message(),
-            seconds: event.seconds_left,
-        });
     }
 }
