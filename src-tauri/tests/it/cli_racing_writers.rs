@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::cli_support::{log_lines, scim_setup_binary, Desktop};
-use crate::shared::sandbox_state::{count, sandbox_with_fast_cycles};
+use crate::shared::sandbox_state::{count, sandbox_with_fast_cycles, state_of};
 use scim_core::data_folder_lock::{self, LockHolder, HOLDER_FILE, WAIT_ENV};
 use serde_json::Value;
 
@@ -76,8 +76,7 @@ fn race(desktop: &Desktop, offset: Duration) -> Race {
     let out = desktop.temp.path();
     let probe = std::env::current_exe().expect("this test binary");
     let script = format!(
-        "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
-         {line} >{o}/out0 2>{o}/err0 & first=$!
+        "{line} >{o}/out0 2>{o}/err0 & first=$!
          sleep {secs}
          {line} >{o}/out1 2>{o}/err1; echo $? >{o}/rc1
          wait $first; echo $? >{o}/rc0
@@ -87,20 +86,11 @@ fn race(desktop: &Desktop, offset: Duration) -> Race {
         data = desktop.data.display(),
         probe = probe.display(),
     );
-    let status = Command::new("dbus-run-session")
-        .args(["--", "bash", "-c", &script])
-        .env("HOME", &desktop.home)
-        .env("XDG_DATA_HOME", desktop.home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", desktop.home.join(".config"))
-        .env("XDG_CACHE_HOME", desktop.home.join(".cache"))
-        .env("XDG_RUNTIME_DIR", desktop.home.join("run"))
+    let status = desktop
+        .session(&script)
         // Long enough for the first whole setup on a busy machine: this test is about what
         // the runs make, not about the bound.
         .env(WAIT_ENV, "600")
-        .env_remove("SCIM_SETUP_SECRET_STORE")
-        .env_remove("SCIM_SETUP_DATA_DIR")
-        .env_remove("SCIM_SETUP_LOG")
-        .env_remove("DISPLAY")
         .status()
         .expect("dbus-run-session runs (packages dbus and gnome-keyring)");
     assert_ne!(status.code(), Some(90), "gnome-keyring could not start");
@@ -120,24 +110,12 @@ async fn two_setups_racing_on_one_data_folder_make_everything_once() {
     for offset_ms in [0u64, 400, 1_500] {
         let sandbox = sandbox_with_fast_cycles().await;
         let profile = sandbox.profile();
-        let control = profile["sandbox"]["control"]
-            .as_str()
-            .expect("control")
-            .to_string();
-        let state = || async {
-            reqwest::get(format!("{control}/state"))
-                .await
-                .expect("state")
-                .json::<Value>()
-                .await
-                .expect("state json")
-        };
-        let before = state().await;
+        let before = state_of(&profile).await;
         let desktop = Desktop::new(&profile);
         let desktop_ref = &desktop;
         let run =
             tokio::task::block_in_place(|| race(desktop_ref, Duration::from_millis(offset_ms)));
-        let after = state().await;
+        let after = state_of(&profile).await;
         let what = format!("offset {offset_ms} ms");
         for i in 0..2 {
             assert_eq!(

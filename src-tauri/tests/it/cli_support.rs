@@ -57,22 +57,7 @@ impl Desktop {
             line.push(' ');
             line.push_str(arg);
         }
-        let script = format!(
-            "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
-             exec {line}"
-        );
-        let mut command = Command::new("dbus-run-session");
-        command
-            .args(["--", "bash", "-c", &script])
-            .env("HOME", &self.home)
-            .env("XDG_DATA_HOME", self.home.join(".local/share"))
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("XDG_CACHE_HOME", self.home.join(".cache"))
-            .env("XDG_RUNTIME_DIR", self.home.join("run"))
-            .env_remove("SCIM_SETUP_SECRET_STORE")
-            .env_remove("SCIM_SETUP_DATA_DIR")
-            .env_remove("SCIM_SETUP_LOG")
-            .env_remove("DISPLAY");
+        let mut command = self.session(&format!("exec {line}"));
         for (name, value) in vars {
             command.env(name, value);
         }
@@ -91,6 +76,29 @@ impl Desktop {
 }
 
 impl Desktop {
+    /// `bash -c script` in a D-Bus session of its own with an unlocked keyring in this
+    /// desktop's HOME (exit 90 when gnome-keyring cannot start): one desktop session, however
+    /// many runs the script starts.
+    pub fn session(&self, script: &str) -> Command {
+        let script = format!(
+            "echo | gnome-keyring-daemon --unlock --components=secrets -d >/dev/null || exit 90
+             {script}"
+        );
+        let mut command = Command::new("dbus-run-session");
+        command
+            .args(["--", "bash", "-c", &script])
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("XDG_CACHE_HOME", self.home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", self.home.join("run"))
+            .env_remove("SCIM_SETUP_SECRET_STORE")
+            .env_remove("SCIM_SETUP_DATA_DIR")
+            .env_remove("SCIM_SETUP_LOG")
+            .env_remove("DISPLAY");
+        command
+    }
+
     /// Runs `scim-setup --profile P --data-dir D ARGS…` with no D-Bus session and so no
     /// Secret Service: the keychain is unavailable, as on a bare server or a broken desktop.
     pub async fn run_without_keychain(&self, vars: &[(&str, &str)], args: &[&str]) -> Output {

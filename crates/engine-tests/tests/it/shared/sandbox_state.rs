@@ -16,6 +16,18 @@ pub fn count(state: &Value, key: &str) -> usize {
     }
 }
 
+/// The sandbox's `/_sandbox/state` document, read through the control endpoint its
+/// `profile` names.
+pub async fn state_of(profile: &Value) -> Value {
+    let control = profile["sandbox"]["control"].as_str().expect("control");
+    reqwest::get(format!("{control}/state"))
+        .await
+        .expect("state")
+        .json::<Value>()
+        .await
+        .expect("state json")
+}
+
 /// Bearer tokens over every service account in Unity.
 pub fn bearer_tokens(state: &Value) -> u64 {
     state["serviceAccounts"]
