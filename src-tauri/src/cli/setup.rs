@@ -157,11 +157,13 @@ pub(super) async fn hold_data_folder(
     json: bool,
     cancel: &CancellationToken,
 ) -> Result<DataFolderLock, ExitCode> {
-    let waits = FnProgress(|waiting: WaitingForWriter| eprintln!("    {}", waiting.message()));
+    // The holder's record is a file anyone could edit: its words pass the gate like any quote.
+    let waits =
+        FnProgress(|waiting: WaitingForWriter| eprintln!("    {}", gate::line(&waiting.message())));
     match ctx.begin_writing(command, &waits, cancel).await {
         Ok(lock) => {
             if let Some(said) = lock.takeover_message() {
-                eprintln!("    {said}");
+                eprintln!("    {}", gate::line(&said));
             }
             Ok(lock)
         }
