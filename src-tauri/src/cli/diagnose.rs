@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use scim_core::diagnose::{diagnose, DiagnoseReport, DiagnoseRequest};
-use scim_core::progress::NoProgress;
+use scim_core::diagnose::{diagnose, DiagnoseProgress, DiagnoseReport, DiagnoseRequest};
+use scim_core::progress::FnProgress;
 use scim_core::report::{ReportFormat, SupportReport};
 use scim_core::wizard::Journal;
 use scim_core::CloudProfile;
@@ -39,9 +39,10 @@ pub struct DiagnoseArgs {
     /// domain, else the domain of a user the endpoint lists).
     #[arg(long, value_name = "DOMAIN")]
     pub test_domain: Option<String>,
-    /// Seconds each call may take before it counts as hanging.
-    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
-    pub timeout: f64,
+    /// Seconds each call may take before it counts as hanging (default: 60, Entra's own
+    /// bound, the same the setup path's checks use).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
     /// Also write the support report the window exports to FILE: HTML when FILE ends in
     /// .html, JSON when it ends in .json. The token is redacted everywhere in it.
     #[arg(long, value_name = "FILE")]
@@ -61,8 +62,10 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
         Ok(token) => token,
         Err(message) => return usage_error(&message),
     };
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 600.0) {
-        return usage_error("--timeout must be a number of seconds above 0 and at most 600");
+    if let Some(timeout) = args.timeout {
+        if !(timeout.is_finite() && timeout > 0.0 && timeout <= 600.0) {
+            return usage_error("--timeout must be a number of seconds above 0 and at most 600");
+        }
     }
     if let Some(path) = &args.report {
         if ReportFormat::from_path(path).is_none() {
@@ -71,7 +74,9 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
     }
     let mut request = DiagnoseRequest::new(args.url, token);
     request.write_checks = args.write_checks;
-    request.timeout = Duration::from_secs_f64(args.timeout);
+    if let Some(timeout) = args.timeout {
+        request.timeout = Duration::from_secs_f64(timeout);
+    }
     request.test_domain = args.test_domain.or_else(|| {
         profile
             .sandbox
@@ -88,7 +93,14 @@ pub async fn run(global: &GlobalArgs, args: DiagnoseArgs) -> ExitCode {
             on_interrupt.cancel();
         }
     });
-    let report = diagnose(request, &NoProgress, cancel).await;
+    // The checks' results print at the end; while a call waits, a line every few seconds on
+    // stderr says for what and how long is left (stdout stays the report or its JSON).
+    let waits = FnProgress(|event: DiagnoseProgress| {
+        if let DiagnoseProgress::Waiting { reason, .. } = event {
+            eprintln!("    {reason}");
+        }
+    });
+    let report = diagnose(request, &waits, cancel).await;
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),

@@ -14,6 +14,7 @@ mod rotate_token;
 mod sandbox;
 mod setup;
 mod start;
+mod waits;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,7 +125,8 @@ pub fn run(global: GlobalArgs, sign_in: SignInArgs, command: Command) -> ExitCod
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    runtime.block_on(async move {
+    // Every command's waits on a silent or throttled service are printed as they happen.
+    runtime.block_on(waits::printing_waits(async move {
         match command {
             Command::Sandbox(args) => sandbox::run(args).await,
             Command::Diagnose(args) => diagnose::run(&global, args).await,
@@ -135,5 +137,5 @@ pub fn run(global: GlobalArgs, sign_in: SignInArgs, command: Command) -> ExitCod
             Command::Account(args) => account::show(&global, &sign_in, args).await,
             Command::SignOut(args) => account::sign_out(&global, &sign_in, args).await,
         }
-    })
+    }))
 }

@@ -197,17 +197,24 @@ pub(super) fn cancel_on_ctrl_c() -> CancellationToken {
     cancel
 }
 
-/// Human output: a line per step on stdout as it finishes; notes and the device code on
-/// stderr. With `--json` only the device code (someone must see it) goes to stderr.
+/// Human output: a line per step on stdout as it finishes; notes, waits and the device code
+/// on stderr. With `--json` only the device code (someone must see it) and the waits (never
+/// silent for more than a few seconds) go to stderr, and stdout holds the JSON alone.
 pub(super) fn printer(json: bool) -> FnProgress<impl Fn(WizardProgress) + Send + Sync> {
     FnProgress(move |event: WizardProgress| match event {
         WizardProgress::DeviceCode { prompt } => eprintln!("{}", prompt.message),
-        _ if json => {}
-        WizardProgress::StepStarted { .. } => {}
-        WizardProgress::Note { message, .. } => eprintln!("    {message}"),
+        // A bounded wait's reason names the seconds left; an open-ended one gets its length.
+        WizardProgress::Waiting {
+            reason,
+            left_seconds: Some(_),
+            ..
+        } => eprintln!("    {reason}"),
         WizardProgress::Waiting {
             reason, seconds, ..
         } => eprintln!("    {reason} ({seconds} s)"),
+        _ if json => {}
+        WizardProgress::StepStarted { .. } => {}
+        WizardProgress::Note { message, .. } => eprintln!("    {message}"),
         WizardProgress::UserProvisioned {
             index,
             total,

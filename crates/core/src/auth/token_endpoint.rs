@@ -170,6 +170,14 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
         .map(|host| format!(" ({host})"))
         .unwrap_or_default();
     let problem = match err {
+        // After retries: the last failure in these words, then the tries and the deadline.
+        HttpError::Exhausted(exhausted) => {
+            let words = exhausted.in_words();
+            let mut problem = transport_problem(provider, exhausted.last, url);
+            let cause = &mut problem.info_mut().cause;
+            *cause = format!("{cause} {words}");
+            return problem;
+        }
         HttpError::Timeout(after) => Problem::timeout(
             action,
             format!(

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::diagnose::calls::silence::Silence;
 use crate::diagnose::output::redact::Redactor;
 use crate::diagnose::output::report::{millis, Check, CheckResult, DiagnoseProgress};
 use crate::progress::ProgressSink;
@@ -17,6 +18,8 @@ pub(crate) struct Runner<'a> {
     cancel: CancellationToken,
     redactor: Arc<Redactor>,
     results: Mutex<Vec<CheckResult>>,
+    /// Set by the probe when a call waited out its bound: checks not started yet are skipped.
+    silence: Arc<Silence>,
 }
 
 impl<'a> Runner<'a> {
@@ -32,7 +35,13 @@ impl<'a> Runner<'a> {
             cancel,
             redactor,
             results: Mutex::new(Vec::new()),
+            silence: Arc::new(Silence::default()),
         }
+    }
+
+    /// What the probe records a silent endpoint in, so this runner skips what is left.
+    pub(crate) fn silence(&self) -> Arc<Silence> {
+        self.silence.clone()
     }
 }
 
@@ -67,7 +76,8 @@ impl Runner<'_> {
         self.cancel.is_cancelled()
     }
 
-    /// Runs one check unless the run was cancelled before it started.
+    /// Runs one check unless the run was cancelled, or the endpoint proved silent, before it
+    /// started.
     pub(crate) async fn run(
         &self,
         check: Check,
@@ -75,6 +85,9 @@ impl Runner<'_> {
     ) -> CheckResult {
         if self.cancel.is_cancelled() {
             return self.skip(check, "cancelled");
+        }
+        if let Some(reason) = self.silence.reason() {
+            return self.skip(check, &reason);
         }
         self.start(check);
         let started = Instant::now();

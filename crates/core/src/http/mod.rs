@@ -1,9 +1,9 @@
 //! The one HTTP set-up every client shares: timeouts, a `client-request-id` per request,
-//! retries with backoff and jitter for idempotent calls only, `Retry-After` honoured, and the
-//! service's `request-id` kept for error reports. Creates are never retried blindly: the
-//! caller looks first, then retries (see `Retry::ThrottleOnly`).
+//! retries with backoff and jitter for idempotent calls only, `Retry-After` honoured, the
+//! service's `request-id` kept for error reports, and an overall deadline per call with a
+//! heartbeat while it waits. Creates are never retried blindly: the caller looks first, then
+//! retries (see `Retry::ThrottleOnly`).
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,17 +15,22 @@ use crate::problem::Problem;
 
 mod authorized;
 mod body;
+mod bounds;
 mod redirect;
 mod request;
 mod response;
 mod url_encoding;
+mod waits;
 
 pub use authorized::{send_authorized, AccessTokenSource};
 pub use body::{limit_for, megabytes, read_bounded, AnswerKind, BodyError, ERROR_BODY_LIMIT};
+pub use bounds::{ScimBounds, SCIM_BOUNDS_ENV};
 pub use redirect::Redirect;
 pub use request::{Body, Request, Retry};
-pub use response::{HttpError, Response};
+pub use response::{Exhausted, HttpError, Response};
 pub use url_encoding::{encode_path_segment, encode_query_value};
+pub use waits::{observe_retry_waits, RetryWait, WaitKind, HEARTBEAT};
+pub(crate) use waits::{report_wait, whole_seconds, with_heartbeats};
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -38,12 +43,18 @@ pub struct HttpConfig {
     pub max_backoff: Duration,
     /// A longer `Retry-After` than this is not waited out: the caller gets `throttled`.
     pub max_retry_after: Duration,
+    /// One call with all its tries and waits: no try or wait starts that would end past it.
+    pub deadline: Duration,
+    /// What the host is to a person, e.g. "the SCIM endpoint", for progress and causes;
+    /// `None` names the host alone.
+    pub service: Option<&'static str>,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         // Graph's advice (https://learn.microsoft.com/graph/throttling): back off exponentially
-        // (1-2-4-8-16 s with jitter, ~5 tries), honour Retry-After (capped at 60 s).
+        // (1-2-4-8-16 s with jitter, ~5 tries), honour Retry-After (capped at 60 s). The
+        // deadline keeps a silent service from costing 5 tries of 60 s: two minutes in all.
         Self {
             connect_timeout: Duration::from_secs(10),
             total_timeout: Duration::from_secs(60),
@@ -51,61 +62,16 @@ impl Default for HttpConfig {
             base_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(16),
             max_retry_after: Duration::from_secs(60),
+            deadline: Duration::from_secs(120),
+            service: None,
         }
     }
 }
 
-/// A wait before a retry, as it starts: what the person is told while nothing seems to move.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryWait {
-    /// The host that answered (or could not be reached), e.g. `graph.microsoft.com`.
-    pub host: String,
-    /// The status that asked for the wait (429, 502, 503, 504); `None` after a connection
-    /// failure or timeout.
-    pub status: Option<u16>,
-    /// How long the wait is (the service's `Retry-After`, else the backoff).
-    pub wait: Duration,
-    /// The try that failed (1 for the first).
-    pub attempt: u32,
-    /// Tries in all before the call gives up ([`HttpConfig::max_attempts`]).
-    pub max_attempts: u32,
-}
-
-impl RetryWait {
-    /// A sentence for a person: who asked for the wait and what happens after it.
-    pub fn describe(&self) -> String {
-        let why = match self.status {
-            Some(429) => format!(
-                "{} is throttling requests (429 Too Many Requests)",
-                self.host
-            ),
-            Some(status) => format!(
-                "{} is unavailable for the moment (HTTP {status})",
-                self.host
-            ),
-            None => format!("{} could not be reached", self.host),
-        };
-        format!(
-            "{why}; trying again after the wait (try {} of {})",
-            self.attempt + 1,
-            self.max_attempts
-        )
-    }
-}
-
-tokio::task_local! {
-    /// Where [`Http::send`] reports its waits inside [`observe_retry_waits`].
-    static RETRY_WAITS: tokio::sync::mpsc::UnboundedSender<RetryWait>;
-}
-
-/// Runs `work`, sending every retry wait an [`Http::send`] inside it starts to `waits`
-/// (requests in tasks that `work` spawns are not observed). Returns `work`'s output.
-pub async fn observe_retry_waits<F: Future>(
-    waits: tokio::sync::mpsc::UnboundedSender<RetryWait>,
-    work: F,
-) -> F::Output {
-    RETRY_WAITS.scope(waits, work).await
-}
+/// A next try is started only when at least this much (or the whole per-call timeout, when
+/// shorter) is left before the deadline after its wait: a try with less could not be told
+/// apart from a slow answer.
+const SHORTEST_TRY: Duration = Duration::from_secs(1);
 
 /// The HTTP client every engine call goes through.
 #[derive(Clone)]
@@ -146,24 +112,62 @@ impl Http {
         &self.client
     }
 
+    /// This client with the SCIM endpoint's bounds ([`ScimBounds::from_env`], Entra's unless
+    /// tightened) within this client's own config: the client every SCIM check shares with
+    /// Diagnose's bounds.
+    pub fn for_scim_endpoint(&self) -> Http {
+        Http {
+            client: self.client.clone(),
+            config: Arc::new(ScimBounds::from_env().within(&self.config)),
+        }
+    }
+
     /// Sends with the retry policy of `request.retry`; returns the last response whatever
     /// its status, except a 3xx: that is [`HttpError::Redirected`], since redirects are
-    /// never followed and a redirect's body is not the answer the caller asked for.
+    /// never followed and a redirect's body is not the answer the caller asked for. Each try
+    /// is bounded by the per-call timeout and the deadline, whichever comes first; no retry
+    /// wait starts that would leave no time for the try after it. While it waits it reports a
+    /// [`RetryWait`] every [`HEARTBEAT`] to an observer, if any.
+    ///
+    /// Errors: the last try's failure; after a retryable failure it is
+    /// [`HttpError::Exhausted`], naming the tries, the time spent and the deadline.
     pub async fn send(
         &self,
         request: &Request,
         cancel: &CancellationToken,
     ) -> Result<Response, HttpError> {
+        let config = &*self.config;
         let started = Instant::now();
+        let deadline = started + config.deadline;
+        let host = host_and_port(&request.url).unwrap_or_else(|| host_of(&request.url));
+        let what = method_and_path(request);
+        let wait_for = |kind, status, wait, attempt| RetryWait {
+            kind,
+            host: host.clone(),
+            service: config.service,
+            what: what.clone(),
+            status,
+            wait,
+            attempt,
+            max_attempts: config.max_attempts,
+            left: deadline.saturating_duration_since(Instant::now()),
+        };
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let client_request_id = uuid::Uuid::new_v4().to_string();
             let sent = Instant::now();
-            let outcome = tokio::select! {
-                _ = cancel.cancelled() => return Err(HttpError::Cancelled),
-                outcome = self.send_once(request, &client_request_id) => outcome,
-            };
+            let timeout = config
+                .total_timeout
+                .min(deadline.saturating_duration_since(sent));
+            let outcome = with_heartbeats(
+                self.send_once(request, &client_request_id, timeout),
+                HEARTBEAT,
+                |waited| wait_for(WaitKind::Answer, None, waited, attempt),
+                cancel,
+            )
+            .await
+            .ok_or(HttpError::Cancelled)?;
             log_exchange(
                 request,
                 &client_request_id,
@@ -182,24 +186,20 @@ impl Http {
                 Err(err) if retryable_error(request.retry, err) => Some(None),
                 Err(_) => None,
             };
-            let give_up = attempt >= self.config.max_attempts;
+            let give_up = attempt >= config.max_attempts;
             if let (Some(hint), false) = (retry_after, give_up) {
                 let wait = match hint {
-                    Some(wait) if wait > self.config.max_retry_after => None,
+                    Some(wait) if wait > config.max_retry_after => None,
                     Some(wait) => Some(wait),
                     None => Some(self.backoff(attempt)),
                 };
-                if let Some(wait) = wait {
+                // A wait that leaves the next try less than its shortest useful time before
+                // the deadline is not started: the call gives up now and says so.
+                let left = deadline.saturating_duration_since(Instant::now());
+                let next_try = config.total_timeout.min(SHORTEST_TRY);
+                if let Some(wait) = wait.filter(|wait| wait.saturating_add(next_try) <= left) {
                     let status = outcome.as_ref().ok().map(|(status, _, _)| *status);
-                    let _ = RETRY_WAITS.try_with(|waits| {
-                        waits.send(RetryWait {
-                            host: host_of(&request.url),
-                            status,
-                            wait,
-                            attempt,
-                            max_attempts: self.config.max_attempts,
-                        })
-                    });
+                    report_wait(wait_for(WaitKind::Retry, status, wait, attempt));
                     tracing::info!(
                         method = %request.method,
                         url = %redacted_url(&request.url),
@@ -207,14 +207,38 @@ impl Http {
                         wait_ms = wait.as_millis() as u64,
                         "retrying after the wait"
                     );
-                    tokio::select! {
-                        _ = cancel.cancelled() => return Err(HttpError::Cancelled),
-                        _ = tokio::time::sleep(wait) => {}
-                    }
+                    with_heartbeats(
+                        tokio::time::sleep(wait),
+                        HEARTBEAT,
+                        |waited| {
+                            wait_for(
+                                WaitKind::Retry,
+                                status,
+                                wait.saturating_sub(waited),
+                                attempt,
+                            )
+                        },
+                        cancel,
+                    )
+                    .await
+                    .ok_or(HttpError::Cancelled)?;
                     continue;
                 }
             }
-            let (status, headers, body) = outcome?;
+            let (status, headers, body) = match outcome {
+                Ok(answer) => answer,
+                Err(err) if retry_after.is_some() => {
+                    return Err(HttpError::Exhausted(Box::new(Exhausted {
+                        last: err,
+                        tries: attempt,
+                        max_tries: config.max_attempts,
+                        elapsed: started.elapsed(),
+                        deadline: config.deadline,
+                        service: config.service,
+                    })))
+                }
+                Err(err) => return Err(err),
+            };
             // Never followed (see `Http::new`), so never handed on as if it were the answer.
             if let Some(redirect) = Redirect::of(status, &headers, &request.url) {
                 return Err(HttpError::Redirected(redirect));
@@ -237,6 +261,7 @@ impl Http {
         &self,
         request: &Request,
         client_request_id: &str,
+        timeout: Duration,
     ) -> Result<(u16, HeaderMap, Vec<u8>), HttpError> {
         let mut headers = HeaderMap::new();
         for (name, value) in &request.headers {
@@ -262,16 +287,14 @@ impl Http {
         let mut builder = self
             .client
             .request(request.method.clone(), &request.url)
+            .timeout(timeout)
             .headers(headers);
         builder = match &request.body {
             Some(Body::Json(value)) => builder.json(value),
             Some(Body::Form(pairs)) => builder.form(pairs),
             None => builder,
         };
-        let response = builder
-            .send()
-            .await
-            .map_err(|err| classify(err, self.config.total_timeout))?;
+        let response = builder.send().await.map_err(|err| classify(err, timeout))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limit = body::limit_for(request.answer, status);
@@ -283,7 +306,7 @@ impl Http {
                     kind: request.answer,
                     status,
                 },
-                BodyError::Transport(err) => classify(err, self.config.total_timeout),
+                BodyError::Transport(err) => classify(err, timeout),
             })?;
         Ok((status, headers, body))
     }
@@ -391,6 +414,15 @@ pub fn redacted_url(url: &str) -> String {
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
     }
     crate::redact::redact_text(parsed.as_str()).into_owned()
+}
+
+/// `GET /scim/v2/Users`: what a call asks for, without the query (which may quote a
+/// person's name) and without the host (named beside it).
+fn method_and_path(request: &Request) -> String {
+    let path = url::Url::parse(&request.url)
+        .map(|url| url.path().to_string())
+        .unwrap_or_default();
+    format!("{} {path}", request.method)
 }
 
 /// The host of `url` for a person to read; the redacted URL when it does not parse.

@@ -138,10 +138,64 @@ pub enum HttpError {
         /// The status the answer came with.
         status: u16,
     },
+    /// A retryable failure on the last try the deadline or the try count allowed.
+    #[error("{} ({} of {} tries)", .0.last, .0.tries, .0.max_tries)]
+    Exhausted(Box<Exhausted>),
+}
+
+/// How a call that kept failing ended: its last failure, the tries and the time it took.
+#[derive(Debug)]
+pub struct Exhausted {
+    /// The last try's failure (a timeout, a refused or dropped connection).
+    pub last: HttpError,
+    /// Tries made, the first included.
+    pub tries: u32,
+    /// Tries the call was allowed.
+    pub max_tries: u32,
+    /// From the first try to giving up.
+    pub elapsed: Duration,
+    /// The call's overall deadline.
+    pub deadline: Duration,
+    /// What the host is to a person ("the SCIM endpoint"), if the caller said so.
+    pub service: Option<&'static str>,
+}
+
+impl Exhausted {
+    /// "Tried 1 time of 3 over 6 s; the deadline is 6 s, so no try was left." for a cause.
+    pub fn in_words(&self) -> String {
+        let secs = |d: Duration| d.as_secs_f64().ceil() as u64;
+        let times = if self.tries == 1 { "time" } else { "times" };
+        let why_stopped = if self.tries >= self.max_tries {
+            "every try was used"
+        } else {
+            "no time was left for another try"
+        };
+        format!(
+            "Tried {} {times} of {} over {} s; the deadline is {} s and {why_stopped}.",
+            self.tries,
+            self.max_tries,
+            secs(self.elapsed),
+            secs(self.deadline)
+        )
+    }
 }
 
 impl HttpError {
+    /// A `Problem` for a call that got no usable answer: the cause names the host that did
+    /// not answer (and, after retries, the tries, the time and the deadline), with the fix.
     pub fn into_problem(self, action: &str, request: &str) -> Problem {
+        self.into_problem_about(action, request, None)
+    }
+
+    fn into_problem_about(self, action: &str, request: &str, label: Option<&str>) -> Problem {
+        if let HttpError::Exhausted(exhausted) = self {
+            let words = exhausted.in_words();
+            let Exhausted { last, service, .. } = *exhausted;
+            let mut problem = last.into_problem_about(action, request, service);
+            let cause = &mut problem.info_mut().cause;
+            *cause = format!("{cause} {words}");
+            return problem;
+        }
         let detail = ProblemDetail {
             request: Some(request.to_string()),
             ..ProblemDetail::default()
@@ -151,7 +205,15 @@ impl HttpError {
             .split_whitespace()
             .last()
             .and_then(super::host_and_port);
-        let service = host.as_deref().unwrap_or("The service");
+        let labelled = match (label, host.as_deref()) {
+            (Some(label), Some(host)) => Some(capitalized(&format!("{label} ({host})"))),
+            (Some(label), None) => Some(capitalized(label)),
+            (None, _) => None,
+        };
+        let service = labelled
+            .as_deref()
+            .or(host.as_deref())
+            .unwrap_or("The service");
         let problem = match self {
             HttpError::Timeout(after) => Problem::timeout(
                 action,
@@ -201,8 +263,18 @@ impl HttpError {
                 format!("The request could not be built: {why}."),
                 "Check the URL in the profile or the value you entered.",
             ),
+            HttpError::Exhausted(exhausted) => exhausted.last.into_problem(action, request),
         };
         problem.with_detail(detail)
+    }
+}
+
+/// `text` with its first letter upper-case, to open a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

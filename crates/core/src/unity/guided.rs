@@ -226,6 +226,22 @@ pub struct ScimEndpointCheck {
     pub checked_at: String,
 }
 
+/// ", on each of 3 tries over 9 s" when the answer came after retries; empty after one try.
+fn tries_in_words(response: &crate::http::Response) -> String {
+    if response.attempts <= 1 {
+        return String::new();
+    }
+    format!(
+        ", on each of {} tries over {} s (the deadline for the check is {} s)",
+        response.attempts,
+        response.elapsed.as_secs_f64().ceil() as u64,
+        crate::http::ScimBounds::from_env()
+            .deadline
+            .as_secs_f64()
+            .ceil() as u64
+    )
+}
+
 /// Entra's Test Connection query, from the desktop: `GET {url}/Users?filter=userName eq
 /// "<random guid>"` must answer 200 with an empty ListResponse. Full diagnosis is `diagnose`.
 pub async fn check_scim_endpoint(
@@ -254,7 +270,9 @@ pub async fn check_scim_endpoint(
         .bearer(token)
         .header("accept", "application/scim+json")
         .answer(AnswerKind::Page); // a filtered ListResponse (RFC 7644 section 3.4.2)
+                                   // Entra's bound on an endpoint's answer, shared with Diagnose (`http::ScimBounds`).
     let response = http
+        .for_scim_endpoint()
         .send(&request, cancel)
         .await
         .map_err(|err| err.into_problem(action, &request.describe()))?;
@@ -301,7 +319,11 @@ pub async fn check_scim_endpoint(
         ),
         status => Problem::server(
             action,
-            format!("The SCIM endpoint answered HTTP {status}."),
+            format!(
+                "The SCIM endpoint ({}) answered HTTP {status}{}.",
+                crate::http::host_and_port(url).unwrap_or_else(|| "its host".into()),
+                tries_in_words(&response)
+            ),
             "Try again later; run Diagnose for the details.",
         ),
     };

@@ -29,7 +29,9 @@ pub struct ScimUsersPage {
 
 impl ScimUsersReader {
     /// `url` is the SCIM base connector URL as saved in Entra (a `?flag` is kept aside).
+    /// Calls are bounded like Entra's (`http::ScimBounds`) within `http`'s own config.
     pub fn new(http: Http, url: &str, token: Secret) -> Self {
+        let http = http.for_scim_endpoint();
         let (base, flag) = match url.split_once('?') {
             Some((base, flag)) => (base, Some(flag.to_string())),
             None => (url, None),

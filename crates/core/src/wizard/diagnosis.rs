@@ -56,6 +56,8 @@ pub fn resolve_diagnose_target(
         DiagnoseTarget::Pasted { url, token } => (url, parse_pasted_token(token.expose())?),
     };
     let mut request = DiagnoseRequest::new(url, token);
+    // The same bound as the setup path's SCIM checks: Entra's, within the app's settings.
+    request.timeout = ctx.http.for_scim_endpoint().config().total_timeout;
     request.write_checks = write_checks;
     request.test_domain = sandbox_test_domain(&ctx.profile);
     Ok(request)

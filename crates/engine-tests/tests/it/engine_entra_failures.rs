@@ -269,7 +269,7 @@ async fn a_throttled_test_connection_reports_each_wait_then_passes() {
     .await
     .expect("retried after the waits");
     assert_eq!(tested.url, env.fact("scimBaseUrl"));
-    let waits: Vec<(StepId, String, u64)> = env
+    let waits: Vec<(StepId, String, u64, Option<u64>)> = env
         .progress
         .events()
         .into_iter()
@@ -278,17 +278,32 @@ async fn a_throttled_test_connection_reports_each_wait_then_passes() {
                 step,
                 reason,
                 seconds,
-            } => Some((step, reason, seconds)),
+                left_seconds,
+            } => Some((step, reason, seconds, left_seconds)),
             _ => None,
         })
         .collect();
+    // Each retry wait as it starts; a heartbeat during a wait repeats its sentence with less
+    // time left, and every one names the seconds left before the call's deadline.
+    let mut starts: Vec<(StepId, String, u64)> = Vec::new();
+    for (step, reason, seconds, left) in waits {
+        let left = left.expect("a retry wait names the time left");
+        let sentence = reason
+            .strip_suffix(&format!(", {left} s left"))
+            .unwrap_or_else(|| panic!("ends with the time left: {reason}"))
+            .to_string();
+        if starts.last().map(|(_, said, _)| said) != Some(&sentence) {
+            starts.push((step, sentence, seconds));
+        }
+    }
     // The sandbox's Graph listens on loopback.
     let tries = env.ctx.http.config().max_attempts;
+    let host = scim_core::http::host_and_port(&env.profile.microsoft.graph).expect("graph host");
     let said = |attempt: u32| {
-        format!("127.0.0.1 is throttling requests (429 Too Many Requests); trying again after the wait (try {attempt} of {tries})")
+        format!("{host} is throttling requests (429 Too Many Requests); trying again after the wait (try {attempt} of {tries})")
     };
     assert_eq!(
-        waits,
+        starts,
         vec![
             (StepId::TestConnection, said(2), 2),
             (StepId::TestConnection, said(3), 2)

@@ -70,6 +70,7 @@ pub fn fast_http() -> HttpConfig {
         base_backoff: Duration::from_millis(50),
         max_backoff: Duration::from_millis(400),
         max_retry_after: Duration::from_secs(3),
+        ..HttpConfig::default()
     }
 }
 

@@ -4,6 +4,15 @@ import type { PlannedCheck } from "./PlannedCheck";
 
 /**
  * Live progress of a diagnosis, in order: `planned` once, then per check `checkStarted` and
- * `checkFinished` (a skipped check may arrive finished without having started).
+ * `checkFinished` (a skipped check may arrive finished without having started), with
+ * `waiting` every few seconds while the endpoint keeps a call waiting.
  */
-export type DiagnoseProgress = { "event": "planned", checks: Array<PlannedCheck>, } | { "event": "checkStarted", id: string, title: string, } | { "event": "checkFinished", result: CheckResult, };
+export type DiagnoseProgress = { "event": "planned", checks: Array<PlannedCheck>, } | { "event": "checkStarted", id: string, title: string, } | { "event": "checkFinished", result: CheckResult, } | { "event": "waiting", reason: string, 
+/**
+ * How long the call has waited so far.
+ */
+seconds: number, 
+/**
+ * Seconds before the call gives up.
+ */
+leftSeconds: number, };

@@ -7,7 +7,20 @@ import type { StepReport } from "./StepReport";
 /**
  * Streamed while a step runs.
  */
-export type WizardProgress = { "type": "stepStarted", step: StepId, } | { "type": "note", step: StepId, message: string, } | { "type": "deviceCode", prompt: DeviceCodePrompt, } | { "type": "waiting", step: StepId, reason: string, seconds: number, } | { "type": "userProvisioned", index: number, total: number, 
+export type WizardProgress = { "type": "stepStarted", step: StepId, } | { "type": "note", step: StepId, message: string, } | { "type": "deviceCode", prompt: DeviceCodePrompt, } | { "type": "waiting", step: StepId, 
+/**
+ * The whole sentence; when `left_seconds` is set it already names the time left.
+ */
+reason: string, 
+/**
+ * How long this wait is; for a service yet to answer, how long it has waited.
+ */
+seconds: number, 
+/**
+ * Seconds before the call's deadline, when the wait is bounded by one: a face
+ * shows `reason` alone and replaces the previous such line rather than adding one.
+ */
+leftSeconds: number | null, } | { "type": "userProvisioned", index: number, total: number, 
 /**
  * Boxed: an outcome (steps, details, a problem) dwarfs every other event.
  */

@@ -15,9 +15,13 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::exchange::{strip_bearer, Auth, Exchange, Retried, Transport};
+use crate::diagnose::calls::silence::Silence;
 use crate::diagnose::output::redact::Redactor;
 use crate::diagnose::output::report::{millis, Evidence};
-use crate::http::{limit_for, megabytes, read_bounded, AnswerKind, BodyError};
+use crate::http::{
+    host_and_port, limit_for, megabytes, read_bounded, with_heartbeats, AnswerKind, BodyError,
+    RetryWait, WaitKind, HEARTBEAT,
+};
 use crate::Secret;
 
 /// Everything a check needs to call the endpoint.
@@ -30,6 +34,8 @@ pub(crate) struct Probe {
     pub(crate) cancel: CancellationToken,
     pub(crate) redactor: Arc<Redactor>,
     log: Mutex<Vec<Exchange>>,
+    /// Set when a call got no answer in time; shared with the runner, which skips later checks.
+    silence: Arc<Silence>,
 }
 
 const EXCERPT_CHARS: usize = 600;
@@ -42,6 +48,7 @@ impl Probe {
         cancel: CancellationToken,
         tls: rustls::ClientConfig,
         dns_overrides: &[(String, Vec<SocketAddr>)],
+        silence: Arc<Silence>,
     ) -> Result<Self, String> {
         let mut base = base;
         base.set_query(None);
@@ -66,6 +73,7 @@ impl Probe {
             cancel,
             redactor,
             log: Mutex::new(Vec::new()),
+            silence,
         })
     }
 
@@ -172,6 +180,7 @@ impl Probe {
                 }
             }
         }
+        let request_url = url.clone();
         let mut request = self.client.request(method.clone(), url).headers(headers);
         if let Some(body) = body {
             request = request
@@ -190,12 +199,37 @@ impl Probe {
             let bytes = read_bounded(response, limit).await?;
             Ok::<_, BodyError>((status, headers, bytes))
         };
-        let outcome = tokio::select! {
-            biased;
-            _ = self.cancel.cancelled(), if cancellable => None,
-            result = tokio::time::timeout(self.timeout, call) => Some(result),
-        };
+        // Cleanup runs even after a cancel, so it listens to a token nobody cancels.
+        let never = CancellationToken::new();
+        let cancel = if cancellable { &self.cancel } else { &never };
+        let what = format!("{method} {}", url_path(&request_url));
+        let outcome = with_heartbeats(
+            tokio::time::timeout(self.timeout, call),
+            HEARTBEAT,
+            |waited| RetryWait {
+                kind: WaitKind::Answer,
+                host: host_and_port(request_url.as_str()).unwrap_or_default(),
+                service: Some("the SCIM endpoint"),
+                what: what.clone(),
+                status: None,
+                wait: waited,
+                // Diagnose replays each of Entra's calls once: its verdict is the first answer's.
+                attempt: 1,
+                max_attempts: 1,
+                left: self.timeout.saturating_sub(waited),
+            },
+            cancel,
+        )
+        .await;
         let elapsed = millis(started.elapsed());
+        if cancellable && matches!(outcome, Some(Err(_))) {
+            // The endpoint proved silent: later checks are skipped with this reason rather
+            // than each waiting the whole bound again.
+            self.silence.note(format!(
+                "the endpoint did not answer {what} within {} s: fix that first",
+                self.timeout.as_secs_f64().ceil() as u64
+            ));
+        }
         match outcome {
             None => transport_failure(method, request_line, Transport::Cancelled, elapsed),
             Some(Err(_)) => transport_failure(method, request_line, Transport::TimedOut, elapsed),
@@ -304,6 +338,11 @@ fn transport_failure(
         },
         retried: None,
     }
+}
+
+/// The path of `url`, for a person waiting on it (the query may quote a name).
+fn url_path(url: &Url) -> &str {
+    url.path()
 }
 
 /// The URL for evidence: query decoded so `filter=userName eq "…"` reads as Entra's logs show it.

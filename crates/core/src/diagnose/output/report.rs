@@ -194,14 +194,34 @@ pub struct PlannedCheck {
 }
 
 /// Live progress of a diagnosis, in order: `planned` once, then per check `checkStarted` and
-/// `checkFinished` (a skipped check may arrive finished without having started).
+/// `checkFinished` (a skipped check may arrive finished without having started), with
+/// `waiting` every few seconds while the endpoint keeps a call waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "camelCase")]
 #[ts(export)]
 pub enum DiagnoseProgress {
-    Planned { checks: Vec<PlannedCheck> },
-    CheckStarted { id: String, title: String },
-    CheckFinished { result: CheckResult },
+    Planned {
+        checks: Vec<PlannedCheck>,
+    },
+    CheckStarted {
+        id: String,
+        title: String,
+    },
+    CheckFinished {
+        result: CheckResult,
+    },
+    /// A call is out and the endpoint has not answered yet, repeated every few seconds while
+    /// it lasts: "Waiting for the SCIM endpoint (127.0.0.1:4100) to answer GET /Users, …".
+    Waiting {
+        reason: String,
+        /// How long the call has waited so far.
+        #[ts(type = "number")]
+        seconds: u64,
+        /// Seconds before the call gives up.
+        #[serde(rename = "leftSeconds")]
+        #[ts(type = "number")]
+        left_seconds: u64,
+    },
 }
 
 /// Counts per outcome.

@@ -14,7 +14,39 @@ use crate::diagnose::output::report::{
     millis, CheckResult, DiagnoseProgress, DiagnoseReport, PlannedCheck,
 };
 use crate::diagnose::runner::Runner;
+use crate::http::{observe_retry_waits, RetryWait, HEARTBEAT};
 use crate::progress::ProgressSink;
+
+/// Runs `work`, reporting the calls it keeps waiting as [`DiagnoseProgress::Waiting`]: at
+/// most one line per heartbeat, however many calls wait together (Entra's first calls go
+/// out at once), so a silent endpoint reads as one countdown.
+async fn reporting_waits<F: std::future::Future>(
+    sink: &dyn ProgressSink<DiagnoseProgress>,
+    redactor: &Redactor,
+    work: F,
+) -> F::Output {
+    let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel::<RetryWait>();
+    let work = observe_retry_waits(waits, work);
+    tokio::pin!(work);
+    let mut last: Option<Instant> = None;
+    loop {
+        tokio::select! {
+            biased;
+            Some(wait) = heard.recv() => {
+                if last.is_some_and(|at| at.elapsed() < HEARTBEAT / 2) {
+                    continue;
+                }
+                last = Some(Instant::now());
+                sink.report(DiagnoseProgress::Waiting {
+                    reason: redactor.redact(&wait.describe()),
+                    seconds: wait.wait.as_secs(),
+                    left_seconds: wait.left.as_secs_f64().ceil() as u64,
+                });
+            }
+            output = &mut work => return output,
+        }
+    }
+}
 
 /// Probes a SCIM endpoint the way Entra calls it. Never fails: every problem is a check in
 /// the report. Cancel with `cancel`; whatever the write checks created is still deleted.
@@ -37,7 +69,12 @@ pub async fn diagnose(
             .collect(),
     });
     let runner = Runner::new(sink, cancel.clone(), redactor.clone());
-    run_checks(&request, &runner, &plan, cancel.clone()).await;
+    reporting_waits(
+        sink,
+        &redactor,
+        run_checks(&request, &runner, &plan, cancel.clone()),
+    )
+    .await;
 
     let mut checks = runner.into_results();
     // Anything planned that never reported (should not happen) is skipped, not missing.

@@ -164,6 +164,7 @@ fn open_probe(
         cancel,
         tls,
         &request.dns_overrides,
+        runner.silence(),
     ) {
         Ok(probe) => Some(Arc::new(probe)),
         Err(err) => {

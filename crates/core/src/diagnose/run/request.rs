@@ -4,11 +4,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use crate::http::ScimBounds;
 use crate::Secret;
 
-/// Per-call timeout unless the caller sets one: long enough for a slow gateway, short
-/// enough that a hanging endpoint costs seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Per-call timeout unless the caller sets one: Entra's own bound on a SCIM endpoint's answer
+/// (`http::ScimBounds::ENTRA`), the same the setup path's SCIM checks use, so Diagnose calls
+/// an endpoint hanging when Entra would, and not before.
+pub const DEFAULT_TIMEOUT: Duration = ScimBounds::ENTRA.per_call;
 
 /// What to diagnose. Holds the token, so it is neither `Serialize` nor printed in full.
 #[derive(Debug, Clone)]
@@ -19,7 +21,7 @@ pub struct DiagnoseRequest {
     pub token: Secret,
     /// Also create, change and delete a test user (and group): side effects, cleaned up.
     pub write_checks: bool,
-    /// Per call.
+    /// Per call; the first call that waits it out makes the checks still to come skip.
     pub timeout: Duration,
     /// A domain the organization validated, for the test user. Without it, the domain of a
     /// listed user is used; without any, the write checks are skipped.
@@ -31,14 +33,14 @@ pub struct DiagnoseRequest {
 }
 
 impl DiagnoseRequest {
-    /// A read-only diagnosis of `url` with `token` (as pasted, not trimmed), with the default
-    /// timeout, the public CAs and the system's DNS.
+    /// A read-only diagnosis of `url` with `token` (as pasted, not trimmed), with the SCIM
+    /// endpoint's per-call bound ([`ScimBounds::from_env`]), the public CAs and the system's DNS.
     pub fn new(url: impl Into<String>, token: Secret) -> Self {
         Self {
             url: url.into(),
             token,
             write_checks: false,
-            timeout: DEFAULT_TIMEOUT,
+            timeout: ScimBounds::from_env().per_call,
             test_domain: None,
             extra_roots_der: Vec::new(),
             dns_overrides: Vec::new(),

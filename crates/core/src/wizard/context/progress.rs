@@ -44,12 +44,20 @@ pub enum WizardProgress {
     DeviceCode {
         prompt: DeviceCodePrompt,
     },
-    /// The engine is waiting on purpose (replication, rate limits).
+    /// The engine is waiting: on purpose (replication, rate limits), before a retry, or for
+    /// a service to answer (repeated every few seconds while it lasts).
     Waiting {
         step: StepId,
+        /// The whole sentence; when `left_seconds` is set it already names the time left.
         reason: String,
+        /// How long this wait is; for a service yet to answer, how long it has waited.
         #[ts(type = "number")]
         seconds: u64,
+        /// Seconds before the call's deadline, when the wait is bounded by one: a face
+        /// shows `reason` alone and replaces the previous such line rather than adding one.
+        #[serde(default, rename = "leftSeconds")]
+        #[ts(type = "number | null")]
+        left_seconds: Option<u64>,
     },
     /// One on-demand result, as soon as Entra returns it.
     UserProvisioned {
@@ -199,11 +207,29 @@ pub fn evidence<const N: usize>(pairs: [(&str, Option<String>); N]) -> BTreeMap<
         .collect()
 }
 
-/// Runs `work` (one step's engine call) and reports each retry wait inside it as a
-/// [`WizardProgress::Waiting`] for `step`, as it starts, so a throttled or flaky service shows
-/// as a wait with its reason rather than a frozen step. Returns `work`'s output.
+/// Runs `work` (one step's engine call) and reports each retry wait inside it, and every few
+/// seconds while a call waits for its answer, as a [`WizardProgress::Waiting`] for `step`, so
+/// a throttled, flaky or silent service shows as a wait with its reason and countdown rather
+/// than a frozen step. Returns `work`'s output.
 pub async fn reporting_retry_waits<F: std::future::Future>(
     step: StepId,
+    progress: &dyn ProgressSink<WizardProgress>,
+    work: F,
+) -> F::Output {
+    reporting_waits_as(|| step, progress, work).await
+}
+
+/// [`reporting_retry_waits`] for work that runs several steps: each wait is reported for
+/// the step `progress` last saw start.
+pub async fn reporting_retry_waits_by_step<F: std::future::Future>(
+    progress: &StepTracking<'_>,
+    work: F,
+) -> F::Output {
+    reporting_waits_as(|| progress.current(), progress, work).await
+}
+
+async fn reporting_waits_as<F: std::future::Future>(
+    step: impl Fn() -> StepId,
     progress: &dyn ProgressSink<WizardProgress>,
     work: F,
 ) -> F::Output {
@@ -213,12 +239,14 @@ pub async fn reporting_retry_waits<F: std::future::Future>(
     loop {
         tokio::select! {
             biased;
-            Some(wait) = heard.recv() => progress.report(WizardProgress::Waiting {
-                step,
-                reason: wait.describe(),
-                seconds: wait.wait.as_secs_f64().ceil().max(1.0) as u64,
-            }),
-            output = &mut work => return output,
+            Some(wait) = heard.recv() => progress.report(waiting(step(), &wait)),
+            output = &mut work => {
+                // A wait reported in the work's last poll is still said.
+                while let Ok(wait) = heard.try_recv() {
+                    progress.report(waiting(step(), &wait));
+                }
+                return output;
+            }
         }
     }
 }
@@ -236,13 +264,128 @@ impl ProgressSink<crate::data_folder_lock::WaitingForWriter> for WriterWaitAsSte
             step: self.step,
             reason: event.message(),
             seconds: event.seconds_left,
+            // Its message names the seconds left: one line that counts down.
+            left_seconds: Some(event.seconds_left),
         });
+    }
+}
+
+/// One wait or heartbeat of a call, as progress for `step`.
+pub(crate) fn waiting(step: StepId, wait: &crate::http::RetryWait) -> WizardProgress {
+    WizardProgress::Waiting {
+        step,
+        reason: wait.describe(),
+        seconds: crate::http::whole_seconds(wait.wait).max(1),
+        left_seconds: Some(crate::http::whole_seconds(wait.left)),
+    }
+}
+
+/// A sink that passes every event on and remembers the step that started last, so waits
+/// reported from deep inside a multi-step run land on the right step.
+pub struct StepTracking<'a> {
+    inner: &'a dyn ProgressSink<WizardProgress>,
+    current: std::sync::Mutex<StepId>,
+}
+
+impl<'a> StepTracking<'a> {
+    /// Passes events to `inner`; waits before any step started count for `first`.
+    pub fn new(inner: &'a dyn ProgressSink<WizardProgress>, first: StepId) -> Self {
+        Self {
+            inner,
+            current: std::sync::Mutex::new(first),
+        }
+    }
+
+    /// The step that started last.
+    pub fn current(&self) -> StepId {
+        match self.current.lock() {
+            Ok(step) => *step,
+            Err(poisoned) => *poisoned.into_inner(),
+        }
+    }
+}
+
+impl ProgressSink<WizardProgress> for StepTracking<'_> {
+    fn report(&self, event: WizardProgress) {
+        if let WizardProgress::StepStarted { step } = &event {
+            match self.current.lock() {
+                Ok(mut current) => *current = *step,
+                Err(poisoned) => *poisoned.into_inner() = *step,
+            }
+        }
+        self.inner.report(event);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer_wait(attempt: u32) -> crate::http::RetryWait {
+        crate::http::RetryWait {
+            kind: crate::http::WaitKind::Answer,
+            host: "127.0.0.1:4100".into(),
+            service: Some("the SCIM endpoint"),
+            what: "GET /scim/v2/Users".into(),
+            status: None,
+            wait: std::time::Duration::from_secs(4),
+            attempt,
+            max_attempts: 3,
+            left: std::time::Duration::from_millis(39_500),
+        }
+    }
+
+    #[tokio::test]
+    async fn waits_inside_a_multi_step_run_land_on_the_step_that_started_last() {
+        let collected = crate::progress::CollectProgress::default();
+        let tracking = StepTracking::new(&collected, StepId::SignInUnity);
+        let steps = [
+            StepId::ConnectorUrl,
+            StepId::TestConnection,
+            StepId::JobStatus,
+        ];
+        reporting_retry_waits_by_step(&tracking, async {
+            for (index, step) in steps.into_iter().enumerate() {
+                tracking.report(WizardProgress::StepStarted { step });
+                crate::http::report_wait(answer_wait(index as u32 + 1));
+                // A call yields while it waits; the wait is heard then.
+                tokio::task::yield_now().await;
+            }
+            // Heard even when the work ends in the poll that reported it.
+            crate::http::report_wait(answer_wait(3));
+        })
+        .await;
+        let waits: Vec<(StepId, u64)> = collected
+            .events()
+            .into_iter()
+            .filter_map(|event| match event {
+                WizardProgress::Waiting {
+                    step, left_seconds, ..
+                } => Some((step, left_seconds.unwrap_or_default())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            waits,
+            vec![
+                (StepId::ConnectorUrl, 40),
+                (StepId::TestConnection, 40),
+                (StepId::JobStatus, 40),
+                (StepId::JobStatus, 40)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bounded_wait_crosses_as_json_with_its_countdown() {
+        let event = waiting(StepId::ConnectorUrl, &answer_wait(2));
+        assert_eq!(
+            serde_json::to_value(&event).expect("json"),
+            serde_json::json!({"type": "waiting", "step": "connectorUrl",
+                "reason": "Waiting for the SCIM endpoint (127.0.0.1:4100) to answer GET /scim/v2/Users, try 2 of 3, 40 s left",
+                "seconds": 4, "leftSeconds": 40})
+        );
+    }
 
     #[test]
     fn progress_is_tagged_by_type() {

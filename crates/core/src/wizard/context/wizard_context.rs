@@ -140,6 +140,7 @@ impl WizardContext {
             step,
             reason: format!("Waiting for {what}"),
             seconds: wait.as_secs().max(1),
+            left_seconds: None,
         });
         tokio::select! {
             _ = cancel.cancelled() => Err(Problem::cancelled_while(step.title())),

@@ -7,7 +7,9 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::BrowserLauncher;
 use crate::entra::GraphClient;
 use crate::progress::ProgressSink;
-use crate::wizard::context::progress::{evidence, StepOutcome, WizardProgress};
+use crate::wizard::context::progress::{
+    evidence, reporting_retry_waits_by_step, StepOutcome, StepTracking, WizardProgress,
+};
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
 use crate::wizard::entra_provisioning::enterprise_app::ensure_enterprise_app;
@@ -24,6 +26,22 @@ use crate::wizard::headless_setup::recorder::{SetupReport, StepRecorder};
 /// assign and provision the users on demand. Every step's outcome is in the report; the
 /// first failed step ends the run.
 pub async fn run_provision(
+    ctx: &WizardContext,
+    microsoft: MicrosoftSignInChoice,
+    app_name: &str,
+    upns: &[String],
+    launcher: &dyn BrowserLauncher,
+    progress: &dyn ProgressSink<WizardProgress>,
+    cancel: &CancellationToken,
+) -> SetupReport {
+    // Every call says what it waits for while it waits, on the step it serves.
+    let tracking = StepTracking::new(progress, StepId::SignInMicrosoft);
+    let run = provision_steps(ctx, microsoft, app_name, upns, launcher, &tracking, cancel);
+    reporting_retry_waits_by_step(&tracking, run).await
+}
+
+/// [`run_provision`]'s steps, reporting to `progress`.
+async fn provision_steps(
     ctx: &WizardContext,
     microsoft: MicrosoftSignInChoice,
     app_name: &str,

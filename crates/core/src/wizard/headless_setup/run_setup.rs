@@ -11,7 +11,8 @@ use crate::progress::ProgressSink;
 use crate::secret::Secret;
 use crate::unity::UnityAdminClient;
 use crate::wizard::context::progress::{
-    evidence, reporting_retry_waits, StepOutcome, WizardProgress,
+    evidence, reporting_retry_waits, reporting_retry_waits_by_step, StepOutcome, StepTracking,
+    WizardProgress,
 };
 use crate::wizard::context::step_id::StepId;
 use crate::wizard::context::wizard_context::WizardContext;
@@ -57,6 +58,23 @@ pub struct SetupOptions {
 /// Runs every step in order and reports each; the first failed step ends the run (its
 /// report says why). Never fails itself: the outcome is in the report.
 pub async fn run_setup(
+    ctx: &WizardContext,
+    options: SetupOptions,
+    launcher: &dyn BrowserLauncher,
+    progress: &dyn ProgressSink<WizardProgress>,
+    cancel: &CancellationToken,
+) -> SetupReport {
+    // Every call of every step says what it waits for while it waits, on the step it serves.
+    let tracking = StepTracking::new(progress, StepId::SignInUnity);
+    reporting_retry_waits_by_step(
+        &tracking,
+        run_steps(ctx, options, launcher, &tracking, cancel),
+    )
+    .await
+}
+
+/// [`run_setup`]'s steps, reporting to `progress`.
+async fn run_steps(
     ctx: &WizardContext,
     options: SetupOptions,
     launcher: &dyn BrowserLauncher,

@@ -271,6 +271,7 @@ pub async fn provision_on_demand(
                 step,
                 reason: "Graph allows 5 on-demand requests per 10 seconds".into(),
                 seconds: wait.as_secs().max(1),
+                left_seconds: None,
             });
             tokio::select! {
                 _ = cancel.cancelled() => return Err(Problem::cancelled_while("Provisioning on demand")),
