@@ -121,6 +121,11 @@ function CheckLine({ row, styles }: { row: CheckRow; styles: ReturnType<typeof u
       <span className={styles.icon}>{icon}</span>
       <span className={styles.text}>
         <Body1Strong>{row.title}</Body1Strong>
+        {row.state === 'running' && row.waiting && (
+          <Caption1 className={styles.muted} data-testid={`check-${row.id}-waiting`}>
+            {row.waiting}
+          </Caption1>
+        )}
         {result?.outcome === 'skipped' && <Caption1 className={styles.muted}>Skipped: {result.reason}</Caption1>}
         {result?.cause && (
           <Body1 className={outcome === 'fail' ? styles.fail : undefined} data-testid={`check-${row.id}-cause`}>

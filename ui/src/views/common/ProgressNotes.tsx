@@ -1,5 +1,7 @@
 // The engine's running commentary on a step, newest last: "Service account … created",
-// "Waiting 4 s for Entra to replicate the new app". Read out politely by screen readers.
+// "Waiting 4 s for Entra to replicate the new app", "Waiting for the SCIM endpoint (…) to
+// answer GET /Users, try 1 of 3, 40 s left" (one line that counts down). Read out politely by
+// screen readers.
 import { Body1, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { ClockRegular, InfoRegular } from '@fluentui/react-icons';
 import type { ReactElement } from 'react';
@@ -11,18 +13,36 @@ const useStyles = makeStyles({
   icon: { color: tokens.colorNeutralForeground3, flexShrink: 0 },
 });
 
-/** The lines worth showing; device codes and per-user results have their own views. */
-export function noteText(event: WizardProgress): { text: string; waiting: boolean } | undefined {
+type NoteLine = { text: string; waiting: boolean; countdown?: boolean };
+
+/** The lines worth showing; device codes and per-user results have their own views. A wait
+ * bounded by a deadline already names the seconds left in its reason. */
+export function noteText(event: WizardProgress): NoteLine | undefined {
   switch (event.type) {
     case 'note':
       return { text: event.message, waiting: false };
     case 'waiting':
-      return { text: `${event.reason} (${event.seconds} s)`, waiting: true };
+      return event.leftSeconds === null || event.leftSeconds === undefined
+        ? { text: `${event.reason} (${event.seconds} s)`, waiting: true }
+        : { text: event.reason, waiting: true, countdown: true };
     case 'stepFinished':
       return { text: event.report.summary, waiting: false };
     default:
       return undefined;
   }
+}
+
+/** The lines in order, a countdown replacing the countdown just before it: the engine repeats
+ * a wait every few seconds with less time left, and the step shows one line that counts down. */
+export function noteLines(events: WizardProgress[]): NoteLine[] {
+  const lines: NoteLine[] = [];
+  for (const event of events) {
+    const line = noteText(event);
+    if (!line) continue;
+    if (line.countdown && lines[lines.length - 1]?.countdown) lines[lines.length - 1] = line;
+    else lines.push(line);
+  }
+  return lines;
 }
 
 export function ProgressNotes({
@@ -37,7 +57,7 @@ export function ProgressNotes({
   testId?: string;
 }): ReactElement | null {
   const styles = useStyles();
-  const lines = events.map(noteText).filter((line): line is { text: string; waiting: boolean } => Boolean(line));
+  const lines = noteLines(events);
   if (!lines.length && !running) return null;
   return (
     <ul className={styles.list} aria-label={label} aria-live="polite" data-testid={testId}>

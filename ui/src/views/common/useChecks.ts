@@ -1,9 +1,10 @@
-// Folds a diagnosis's live events (planned, started, finished) into one row per check.
+// Folds a diagnosis's live events (planned, started, finished, waiting) into one row per
+// check; a running check shows the latest countdown while the endpoint keeps it waiting.
 import { useCallback, useState } from 'react';
 import type { CheckResult, DiagnoseProgress } from '../../ipc';
 
 export type CheckRow =
-  | { id: string; title: string; state: 'pending' | 'running' }
+  | { id: string; title: string; state: 'pending' | 'running'; waiting?: string }
   | { id: string; title: string; state: 'finished'; result: CheckResult };
 
 export function foldCheck(rows: CheckRow[], event: DiagnoseProgress): CheckRow[] {
@@ -14,6 +15,9 @@ export function foldCheck(rows: CheckRow[], event: DiagnoseProgress): CheckRow[]
       return upsert(rows, { id: event.id, title: event.title, state: 'running' });
     case 'checkFinished':
       return upsert(rows, { id: event.result.id, title: event.result.title, state: 'finished', result: event.result });
+    case 'waiting':
+      // Entra's first calls go out together, so every running check waits on the same endpoint.
+      return rows.map((row) => (row.state === 'running' ? { ...row, waiting: event.reason } : row));
   }
 }
 

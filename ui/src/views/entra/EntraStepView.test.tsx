@@ -217,7 +217,7 @@ describe('step 3', () => {
     await user.click(screen.getByTestId('entra-test'));
     await waitFor(() => expect(entraTestConnection).toHaveBeenCalled());
     const reason = 'graph.microsoft.com is throttling requests (429 Too Many Requests); trying again after the wait (try 2 of 5)';
-    act(() => send({ type: 'waiting', step: 'testConnection', reason, seconds: 4 }));
+    act(() => send({ type: 'waiting', step: 'testConnection', reason, seconds: 4, leftSeconds: null }));
     expect(await screen.findByText(`${reason} (4 s)`)).toBeInTheDocument();
     await act(async () => pending.resolve({ url: 'https://scim.example/v2', tokenLastFour: '7Q2a', checkedAt: '' }));
     expect(await screen.findByTestId('entra-verdict')).toHaveTextContent('Entra reached https://scim.example/v2');
