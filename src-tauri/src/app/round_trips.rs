@@ -466,7 +466,7 @@ fn a_pasted_token_arrives_as_a_secret_and_never_comes_back() {
     let problem = invoke(
         &window,
         "unity_accept_pasted",
-        json!({"operationId": "p1", "connector": "https://example.invalid/scim/v2", "token": 42}),
+        json!({"operationId": "p1", "connector": "https://example.invalid/scim/v2", "token": 42, "onProgress": "__CHANNEL__:20"}),
     )
     .expect_err("a number is no token");
     assert!(
@@ -480,7 +480,7 @@ fn a_pasted_token_arrives_as_a_secret_and_never_comes_back() {
     let problem = invoke(
         &window,
         "unity_accept_pasted",
-        json!({"operationId": "p2", "connector": "http://127.0.0.1:9/scim/v2", "token": token}),
+        json!({"operationId": "p2", "connector": "http://127.0.0.1:9/scim/v2", "token": token, "onProgress": "__CHANNEL__:21"}),
     )
     .expect_err("nothing listens on port 9");
     assert!(problem["kind"].is_string(), "{problem}");

@@ -43,11 +43,12 @@ describe('the generated command functions', () => {
   it('send a pasted token as a plain string to Rust, where it becomes a Secret', async () => {
     vi.mocked(isTauri).mockReturnValue(true);
     vi.mocked(invoke).mockResolvedValue({});
-    await unityAcceptPasted('op-2', 'https://scim.example/v2', 'tok-7Q2a');
+    await unityAcceptPasted('op-2', 'https://scim.example/v2', 'tok-7Q2a', () => {});
     expect(invoke).toHaveBeenLastCalledWith('unity_accept_pasted', {
       operationId: 'op-2',
       connector: 'https://scim.example/v2',
       token: 'tok-7Q2a',
+      onProgress: expect.anything(),
     });
   });
 });

@@ -2,7 +2,9 @@
 //! (or derived from the org ID) and checked with the stored token. The live replay of
 //! Entra's calls is `run_diagnosis` with the configured target.
 
-use scim_core::wizard::{ensure_connector_url, ConnectorUrlOutcome, WizardProgress};
+use scim_core::wizard::{
+    ensure_connector_url, reporting_retry_waits, ConnectorUrlOutcome, StepId, WizardProgress,
+};
 use scim_core::Problem;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -20,7 +22,10 @@ pub async fn connector_resolve(
     on_progress: Channel<WizardProgress>,
 ) -> Result<ConnectorUrlOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
-    let unity = state.ctx.unity_admin(&op.token).await?;
     let sink = channel_sink(on_progress);
-    ensure_connector_url(&state.ctx, &unity, &sink, &op.token).await
+    let resolve = async {
+        let unity = state.ctx.unity_admin(&op.token).await?;
+        ensure_connector_url(&state.ctx, &unity, &sink, &op.token).await
+    };
+    reporting_retry_waits(StepId::ConnectorUrl, &sink, resolve).await
 }

@@ -115,10 +115,13 @@ pub async fn entra_use_app(
     let _writer = ctx
         .begin_writing("window: enterprise app and job", &waits, &op.token)
         .await?;
-    let graph = ctx.graph(&op.token).await?;
-    let app = ensure_enterprise_app(ctx, &graph, name.trim(), create, &sink, &op.token).await?;
-    let job = ensure_provisioning_job(ctx, &graph, &sink, &op.token).await?;
-    Ok(EntraAppSetup { app, job })
+    let use_app = async {
+        let graph = ctx.graph(&op.token).await?;
+        let app = ensure_enterprise_app(ctx, &graph, name.trim(), create, &sink, &op.token).await?;
+        let job = ensure_provisioning_job(ctx, &graph, &sink, &op.token).await?;
+        Ok(EntraAppSetup { app, job })
+    };
+    reporting_retry_waits(StepId::EnterpriseApp, &sink, use_app).await
 }
 
 /// Entra's own verdict (validateCredentials) on the stored URL and token; each retry wait
@@ -176,11 +179,14 @@ pub async fn entra_save_and_start(
     let _writer = ctx
         .begin_writing("window: save and start", &waits, &op.token)
         .await?;
-    let graph = ctx.graph(&op.token).await?;
-    apply_deletion_protection(ctx, &graph, &protection, &op.token).await?;
-    save_credentials(ctx, &graph, &op.token).await?;
-    let (status, started) = start_provisioning(ctx, &graph, &sink, &op.token).await?;
-    Ok(ProvisioningStarted { status, started })
+    let save_and_start = async {
+        let graph = ctx.graph(&op.token).await?;
+        apply_deletion_protection(ctx, &graph, &protection, &op.token).await?;
+        save_credentials(ctx, &graph, &op.token).await?;
+        let (status, started) = start_provisioning(ctx, &graph, &sink, &op.token).await?;
+        Ok(ProvisioningStarted { status, started })
+    };
+    reporting_retry_waits(StepId::StartProvisioning, &sink, save_and_start).await
 }
 
 /// Step 3's job card: the synchronization job's state, schedule, next cycle, quarantine,

@@ -2,11 +2,11 @@
 //! its role and a bearer token, each call reported live) and the guided road (Dashboard pages
 //! opened from Rust, the pasted token and URL checked at once). The token never comes back.
 
-use scim_core::progress::NoProgress;
 use scim_core::unity::{dashboard_links, dashboard_page_url, DashboardLinks, DashboardPage};
 use scim_core::wizard::{
-    accept_pasted_credentials, ensure_unity_credentials, ConnectorUrlOutcome, StepId,
-    UnityCredentialsOutcome, UnityOptions, UnitySignInOutcome, WizardProgress, WriterWaitAsStep,
+    accept_pasted_credentials, ensure_unity_credentials, reporting_retry_waits,
+    ConnectorUrlOutcome, StepId, UnityCredentialsOutcome, UnityOptions, UnitySignInOutcome,
+    WizardProgress, WriterWaitAsStep,
 };
 use scim_core::{Problem, Secret};
 use tauri::ipc::Channel;
@@ -61,28 +61,40 @@ pub async fn unity_ensure_credentials(
     let _writer = (state.ctx)
         .begin_writing("window: Unity credentials", &waits, &op.token)
         .await?;
-    let unity = state.ctx.unity_admin(&op.token).await?;
     let options = UnityOptions {
         org_id,
         service_account_name: None,
     };
-    ensure_unity_credentials(&state.ctx, &unity, &options, &sink, &op.token).await
+    let ensure = async {
+        let unity = state.ctx.unity_admin(&op.token).await?;
+        ensure_unity_credentials(&state.ctx, &unity, &options, &sink, &op.token).await
+    };
+    reporting_retry_waits(StepId::UnityCredentials, &sink, ensure).await
 }
 
 /// The guided road: the pasted URL (or org ID) and token, checked with Entra's query before
-/// the token is stored. Only facts come back ("ends in …7Q2a").
+/// the token is stored; while the endpoint keeps the check waiting, a countdown streams on
+/// `on_progress`. Only facts come back ("ends in …7Q2a").
 #[tauri::command]
 pub async fn unity_accept_pasted(
     state: State<'_, AppState>,
     operation_id: String,
     connector: String,
     token: Secret,
+    on_progress: Channel<WizardProgress>,
 ) -> Result<ConnectorUrlOutcome, Problem> {
     let op = state.operations.begin(&operation_id);
+    let sink = channel_sink(on_progress);
+    // The lock's wait and the check's countdown both show on the step's progress.
+    let waits = WriterWaitAsStep {
+        step: StepId::ConnectorUrl,
+        sink: &sink,
+    };
     let _writer = (state.ctx)
-        .begin_writing("window: pasted token", &NoProgress, &op.token)
+        .begin_writing("window: pasted token", &waits, &op.token)
         .await?;
-    accept_pasted_credentials(&state.ctx, &connector, token.expose(), &op.token).await
+    let accept = accept_pasted_credentials(&state.ctx, &connector, token.expose(), &op.token);
+    reporting_retry_waits(StepId::ConnectorUrl, &sink, accept).await
 }
 
 /// Step 1, guided road: the Dashboard pages of the profile for `org_id` (the journal's when none).

@@ -200,9 +200,9 @@ export const unityAccount = (operationId: string): Promise<UnitySignInOutcome | 
 /** Step 1, API road: finds or creates the service account, its SCIM Authenticator role and a bearer token in `org_id` (the journal's organization when none), each call streamed on `on_progress`. The token goes to the keychain; only its last four characters come back. */
 export const unityEnsureCredentials = (operationId: string, orgId: string | null, onProgress: (event: WizardProgress) => void): Promise<UnityCredentialsOutcome> =>
   call<UnityCredentialsOutcome>('unity_ensure_credentials', { operationId, orgId, onProgress: channel(onProgress) });
-/** The guided road: the pasted URL (or org ID) and token, checked with Entra's query before the token is stored. Only facts come back ("ends in …7Q2a"). */
-export const unityAcceptPasted = (operationId: string, connector: string, token: Secret): Promise<ConnectorUrlOutcome> =>
-  call<ConnectorUrlOutcome>('unity_accept_pasted', { operationId, connector, token });
+/** The guided road: the pasted URL (or org ID) and token, checked with Entra's query before the token is stored; while the endpoint keeps the check waiting, a countdown streams on `on_progress`. Only facts come back ("ends in …7Q2a"). */
+export const unityAcceptPasted = (operationId: string, connector: string, token: Secret, onProgress: (event: WizardProgress) => void): Promise<ConnectorUrlOutcome> =>
+  call<ConnectorUrlOutcome>('unity_accept_pasted', { operationId, connector, token, onProgress: channel(onProgress) });
 /** Step 1, guided road: the Dashboard pages of the profile for `org_id` (the journal's when none). */
 export const unityDashboardLinks = (orgId: string | null): Promise<DashboardLinks | null> =>
   call<DashboardLinks | null>('unity_dashboard_links', { orgId });

@@ -33,7 +33,7 @@ describe('step 1, the guided road', () => {
     await user.type(screen.getByTestId('guided-token'), 'secret-token-7Q2a');
     await user.click(screen.getByTestId('guided-submit'));
 
-    expect(unityAcceptPasted).toHaveBeenCalledWith(expect.any(String), '42', 'secret-token-7Q2a');
+    expect(unityAcceptPasted).toHaveBeenCalledWith(expect.any(String), '42', 'secret-token-7Q2a', expect.any(Function));
     const result = await screen.findByTestId('guided-result');
     // Where the token is kept, in the same words as the rest of the window.
     expect(result).toHaveTextContent('Token kept in memory (this run only), ends in …7Q2a.');

@@ -216,6 +216,8 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
   const [connector, setConnector] = useState('');
   const [token, setToken] = useState('');
   const [openProblem, setOpenProblem] = useState<Problem | undefined>();
+  // The check's countdown while the endpoint keeps it waiting.
+  const [checkEvents, setCheckEvents] = useState<WizardProgress[]>([]);
   const check = useOperation<ConnectorUrlOutcome>('Checking the pasted token');
 
   useEffect(() => {
@@ -233,7 +235,10 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
     const pasted = token;
     // The token leaves the page's state as soon as it is handed to Rust.
     setToken('');
-    const done = await check.run((id) => unityAcceptPasted(id, connector, pasted));
+    setCheckEvents([]);
+    const done = await check.run((id) =>
+      unityAcceptPasted(id, connector, pasted, (event) => setCheckEvents((current) => [...current, event])),
+    );
     if (done) await refreshJournal();
   };
 
@@ -297,7 +302,7 @@ function GuidedRoad({ orgId }: { orgId: string | null }): ReactElement {
           {check.running && <Button onClick={check.cancel}>Cancel</Button>}
         </div>
       </form>
-      {check.running && <ProgressNotes events={[]} running label="Checking the token" />}
+      {check.running && <ProgressNotes events={checkEvents} running label="Checking the token" />}
       {check.result && (
         <SuccessBar title="The token works" testId="guided-result">
           {check.result.url} answered Entra’s test query (HTTP {check.result.check.status}, {check.result.check.elapsedMs} ms). Token
