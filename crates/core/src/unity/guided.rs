@@ -226,20 +226,26 @@ pub struct ScimEndpointCheck {
     pub checked_at: String,
 }
 
-/// ", on each of 3 tries over 9 s" when the answer came after retries; empty after one try.
-fn tries_in_words(response: &crate::http::Response) -> String {
-    if response.attempts <= 1 {
-        return String::new();
+/// How a refusal worth another try ended, for its cause: ", on each of 3 tries over 9 s (the
+/// check's deadline is 60 s)" after retries, or why there was no retry (a `Retry-After` that
+/// would end past the deadline); empty when the answer came at once and asked for nothing.
+fn tries_in_words(response: &crate::http::Response, config: &crate::http::HttpConfig) -> String {
+    let secs = |d: std::time::Duration| d.as_secs_f64().ceil() as u64;
+    let deadline = secs(config.deadline);
+    if response.attempts > 1 {
+        return format!(
+            ", on each of {} tries over {} s (the check's deadline is {deadline} s)",
+            response.attempts,
+            secs(response.elapsed)
+        );
     }
-    format!(
-        ", on each of {} tries over {} s (the deadline for the check is {} s)",
-        response.attempts,
-        response.elapsed.as_secs_f64().ceil() as u64,
-        crate::http::ScimBounds::from_env()
-            .deadline
-            .as_secs_f64()
-            .ceil() as u64
-    )
+    match crate::http::retry_after(&response.headers) {
+        Some(wait) if config.max_attempts > 1 => format!(
+            " and asked to wait {} s, which would end past the check's deadline of {deadline} s, so it was not tried again",
+            secs(wait)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Entra's Test Connection query, from the desktop: `GET {url}/Users?filter=userName eq
@@ -270,9 +276,10 @@ pub async fn check_scim_endpoint(
         .bearer(token)
         .header("accept", "application/scim+json")
         .answer(AnswerKind::Page); // a filtered ListResponse (RFC 7644 section 3.4.2)
-                                   // Entra's bound on an endpoint's answer, shared with Diagnose (`http::ScimBounds`).
+
+    // Entra's bound on an endpoint's answer, shared with Diagnose (`http::ScimBounds`).
+    let http = http.for_scim_endpoint();
     let response = http
-        .for_scim_endpoint()
         .send(&request, cancel)
         .await
         .map_err(|err| err.into_problem(action, &request.describe()))?;
@@ -322,7 +329,7 @@ pub async fn check_scim_endpoint(
             format!(
                 "The SCIM endpoint ({}) answered HTTP {status}{}.",
                 crate::http::host_and_port(url).unwrap_or_else(|| "its host".into()),
-                tries_in_words(&response)
+                tries_in_words(&response, http.config())
             ),
             "Try again later; run Diagnose for the details.",
         ),

@@ -2,6 +2,7 @@
 //! for every test): a module per concern, `engine_support` for the engine pointed at a
 //! sandbox, and `shared` for what src-tauri's tests of the built binary use too.
 
+mod bounded_time;
 mod diagnose_field;
 mod diagnose_foreign;
 mod diagnose_on_demand;

@@ -264,8 +264,13 @@ pub(crate) fn common_failure(
         Transport::TimedOut => {
             return Some((
                 FailureKind::Hang,
-                format!("(no answer within {} s)", timeout.as_secs_f32()),
-            ))
+                // Who, what and the bound: one try, as Entra makes each call, and no more.
+                format!(
+                    "(no answer to {} within {} s, one try as Entra makes it)",
+                    exchange.evidence.request,
+                    timeout.as_secs_f32()
+                ),
+            ));
         }
         Transport::Cancelled => return None,
         Transport::Refused(e) => return Some((FailureKind::UnreachableHost, format!("({e})"))),

@@ -7,4 +7,5 @@ pub mod echo_scim;
 pub mod files;
 pub mod hostile_scim;
 pub mod sandbox_state;
+pub mod slow_servers;
 pub mod stub_servers;
