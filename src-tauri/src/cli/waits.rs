@@ -11,8 +11,8 @@ use scim_core::http::observe_retry_waits;
 /// print them there instead: the innermost observer hears them.
 pub async fn printing_waits<F: Future>(work: F) -> F::Output {
     let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel();
-    let work = observe_retry_waits(waits, work);
-    tokio::pin!(work);
+    // On the heap: a command's run is one large future.
+    let mut work = Box::pin(observe_retry_waits(waits, work));
     loop {
         tokio::select! {
             biased;

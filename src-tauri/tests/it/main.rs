@@ -5,6 +5,7 @@
 mod cli_accounts;
 mod cli_bad_input;
 mod cli_beyond;
+mod cli_bounded_time;
 mod cli_diagnose;
 mod cli_hostile_servers;
 mod cli_killed_after_create;

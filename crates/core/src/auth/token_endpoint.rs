@@ -173,7 +173,7 @@ pub fn transport_problem(provider: Provider, err: HttpError, url: &str) -> Probl
         // After retries: the last failure in these words, then the tries and the deadline.
         HttpError::Exhausted(exhausted) => {
             let words = exhausted.in_words();
-            let mut problem = transport_problem(provider, exhausted.last, url);
+            let mut problem = transport_problem(provider, exhausted.into_last(), url);
             let cause = &mut problem.info_mut().cause;
             *cause = format!("{cause} {words}");
             return problem;

@@ -234,6 +234,7 @@ impl Http {
                         max_tries: config.max_attempts,
                         elapsed: started.elapsed(),
                         deadline: config.deadline,
+                        per_call: config.total_timeout,
                         service: config.service,
                     })))
                 }

@@ -156,11 +156,23 @@ pub struct Exhausted {
     pub elapsed: Duration,
     /// The call's overall deadline.
     pub deadline: Duration,
+    /// Each try's own timeout (a last try cut short by the deadline waited less).
+    pub per_call: Duration,
     /// What the host is to a person ("the SCIM endpoint"), if the caller said so.
     pub service: Option<&'static str>,
 }
 
 impl Exhausted {
+    /// The last failure, for its own words. A last try the deadline cut short still names
+    /// the per-call timeout, which a person can compare with the endpoint's; the time it
+    /// took is in [`Exhausted::in_words`].
+    pub fn into_last(self) -> HttpError {
+        match self.last {
+            HttpError::Timeout(_) => HttpError::Timeout(self.per_call),
+            other => other,
+        }
+    }
+
     /// "Tried 1 time of 3 over 6 s; the deadline is 6 s, so no try was left." for a cause.
     pub fn in_words(&self) -> String {
         let secs = |d: Duration| d.as_secs_f64().ceil() as u64;
@@ -174,7 +186,8 @@ impl Exhausted {
             "Tried {} {times} of {} over {} s; the deadline is {} s and {why_stopped}.",
             self.tries,
             self.max_tries,
-            secs(self.elapsed),
+            // Whole seconds elapsed, at least 1: a try cut at the deadline ends a hair past it.
+            self.elapsed.as_secs().max(1),
             secs(self.deadline)
         )
     }
@@ -190,7 +203,8 @@ impl HttpError {
     fn into_problem_about(self, action: &str, request: &str, label: Option<&str>) -> Problem {
         if let HttpError::Exhausted(exhausted) = self {
             let words = exhausted.in_words();
-            let Exhausted { last, service, .. } = *exhausted;
+            let service = exhausted.service;
+            let last = exhausted.into_last();
             let mut problem = last.into_problem_about(action, request, service);
             let cause = &mut problem.info_mut().cause;
             *cause = format!("{cause} {words}");
@@ -230,7 +244,10 @@ impl HttpError {
             ),
             HttpError::Transport(why) => Problem::unreachable(
                 action,
-                format!("The connection failed: {why}."),
+                format!(
+                    "The connection to {} failed: {why}.",
+                    host.as_deref().unwrap_or("the service")
+                ),
                 "Try again; if it keeps happening, check the network, proxy or TLS inspection.",
             ),
             HttpError::Cancelled => Problem::cancelled_while(action),
@@ -292,6 +309,63 @@ mod tests {
             elapsed: Duration::from_millis(5),
             attempts: 1,
             request: "POST https://graph.example.test/v1.0/x".into(),
+        }
+    }
+
+    #[test]
+    fn a_call_that_kept_failing_names_the_host_its_tries_and_the_deadline() {
+        let request = "GET http://127.0.0.1:4100/scim/v2/Users";
+        let lasts = || {
+            [
+                (
+                    HttpError::Timeout(Duration::from_millis(1200)),
+                    "timeout",
+                    "within 60 s",
+                ),
+                (
+                    HttpError::Connect("refused".into()),
+                    "unreachable",
+                    "refused",
+                ),
+                (HttpError::Transport("reset".into()), "unreachable", "reset"),
+            ]
+        };
+        for service in [Some("the SCIM endpoint"), None] {
+            for (tries, max_tries) in [(1, 3), (2, 3), (3, 3), (5, 5)] {
+                for (last, kind, words) in lasts() {
+                    let exhausted = Exhausted {
+                        last,
+                        tries,
+                        max_tries,
+                        elapsed: Duration::from_millis(60_300),
+                        deadline: Duration::from_secs(60),
+                        per_call: Duration::from_secs(60),
+                        service,
+                    };
+                    let problem = HttpError::Exhausted(Box::new(exhausted))
+                        .into_problem("Checking the SCIM endpoint", request);
+                    let cause = &problem.info().cause;
+                    assert_eq!(problem.kind_name(), kind, "{cause}");
+                    assert!(cause.contains("127.0.0.1:4100"), "{cause}");
+                    assert!(cause.contains(words), "{cause}");
+                    assert!(
+                        cause.contains(&format!("of {max_tries} over 60 s; the deadline is 60 s")),
+                        "{cause}"
+                    );
+                    let stopped = if tries == max_tries {
+                        "every try was used"
+                    } else {
+                        "no time was left for another try"
+                    };
+                    assert!(cause.ends_with(&format!("{stopped}.")), "{cause}");
+                    if service.is_some() && kind == "timeout" {
+                        assert!(
+                            cause.starts_with("The SCIM endpoint (127.0.0.1:4100)"),
+                            "{cause}"
+                        );
+                    }
+                }
+            }
         }
     }
 

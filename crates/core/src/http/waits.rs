@@ -83,13 +83,24 @@ impl RetryWait {
                     ),
                     None => format!("{} did not answer or could not be reached", self.who()),
                 };
-                format!(
-                    "{why}; trying again after the wait (try {} of {}), {left} s left",
+                let sentence = format!(
+                    "{why}; trying again after a {} s wait (try {} of {}), {left} s left",
+                    whole_seconds(self.wait),
                     self.attempt + 1,
                     self.max_attempts
-                )
+                );
+                capitalized(&sentence)
             }
         }
+    }
+}
+
+/// `text` with its first letter upper-case, to open a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -134,7 +145,8 @@ pub(crate) async fn with_heartbeats<F: Future>(
     let started = tokio::time::Instant::now();
     let mut ticks = tokio::time::interval_at(started + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tokio::pin!(work);
+    // On the heap: a call's future is large, and Diagnose runs a dozen of them side by side.
+    let mut work = Box::pin(work);
     loop {
         tokio::select! {
             biased;
@@ -174,7 +186,11 @@ mod tests {
             for service in [Some("the SCIM endpoint"), None] {
                 let said = wait(WaitKind::Retry, status, service).describe();
                 assert!(said.contains("127.0.0.1:4100"), "{said}");
-                assert!(said.contains("(try 3 of 3)"), "{said}");
+                assert!(said.contains("a 2 s wait (try 3 of 3)"), "{said}");
+                assert!(
+                    said.starts_with(char::is_uppercase) || said.starts_with("127"),
+                    "{said}"
+                );
                 assert!(said.ends_with("40 s left"), "{said}");
             }
         }

@@ -300,7 +300,7 @@ async fn a_throttled_test_connection_reports_each_wait_then_passes() {
     let tries = env.ctx.http.config().max_attempts;
     let host = scim_core::http::host_and_port(&env.profile.microsoft.graph).expect("graph host");
     let said = |attempt: u32| {
-        format!("{host} is throttling requests (429 Too Many Requests); trying again after the wait (try {attempt} of {tries})")
+        format!("{host} is throttling requests (429 Too Many Requests); trying again after a 2 s wait (try {attempt} of {tries})")
     };
     assert_eq!(
         starts,

@@ -26,8 +26,8 @@ async fn reporting_waits<F: std::future::Future>(
     work: F,
 ) -> F::Output {
     let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel::<RetryWait>();
-    let work = observe_retry_waits(waits, work);
-    tokio::pin!(work);
+    // On the heap: the whole diagnosis is one large future.
+    let mut work = Box::pin(observe_retry_waits(waits, work));
     let mut last: Option<Instant> = None;
     loop {
         tokio::select! {

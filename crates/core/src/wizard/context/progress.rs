@@ -234,8 +234,8 @@ async fn reporting_waits_as<F: std::future::Future>(
     work: F,
 ) -> F::Output {
     let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel();
-    let work = crate::http::observe_retry_waits(waits, work);
-    tokio::pin!(work);
+    // On the heap: a run of steps is one large future.
+    let mut work = Box::pin(crate::http::observe_retry_waits(waits, work));
     loop {
         tokio::select! {
             biased;
