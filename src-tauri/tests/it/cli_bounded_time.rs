@@ -122,7 +122,8 @@ fn assert_bounded_and_never_silent(what: &str, run: &TimedRun, host: &str) {
     assert!(!waiting.is_empty(), "{what}: no countdown\n{stderr}");
     for line in waiting {
         assert!(
-            line.contains(&format!("the SCIM endpoint ({host})")),
+            line.to_lowercase()
+                .contains(&format!("the scim endpoint ({host})")),
             "{what}: {line}"
         );
     }

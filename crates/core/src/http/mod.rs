@@ -44,6 +44,7 @@ pub struct HttpConfig {
     /// A longer `Retry-After` than this is not waited out: the caller gets `throttled`.
     pub max_retry_after: Duration,
     /// One call with all its tries and waits: no try or wait starts that would end past it.
+    /// Never shorter than one try (`total_timeout`).
     pub deadline: Duration,
     /// What the host is to a person, e.g. "the SCIM endpoint", for progress and causes;
     /// `None` names the host alone.
@@ -138,7 +139,9 @@ impl Http {
     ) -> Result<Response, HttpError> {
         let config = &*self.config;
         let started = Instant::now();
-        let deadline = started + config.deadline;
+        // A deadline shorter than one try is raised to one try: a per-call timeout set
+        // longer (the app's setting allows up to 600 s) is honoured once.
+        let deadline = started + config.deadline.max(config.total_timeout);
         let host = host_and_port(&request.url).unwrap_or_else(|| host_of(&request.url));
         let what = method_and_path(request);
         let wait_for = |kind, status, wait, attempt| RetryWait {
@@ -233,7 +236,7 @@ impl Http {
                         tries: attempt,
                         max_tries: config.max_attempts,
                         elapsed: started.elapsed(),
-                        deadline: config.deadline,
+                        deadline: config.deadline.max(config.total_timeout),
                         per_call: config.total_timeout,
                         service: config.service,
                     })))

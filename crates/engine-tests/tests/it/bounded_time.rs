@@ -103,7 +103,8 @@ async fn every_slow_endpoint_costs_at_most_the_deadline_and_counts_down_while_it
         for (_, wait) in &said {
             let line = wait.describe();
             assert!(
-                line.contains(&format!("the SCIM endpoint ({})", server.host)),
+                line.to_lowercase()
+                    .contains(&format!("the scim endpoint ({})", server.host)),
                 "{line}"
             );
             assert!(line.contains(&format!("of {TRIES}")), "{line}");
