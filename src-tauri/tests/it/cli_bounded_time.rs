@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::cli_support::scim_setup_binary;
 use crate::shared::sandbox_state::sandbox_with_fast_cycles;
-use crate::shared::slow_servers::{start_slow_server, Slowness};
+use crate::shared::slow_servers::{start_slow_server, SlowServer, Slowness};
 
 /// Per call 2 s, 3 tries, 6 s in all.
 const BOUNDS: &str = "2,3,6";
@@ -129,6 +129,38 @@ fn assert_bounded_and_never_silent(what: &str, run: &TimedRun, host: &str) {
     }
 }
 
+/// Starts a `slowness` server, runs the CLI with `args_for(server, a fresh data folder)` (and
+/// `--json` when asked), and checks it failed (exit 1) within the deadline, never silent.
+/// Returns the server, the run and a label for messages.
+async fn run_against(
+    temp: &Path,
+    slowness: Slowness,
+    bounds: &'static str,
+    json: bool,
+    args_for: impl Fn(&SlowServer, &Path) -> Vec<String>,
+) -> (SlowServer, TimedRun, String) {
+    let what = format!("{slowness:?}{}", if json { " --json" } else { "" });
+    let server = start_slow_server(slowness).await;
+    let data = temp.join(format!("data-{}", server.host.replace(':', "-")));
+    let mut args = args_for(&server, &data);
+    if json {
+        args.push("--json".into());
+    }
+    let home = temp.join("home");
+    let run = tokio::task::spawn_blocking(move || run_timed(&home, bounds, &args))
+        .await
+        .expect("joins");
+    assert_eq!(
+        run.code,
+        Some(1),
+        "{what}: {}\n{}",
+        run.stdout,
+        run.stderr()
+    );
+    assert_bounded_and_never_silent(&what, &run, &server.host);
+    (server, run, what)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_on_a_slow_scim_url_counts_down_on_stderr_and_stops_at_the_deadline() {
     let sandbox = sandbox_with_fast_cycles().await;
@@ -137,37 +169,21 @@ async fn setup_on_a_slow_scim_url_counts_down_on_stderr_and_stops_at_the_deadlin
     std::fs::write(&profile, sandbox.profile().to_string()).expect("profile written");
     for slowness in Slowness::ALL {
         for json in [false, true] {
-            let what = format!("{slowness:?}{}", if json { " --json" } else { "" });
-            let server = start_slow_server(slowness).await;
-            let data = temp
-                .path()
-                .join(format!("data-{}", server.host.replace(':', "-")));
-            let mut args: Vec<String> = vec![
-                "--profile".into(),
-                profile.display().to_string(),
-                "--data-dir".into(),
-                data.display().to_string(),
-                "setup".into(),
-                "--scim-url".into(),
-                server.base_url.clone(),
-                "--token-env".into(),
-                "SCIM_BOUNDED_TOKEN".into(),
-            ];
-            if json {
-                args.push("--json".into());
-            }
-            let home = temp.path().join("home");
-            let run = tokio::task::spawn_blocking(move || run_timed(&home, BOUNDS, &args))
-                .await
-                .expect("joins");
-            assert_eq!(
-                run.code,
-                Some(1),
-                "{what}: {}\n{}",
-                run.stdout,
-                run.stderr()
-            );
-            assert_bounded_and_never_silent(&what, &run, &server.host);
+            let (server, run, what) =
+                run_against(temp.path(), slowness, BOUNDS, json, |server, data| {
+                    vec![
+                        "--profile".into(),
+                        profile.display().to_string(),
+                        "--data-dir".into(),
+                        data.display().to_string(),
+                        "setup".into(),
+                        "--scim-url".into(),
+                        server.base_url.clone(),
+                        "--token-env".into(),
+                        "SCIM_BOUNDED_TOKEN".into(),
+                    ]
+                })
+                .await;
             // The end names the host, the tries and the deadline: on stdout, or in the
             // JSON's failed step (stdout stays one document).
             let cause = if json {
@@ -203,37 +219,26 @@ async fn diagnose_on_a_slow_endpoint_counts_down_once_and_skips_what_depends_on_
         Slowness::DripStatusLine,
     ] {
         for json in [false, true] {
-            let what = format!("{slowness:?}{}", if json { " --json" } else { "" });
-            let server = start_slow_server(slowness).await;
-            let data = temp
-                .path()
-                .join(format!("data-{}", server.host.replace(':', "-")));
-            let mut args: Vec<String> = vec![
-                "--data-dir".into(),
-                data.display().to_string(),
-                "diagnose".into(),
-                "--url".into(),
-                server.base_url.clone(),
-                "--token-env".into(),
-                "SCIM_BOUNDED_TOKEN".into(),
-            ];
-            if json {
-                args.push("--json".into());
-            }
-            let home = temp.path().join("home");
-            let run = tokio::task::spawn_blocking(move || run_timed(&home, DIAGNOSE_BOUNDS, &args))
-                .await
-                .expect("joins");
-            assert_eq!(
-                run.code,
-                Some(1),
-                "{what}: {}\n{}",
-                run.stdout,
-                run.stderr()
-            );
+            let (server, run, what) = run_against(
+                temp.path(),
+                slowness,
+                DIAGNOSE_BOUNDS,
+                json,
+                |server, data| {
+                    vec![
+                        "--data-dir".into(),
+                        data.display().to_string(),
+                        "diagnose".into(),
+                        "--url".into(),
+                        server.base_url.clone(),
+                        "--token-env".into(),
+                        "SCIM_BOUNDED_TOKEN".into(),
+                    ]
+                },
+            )
+            .await;
             // One call's bound (3 s, Entra's 60 s tightened), once: the first calls wait
             // together and every check after them is skipped.
-            assert_bounded_and_never_silent(&what, &run, &server.host);
             let named = "within 3 s, one try as Entra makes it";
             assert!(run.stdout.contains(named), "{what}: {}", run.stdout);
             assert!(run.stdout.contains(&server.host), "{what}: {}", run.stdout);
