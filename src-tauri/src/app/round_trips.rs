@@ -1025,11 +1025,14 @@ fn a_hostile_servers_text_reaches_the_window_only_through_the_gate() {
     let problem = invoke(
         &window,
         "unity_accept_pasted",
-        json!({"operationId": "g1", "connector": quoting, "token": token}),
+        json!({"operationId": "g1", "connector": quoting, "token": token, "onProgress": "__CHANNEL__:43"}),
     )
     .expect_err("the server refuses the token");
     assert_eq!(problem["kind"], "credentialsRejected", "{problem}");
     assert_window_clean("step 1's Problem", &problem);
+    for event in events_on(&window, 43) {
+        assert_window_clean("step 1's progress", &event);
+    }
 
     let report = invoke(
         &window,
@@ -1053,7 +1056,7 @@ fn a_hostile_servers_text_reaches_the_window_only_through_the_gate() {
     let problem = invoke(
         &window,
         "unity_accept_pasted",
-        json!({"operationId": "g3", "connector": huge, "token": token}),
+        json!({"operationId": "g3", "connector": huge, "token": token, "onProgress": "__CHANNEL__:44"}),
     )
     .expect_err("the answer is too large");
     assert!(
