@@ -150,9 +150,8 @@ pub struct EntraJournal {
     pub deletion_protection: Option<crate::entra::sync_secrets::DeletionProtection>,
 }
 
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+/// Kept here too, where the journal's callers have always found it.
+pub use crate::wizard::context::timestamps::now;
 
 /// A journal that could not be read when it was opened: where its copy went and why, so
 /// the window and the CLI can tell the person (the steps are found again by looking them
