@@ -310,3 +310,43 @@ fn the_catalogue_shows_every_message() {
         );
     }
 }
+
+/// A profile is a file a person gives us, so it is outside text: a value carrying terminal
+/// control sequences, C1 controls or bidirectional overrides (ECMA-48; Unicode UAX #9) reaches
+/// no face of the Problem it causes, whichever field holds it.
+#[test]
+fn a_profile_with_control_characters_reaches_no_face_raw() {
+    let hostile = [
+        "\u{1b}[2J\u{1b}[31m",
+        "\u{1b}]0;set the title\u{7}",
+        "\u{9b}1;1H",
+        "\u{202e}lmth.exe\u{202c}",
+        "\u{2066}x\u{2069}\u{200f}",
+    ];
+    let dir = tempfile::tempdir().expect("a temp folder");
+    for (n, bad) in hostile.iter().enumerate() {
+        for field in ["authority", "graph"] {
+            let mut profile = serde_json::json!({"name": "x",
+                "microsoft": {"authority": "https://login.example", "graph": "https://g.example/v1.0", "clientId": "c"},
+                "unity": {"auth": "https://a.example", "api": "https://a.example", "scim": "https://a.example/scim/v2", "clientId": "c"}});
+            profile["microsoft"][field] = serde_json::json!(format!("ftp://{bad}login.example"));
+            let path = dir.path().join(format!("hostile-{n}-{field}.json"));
+            std::fs::write(&path, profile.to_string()).expect("write");
+            let problem = CloudProfile::load(&path).expect_err("refused");
+            // The JSON face read back, so a control written as a `\u001b` escape counts too.
+            let json = serde_json::to_value(&problem).expect("json");
+            let faces = [
+                problem.to_string(),
+                json["cause"].as_str().unwrap_or_default().to_string(),
+                json["action"].as_str().unwrap_or_default().to_string(),
+            ];
+            for face in faces {
+                let raw_control = face.chars().find(|c| {
+                    (c.is_control() && *c != '\n' && *c != '\t')
+                        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+                });
+                assert_eq!(raw_control, None, "{field} with {bad:?}: {face}");
+            }
+        }
+    }
+}
