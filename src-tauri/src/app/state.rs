@@ -100,6 +100,9 @@ impl AppState {
 #[derive(Default)]
 pub struct Operations {
     running: Mutex<HashMap<String, (u64, CancellationToken)>>,
+    /// What each running operation waits for now (a lock held by another process, a retry
+    /// wait, a slow answer), for commands without a progress channel of their own.
+    waits: Mutex<HashMap<String, (u64, String)>>,
     next: std::sync::atomic::AtomicU64,
 }
 
@@ -131,6 +134,13 @@ impl Operations {
         }
     }
 
+    /// What the operation under `id` waits for now, as the engine words it (through the
+    /// gate); `None` when it waits for nothing or has ended. The UI asks every second while a
+    /// command without a progress channel runs, so no wait is silent.
+    pub fn waiting(&self, id: &str) -> Option<String> {
+        lock(&self.waits).get(id).map(|(_, text)| text.clone())
+    }
+
     #[cfg(test)]
     pub fn count(&self) -> usize {
         lock(&self.running).len()
@@ -144,8 +154,72 @@ pub struct OperationGuard<'a> {
     pub token: CancellationToken,
 }
 
+impl OperationGuard<'_> {
+    /// Records `text` as what this operation waits for now (see [`Operations::waiting`]).
+    pub fn note_wait(&self, text: &str) {
+        lock(&self.operations.waits).insert(
+            self.id.clone(),
+            (self.generation, scim_core::gate::line(text)),
+        );
+    }
+
+    /// Runs `work`, noting every retry wait and slow answer of its HTTP calls as this
+    /// operation's wait (`http::observe_retry_waits`). Returns `work`'s output.
+    pub async fn observed<F: std::future::Future>(&self, work: F) -> F::Output {
+        let (waits, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        let work = scim_core::http::observe_retry_waits(waits, work);
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                output = &mut work => return output,
+                Some(wait) = heard.recv() => self.note_wait(&wait.describe()),
+            }
+        }
+    }
+}
+
+/// One writing command that has no progress channel, from start to end: registers the
+/// operation under `operation_id` (so Cancel reaches it), takes the data folder's writer lock
+/// as `command` (its wait told through `operation_waiting`), opens Graph, and runs `work` with
+/// the Graph client and the cancel token, every HTTP wait noted as the operation's.
+/// Errors: `dataFolderBusy` past the lock's bound, sign-in Problems, then `work`'s.
+pub async fn writing_with_graph<T>(
+    state: &AppState,
+    operation_id: &str,
+    command: &str,
+    work: impl AsyncFnOnce(
+        &scim_core::entra::GraphClient,
+        &CancellationToken,
+    ) -> Result<T, scim_core::Problem>,
+) -> Result<T, scim_core::Problem> {
+    let op = state.operations.begin(operation_id);
+    op.observed(async {
+        let _writer = state.ctx.begin_writing(command, &op, &op.token).await?;
+        let graph = state.ctx.graph(&op.token).await?;
+        work(&graph, &op.token).await
+    })
+    .await
+}
+
+/// A wait for the data folder's writer lock is this operation's wait too.
+impl scim_core::progress::ProgressSink<scim_core::data_folder_lock::WaitingForWriter>
+    for OperationGuard<'_>
+{
+    fn report(&self, event: scim_core::data_folder_lock::WaitingForWriter) {
+        self.note_wait(&event.message());
+    }
+}
+
 impl Drop for OperationGuard<'_> {
     fn drop(&mut self) {
+        let mut waits = lock(&self.operations.waits);
+        if waits
+            .get(&self.id)
+            .is_some_and(|(generation, _)| *generation == self.generation)
+        {
+            waits.remove(&self.id);
+        }
+        drop(waits);
         let mut running = lock(&self.operations.running);
         // Only our own entry: a newer run under the same id stays registered.
         if running

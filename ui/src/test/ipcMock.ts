@@ -8,6 +8,8 @@ export function mockedIpc<T extends Record<string, unknown>>(actual: T): T {
     if (typeof value === 'function' && !KEEP.has(name)) mocked[name] = vi.fn();
   }
   (mocked.cancelOperation as ReturnType<typeof vi.fn>).mockResolvedValue(true);
+  // A running command waits for nothing unless a test says so.
+  (mocked.operationWaiting as ReturnType<typeof vi.fn>).mockResolvedValue(null);
   // Views start background reads; by default they find nothing.
   (mocked.checkPrerequisites as ReturnType<typeof vi.fn>).mockResolvedValue([]);
   (mocked.entraAccount as ReturnType<typeof vi.fn>).mockResolvedValue(null);

@@ -33,6 +33,14 @@ pub fn cancel_operation(state: State<'_, AppState>, operation_id: String) -> boo
     state.operations.cancel(&operation_id)
 }
 
+/// What the operation the UI started under `operation_id` waits for now (another scim-setup
+/// holding the data folder, a service's throttling, a slow answer), in the engine's words;
+/// `None` when it waits for nothing or has ended. For the commands without a progress channel.
+#[tauri::command]
+pub fn operation_waiting(state: State<'_, AppState>, operation_id: String) -> Option<String> {
+    state.operations.waiting(&operation_id)
+}
+
 /// The UI's first view has painted: the start-up benchmark's mark (`scripts/bench.sh`). Writes
 /// `painted_at_ms` (when the page ran the frame after its first view's commit, by the page's
 /// clock, `performance.timeOrigin + performance.now()`, Unix ms; the time this call arrives

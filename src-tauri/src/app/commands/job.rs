@@ -4,7 +4,6 @@
 //! returns the job as it reads afterwards, with the tenant's name and the last cycle's counts.
 
 use scim_core::entra::{JobStatus, ProvisioningScope};
-use scim_core::progress::NoProgress;
 use scim_core::wizard::{
     allow_held_back_deletions as allow_deletions, job_control, list_held_back_deletions,
     rotate_scim_token as rotate, token_facts, HeldBackDeletions, RotationOutcome, RotationRoad,
@@ -13,7 +12,7 @@ use scim_core::wizard::{
 use scim_core::{Problem, Secret};
 use tauri::State;
 
-use crate::app::state::AppState;
+use crate::app::state::{writing_with_graph, AppState};
 
 /// Pauses provisioning (`wizard::job_control::pause_provisioning`): no more cycles until
 /// Start; a running cycle finishes, nothing is removed from Unity.
@@ -22,12 +21,13 @@ pub async fn pause_provisioning(
     state: State<'_, AppState>,
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: pause provisioning", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    job_control::pause_provisioning(&state.ctx, &graph, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: pause provisioning",
+        async |graph, cancel| job_control::pause_provisioning(&state.ctx, graph, cancel).await,
+    )
+    .await
 }
 
 /// Starts or resumes provisioning (`wizard::job_control::resume_provisioning`), lifting a
@@ -37,12 +37,13 @@ pub async fn resume_provisioning(
     state: State<'_, AppState>,
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: start provisioning", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    job_control::resume_provisioning(&state.ctx, &graph, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: start provisioning",
+        async |graph, cancel| job_control::resume_provisioning(&state.ctx, graph, cancel).await,
+    )
+    .await
 }
 
 /// Restarts provisioning (`wizard::job_control::restart_provisioning`): clears the
@@ -52,12 +53,13 @@ pub async fn restart_provisioning(
     state: State<'_, AppState>,
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: restart provisioning", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    job_control::restart_provisioning(&state.ctx, &graph, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: restart provisioning",
+        async |graph, cancel| job_control::restart_provisioning(&state.ctx, graph, cancel).await,
+    )
+    .await
 }
 
 /// Changes who the job provisions, assigned users and groups or all users
@@ -68,12 +70,15 @@ pub async fn set_provisioning_scope(
     operation_id: String,
     scope: ProvisioningScope,
 ) -> Result<JobStatus, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: provisioning scope", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    job_control::set_provisioning_scope(&state.ctx, &graph, scope, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: provisioning scope",
+        async |graph, cancel| {
+            job_control::set_provisioning_scope(&state.ctx, graph, scope, cancel).await
+        },
+    )
+    .await
 }
 
 /// Deletions the accidental-deletion threshold held back, by name (from the newest cycle's
@@ -95,12 +100,13 @@ pub async fn allow_held_back_deletions(
     state: State<'_, AppState>,
     operation_id: String,
 ) -> Result<JobStatus, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: allow held-back deletions", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    allow_deletions(&state.ctx, &graph, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: allow held-back deletions",
+        async |graph, cancel| allow_deletions(&state.ctx, graph, cancel).await,
+    )
+    .await
 }
 
 /// The SCIM token in use: its last four characters, its age and when it was last checked
@@ -120,15 +126,20 @@ pub async fn rotate_scim_token(
     pasted_token: Option<Secret>,
 ) -> Result<RotationOutcome, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
-    let _writer = (ctx)
-        .begin_writing("window: rotate the SCIM token", &NoProgress, &op.token)
-        .await?;
-    let graph = ctx.graph(&op.token).await?;
-    match pasted_token {
-        Some(token) => rotate(ctx, &graph, RotationRoad::Pasted(token.expose()), &op.token).await,
-        None => {
-            let unity = ctx.unity_admin(&op.token).await?;
-            rotate(ctx, &graph, RotationRoad::Api(&unity), &op.token).await
+    op.observed(async {
+        let _writer = (ctx)
+            .begin_writing("window: rotate the SCIM token", &op, &op.token)
+            .await?;
+        let graph = ctx.graph(&op.token).await?;
+        match pasted_token {
+            Some(token) => {
+                rotate(ctx, &graph, RotationRoad::Pasted(token.expose()), &op.token).await
+            }
+            None => {
+                let unity = ctx.unity_admin(&op.token).await?;
+                rotate(ctx, &graph, RotationRoad::Api(&unity), &op.token).await
+            }
         }
-    }
+    })
+    .await
 }

@@ -1,7 +1,6 @@
 //! Step 4: who is assigned (and unassigning), the directory picker's search, assigning, and
 //! provisioning on demand with each result streamed as Entra returns it.
 
-use scim_core::progress::NoProgress;
 use scim_core::wizard::job_control::unassign;
 use scim_core::wizard::{
     assign_principals as assign, assign_then_provision, list_assigned_principals, search_directory,
@@ -13,7 +12,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::channel_sink;
-use crate::app::state::AppState;
+use crate::app::state::{writing_with_graph, AppState};
 
 /// Users and groups matching `text`, searched together: the rows stream as soon as Graph
 /// lists them, then the first groups' member counts; the answer is the rows with the counts
@@ -58,12 +57,13 @@ pub async fn unassign_principal(
     operation_id: String,
     assignment_id: String,
 ) -> Result<(), Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: unassign", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    unassign(&state.ctx, &graph, &assignment_id, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: unassign",
+        async |graph, cancel| unassign(&state.ctx, graph, &assignment_id, cancel).await,
+    )
+    .await
 }
 
 /// Step 4: assigns the chosen users and groups to the app (skipping who already is).
@@ -73,12 +73,13 @@ pub async fn assign_principals(
     operation_id: String,
     principals: Vec<OnDemandSubject>,
 ) -> Result<Vec<AssignmentOutcome>, Problem> {
-    let op = state.operations.begin(&operation_id);
-    let _writer = (state.ctx)
-        .begin_writing("window: assign", &NoProgress, &op.token)
-        .await?;
-    let graph = state.ctx.graph(&op.token).await?;
-    assign(&state.ctx, &graph, &principals, &op.token).await
+    writing_with_graph(
+        &state,
+        &operation_id,
+        "window: assign",
+        async |graph, cancel| assign(&state.ctx, graph, &principals, cancel).await,
+    )
+    .await
 }
 
 /// Assigns whoever is not assigned yet, then provisions each on demand; a group goes with

@@ -123,3 +123,68 @@ fn past_the_bound_each_writing_command_returns_the_busy_problem_while_reads_go_o
     invoke(&window, "scim_token_facts", json!({})).expect("token facts");
     invoke(&window, "unity_account", json!({"operationId": "r1"})).expect("unity account");
 }
+
+/// Commands without a progress channel of their own are not silent either: while one waits for
+/// the lock, `operation_waiting` under its operation id says whom it waits for (at once: the
+/// lock reports its first wait before sleeping), and says nothing once the command returned.
+#[test]
+fn a_command_without_a_channel_tells_its_wait_through_operation_waiting() {
+    let window = window_with("main", |state| {
+        state.ctx.writer_wait = Duration::from_secs(120);
+    });
+    let commands = [
+        ("pause_provisioning", json!({"operationId": "q1"})),
+        ("restart_provisioning", json!({"operationId": "q2"})),
+        (
+            "set_provisioning_scope",
+            json!({"operationId": "q3", "scope": "allUsers"}),
+        ),
+        (
+            "assign_principals",
+            json!({"operationId": "q4", "principals": []}),
+        ),
+        (
+            "unassign_principal",
+            json!({"operationId": "q5", "assignmentId": "a-1"}),
+        ),
+        (
+            "rotate_scim_token",
+            json!({"operationId": "q6", "pastedToken": "a-pasted-token-0000"}),
+        ),
+    ];
+    for (command, args) in commands {
+        let id = args["operationId"].clone();
+        let held = script_holding(&data_folder(&window));
+        let app = window.webview.app_handle().clone();
+        let operation = id.as_str().unwrap_or_default().to_string();
+        // The window's poll, from another thread, while the command below blocks on the lock;
+        // the script lets go once the wait was told.
+        let watcher = std::thread::spawn(move || {
+            let asked_from = std::time::Instant::now();
+            loop {
+                if let Some(text) = app.state::<AppState>().operations.waiting(&operation) {
+                    drop(held);
+                    return Some(text);
+                }
+                if asked_from.elapsed() > Duration::from_secs(30) {
+                    drop(held);
+                    return None;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        let _ = invoke(&window, command, args.clone());
+        let said = watcher
+            .join()
+            .expect("watcher")
+            .unwrap_or_else(|| panic!("{command}: no wait was told while the lock was held"));
+        assert!(
+            said.starts_with("Waiting for another scim-setup (process 4242, `setup`, started at ")
+                && said.contains("s left"),
+            "{command}: {said}"
+        );
+        let after = invoke(&window, "operation_waiting", json!({"operationId": id}))
+            .expect("operation_waiting");
+        assert_eq!(after, Value::Null, "{command}: nothing once it returned");
+    }
+}

@@ -53,6 +53,9 @@ export const appInfo = (): Promise<AppInfo> =>
 /** Cancels the operation the UI started under `operation_id`; false when it already ended. */
 export const cancelOperation = (operationId: string): Promise<boolean> =>
   call<boolean>('cancel_operation', { operationId });
+/** What the operation the UI started under `operation_id` waits for now (another scim-setup holding the data folder, a service's throttling, a slow answer), in the engine's words; `None` when it waits for nothing or has ended. For the commands without a progress channel. */
+export const operationWaiting = (operationId: string): Promise<string | null> =>
+  call<string | null>('operation_waiting', { operationId });
 /** The UI's first view has painted: the start-up benchmark's mark (`scripts/bench.sh`). Writes `painted_at_ms` (when the page ran the frame after its first view's commit, by the page's clock, `performance.timeOrigin + performance.now()`, Unix ms; the time this call arrives when not given), then `page_origin_ms` (the page's `performance.timeOrigin`: when WebKit began loading it; 0 when not given), to the file named by `SCIM_SETUP_BENCH_MARK`. The paint is what a person sees, so the page's own clock is used rather than this call's arrival, which waits behind the first view's other IPC calls; the origin lets the bench split the start-up into the native part (process, GTK, WebKit) and the page's own. Without that variable it does nothing. */
 export const firstPaint = (paintedAtMs: number | null, pageOriginMs: number | null): Promise<null> =>
   call<null>('first_paint', { paintedAtMs, pageOriginMs });
@@ -214,6 +217,7 @@ export const openDashboardPage = (page: DashboardPage, orgId: string | null): Pr
 export const COMMAND_NAMES = [
   'app_info',
   'cancel_operation',
+  'operation_waiting',
   'first_paint',
   'connector_resolve',
   'run_diagnosis',

@@ -3,7 +3,7 @@
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { JobStatus } from '../../ipc';
+import { operationWaiting, type JobStatus } from '../../ipc';
 import { jobFixture } from '../../test/jobFixture';
 import { JobCard, type JobActions } from './JobCard';
 
@@ -66,6 +66,41 @@ describe('JobCard', () => {
     await user.click(screen.getByTestId('job-restart-confirm'));
     await waitFor(() => expect(actions.restart).toHaveBeenCalled());
   });
+
+  it('says what a running action waits for, each new wait replacing the last, and nothing once it returns', async () => {
+    const user = userEvent.setup();
+    const waits = [
+      'Waiting for another scim-setup (process 4242, `setup`, started at 10:00:03) to finish with this data folder, 29 s left',
+      'Waiting for another scim-setup (process 4242, `setup`, started at 10:00:03) to finish with this data folder, 24 s left',
+      'graph.microsoft.com is throttling requests (429 Too Many Requests); trying again after a 4 s wait (try 2 of 5), 110 s left',
+    ];
+    let asked = 0;
+    vi.mocked(operationWaiting).mockImplementation(async () => waits[Math.min(asked++, waits.length - 1)] ?? null);
+    let finish: (status: JobStatus) => void = () => undefined;
+    const actions: JobActions = {
+      pause: vi.fn(() => new Promise<JobStatus>((resolve) => (finish = resolve))),
+      start: vi.fn(async () => job()),
+      restart: vi.fn(async () => job()),
+      setScope: vi.fn(async () => job()),
+    };
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <JobCard load={async () => job()} refreshEvery={0} actions={actions} />
+      </FluentProvider>,
+    );
+    await user.click(await screen.findByTestId('job-pause'));
+    await user.click(await screen.findByTestId('job-pause-confirm'));
+    const line = await screen.findByTestId('job-waiting', {}, { timeout: 3000 });
+    expect(line).toHaveTextContent('process 4242');
+    await waitFor(() => expect(screen.getByTestId('job-waiting')).toHaveTextContent('throttling requests'), { timeout: 5000 });
+    // One line that changes, not a growing list.
+    expect(screen.getByTestId('job-waiting')).not.toHaveTextContent('29 s left');
+    const pauseCall = vi.mocked(actions.pause).mock.calls[0];
+    expect(vi.mocked(operationWaiting)).toHaveBeenCalledWith(pauseCall?.[0]);
+    finish(job({ code: 'Paused', scheduleState: 'Paused', stateLabel: 'Paused' }));
+    await waitFor(() => expect(screen.queryByTestId('job-waiting')).not.toBeInTheDocument());
+    vi.mocked(operationWaiting).mockResolvedValue(null);
+  }, 15_000);
 
   it('changes the scope only after a confirmation that says what happens in Unity', async () => {
     const user = userEvent.setup();

@@ -31,8 +31,10 @@ import {
 import { ConfirmButton } from './ConfirmButton';
 import { HeldBackDeletions } from './HeldBackDeletions';
 import { formatTime } from './jobTimes';
+import { watchOperationWait } from './operationWait';
 import { Panel } from './Panel';
 import { ProblemBar } from './ProblemBar';
+import { ProgressNotes } from './ProgressNotes';
 
 const useStyles = makeStyles({
   grid: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
@@ -124,6 +126,7 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
   const [problem, setProblem] = useState<Problem | undefined>();
   const [checkedAt, setCheckedAt] = useState<Date | undefined>(initial ? new Date() : undefined);
   const [busy, setBusy] = useState<string | undefined>();
+  const [waiting, setWaiting] = useState<string | undefined>();
   const [done, setDone] = useState<string | undefined>();
 
   const refresh = useCallback(async () => {
@@ -162,14 +165,18 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
   const act = async (what: string, action: (operationId: string) => Promise<JobStatus>, said: string) => {
     setBusy(what);
     setDone(undefined);
+    const id = newOperationId('job');
+    // Pause, Start, Restart and the scope have no progress channel: ask what they wait for.
+    const stopWatching = watchOperationWait(id, setWaiting);
     try {
-      setStatus(await action(newOperationId('job')));
+      setStatus(await action(id));
       setProblem(undefined);
       setCheckedAt(new Date());
       setDone(said);
     } catch (error) {
       setProblem(toProblem(error, what));
     } finally {
+      stopWatching();
       setBusy(undefined);
     }
   };
@@ -258,6 +265,7 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
               onAct={(what, action, said) => void act(what, action, said)}
             />
           )}
+          {busy && waiting && <ProgressNotes events={[]} running waiting={waiting} label={busy} testId="job-waiting" />}
         </>
       )}
       {done && (

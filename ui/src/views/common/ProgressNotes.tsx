@@ -50,14 +50,18 @@ export function ProgressNotes({
   running,
   label,
   testId = 'progress-notes',
+  waiting,
 }: {
   events: WizardProgress[];
   running: boolean;
   label: string;
   testId?: string;
+  /** What a command without a channel waits for now (`useOperation().waiting`). */
+  waiting?: string;
 }): ReactElement | null {
   const styles = useStyles();
   const lines = noteLines(events);
+  if (running && waiting) lines.push({ text: waiting, waiting: true, countdown: true });
   if (!lines.length && !running) return null;
   return (
     <ul className={styles.list} aria-label={label} aria-live="polite" data-testid={testId}>

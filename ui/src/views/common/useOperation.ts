@@ -2,6 +2,7 @@
 // reach it), done with a result, or failed with a Problem. A newer run replaces an older one.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { cancelOperation, newOperationId, toProblem, type Problem } from '../../ipc';
+import { watchOperationWait } from './operationWait';
 
 export type OperationState<T> =
   | { status: 'idle' }
@@ -14,6 +15,8 @@ export interface Operation<T> {
   running: boolean;
   result: T | undefined;
   problem: Problem | undefined;
+  /** What the running command waits for now, in the engine's words; `undefined` when nothing. */
+  waiting: string | undefined;
   run: (work: (operationId: string) => Promise<T>) => Promise<T | undefined>;
   cancel: () => void;
   reset: () => void;
@@ -21,6 +24,7 @@ export interface Operation<T> {
 
 export function useOperation<T>(action: string): Operation<T> {
   const [state, setState] = useState<OperationState<T>>({ status: 'idle' });
+  const [waiting, setWaiting] = useState<string | undefined>();
   const current = useRef<string | undefined>(undefined);
   const mounted = useRef(true);
 
@@ -38,6 +42,9 @@ export function useOperation<T>(action: string): Operation<T> {
       const id = newOperationId();
       current.current = id;
       setState({ status: 'running' });
+      const stopWatching = watchOperationWait(id, (text) => {
+        if (mounted.current && current.current === id) setWaiting(text);
+      });
       try {
         const result = await work(id);
         if (mounted.current && current.current === id) setState({ status: 'done', result });
@@ -46,6 +53,8 @@ export function useOperation<T>(action: string): Operation<T> {
         if (mounted.current && current.current === id) setState({ status: 'failed', problem: toProblem(error, action) });
         return undefined;
       } finally {
+        stopWatching();
+        if (mounted.current) setWaiting(undefined);
         if (current.current === id) current.current = undefined;
       }
     },
@@ -63,6 +72,7 @@ export function useOperation<T>(action: string): Operation<T> {
     running: state.status === 'running',
     result: state.status === 'done' ? state.result : undefined,
     problem: state.status === 'failed' ? state.problem : undefined,
+    waiting: state.status === 'running' ? waiting : undefined,
     run,
     cancel,
     reset,

@@ -111,7 +111,7 @@ export function ScimTokenPanel(): ReactElement {
           {api ? 'Rotate token' : 'Rotate to this token'}
         </ConfirmButton>
       </div>
-      <ProgressNotes events={[]} running={rotate.running} label="Rotation progress" />
+      <ProgressNotes events={[]} running={rotate.running} waiting={rotate.waiting} label="Rotation progress" />
       {rotate.result && (
         <SuccessBar title={`Token rotated: Entra now uses …${rotate.result.newTokenLastFour}`} testId="token-rotated">
           {rotate.result.oldTokenRevoked ? `The old token …${rotate.result.oldTokenLastFour ?? ''} is revoked.` : (rotate.result.followUp ?? '')}

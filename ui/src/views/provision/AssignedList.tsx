@@ -12,6 +12,7 @@ import { ConfirmButton } from '../common/ConfirmButton';
 import { listed } from '../common/listed';
 import { ProblemBar } from '../common/ProblemBar';
 import { SuccessBar } from '../common/SuccessBar';
+import { ProgressNotes } from '../common/ProgressNotes';
 import { useOperation } from '../common/useOperation';
 
 const useStyles = makeStyles({
@@ -136,6 +137,7 @@ export function AssignedList({ assigned, problem, ready, onRefresh }: AssignedLi
               </li>
             ))}
           </ul>
+          {unassign.waiting && <ProgressNotes events={[]} running waiting={unassign.waiting} label="Unassigning" testId="unassign-waiting" />}
         </>
       )}
       {removed && (
