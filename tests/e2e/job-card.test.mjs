@@ -4,6 +4,8 @@
 // person an assigned group keeps in scope names that group instead). The second test sees the
 // cycles that follow disable them in Unity, and the provisioning logs say so.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSandbox } from './sandbox.mjs';
 import { byTestId, openApp, screenshot } from './session.mjs';
@@ -25,11 +27,12 @@ import {
 const LONG = 120_000;
 
 let browser;
+let dataDir;
 let sandbox;
 let unassigned = false;
 before(async () => {
   sandbox = await startSandbox();
-  ({ browser } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
+  ({ browser, dataDir } = await openApp(['--profile', sandbox.profileFile], { sandbox: false }));
 });
 after(async () => {
   await browser?.deleteSession();
@@ -65,7 +68,16 @@ test('an admin pauses, starts and restarts the job, then unassigns a person, eac
   await show(browser, 'job-card');
   await screenshot(browser, 'job-02-paused');
 
+  // Another process holds the data folder's writer lock (as a script's `scim-setup setup`
+  // would) for a few seconds: Start waits for it, and the card says so while it waits.
+  const holder = spawn('flock', [path.join(dataDir, 'writer.lock'), 'sleep', '12'], { stdio: 'ignore' });
+  const released = new Promise((resolve) => holder.on('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   await clickAndConfirm(browser, 'job-start');
+  assert.match(await waitForText('job-waiting', /Waiting for another scim-setup.* s left/, 10_000), /this data folder/);
+  await show(browser, 'job-card');
+  await screenshot(browser, 'job-02b-waiting-for-the-data-folder');
+  await released;
   await browser.waitUntil(async () => !/^Paused$/.test(await text(browser, 'job-state')), { timeout: LONG });
   await clickAndConfirm(browser, 'job-restart');
   assert.match(await waitForText('job-action-done', /Restarted/), /full cycle/);

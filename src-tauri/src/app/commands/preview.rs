@@ -33,9 +33,14 @@ pub async fn preview_provisioning(
     on_progress: Channel<PreviewProgress>,
 ) -> Result<PreviewReport, Problem> {
     let op = state.operations.begin(&operation_id);
-    let graph = state.ctx.graph(&op.token).await?;
-    let sink = channel_sink(on_progress);
-    let report = engine::preview_provisioning(&state.ctx, &graph, &sink, &op.token).await?;
+    // Its channel carries stages; a throttled or slow call is told through `operation_waiting`.
+    let report = op
+        .observed(async {
+            let graph = state.ctx.graph(&op.token).await?;
+            let sink = channel_sink(on_progress);
+            engine::preview_provisioning(&state.ctx, &graph, &sink, &op.token).await
+        })
+        .await?;
     *lock(&state.last_preview) = Some(report.clone());
     Ok(report)
 }

@@ -137,6 +137,11 @@ export function PreviewPanel({ enabled, testId = 'preview' }: PreviewPanelProps)
             {progress ? STAGE_WORDS[progress.stage] : 'Starting'}
             {progress?.total ? ` (${progress.done.toLocaleString()} of ${progress.total.toLocaleString()})` : '…'}
           </Caption1>
+          {run.waiting && (
+            <div role="status" data-testid={`${testId}-waiting`}>
+              <Caption1 className={styles.muted}>{run.waiting}</Caption1>
+            </div>
+          )}
         </div>
       )}
       {run.problem && <ProblemBar problem={run.problem} testId={`${testId}-problem`} />}
