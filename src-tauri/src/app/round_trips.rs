@@ -14,6 +14,7 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
+mod http_waits;
 mod writer_lock;
 
 use super::cloud::ActiveCloud;

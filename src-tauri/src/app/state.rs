@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use scim_core::auth::{BrowserLauncher, FollowRedirectsLauncher, SystemBrowser};
 use scim_core::diagnose::DiagnoseReport;
@@ -102,7 +103,7 @@ pub struct Operations {
     running: Mutex<HashMap<String, (u64, CancellationToken)>>,
     /// What each running operation waits for now (a lock held by another process, a retry
     /// wait, a slow answer), for commands without a progress channel of their own.
-    waits: Mutex<HashMap<String, (u64, String)>>,
+    waits: Mutex<HashMap<String, NotedWait>>,
     next: std::sync::atomic::AtomicU64,
 }
 
@@ -138,7 +139,11 @@ impl Operations {
     /// gate); `None` when it waits for nothing or has ended. The UI asks every second while a
     /// command without a progress channel runs, so no wait is silent.
     pub fn waiting(&self, id: &str) -> Option<String> {
-        lock(&self.waits).get(id).map(|(_, text)| text.clone())
+        let now = Instant::now();
+        lock(&self.waits)
+            .get(id)
+            .filter(|wait| wait.until.is_none_or(|until| now < until))
+            .map(|wait| wait.text.clone())
     }
 
     #[cfg(test)]
@@ -146,6 +151,21 @@ impl Operations {
         lock(&self.running).len()
     }
 }
+
+/// One operation's current wait. A wait that is over must not go on being told as if it
+/// lasted: the lock's wait is cleared once the lock is taken; an HTTP wait holds only until
+/// `until`, since its call says nothing when it ends, only repeats itself while it lasts.
+struct NotedWait {
+    generation: u64,
+    text: String,
+    /// When the sentence stops being true unless repeated; `None`: until cleared or replaced.
+    until: Option<Instant>,
+}
+
+/// How long an HTTP wait is told without being repeated: its call repeats it every
+/// [`scim_core::http::HEARTBEAT`] while it lasts, so two heartbeats without a word mean the
+/// call got its answer (one missed beat on a busy machine does not blank the line).
+const HTTP_WAIT_HOLDS: Duration = scim_core::http::HEARTBEAT.saturating_mul(2);
 
 pub struct OperationGuard<'a> {
     operations: &'a Operations,
@@ -155,12 +175,42 @@ pub struct OperationGuard<'a> {
 }
 
 impl OperationGuard<'_> {
-    /// Records `text` as what this operation waits for now (see [`Operations::waiting`]).
-    pub fn note_wait(&self, text: &str) {
+    /// Records `text` as what this operation waits for now (see [`Operations::waiting`]),
+    /// told for `holds_for` unless repeated (`None`: until cleared or replaced).
+    pub fn note_wait(&self, text: &str, holds_for: Option<Duration>) {
         lock(&self.operations.waits).insert(
             self.id.clone(),
-            (self.generation, scim_core::gate::line(text)),
+            NotedWait {
+                generation: self.generation,
+                text: scim_core::gate::line(text),
+                until: holds_for.map(|holds| Instant::now() + holds),
+            },
         );
+    }
+
+    /// This operation waits for nothing any more (its own run's wait only: a newer run under
+    /// the same id keeps its own).
+    pub fn clear_wait(&self) {
+        let mut waits = lock(&self.operations.waits);
+        if waits
+            .get(&self.id)
+            .is_some_and(|wait| wait.generation == self.generation)
+        {
+            waits.remove(&self.id);
+        }
+    }
+
+    /// Takes the data folder's writer lock as `command` (`WizardContext::begin_writing`), its
+    /// wait told as this operation's until the lock is taken or given up on.
+    /// Errors: `dataFolderBusy` past the lock's bound, `cancelled`, `storage`.
+    pub async fn begin_writing(
+        &self,
+        ctx: &WizardContext,
+        command: &str,
+    ) -> Result<scim_core::data_folder_lock::DataFolderLock, Problem> {
+        let writer = ctx.begin_writing(command, self, &self.token).await;
+        self.clear_wait();
+        writer
     }
 
     /// Runs `work`, noting every retry wait and slow answer of its HTTP calls as this
@@ -172,7 +222,9 @@ impl OperationGuard<'_> {
         loop {
             tokio::select! {
                 output = &mut work => return output,
-                Some(wait) = heard.recv() => self.note_wait(&wait.describe()),
+                Some(wait) = heard.recv() => {
+                    self.note_wait(&wait.describe(), Some(HTTP_WAIT_HOLDS));
+                }
             }
         }
     }
@@ -194,7 +246,7 @@ pub async fn writing_with_graph<T>(
 ) -> Result<T, scim_core::Problem> {
     let op = state.operations.begin(operation_id);
     op.observed(async {
-        let _writer = state.ctx.begin_writing(command, &op, &op.token).await?;
+        let _writer = op.begin_writing(&state.ctx, command).await?;
         let graph = state.ctx.graph(&op.token).await?;
         work(&graph, &op.token).await
     })
@@ -206,20 +258,13 @@ impl scim_core::progress::ProgressSink<scim_core::data_folder_lock::WaitingForWr
     for OperationGuard<'_>
 {
     fn report(&self, event: scim_core::data_folder_lock::WaitingForWriter) {
-        self.note_wait(&event.message());
+        self.note_wait(&event.message(), None);
     }
 }
 
 impl Drop for OperationGuard<'_> {
     fn drop(&mut self) {
-        let mut waits = lock(&self.operations.waits);
-        if waits
-            .get(&self.id)
-            .is_some_and(|(generation, _)| *generation == self.generation)
-        {
-            waits.remove(&self.id);
-        }
-        drop(waits);
+        self.clear_wait();
         let mut running = lock(&self.operations.running);
         // Only our own entry: a newer run under the same id stays registered.
         if running
@@ -265,5 +310,57 @@ mod tests {
         assert_eq!(operations.count(), 0);
         drop(first);
         assert_eq!(operations.count(), 0);
+    }
+
+    /// A wait is told while it is true and not after (invariant: the line is what the command
+    /// waits for now): one that holds forever until cleared, several short ones whose time
+    /// has passed, a cleared one, a newer one replacing an older, and the wait of a newer run
+    /// under the same id, which the older run's end leaves alone.
+    #[test]
+    fn a_wait_is_told_while_it_holds_and_not_once_over_cleared_or_ended() {
+        let operations = Operations::default();
+        let guard = operations.begin("op");
+        assert_eq!(operations.waiting("op"), None, "nothing noted yet");
+        guard.note_wait("Waiting for another scim-setup, 30 s left", None);
+        assert_eq!(
+            operations.waiting("op").as_deref(),
+            Some("Waiting for another scim-setup, 30 s left")
+        );
+        guard.note_wait(
+            "Graph is throttling requests, 20 s left",
+            Some(HTTP_WAIT_HOLDS),
+        );
+        assert_eq!(
+            operations.waiting("op").as_deref(),
+            Some("Graph is throttling requests, 20 s left"),
+            "the newer wait replaces the older"
+        );
+        for over in [Duration::ZERO, Duration::from_nanos(1)] {
+            guard.note_wait("Waiting for Graph to answer, 10 s left", Some(over));
+            std::thread::sleep(Duration::from_millis(1));
+            assert_eq!(operations.waiting("op"), None, "{over:?} has passed");
+        }
+        guard.note_wait("Waiting for another scim-setup, 25 s left", None);
+        guard.clear_wait();
+        assert_eq!(operations.waiting("op"), None, "cleared");
+        // Hostile text is told through the gate: no control or bidi character survives.
+        guard.note_wait("Waiting for \u{1b}[31mev\u{202e}il\u{7}, 5 s left", None);
+        let told = operations.waiting("op").unwrap_or_default();
+        assert!(
+            !told
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{told:?}"
+        );
+        let newer = operations.begin("op");
+        newer.note_wait("Waiting for the SCIM endpoint to answer, 50 s left", None);
+        drop(guard);
+        assert_eq!(
+            operations.waiting("op").as_deref(),
+            Some("Waiting for the SCIM endpoint to answer, 50 s left"),
+            "the older run's end leaves the newer run's wait"
+        );
+        drop(newer);
+        assert_eq!(operations.waiting("op"), None, "ended");
     }
 }

@@ -127,8 +127,8 @@ pub async fn rotate_scim_token(
 ) -> Result<RotationOutcome, Problem> {
     let (op, ctx) = (state.operations.begin(&operation_id), &state.ctx);
     op.observed(async {
-        let _writer = (ctx)
-            .begin_writing("window: rotate the SCIM token", &op, &op.token)
+        let _writer = op
+            .begin_writing(ctx, "window: rotate the SCIM token")
             .await?;
         let graph = ctx.graph(&op.token).await?;
         match pasted_token {

@@ -15,7 +15,7 @@ use crate::app::state::AppState;
 
 /// A scim-setup in another process (a script's `setup`) holding `folder`: the lock is taken
 /// here, and its record names that other process, as the script's would.
-fn script_holding(folder: &Path) -> DataFolderLock {
+pub(super) fn script_holding(folder: &Path) -> DataFolderLock {
     let lock = data_folder_lock::try_acquire(folder, "setup").expect("free");
     let script = LockHolder {
         pid: 4242,
@@ -31,7 +31,7 @@ fn script_holding(folder: &Path) -> DataFolderLock {
     lock
 }
 
-fn data_folder(window: &Window) -> PathBuf {
+pub(super) fn data_folder(window: &Window) -> PathBuf {
     window.webview.state::<AppState>().ctx.data_dir.clone()
 }
 
@@ -186,5 +186,66 @@ fn a_command_without_a_channel_tells_its_wait_through_operation_waiting() {
         let after = invoke(&window, "operation_waiting", json!({"operationId": id}))
             .expect("operation_waiting");
         assert_eq!(after, Value::Null, "{command}: nothing once it returned");
+    }
+}
+
+/// No step is silent for more than 5 s (`data_folder_lock::acquire` reports at once, then every
+/// 5 s): while a command without a channel waits for a lock held past its bound, what
+/// `operation_waiting` says is there within 5 s of the start, changes again at least every
+/// 5 s (plus slack for a busy machine, on the bound we set), counts down by the lock's own
+/// clock, and ends with the `dataFolderBusy` Problem.
+#[test]
+fn a_command_waiting_on_the_lock_tells_its_wait_at_once_and_again_every_five_seconds() {
+    const EVERY: Duration = Duration::from_secs(5);
+    const SLACK: Duration = Duration::from_secs(2);
+    let window = window_with("main", |state| {
+        state.ctx.writer_wait = Duration::from_secs(11);
+    });
+    let _held = script_holding(&data_folder(&window));
+    let app = window.webview.app_handle().clone();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let started = std::time::Instant::now();
+    let watcher = std::thread::spawn(move || {
+        let mut heard: Vec<(Duration, String)> = Vec::new();
+        while finished.try_recv().is_err() {
+            let now = app.state::<AppState>().operations.waiting("k1");
+            if let Some(text) = now.filter(|text| heard.last().is_none_or(|(_, last)| last != text))
+            {
+                heard.push((started.elapsed(), text));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        heard
+    });
+    let problem = invoke(&window, "pause_provisioning", json!({"operationId": "k1"}))
+        .expect_err("busy past the bound");
+    let ended = started.elapsed();
+    done.send(()).expect("watcher alive");
+    let heard = watcher.join().expect("watcher");
+    assert_eq!(problem["kind"], "dataFolderBusy", "{problem}");
+    assert!(heard.len() >= 3, "at 0, 5 and 10 s: {heard:#?}");
+    let first = heard.first().map_or(Duration::MAX, |(at, _)| *at);
+    assert!(first <= EVERY, "first told after {first:?}: {heard:#?}");
+    let mut told_at: Vec<Duration> = heard.iter().map(|(at, _)| *at).collect();
+    told_at.push(ended);
+    for pair in told_at.windows(2) {
+        assert!(
+            pair[1] - pair[0] <= EVERY + SLACK,
+            "silent {pair:?}: {heard:#?}"
+        );
+    }
+    let left: Vec<u64> = heard
+        .iter()
+        .map(|(_, text)| {
+            let (before, _) = text.rsplit_once(" s left").expect("a countdown");
+            let (_, seconds) = before.rsplit_once(", ").expect("the seconds");
+            seconds.parse().expect("whole seconds")
+        })
+        .collect();
+    for pair in left.windows(2) {
+        assert!(
+            pair[1] < pair[0] && pair[0] - pair[1] <= 5,
+            "counts down: {left:?}"
+        );
     }
 }
