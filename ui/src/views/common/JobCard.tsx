@@ -34,7 +34,7 @@ import { formatTime } from './jobTimes';
 import { watchOperationWait } from './operationWait';
 import { Panel } from './Panel';
 import { ProblemBar } from './ProblemBar';
-import { ProgressNotes } from './ProgressNotes';
+import { WaitingLine } from './WaitingLine';
 
 const useStyles = makeStyles({
   grid: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
@@ -265,7 +265,7 @@ export function JobCard({ load, refreshEvery = 10_000, initial, actions, childre
               onAct={(what, action, said) => void act(what, action, said)}
             />
           )}
-          {busy && waiting && <ProgressNotes events={[]} running waiting={waiting} label={busy} testId="job-waiting" />}
+          {busy && <WaitingLine waiting={waiting} testId="job-waiting" />}
         </>
       )}
       {done && (

@@ -1,9 +1,9 @@
 // Preview: progress while the engine reads, counts that filter the list, export by Rust,
 // cancel while running, and a failure with its cause and fix.
 import { FluentProvider, webLightTheme } from '@fluentui/react-components';
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { cancelOperation, previewExport, previewProvisioning, type PreviewProgress, type PreviewReport } from '../../ipc';
+import { cancelOperation, operationWaiting, previewExport, previewProvisioning, type PreviewProgress, type PreviewReport } from '../../ipc';
 import { deferred, problem } from '../../test/renderView';
 import { PreviewPanel } from './PreviewPanel';
 
@@ -71,6 +71,42 @@ describe('PreviewPanel', () => {
     expect(previewExport).toHaveBeenCalledWith('csv');
     expect(await screen.findByTestId('preview-exported')).toHaveTextContent('scim-preview-20261130-091500.csv');
   });
+
+  it('says what its calls wait for, each wait replacing the last, nothing between waits, and nothing once it returns', async () => {
+    // The stages carry no waits: the engine's sentence comes from operation_waiting, asked every second.
+    const waits: (string | null)[] = [
+      'Graph.microsoft.com is throttling requests (429 Too Many Requests); trying again after a 4 s wait (try 2 of 5), 110 s left',
+      'The SCIM endpoint (127.0.0.1:4100) is unavailable for the moment (HTTP 503); trying again after a 1 s wait (try 3 of 5), 96 s left',
+      null,
+      'Waiting for the SCIM endpoint (127.0.0.1:4100) to answer GET /scim/v2/Users, try 1 of 5, 80 s left',
+    ];
+    let asked = 0;
+    vi.mocked(operationWaiting).mockImplementation(async () => waits[Math.min(asked++, waits.length - 1)] ?? null);
+    const pending = deferred<PreviewReport>();
+    vi.mocked(previewProvisioning).mockReturnValue(pending.promise);
+    const user = renderPanel();
+    await user.click(screen.getByTestId('preview-run'));
+    const line = await screen.findByTestId('preview-waiting', {}, { timeout: 3000 });
+    expect(line).toHaveAttribute('role', 'status');
+    expect(line).toHaveAttribute('aria-live', 'polite');
+    expect(line).toHaveTextContent('throttling requests (429 Too Many Requests)');
+    await waitFor(() => expect(screen.getByTestId('preview-waiting')).toHaveTextContent('(HTTP 503)'), { timeout: 3000 });
+    expect(screen.getByTestId('preview-waiting')).not.toHaveTextContent('429');
+    // The wait is over while the preview goes on: the line goes, the progress stays.
+    await waitFor(() => expect(screen.queryByTestId('preview-waiting')).not.toBeInTheDocument(), { timeout: 3000 });
+    expect(screen.getByTestId('preview-progress')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('preview-waiting')).toHaveTextContent('to answer GET /scim/v2/Users'), { timeout: 3000 });
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+    const previewCall = vi.mocked(previewProvisioning).mock.calls[0];
+    expect(vi.mocked(operationWaiting)).toHaveBeenCalledWith(previewCall?.[0]);
+    await act(async () => pending.resolve(REPORT));
+    expect(screen.queryByTestId('preview-waiting')).not.toBeInTheDocument();
+    expect(screen.getByTestId('preview-scope')).toBeInTheDocument();
+    const askedWhenDone = vi.mocked(operationWaiting).mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(vi.mocked(operationWaiting).mock.calls.length, 'no more asking once it returned').toBe(askedWhenDone);
+    vi.mocked(operationWaiting).mockResolvedValue(null);
+  }, 20_000);
 
   it('can be cancelled while it reads, and shows a failure with its cause and fix', async () => {
     const pending = deferred<PreviewReport>();

@@ -29,6 +29,7 @@ import {
 import { Panel } from './Panel';
 import { ProblemBar } from './ProblemBar';
 import { useOperation } from './useOperation';
+import { WaitingLine } from './WaitingLine';
 
 const useStyles = makeStyles({
   row: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalS },
@@ -137,11 +138,8 @@ export function PreviewPanel({ enabled, testId = 'preview' }: PreviewPanelProps)
             {progress ? STAGE_WORDS[progress.stage] : 'Starting'}
             {progress?.total ? ` (${progress.done.toLocaleString()} of ${progress.total.toLocaleString()})` : '…'}
           </Caption1>
-          {run.waiting && (
-            <div role="status" data-testid={`${testId}-waiting`}>
-              <Caption1 className={styles.muted}>{run.waiting}</Caption1>
-            </div>
-          )}
+          {/* The stages carry no waits: a throttling or slow service is told here. */}
+          <WaitingLine waiting={run.waiting} testId={`${testId}-waiting`} />
         </div>
       )}
       {run.problem && <ProblemBar problem={run.problem} testId={`${testId}-problem`} />}

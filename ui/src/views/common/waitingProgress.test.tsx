@@ -5,6 +5,7 @@ import { render, screen } from '@testing-library/react';
 import type { DiagnoseProgress, WizardProgress } from '../../ipc';
 import { CheckList } from './CheckList';
 import { noteLines, ProgressNotes } from './ProgressNotes';
+import { WaitingLine } from './WaitingLine';
 import { foldCheck, type CheckRow } from './useChecks';
 
 const countdown = (left: number, attempt = 1): WizardProgress => ({
@@ -76,5 +77,31 @@ describe('waiting progress', () => {
     );
     expect(screen.getByTestId('check-test-connection-users-waiting')).toHaveTextContent('54 s left');
     expect(screen.queryByTestId('check-auth-token-accepted-waiting')).not.toBeInTheDocument();
+  });
+
+  it('shows a command’s wait as one polite status line, each wait replacing the last, and nothing without one', () => {
+    const waits = [
+      'Waiting for another scim-setup (process 4242, `setup`, started at 2026-01-02 03:04) to finish with this data folder, 30 s left',
+      'Waiting for another scim-setup (process 4242, `setup`, started at 2026-01-02 03:04) to finish with this data folder, 25 s left',
+      'Graph.microsoft.com is throttling requests (429 Too Many Requests); trying again after a 4 s wait (try 2 of 5), 110 s left',
+      'Waiting for the SCIM endpoint (<b>127.0.0.1</b>:4100) to answer GET /scim/v2/Users, try 1 of 5, 80 s left',
+    ];
+    const view = (waiting: string | undefined) => (
+      <FluentProvider theme={webLightTheme}>
+        <WaitingLine waiting={waiting} testId="wait" />
+      </FluentProvider>
+    );
+    const { rerender } = render(view(undefined));
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    for (const waiting of waits) {
+      rerender(view(waiting));
+      const statuses = screen.getAllByRole('status');
+      expect(statuses).toHaveLength(1);
+      expect(statuses[0]).toHaveAttribute('aria-live', 'polite');
+      // Shown as text, never as markup.
+      expect(statuses[0]?.textContent).toBe(waiting);
+    }
+    rerender(view(undefined));
+    expect(screen.queryByTestId('wait')).not.toBeInTheDocument();
   });
 });

@@ -12,8 +12,8 @@ import { ConfirmButton } from '../common/ConfirmButton';
 import { listed } from '../common/listed';
 import { ProblemBar } from '../common/ProblemBar';
 import { SuccessBar } from '../common/SuccessBar';
-import { ProgressNotes } from '../common/ProgressNotes';
 import { useOperation } from '../common/useOperation';
+import { WaitingLine } from '../common/WaitingLine';
 
 const useStyles = makeStyles({
   list: { listStyle: 'none', margin: 0, padding: 0, maxHeight: '240px', overflowY: 'auto' },
@@ -137,7 +137,7 @@ export function AssignedList({ assigned, problem, ready, onRefresh }: AssignedLi
               </li>
             ))}
           </ul>
-          {unassign.waiting && <ProgressNotes events={[]} running waiting={unassign.waiting} label="Unassigning" testId="unassign-waiting" />}
+          <WaitingLine waiting={unassign.waiting} testId="unassign-waiting" />
         </>
       )}
       {removed && (

@@ -29,6 +29,7 @@ import { StepView } from '../common/StepView';
 import { SuccessBar } from '../common/SuccessBar';
 import { useOperation } from '../common/useOperation';
 import { useReveal } from '../common/useReveal';
+import { WaitingLine } from '../common/WaitingLine';
 import { AssignedList } from './AssignedList';
 import { DirectoryPicker } from './DirectoryPicker';
 import { tally, Timeline } from './Timeline';
@@ -262,6 +263,7 @@ export function ProvisionStepView({ onNavigate }: ProvisionStepViewProps): React
             {assign.result.filter((a) => a.created).length} newly assigned, {assign.result.filter((a) => !a.created).length} already assigned.
           </SuccessBar>
         )}
+        <WaitingLine waiting={assign.waiting} testId="assign-waiting" />
         {assign.problem && <ProblemBar problem={assign.problem} />}
       </Panel>
       {(provision.running || outcomes.length > 0 || provision.problem) && (
